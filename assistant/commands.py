@@ -1,0 +1,44 @@
+"""Commands: imperative requests sent to a device over its ``/set`` topic."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Command:
+    """Base of every device command."""
+
+
+@dataclass(frozen=True)
+class TurnOn(Command):
+    """Switch a light or plug on; ``brightness`` (0-255) for dimmable lights."""
+
+    brightness: int | None = None
+
+
+@dataclass(frozen=True)
+class TurnOff(Command):
+    """Switch a light or plug off."""
+
+
+@dataclass(frozen=True)
+class Speak(Command):
+    """Ask a speaker satellite or a wearable to say ``text`` aloud."""
+
+    text: str
+    language: str = "en"
+
+
+@dataclass(frozen=True)
+class Vibrate(Command):
+    """Buzz a wearable, e.g. to ask "are you OK?"."""
+
+    seconds: float = 1.0
+
+
+@dataclass(frozen=True)
+class SetHeartbeat(Command):
+    """Change how often a device reports that it is alive, in seconds."""
+
+    interval: int

@@ -1,0 +1,45 @@
+"""The one error hierarchy of carehub; every error carries its data as attributes."""
+
+from __future__ import annotations
+
+
+class CarehubError(Exception):
+    """Base class of every error carehub raises on purpose."""
+
+
+class ConfigError(CarehubError):
+    """The configuration file is unreadable or invalid.
+
+    ``problems`` lists every bad field as ``"path: message"`` so a user can fix them all at once.
+    """
+
+    def __init__(self, source: str, problems: list[str]) -> None:
+        self.source = source
+        self.problems = problems
+        super().__init__(f"{source}: {len(problems)} problem(s)\n" + "\n".join(f"  {p}" for p in problems))
+
+
+class DecodeError(CarehubError):
+    """A device payload could not be turned into events; ``reason`` says what was wrong."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(reason)
+
+
+class RejectedMessage(CarehubError):
+    """An MQTT message the hub refused, with the topic and the reason."""
+
+    def __init__(self, topic: str, reason: str) -> None:
+        self.topic = topic
+        self.reason = reason
+        super().__init__(f"{topic}: {reason}")
+
+
+class UnsupportedCommand(CarehubError):
+    """A command a device kind cannot carry out (``kind``, ``command``)."""
+
+    def __init__(self, kind: str, command: object) -> None:
+        self.kind = kind
+        self.command = command
+        super().__init__(f"a {kind} device cannot do {type(command).__name__}")

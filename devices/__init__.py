@@ -1,0 +1,1 @@
+"""Device kinds: payload schemas and pure decode / encode adapters."""

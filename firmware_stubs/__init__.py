@@ -1,0 +1,1 @@
+"""Reference firmware for carehub devices and a household simulator that drives them."""

@@ -1,0 +1,1 @@
+"""Skills: the care functions of carehub, built on ``skills.sdk``."""
