@@ -1,0 +1,286 @@
+"""The composition root: wires config, broker, MQTT link, event log, bus and HTTP into one hub.
+
+The ingest path lives here too because it is the hub's reason to exist: topic → device → typed
+events → log (and bus) → acknowledgement to the broker once committed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+import time
+from collections import Counter
+from typing import Any
+
+import devices
+import devices.zigbee2mqtt
+from assistant import __version__, topics
+from assistant.broker import EmbeddedBroker
+from assistant.bus import EventBus
+from assistant.clock import Clock, SystemClock
+from assistant.config import Config
+from assistant.errors import DecodeError
+from assistant.eventlog import EventLog, EventQuery
+from assistant.events import (
+    BrokerConnected, BrokerDisconnected, DeviceCameOnline, DeviceWentOffline, Event, HubStarted,
+    HubStopped, MessageRejected, SubscriberFailed,
+)
+from assistant.http import HttpServer
+from assistant.ids import new_id
+from assistant.mqtt import Incoming, MqttLink
+from assistant.registry import DeviceRegistry
+
+log = logging.getLogger(__name__)
+
+_PREVIEW_BYTES = 200
+_RETRY_COMMIT_AFTER = 1.0
+
+
+class Hub:
+    """One hub serving one home (the home id is in every topic, so several hubs can share a broker)."""
+
+    def __init__(self, config: Config, *, clock: Clock | None = None) -> None:
+        self.config = config
+        self.clock: Clock = clock or SystemClock()
+        self.home = config.home.id
+        self.prefix = config.mqtt.topic_prefix
+        self.registry = DeviceRegistry.from_config(config)
+        self.log = EventLog(config.database_path)
+        self.bus = EventBus(on_failure=self._subscriber_failed)
+        self.counters: Counter[str] = Counter()
+        self.rejections: Counter[str] = Counter()
+        self.broker: EmbeddedBroker | None = None
+        self.http: HttpServer | None = None
+        self.link = MqttLink(
+            config.mqtt,
+            subscriptions=topics.subscriptions(self.prefix, [self.home], config.mqtt.zigbee2mqtt_topic),
+            status_topic=topics.hub_topic(self.prefix, self.home, "status"),
+            on_message=self.handle_message,
+            on_state=self._broker_state,
+        )
+        self._link_task: asyncio.Task[None] | None = None
+        self._reader: EventQuery | None = None
+        self._reader_lock = threading.Lock()
+        self._started_monotonic = 0.0
+        self._rejection_log_budget: Counter[str] = Counter()
+        self._pending_commits: set[asyncio.Future[None]] = set()
+
+    # -- life cycle ----------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        self._started_monotonic = time.monotonic()
+        await self.log.start()
+        reader = await asyncio.to_thread(EventQuery, self.config.database_path)
+        self._reader = reader
+        self.registry.restore(await asyncio.to_thread(reader.devices))
+        await self.bus.start()
+        if self.config.mqtt.broker == "embedded":
+            self.broker = EmbeddedBroker(self.config.mqtt.host, self.config.mqtt.port,
+                                         self.config.mqtt.session_expiry)
+            await self.broker.start()
+        await self.emit(HubStarted(version=__version__))
+        self._link_task = asyncio.create_task(self.link.run(), name="carehub-mqtt")
+        if self.config.http.enabled:
+            self.http = HttpServer(self, self.config.http.host, self.config.http.port)
+            await self.http.start()
+
+    async def wait_connected(self, timeout: float = 10.0) -> None:
+        async with asyncio.timeout(timeout):
+            await self.link.connected.wait()
+
+    async def stop(self) -> None:
+        if self.http is not None:
+            await self.http.stop()
+            self.http = None
+        await self.link.close(goodbye=True)
+        if self._link_task is not None:
+            self._link_task.cancel()
+            await asyncio.gather(self._link_task, return_exceptions=True)
+            self._link_task = None
+        await self.emit(HubStopped())
+        if self._pending_commits:
+            await asyncio.gather(*self._pending_commits, return_exceptions=True)
+        await self.bus.stop()
+        if self.broker is not None:
+            await self.broker.stop()
+            self.broker = None
+        await self.log.close()
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = None
+
+    async def __aenter__(self) -> "Hub":
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
+
+    # -- events the hub itself raises ------------------------------------------------------------
+
+    def stamp(self, event: Event, **envelope: Any) -> Event:
+        return event.stamped(id=new_id(), ts=self.clock.now(), home=envelope.pop("home", self.home), **envelope)
+
+    async def emit(self, event: Event, *, wait: bool = True) -> Event:
+        """Stamp, log and publish an event that did not come from a device message."""
+        if not event.id:
+            event = self.stamp(event, device=event.device, person=event.person, cause=event.cause)
+        future = self.log.append([event])
+        self.bus.publish(event)
+        if wait:
+            await future
+        return event
+
+    def _subscriber_failed(self, name: str, event: Event, error: BaseException) -> None:
+        self.counters["subscriber_failures"] += 1
+        failure = self.stamp(SubscriberFailed(subscriber=name, error=repr(error)), cause=event.id,
+                             device=event.device, person=event.person)
+        self.log.append([failure])
+
+    async def _broker_state(self, up: bool, reason: str) -> None:
+        address = self.link.address
+        if up:
+            await self.emit(BrokerConnected(broker=address), wait=False)
+        else:
+            await self.emit(BrokerDisconnected(broker=address, reason=reason), wait=False)
+
+    # -- ingest -----------------------------------------------------------------------------
+
+    def handle_message(self, message: Incoming) -> None:
+        """Turn one MQTT message into logged events; acknowledge it once they are committed."""
+        token = self.link.ack_token()
+        self.counters["received"] += 1
+        try:
+            events, dedupe_key, extra, touch = self._decode(message)
+        except DecodeError as error:
+            self._reject(message, token, error.reason)
+            return
+        self.counters["accepted"] += 1
+        future = self.log.append(events, dedupe_key=dedupe_key, extra=extra, touches=[touch])
+        self._ack_when_committed(future, message, token, events, dedupe_key, extra, [touch])
+        for event in events:
+            self.bus.publish(event)
+
+    def _decode(self, message: Incoming) -> tuple[list[Event], str | None, dict[str, Any] | None, tuple]:
+        if len(message.payload) > self.config.mqtt.max_payload_bytes:
+            raise DecodeError(
+                f"payload too large: {len(message.payload)} bytes (limit {self.config.mqtt.max_payload_bytes})")
+        route = topics.parse(message.topic, self.prefix, self.config.mqtt.zigbee2mqtt_topic)
+        if route is None:
+            raise DecodeError("topic is not part of the carehub topic contract")
+        if route.channel == "zigbee2mqtt":
+            status = self.registry.by_zigbee2mqtt(route.device)
+            if status is None:
+                self.registry.note_unknown(message.topic, self.clock.now(), "unknown Zigbee2MQTT device")
+                raise DecodeError(f"unknown Zigbee2MQTT device '{route.device}' (no device in config.yaml has "
+                                  "this zigbee2mqtt name)")
+        else:
+            status = self.registry.get(route.home, route.device)
+            if status is None:
+                reason = (f"unknown home '{route.home}'" if route.home != self.home
+                          else f"unknown device '{route.device}' (not in config.yaml)")
+                self.registry.note_unknown(message.topic, self.clock.now(), reason)
+                raise DecodeError(reason)
+        device = status.config
+        now = self.clock.now()
+        online: bool | None = None
+        if route.channel == "availability":
+            text = message.payload.strip().decode("ascii", "replace").lower()
+            if text not in ("online", "offline"):
+                raise DecodeError(f"availability must be 'online' or 'offline', not {text[:40]!r}")
+            online = text == "online"
+            decoded = devices.Decoded(events=[])
+            if status.online is not online:
+                decoded = devices.Decoded(events=[DeviceCameOnline() if online else DeviceWentOffline()])
+            status.online = online
+        elif route.channel == "zigbee2mqtt":
+            decoded = devices.zigbee2mqtt.decode(device.kind, message.payload)
+        else:
+            decoded = devices.decode(device.kind, route.channel, message.payload)
+        status.last_seen = now
+        status.messages += 1
+        events = [
+            ev.stamped(id=new_id(), ts=now, home=self.home, device=device.id, person=device.person)
+            for ev in decoded.events
+        ]
+        dedupe_key = f"{self.home}/{device.id}/{decoded.msg_id}" if decoded.msg_id else None
+        extra = {"device_ts": decoded.device_ts} if decoded.device_ts else None
+        touch = (self.home, device.id, now.isoformat(), None if online is None else int(online), 1, message.topic)
+        return events, dedupe_key, extra, touch
+
+    def _reject(self, message: Incoming, token: int, reason: str) -> None:
+        self.counters["rejected"] += 1
+        self.rejections[reason.split(":")[0][:60]] += 1
+        route = topics.parse(message.topic, self.prefix, self.config.mqtt.zigbee2mqtt_topic)
+        preview = message.payload[:_PREVIEW_BYTES].decode("utf-8", "replace")
+        event = self.stamp(MessageRejected(topic=message.topic, reason=reason, preview=preview),
+                           device=route.device if route else None)
+        # Logging every rejection of a flooding sender would drown the log; the rows keep them all.
+        self._rejection_log_budget[message.topic] += 1
+        n = self._rejection_log_budget[message.topic]
+        if n <= 5 or n % 1000 == 0:
+            log.warning("rejected message on %s (event %s): %s", message.topic, event.id, reason)
+        future = self.log.append([event])
+        self._ack_when_committed(future, message, token, [event], None, None, [])
+        self.bus.publish(event)
+
+    def _ack_when_committed(self, future: asyncio.Future[None], message: Incoming, token: int,
+                            events: list[Event], dedupe_key: str | None, extra: dict[str, Any] | None,
+                            touches: list[tuple]) -> None:
+        self._pending_commits.add(future)
+
+        def done(f: asyncio.Future[None]) -> None:
+            self._pending_commits.discard(f)
+            if f.cancelled():
+                return
+            if f.exception() is None:
+                self.link.ack(message, token)
+                return
+            # Not acknowledging keeps the message with the broker; retry so it is not stuck in flight.
+            log.error("commit failed for message on %s; retrying: %s", message.topic, f.exception())
+            loop = asyncio.get_running_loop()
+            loop.call_later(_RETRY_COMMIT_AFTER, lambda: self._ack_when_committed(
+                self.log.append(events, dedupe_key=dedupe_key, extra=extra, touches=touches),
+                message, token, events, dedupe_key, extra, touches))
+
+        future.add_done_callback(done)
+
+    # -- reading ------------------------------------------------------------------------------
+
+    async def query_events(self, **filters: Any) -> list[dict[str, Any]]:
+        filters.setdefault("home", self.home)
+        return await asyncio.to_thread(self._read, lambda q: q.events(**filters))
+
+    async def cause_chain(self, event_id: str) -> list[dict[str, Any]]:
+        return await asyncio.to_thread(self._read, lambda q: q.cause_chain(event_id))
+
+    def _read(self, fn: Any) -> Any:
+        with self._reader_lock:
+            assert self._reader is not None
+            return fn(self._reader)
+
+    def health(self) -> dict[str, Any]:
+        return {
+            "status": "ok" if self.link.connected.is_set() else "degraded",
+            "version": __version__,
+            "home": self.home,
+            "uptime_s": round(time.monotonic() - self._started_monotonic, 1),
+            "broker": {"address": self.link.address, "mode": self.config.mqtt.broker,
+                       "connected": self.link.connected.is_set(), "reconnects": self.link.reconnects},
+            "messages": {**dict(self.counters), "acked": self.link.acked},
+            "rejections": dict(self.rejections),
+            "event_log": {"path": str(self.config.database_path), "committed_rows": self.log.committed_rows,
+                          "commits": self.log.commits, "write_errors": self.log.write_errors},
+            "bus": self.bus.stats(),
+        }
+
+
+async def run_hub(config: Config, stop: asyncio.Event | None = None) -> None:
+    """Run until ``stop`` is set (or forever)."""
+    hub = Hub(config)
+    await hub.start()
+    try:
+        await (stop.wait() if stop is not None else asyncio.Event().wait())
+    finally:
+        await hub.stop()

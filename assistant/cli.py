@@ -1,0 +1,199 @@
+"""The ``carehub`` command line: run the hub, check config, read the log, list devices, demo, simulate."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import signal
+import sys
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from assistant import __version__
+from assistant.config import Config, load_config
+from assistant.errors import ConfigError
+from assistant.eventlog import EventQuery
+
+console = Console()
+err_console = Console(stderr=True)
+
+_RELATIVE = re.compile(r"^(\d+)\s*([smhd])$")
+_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
+
+
+def parse_since(value: str | None, now: datetime | None = None) -> str | None:
+    """``30m``, ``2h``, ``7d`` (before now) or an ISO-8601 time, as an ISO string in UTC."""
+    if value is None:
+        return None
+    now = now or datetime.now(timezone.utc)
+    match = _RELATIVE.match(value.strip())
+    if match:
+        return (now - timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})).isoformat()
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"not a time: {value!r} (use 30m, 2h, 7d or an ISO-8601 time)") from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=timezone.utc)
+    return parsed.astimezone(timezone.utc).isoformat()
+
+
+def _load(ctx: click.Context) -> Config:
+    try:
+        return load_config(ctx.obj.get("config"))
+    except ConfigError as error:
+        err_console.print(f"[bold red]invalid configuration[/] {error.source}:")
+        for problem in error.problems:
+            err_console.print(f"  {problem}", markup=False, highlight=False)
+        ctx.exit(2)
+        raise  # unreachable; keeps type checkers happy
+
+
+def _open_log(config: Config) -> EventQuery:
+    path = config.database_path
+    if not path.exists():
+        err_console.print(f"no event log at {path} yet (start the hub with 'carehub run')")
+        sys.exit(1)
+    return EventQuery(path)
+
+
+@click.group()
+@click.version_option(__version__, prog_name="carehub")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), envvar="CAREHUB_CONFIG",
+              help="config.yaml to use (default: $CAREHUB_CONFIG, ./config.yaml, built-in defaults)")
+@click.pass_context
+def main(ctx: click.Context, config_path: str | None) -> None:
+    """carehub: a local-first home hub for families who look after someone."""
+    ctx.ensure_object(dict)
+    ctx.obj["config"] = config_path
+
+
+@main.command()
+@click.pass_context
+def run(ctx: click.Context) -> None:
+    """Run the hub until Ctrl-C."""
+    from assistant.app import Hub
+    from assistant.logsetup import configure_logging
+
+    config = _load(ctx)
+    configure_logging(config.log_level)
+
+    async def serve() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        hub = Hub(config)
+        try:
+            await hub.start()
+        except OSError as error:
+            await hub.stop()
+            err_console.print(f"[bold red]cannot start:[/] {error}")
+            sys.exit(1)
+        where = f"http://{config.http.host}:{hub.http.port}" if hub.http else "HTTP off"
+        err_console.print(
+            f"carehub {__version__}: home '{config.home.id}', {len(config.devices)} device(s), "
+            f"broker {config.mqtt.broker} at {config.mqtt.host}:{config.mqtt.port}, {where}, "
+            f"log {config.database_path}"
+        )
+        try:
+            await stop.wait()
+        finally:
+            await hub.stop()
+
+    asyncio.run(serve())
+
+
+@main.command()
+@click.pass_context
+def check(ctx: click.Context) -> None:
+    """Validate the configuration; list every problem and exit non-zero if there is any."""
+    config = _load(ctx)
+    console.print(
+        f"configuration OK: home '{config.home.id}', {len(config.people)} people, "
+        f"{len(config.devices)} devices, broker {config.mqtt.broker}, log {config.database_path}"
+    )
+
+
+@main.command()
+@click.option("--kind", help="only this kind, e.g. vital_signs_measured or message_rejected")
+@click.option("--device", help="only this device id")
+@click.option("--person", help="only this person id")
+@click.option("--since", help="30m, 2h, 7d or an ISO-8601 time")
+@click.option("--until", help="an ISO-8601 time")
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 100000))
+@click.option("--why", "why", metavar="EVENT_ID", help="show EVENT_ID and the chain of events that caused it")
+@click.option("--json", "as_json", is_flag=True, help="print JSON lines instead of a table")
+@click.pass_context
+def events(ctx: click.Context, kind: str | None, device: str | None, person: str | None, since: str | None,
+           until: str | None, limit: int, why: str | None, as_json: bool) -> None:
+    """Read the event log, newest first."""
+    config = _load(ctx)
+    query = _open_log(config)
+    if why:
+        rows = query.cause_chain(why)
+        if not rows:
+            err_console.print(f"no event with id {why}")
+            sys.exit(1)
+    else:
+        rows = query.events(kind=kind, device=device, person=person, home=config.home.id,
+                            since=parse_since(since), until=parse_since(until), limit=limit)
+    if as_json:
+        for row in rows:
+            click.echo(json.dumps(row, ensure_ascii=False))
+        return
+    table = Table(title="why: effect first, then its causes" if why else None)
+    for column in ("time", "kind", "device", "person", "data", "id", "cause"):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        data = json.dumps(row["data"], ensure_ascii=False)
+        table.add_row(row["ts"][:23], row["kind"], row["device"] or "", row["person"] or "",
+                      data if len(data) < 120 else data[:117] + "...", row["id"], row["cause"] or "")
+    console.print(table)
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="print JSON instead of tables")
+@click.pass_context
+def devices(ctx: click.Context, as_json: bool) -> None:
+    """Configured devices with last seen and state, and senders the hub refused."""
+    from assistant.registry import DeviceRegistry
+
+    config = _load(ctx)
+    registry = DeviceRegistry.from_config(config)
+    rejected: list[dict[str, Any]] = []
+    if config.database_path.exists():
+        query = EventQuery(config.database_path)
+        registry.restore(query.devices())
+        rejected = query.rejected_senders()
+    now = datetime.now(timezone.utc)
+    snapshot = registry.snapshot(now)
+    snapshot["unknown_senders"] = rejected
+    if as_json:
+        click.echo(json.dumps(snapshot, ensure_ascii=False, indent=2))
+        return
+    table = Table(title=f"devices of home '{config.home.id}'")
+    for column in ("id", "kind", "person", "room", "state", "last seen"):
+        table.add_column(column)
+    colours = {"online": "green", "offline": "red", "silent": "yellow", "never seen": "dim"}
+    for d in snapshot["devices"]:
+        table.add_row(d["id"], d["kind"], d["person"] or "", d["room"] or "",
+                      f"[{colours[d['state']]}]{d['state']}[/]", (d["last_seen"] or "")[:19])
+    console.print(table)
+    if rejected:
+        bad = Table(title="refused senders (from the event log)")
+        for column in ("topic", "messages", "last seen", "latest reason"):
+            bad.add_column(column, overflow="fold")
+        for r in rejected:
+            bad.add_row(r["topic"] or "", str(r["count"]), (r["last_seen"] or "")[:19], r["reason"] or "")
+        console.print(bad)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

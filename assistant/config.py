@@ -1,0 +1,279 @@
+"""config.yaml: pydantic models, loading, and error reports that name every bad field at once."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from assistant.errors import ConfigError
+
+ENV_VAR = "CAREHUB_CONFIG"
+DEVICE_KINDS = (
+    "wearable", "motion", "contact", "occupancy", "light", "switch",
+    "climate", "button", "pillbox", "speaker", "phone",
+)
+_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _check_id(value: str) -> str:
+    if not _ID.match(value):
+        raise ValueError(
+            f"'{value}' is not a valid id (lower-case letters, digits, '-' and '_', at most 64)"
+        )
+    return value
+
+
+class HomeConfig(_Model):
+    """The household this hub serves."""
+
+    id: str = "home"
+    """Appears in every MQTT topic: ``carehub/<id>/...``."""
+    name: str = "Home"
+    timezone: str = "UTC"
+    """IANA zone name, e.g. ``Asia/Shanghai``; schedules and reports use it."""
+    language: str = "en"
+
+    _id = field_validator("id")(_check_id)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone '{value}'") from None
+        return value
+
+
+class MqttConfig(_Model):
+    """How the hub reaches its broker."""
+
+    broker: Literal["embedded", "external"] = "embedded"
+    """``embedded`` starts an amqtt broker inside the hub; ``external`` connects to Mosquitto or EMQX."""
+    host: str = "127.0.0.1"
+    port: int = Field(1883, ge=1, le=65535)
+    username: str | None = None
+    password: str | None = None
+    tls: bool = False
+    topic_prefix: str = "carehub"
+    client_id: str = "carehub-hub"
+    """Fixed so the broker keeps the hub's persistent session across restarts."""
+    keepalive: int = Field(30, ge=5, le=3600)
+    max_payload_bytes: int = Field(65536, ge=256, le=16 * 1024 * 1024)
+    session_expiry: int = Field(3600, ge=60)
+    """Seconds the embedded broker keeps a disconnected client's session and queue."""
+    zigbee2mqtt_topic: str = "zigbee2mqtt"
+
+
+class StorageConfig(_Model):
+    """Where the event log lives."""
+
+    database: str = "data/carehub.db"
+    """Relative paths are taken from the config file's folder."""
+
+
+class HttpConfig(_Model):
+    """The hub's HTTP API."""
+
+    enabled: bool = True
+    host: str = "127.0.0.1"
+    port: int = Field(8765, ge=0, le=65535)
+
+
+class PersonConfig(_Model):
+    """Someone the household cares for, or a member of it."""
+
+    id: str
+    name: str
+    role: Literal["elder", "child", "adult"] = "adult"
+    language: str | None = None
+    """Defaults to the home's language."""
+
+    _id = field_validator("id")(_check_id)
+
+
+class DeviceConfig(_Model):
+    """A device the hub accepts messages from."""
+
+    id: str
+    kind: str
+    name: str | None = None
+    """Spoken name, e.g. "kitchen light"; defaults to the id with dashes as spaces."""
+    person: str | None = None
+    """Id of the person who wears or owns it."""
+    room: str | None = None
+    subtype: str | None = None
+    """For contacts: door, window, fridge, medicine_cabinet; for occupancy: bed, chair."""
+    heartbeat: int = Field(300, ge=5, le=86400)
+    """Seconds between the device's heartbeats; silence for 2.5x this marks it as not reporting."""
+    zigbee2mqtt: str | None = None
+    """Friendly name when the device is paired with Zigbee2MQTT."""
+    aliases: dict[str, list[str]] = Field(default_factory=dict)
+    """Extra spoken names per language code."""
+
+    _id = field_validator("id")(_check_id)
+
+    @field_validator("kind")
+    @classmethod
+    def _known_kind(cls, value: str) -> str:
+        if value not in DEVICE_KINDS:
+            raise ValueError(f"unknown kind '{value}' (known: {', '.join(DEVICE_KINDS)})")
+        return value
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.id.replace("-", " ").replace("_", " ")
+
+
+class CaregiverConfig(_Model):
+    """Someone who receives alerts; filled in by the alerts feature."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    id: str
+    name: str = ""
+
+
+class Config(_Model):
+    """The whole of config.yaml."""
+
+    home: HomeConfig = Field(default_factory=HomeConfig)
+    mqtt: MqttConfig = Field(default_factory=MqttConfig)
+    storage: StorageConfig = Field(default_factory=StorageConfig)
+    http: HttpConfig = Field(default_factory=HttpConfig)
+    people: list[PersonConfig] = Field(default_factory=list)
+    devices: list[DeviceConfig] = Field(default_factory=list)
+    caregivers: list[CaregiverConfig] = Field(default_factory=list)
+    skills: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    log_level: str = "INFO"
+
+    base_dir: Path = Field(default=Path("."), exclude=True)
+    """Folder of the config file; relative paths are resolved against it."""
+
+    @property
+    def database_path(self) -> Path:
+        path = Path(self.storage.database).expanduser()
+        return path if path.is_absolute() else self.base_dir / path
+
+    def device(self, device_id: str) -> DeviceConfig | None:
+        return next((d for d in self.devices if d.id == device_id), None)
+
+    def person(self, person_id: str) -> PersonConfig | None:
+        return next((p for p in self.people if p.id == person_id), None)
+
+
+def _format_loc(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out or "(top level)"
+
+
+def _pydantic_problems(error: ValidationError) -> list[str]:
+    problems = []
+    for e in error.errors():
+        msg = e["msg"]
+        if e["type"] == "extra_forbidden":
+            msg = "unknown field"
+        elif msg.startswith("Value error, "):
+            msg = msg[len("Value error, "):]
+        problems.append(f"{_format_loc(e['loc'])}: {msg}")
+    return problems
+
+
+def _cross_reference_problems(raw: dict[str, Any]) -> list[str]:
+    """Checks across sections: duplicate ids, and devices naming people that do not exist."""
+    problems: list[str] = []
+    people = raw.get("people") or []
+    devices = raw.get("devices") or []
+    person_ids: set[str] = set()
+    if isinstance(people, list):
+        for i, p in enumerate(people):
+            if isinstance(p, dict) and isinstance(p.get("id"), str):
+                if p["id"] in person_ids:
+                    problems.append(f"people[{i}].id: duplicate id '{p['id']}'")
+                person_ids.add(p["id"])
+    if isinstance(devices, list):
+        seen: set[str] = set()
+        z2m: set[str] = set()
+        for i, d in enumerate(devices):
+            if not isinstance(d, dict):
+                continue
+            if isinstance(d.get("id"), str):
+                if d["id"] in seen:
+                    problems.append(f"devices[{i}].id: duplicate id '{d['id']}'")
+                if d["id"] == "hub":
+                    problems.append(f"devices[{i}].id: 'hub' is reserved for the hub's own topics")
+                seen.add(d["id"])
+            person = d.get("person")
+            if isinstance(person, str) and person not in person_ids:
+                problems.append(f"devices[{i}].person: no person with id '{person}'")
+            name = d.get("zigbee2mqtt")
+            if isinstance(name, str):
+                if name in z2m:
+                    problems.append(f"devices[{i}].zigbee2mqtt: '{name}' is used by another device")
+                z2m.add(name)
+    return problems
+
+
+def parse_config(raw: Any, source: str = "config", base_dir: Path | None = None) -> Config:
+    """Validate a parsed YAML document; raise ConfigError listing every problem."""
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        raise ConfigError(source, ["(top level): must be a mapping of sections"])
+    problems: list[str] = []
+    config: Config | None = None
+    try:
+        config = Config.model_validate({**raw, "base_dir": base_dir or Path(".")})
+    except ValidationError as error:
+        problems.extend(_pydantic_problems(error))
+    problems.extend(_cross_reference_problems(raw))
+    if problems or config is None:
+        raise ConfigError(source, problems)
+    return config
+
+
+def find_config_path(explicit: str | os.PathLike[str] | None = None) -> Path | None:
+    """The file to read: ``--config``, else ``$CAREHUB_CONFIG``, else ./config.yaml if present."""
+    if explicit:
+        return Path(explicit)
+    if os.environ.get(ENV_VAR):
+        return Path(os.environ[ENV_VAR])
+    local = Path("config.yaml")
+    return local if local.exists() else None
+
+
+def load_config(path: str | os.PathLike[str] | None = None) -> Config:
+    """Load and validate the configuration; with no file anywhere, the built-in defaults."""
+    found = find_config_path(path)
+    if found is None:
+        # The packaged default is the demo household, so `carehub run` and `carehub simulate` work
+        # together on a fresh machine; its database goes to the current folder.
+        default = Path(__file__).with_name("default_config.yaml")
+        return parse_config(yaml.safe_load(default.read_text(encoding="utf-8")), "built-in defaults", Path.cwd())
+    try:
+        text = found.read_text(encoding="utf-8")
+    except OSError as error:
+        raise ConfigError(str(found), [f"cannot read file: {error.strerror or error}"]) from None
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "(unknown position)"
+        raise ConfigError(str(found), [f"{where}: not valid YAML ({getattr(error, 'problem', error)})"]) from None
+    return parse_config(raw, str(found), found.resolve().parent)

@@ -1,0 +1,264 @@
+"""The SQLite event log: every event as a row, committed in batches on a writer thread.
+
+``append`` returns a future that resolves once the rows are committed; the MQTT link waits for it
+before acknowledging a message to the broker, which is what makes a hub crash lose nothing.
+Commits group naturally: while one batch commits, the next accumulates.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import queue
+import sqlite3
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from assistant.events import Event
+from assistant.migrations import migrations
+
+log = logging.getLogger(__name__)
+
+_INSERT = (
+    "INSERT OR IGNORE INTO events (id, ts, home, device, person, kind, data, cause, dedupe_key) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_TOUCH = (
+    "INSERT INTO devices (home, id, last_seen, online, configured, last_topic) VALUES (?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT(home, id) DO UPDATE SET last_seen = excluded.last_seen, "
+    "online = COALESCE(excluded.online, devices.online), configured = excluded.configured, "
+    "last_topic = excluded.last_topic"
+)
+_MAX_BATCH = 2000
+
+
+def event_row(event: Event, dedupe_key: str | None = None, extra: dict[str, Any] | None = None) -> tuple:
+    # None means "not reported": leaving it out keeps rows small, and event_from_row restores it.
+    data = {k: v for k, v in event.data().items() if v is not None}
+    if extra:
+        data.update(extra)
+    return (
+        event.id, event.ts.isoformat(), event.home, event.device, event.person, event.kind,
+        json.dumps(data, ensure_ascii=False, separators=(",", ":")), event.cause, dedupe_key,
+    )
+
+
+@dataclass
+class _Write:
+    rows: list[tuple]
+    touches: list[tuple]
+    future: asyncio.Future[None] | None
+    loop: asyncio.AbstractEventLoop | None
+
+
+def open_database(path: Path | str) -> sqlite_utils.Database:
+    """Open (creating if needed) the log at ``path`` in WAL mode, with migrations applied."""
+    path = Path(path)
+    if str(path) != ":memory:":
+        path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(str(path), timeout=30, check_same_thread=False)
+    db = sqlite_utils.Database(conn)
+    db.execute("PRAGMA journal_mode=WAL")
+    # NORMAL in WAL mode survives a process crash (kill -9); only power loss can drop the last commits.
+    db.execute("PRAGMA synchronous=NORMAL")
+    db.execute("PRAGMA busy_timeout=30000")
+    migrations.apply(db)
+    return db
+
+
+class EventLog:
+    """Append-only event log with a dedicated writer thread."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        self._queue: queue.SimpleQueue[_Write | None] = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+        self._db: sqlite_utils.Database | None = None
+        self.committed_rows = 0
+        self.commits = 0
+        self.write_errors = 0
+
+    async def start(self) -> None:
+        self._db = await asyncio.to_thread(open_database, self.path)
+        self._thread = threading.Thread(target=self._writer, name="carehub-eventlog", daemon=True)
+        self._thread.start()
+
+    async def close(self) -> None:
+        if self._thread is not None:
+            self._queue.put(None)
+            await asyncio.to_thread(self._thread.join)
+            self._thread = None
+        if self._db is not None:
+            self._db.conn.close()
+            self._db = None
+
+    def append(self, events: Iterable[Event], *, dedupe_key: str | None = None,
+               extra: dict[str, Any] | None = None,
+               touches: Sequence[tuple] = ()) -> asyncio.Future[None]:
+        """Queue events (and device last-seen updates) for the next commit; the future resolves after it.
+
+        With ``dedupe_key``, the n-th event gets ``<key>#n``: a redelivered message adds nothing.
+        A touch is ``(home, device, last_seen_iso, online|None, configured, topic)``.
+        """
+        rows = [
+            event_row(ev, f"{dedupe_key}#{i}" if dedupe_key else None, extra)
+            for i, ev in enumerate(events)
+        ]
+        loop = asyncio.get_running_loop()
+        future = loop.create_future()
+        self._queue.put(_Write(rows, list(touches), future, loop))
+        return future
+
+    async def write(self, *events: Event) -> None:
+        """Append and wait for the commit."""
+        await self.append(events)
+
+    # -- writer thread ---------------------------------------------------------------------
+
+    def _writer(self) -> None:
+        assert self._db is not None
+        conn = self._db.conn
+        stop = False
+        while not stop:
+            item = self._queue.get()
+            if item is None:
+                break
+            batch = [item]
+            while len(batch) < _MAX_BATCH:
+                try:
+                    nxt = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if nxt is None:
+                    stop = True
+                    break
+                batch.append(nxt)
+            error: BaseException | None = None
+            try:
+                rows = [r for w in batch for r in w.rows]
+                touches = [t for w in batch for t in w.touches]
+                with conn:
+                    if rows:
+                        conn.executemany(_INSERT, rows)
+                    if touches:
+                        conn.executemany(_TOUCH, touches)
+                self.committed_rows += len(rows)
+                self.commits += 1
+            except sqlite3.Error as exc:
+                self.write_errors += 1
+                error = exc
+                log.error("event log commit of %d writes failed: %s", len(batch), exc)
+            self._resolve(batch, error)
+
+    @staticmethod
+    def _resolve(batch: list[_Write], error: BaseException | None) -> None:
+        by_loop: dict[asyncio.AbstractEventLoop, list[asyncio.Future[None]]] = {}
+        for w in batch:
+            if w.future is not None and w.loop is not None:
+                by_loop.setdefault(w.loop, []).append(w.future)
+        for loop, futures in by_loop.items():
+            try:
+                loop.call_soon_threadsafe(_settle, futures, error)
+            except RuntimeError:  # the loop has closed; nobody is waiting any more
+                pass
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def reader(self) -> "EventQuery":
+        """A read-only query helper on its own connection (use from a worker thread)."""
+        return EventQuery(self.path)
+
+
+def _settle(futures: list[asyncio.Future[None]], error: BaseException | None) -> None:
+    for f in futures:
+        if f.done():
+            continue
+        if error is None:
+            f.set_result(None)
+        else:
+            f.set_exception(error)
+
+
+class EventQuery:
+    """Queries over the event log, shared by the CLI and the HTTP API."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.db = open_database(path)
+
+    def close(self) -> None:
+        self.db.conn.close()
+
+    def events(self, *, kind: str | None = None, device: str | None = None, person: str | None = None,
+               home: str | None = None, since: datetime | str | None = None,
+               until: datetime | str | None = None, cause: str | None = None,
+               limit: int = 100, newest_first: bool = True) -> list[dict[str, Any]]:
+        """Events matching every given filter, newest first by default, with ``data`` parsed."""
+        where, args = [], []
+        for column, value in (("kind", kind), ("device", device), ("person", person),
+                              ("home", home), ("cause", cause)):
+            if value is not None:
+                where.append(f"{column} = ?")
+                args.append(value)
+        if since is not None:
+            where.append("ts >= ?")
+            args.append(since.isoformat() if isinstance(since, datetime) else since)
+        if until is not None:
+            where.append("ts < ?")
+            args.append(until.isoformat() if isinstance(until, datetime) else until)
+        sql = "SELECT id, ts, home, device, person, kind, data, cause FROM events"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += f" ORDER BY ts {'DESC' if newest_first else 'ASC'}, id {'DESC' if newest_first else 'ASC'}"
+        sql += " LIMIT ?"
+        args.append(int(limit))
+        rows = [dict(zip(("id", "ts", "home", "device", "person", "kind", "data", "cause"), r))
+                for r in self.db.execute(sql, args).fetchall()]
+        for row in rows:
+            row["data"] = json.loads(row["data"]) if row["data"] else {}
+        return rows
+
+    def event(self, event_id: str) -> dict[str, Any] | None:
+        rows = [r for r in self.db.execute(
+            "SELECT id, ts, home, device, person, kind, data, cause FROM events WHERE id = ?", [event_id])]
+        if not rows:
+            return None
+        row = dict(zip(("id", "ts", "home", "device", "person", "kind", "data", "cause"), rows[0]))
+        row["data"] = json.loads(row["data"]) if row["data"] else {}
+        return row
+
+    def cause_chain(self, event_id: str, max_depth: int = 50) -> list[dict[str, Any]]:
+        """The event and every cause before it, effect first: "why was I paged?"."""
+        chain = []
+        current: str | None = event_id
+        while current and len(chain) < max_depth:
+            row = self.event(current)
+            if row is None:
+                break
+            chain.append(row)
+            current = row["cause"]
+        return chain
+
+    def count(self, kind: str | None = None) -> int:
+        if kind is None:
+            return self.db.execute("SELECT count(*) FROM events").fetchone()[0]
+        return self.db.execute("SELECT count(*) FROM events WHERE kind = ?", [kind]).fetchone()[0]
+
+    def devices(self) -> list[dict[str, Any]]:
+        return [dict(r) for r in self.db["devices"].rows_where(order_by="home, id")]
+
+    def rejected_senders(self) -> list[dict[str, Any]]:
+        """Topics that sent messages the hub refused, with how often and why (latest reason)."""
+        sql = (
+            "SELECT json_extract(data, '$.topic') AS topic, count(*) AS count, max(ts) AS last_seen, "
+            "json_extract(data, '$.reason') AS reason FROM events WHERE kind = 'message_rejected' "
+            "GROUP BY topic ORDER BY last_seen DESC"
+        )
+        cols = ("topic", "count", "last_seen", "reason")
+        return [dict(zip(cols, r)) for r in self.db.execute(sql).fetchall()]

@@ -1,0 +1,108 @@
+"""The hub's HTTP API (aiohttp): health and the event log, the base later features extend."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from aiohttp import web
+
+if TYPE_CHECKING:
+    from assistant.app import Hub
+
+log = logging.getLogger(__name__)
+
+HUB_KEY: web.AppKey["Hub"] = web.AppKey("hub")
+MAX_LIMIT = 1000
+
+
+class BadQuery(ValueError):
+    """A query-string parameter that does not parse; the message names it."""
+
+
+def _since(value: str | None, name: str) -> str | None:
+    if value is None:
+        return None
+    try:
+        return datetime.fromisoformat(value).isoformat()
+    except ValueError:
+        raise BadQuery(f"{name}: not an ISO-8601 time: {value!r}") from None
+
+
+def event_filters(query: dict[str, str]) -> dict[str, Any]:
+    """Filters shared by ``GET /api/events`` and ``carehub events``."""
+    unknown = set(query) - {"kind", "device", "person", "since", "until", "cause", "limit"}
+    if unknown:
+        raise BadQuery(f"unknown parameter(s): {', '.join(sorted(unknown))}")
+    try:
+        limit = int(query.get("limit", "100"))
+    except ValueError:
+        raise BadQuery(f"limit: not a whole number: {query['limit']!r}") from None
+    if not 1 <= limit <= MAX_LIMIT:
+        raise BadQuery(f"limit: must be between 1 and {MAX_LIMIT}")
+    return {
+        "kind": query.get("kind"), "device": query.get("device"), "person": query.get("person"),
+        "cause": query.get("cause"),
+        "since": _since(query.get("since"), "since"), "until": _since(query.get("until"), "until"),
+        "limit": limit,
+    }
+
+
+async def health(request: web.Request) -> web.Response:
+    return web.json_response(request.app[HUB_KEY].health())
+
+
+async def events(request: web.Request) -> web.Response:
+    hub = request.app[HUB_KEY]
+    try:
+        filters = event_filters(dict(request.query))
+    except BadQuery as error:
+        return web.json_response({"error": str(error)}, status=400)
+    rows = await hub.query_events(**filters)
+    return web.json_response({"events": rows, "count": len(rows)})
+
+
+async def event_detail(request: web.Request) -> web.Response:
+    hub = request.app[HUB_KEY]
+    chain = await hub.cause_chain(request.match_info["event_id"])
+    if not chain:
+        return web.json_response({"error": "no such event"}, status=404)
+    return web.json_response({"event": chain[0], "causes": chain[1:]})
+
+
+async def devices(request: web.Request) -> web.Response:
+    hub = request.app[HUB_KEY]
+    return web.json_response(hub.registry.snapshot(hub.clock.now()))
+
+
+def create_app(hub: "Hub") -> web.Application:
+    app = web.Application(client_max_size=1024 * 1024)
+    app[HUB_KEY] = hub
+    app.router.add_get("/api/health", health)
+    app.router.add_get("/api/events", events)
+    app.router.add_get("/api/events/{event_id}", event_detail)
+    app.router.add_get("/api/devices", devices)
+    return app
+
+
+class HttpServer:
+    """Runs the API on host:port (port 0 picks a free one; ``port`` then tells which)."""
+
+    def __init__(self, hub: "Hub", host: str, port: int) -> None:
+        self._runner = web.AppRunner(create_app(hub), access_log=None)
+        self.host = host
+        self.port = port
+
+    async def start(self) -> None:
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, self.host, self.port)
+        await site.start()
+        server = site._server  # noqa: SLF001 - the only way to learn the bound port
+        if server is not None and server.sockets:
+            self.port = server.sockets[0].getsockname()[1]
+        log.info("HTTP API on http://%s:%d", self.host, self.port)
+
+    async def stop(self) -> None:
+        await asyncio.wait_for(self._runner.cleanup(), 5)

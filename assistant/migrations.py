@@ -1,0 +1,79 @@
+"""Schema migrations for the event log, registered with a decorator and applied in order once each."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime, timezone
+
+import sqlite_utils
+
+log = logging.getLogger(__name__)
+
+Migration = Callable[[sqlite_utils.Database], None]
+
+
+class Migrations:
+    """An ordered set of named schema steps, tracked in the ``_migrations`` table."""
+
+    def __init__(self) -> None:
+        self._steps: list[tuple[str, Migration]] = []
+
+    def __call__(self, fn: Migration) -> Migration:
+        self._steps.append((fn.__name__, fn))
+        return fn
+
+    def pending(self, db: sqlite_utils.Database) -> list[str]:
+        done = self._applied(db)
+        return [name for name, _ in self._steps if name not in done]
+
+    def apply(self, db: sqlite_utils.Database) -> list[str]:
+        """Run every step not yet applied; return their names."""
+        if "_migrations" not in db.table_names():
+            db["_migrations"].create({"name": str, "applied_at": str}, pk="name")
+        done = self._applied(db)
+        applied = []
+        for name, step in self._steps:
+            if name in done:
+                continue
+            with db.conn:
+                step(db)
+                db["_migrations"].insert({"name": name, "applied_at": datetime.now(timezone.utc).isoformat()})
+            log.info("applied migration %s", name)
+            applied.append(name)
+        return applied
+
+    @staticmethod
+    def _applied(db: sqlite_utils.Database) -> set[str]:
+        if "_migrations" not in db.table_names():
+            return set()
+        return {row["name"] for row in db["_migrations"].rows}
+
+
+migrations = Migrations()
+
+
+@migrations
+def m001_events(db: sqlite_utils.Database) -> None:
+    db["events"].create(
+        {
+            "id": str, "ts": str, "home": str, "device": str, "person": str,
+            "kind": str, "data": str, "cause": str, "dedupe_key": str,
+        },
+        pk="id",
+        not_null={"id", "ts", "home", "kind"},
+    )
+    db["events"].create_index(["home", "ts"], index_name="events_home_ts")
+    db["events"].create_index(["kind", "ts"], index_name="events_kind_ts")
+    db["events"].create_index(["device", "ts"], index_name="events_device_ts")
+    db["events"].create_index(["cause"], index_name="events_cause")
+    # Partial unique index: a device's msg_id is only ever logged once, even when redelivered.
+    db.execute("CREATE UNIQUE INDEX events_dedupe ON events(dedupe_key) WHERE dedupe_key IS NOT NULL")
+
+
+@migrations
+def m002_devices(db: sqlite_utils.Database) -> None:
+    db["devices"].create(
+        {"home": str, "id": str, "last_seen": str, "online": int, "configured": int, "last_topic": str},
+        pk=("home", "id"),
+    )

@@ -1,0 +1,155 @@
+"""The hub's MQTT link: one persistent session, manual acknowledgement, reconnect with backoff.
+
+Messages are acknowledged to the broker only when ``ack`` is called, which the hub does after the
+rows a message produced are committed. With a persistent session (clean session off, fixed client
+id) the broker redelivers anything not yet acknowledged when the hub reconnects after a crash.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import ssl
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+import aiomqtt
+
+from assistant.config import MqttConfig
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """A message from the broker, waiting for the hub to ``ack`` it."""
+
+    topic: str
+    payload: bytes
+    qos: int
+    retain: bool
+    mid: int
+
+
+MessageHandler = Callable[[Incoming], None]
+StateHook = Callable[[bool, str], Awaitable[None] | None]
+
+
+class MqttLink:
+    """Connects, subscribes, hands each message to ``on_message`` and keeps reconnecting."""
+
+    def __init__(self, config: MqttConfig, *, subscriptions: list[str], status_topic: str,
+                 on_message: MessageHandler, on_state: StateHook | None = None,
+                 min_backoff: float = 0.5, max_backoff: float = 30.0) -> None:
+        self.config = config
+        self.subscriptions = subscriptions
+        self.status_topic = status_topic
+        self._on_message = on_message
+        self._on_state = on_state
+        self._min_backoff = min_backoff
+        self._max_backoff = max_backoff
+        self._client: aiomqtt.Client | None = None
+        self._generation = 0
+        self.connected = asyncio.Event()
+        self.received = 0
+        self.acked = 0
+        self.reconnects = 0
+
+    @property
+    def address(self) -> str:
+        return f"{self.config.host}:{self.config.port}"
+
+    def _make_client(self) -> aiomqtt.Client:
+        cfg = self.config
+        client = aiomqtt.Client(
+            cfg.host, cfg.port,
+            identifier=cfg.client_id,
+            username=cfg.username,
+            password=cfg.password,
+            clean_session=False,
+            keepalive=cfg.keepalive,
+            will=aiomqtt.Will(self.status_topic, b"offline", qos=1, retain=True),
+            tls_context=ssl.create_default_context() if cfg.tls else None,
+            max_inflight_messages=100,
+        )
+        # aiomqtt has no public switch for this; paho does. Without it paho acknowledges a
+        # message as soon as it is read, before its row is committed.
+        client._client.manual_ack_set(True)  # noqa: SLF001
+        return client
+
+    async def run(self) -> None:
+        """Stay connected until cancelled."""
+        backoff = self._min_backoff
+        while True:
+            try:
+                client = self._make_client()
+                async with client:
+                    self._client = client
+                    self._generation += 1
+                    backoff = self._min_backoff
+                    for topic in self.subscriptions:
+                        await client.subscribe(topic, qos=1)
+                    await client.publish(self.status_topic, b"online", qos=1, retain=True)
+                    self.connected.set()
+                    log.info("connected to MQTT broker %s as %s", self.address, self.config.client_id)
+                    await self._notify(True, "")
+                    async for message in client.messages:
+                        self.received += 1
+                        payload = message.payload
+                        if isinstance(payload, str):
+                            payload = payload.encode()
+                        elif not isinstance(payload, (bytes, bytearray)):
+                            payload = b"" if payload is None else str(payload).encode()
+                        self._on_message(Incoming(str(message.topic), bytes(payload), message.qos,
+                                                  bool(message.retain), message.mid))
+            except aiomqtt.MqttError as error:
+                self._lost(str(error))
+                await self._notify(False, str(error))
+                delay = backoff * (0.5 + random.random())
+                log.warning("MQTT link to %s down (%s); retrying in %.1f s", self.address, error, delay)
+                await asyncio.sleep(delay)
+                backoff = min(backoff * 2, self._max_backoff)
+                self.reconnects += 1
+            except asyncio.CancelledError:
+                self._lost("stopped")
+                raise
+
+    def _lost(self, reason: str) -> None:
+        self._client = None
+        self.connected.clear()
+
+    async def _notify(self, up: bool, reason: str) -> None:
+        if self._on_state is None:
+            return
+        try:
+            result = self._on_state(up, reason)
+            if asyncio.iscoroutine(result):
+                await result
+        except Exception:  # noqa: BLE001
+            log.exception("MQTT state hook failed")
+
+    def ack_token(self) -> int:
+        """Which connection a message arrived on; acks for an older connection are void."""
+        return self._generation
+
+    def ack(self, message: Incoming, token: int) -> None:
+        """Acknowledge ``message`` to the broker (only QoS 1 and 2 need it)."""
+        if message.qos == 0 or self._client is None or token != self._generation:
+            return
+        self._client._client.ack(message.mid, message.qos)  # noqa: SLF001
+        self.acked += 1
+
+    async def publish(self, topic: str, payload: bytes | str, *, qos: int = 1, retain: bool = False) -> None:
+        if self._client is None:
+            raise aiomqtt.MqttError(f"not connected to {self.address}")
+        await self._client.publish(topic, payload, qos=qos, retain=retain)
+
+    async def close(self, goodbye: bool = True) -> None:
+        """Say ``offline`` on the status topic (a clean exit does not fire the last will)."""
+        if goodbye and self._client is not None:
+            try:
+                async with asyncio.timeout(2):
+                    await self._client.publish(self.status_topic, b"offline", qos=1, retain=True)
+            except (aiomqtt.MqttError, TimeoutError):
+                pass

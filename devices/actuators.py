@@ -1,0 +1,82 @@
+"""Devices the hub drives: lights, switches / plugs and speaker satellites."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import Field, model_validator
+from pydantic_core import PydanticCustomError
+
+from assistant.commands import Command, Speak, TurnOff, TurnOn
+from assistant.events import Event, SpeakerStateReported, SwitchStateReported
+from devices.codec import KindCodec, brightness
+from devices.schemas import Brightness, Heartbeat, OnOff, Payload, Watts
+
+
+class SwitchedState(Payload):
+    """``{"state": "on", "brightness": 180}`` or ``{"state": "off", "power": 0.0}``."""
+
+    state: OnOff | None = None
+    brightness: Brightness | None = None
+    power: Watts | None = None
+
+    @model_validator(mode="after")
+    def _state_with_readings(self) -> SwitchedState:
+        # SwitchStateReported needs on/off; a brightness alone would have to be dropped silently.
+        if self.state is None and (self.brightness is not None or self.power is not None):
+            given = "brightness" if self.brightness is not None else "power"
+            raise PydanticCustomError("state_missing", f"state: required together with {given}")
+        return self
+
+    def to_events(self) -> list[Event]:
+        events: list[Event] = []
+        if self.state is not None:
+            events.append(
+                SwitchStateReported(on=self.state == "on", brightness=self.brightness, power=self.power)
+            )
+        return events + self.battery_events()
+
+
+class SpeakerState(Payload):
+    """``{"volume": 60, "muted": false}``."""
+
+    volume: Annotated[int, Field(ge=0, le=100)] | None = None
+    muted: bool | None = None
+
+    def to_events(self) -> list[Event]:
+        events: list[Event] = []
+        if self.volume is not None or self.muted is not None:
+            events.append(SpeakerStateReported(volume=self.volume, muted=self.muted))
+        return events + self.battery_events()
+
+
+def encode_light(command: Command) -> dict[str, Any] | None:
+    """``{"state": "on", "brightness": 128}`` / ``{"state": "off"}``."""
+    if isinstance(command, TurnOn):
+        if command.brightness is None:
+            return {"state": "on"}
+        return {"state": "on", "brightness": brightness(command.brightness)}
+    if isinstance(command, TurnOff):
+        return {"state": "off"}
+    return None
+
+
+def encode_switch(command: Command) -> dict[str, Any] | None:
+    """``{"state": "on"}`` / ``{"state": "off"}``; a plug cannot dim, so brightness is not sent."""
+    if isinstance(command, TurnOn):
+        return {"state": "on"}
+    if isinstance(command, TurnOff):
+        return {"state": "off"}
+    return None
+
+
+def encode_speaker(command: Command) -> dict[str, Any] | None:
+    """``{"say": "Time for your pills", "language": "en"}``."""
+    if isinstance(command, Speak):
+        return {"say": command.text, "language": command.language}
+    return None
+
+
+LIGHT = KindCodec("light", state=SwitchedState, events=(Heartbeat,), encode=encode_light)
+SWITCH = KindCodec("switch", state=SwitchedState, events=(Heartbeat,), encode=encode_switch)
+SPEAKER = KindCodec("speaker", state=SpeakerState, events=(Heartbeat,), encode=encode_speaker)
