@@ -34,7 +34,9 @@ KINDS: tuple[str, ...] = (
 
 _CODECS: dict[str, KindCodec] = {
     codec.kind: codec
-    for codec in (WEARABLE, MOTION, CONTACT, OCCUPANCY, LIGHT, SWITCH, CLIMATE, BUTTON, PILLBOX, SPEAKER, PHONE)
+    for codec in (
+        WEARABLE, MOTION, CONTACT, OCCUPANCY, LIGHT, SWITCH, CLIMATE, BUTTON, PILLBOX, SPEAKER, PHONE
+    )
 }
 assert tuple(_CODECS) == KINDS, "every kind needs exactly one codec"
 

@@ -135,9 +135,9 @@ class KindCodec:
         self._state: TypeAdapter[Payload] = TypeAdapter(state)
         # A one-member Union collapses to the member, which cannot carry a discriminator.
         self._tagged = len(events) > 1
-        event_type: Any = (
-            Annotated[Union[events], Field(discriminator="type")] if self._tagged else events[0]  # noqa: UP007
-        )
+        event_type: Any = events[0]
+        if self._tagged:
+            event_type = Annotated[Union[events], Field(discriminator="type")]  # noqa: UP007
         self._events: TypeAdapter[Payload] = TypeAdapter(event_type)
         self._encode = encode
 

@@ -21,7 +21,7 @@ def _iso_datetime(value: str) -> str:
         datetime.fromisoformat(value)
     except ValueError:
         raise PydanticCustomError(
-            "iso_datetime", "Input should be an ISO-8601 date-time, not '{value}'", {"value": value}
+            "iso_datetime", "Input should be an ISO-8601 date-time, not '{value}'", {"value": value[:40]}
         ) from None
     return value
 

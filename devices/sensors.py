@@ -6,7 +6,14 @@ from typing import Annotated
 
 from pydantic import Field
 
-from assistant.events import ClimateMeasured, ContactChanged, Event, MotionCleared, MotionDetected, OccupancyChanged
+from assistant.events import (
+    ClimateMeasured,
+    ContactChanged,
+    Event,
+    MotionCleared,
+    MotionDetected,
+    OccupancyChanged,
+)
 from devices.codec import KindCodec
 from devices.schemas import Celsius, Heartbeat, Payload, Percent
 

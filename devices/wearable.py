@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, cast
 
 from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
@@ -71,7 +71,9 @@ class WearableState(Payload):
         if self.steps is not None:
             events.append(StepsCounted(steps=self.steps))
         if self.accel is not None and self.accel.samples:
-            events.append(AccelerationSampled(rate_hz=self.accel.rate_hz, samples=self.accel.samples))  # type: ignore[arg-type]
+            # Each sample is checked to hold exactly 3 numbers, so the cast is true.
+            samples = cast("tuple[tuple[float, float, float], ...]", self.accel.samples)
+            events.append(AccelerationSampled(rate_hz=self.accel.rate_hz, samples=samples))
         if self.lat is not None and self.lon is not None:
             events.append(LocationReported(lat=self.lat, lon=self.lon, accuracy=self.accuracy))
         if self.worn is not None:

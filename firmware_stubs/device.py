@@ -90,9 +90,11 @@ class Device:
         """Say ``offline`` (the will only covers a lost connection) and disconnect."""
         if not self.started:
             return
-        self._send(self.topic("availability"), b"offline", True)
-        self.client.disconnect()
         self.started = False
+        try:
+            self._send(self.topic("availability"), b"offline", True)
+        finally:
+            self.client.disconnect()
 
     def state(self, now, readings, retain=False):
         """Publish ``readings`` (a dict) on ``/state``."""

@@ -113,8 +113,9 @@ def test_a_thousand_accel_samples_are_accepted():
     ],
 )
 def test_out_of_range_reading_is_refused_naming_the_field(field, low, high):
-    assert reason_for("state", state(**{field: low - 0.5})) == f"{field}: Input should be greater than or equal to {low}"
-    assert reason_for("state", state(**{field: high + 0.5})) == f"{field}: Input should be less than or equal to {high}"
+    too_low, too_high = state(**{field: low - 0.5}), state(**{field: high + 0.5})
+    assert reason_for("state", too_low) == f"{field}: Input should be greater than or equal to {low}"
+    assert reason_for("state", too_high) == f"{field}: Input should be less than or equal to {high}"
 
 
 def test_heart_rate_limits_are_inclusive():
@@ -183,13 +184,22 @@ def test_half_a_location_is_refused(fields, expected):
 @pytest.mark.parametrize(
     ("accel", "expected"),
     [
-        ({"rate_hz": 50, "samples": [[0, 0]]}, "accel.samples.0: Tuple should have at least 3 items after validation, not 2"),
-        ({"rate_hz": 50, "samples": [[0, 0, 1, 2]]}, "accel.samples.0: Tuple should have at most 3 items after validation, not 4"),
+        (
+            {"rate_hz": 50, "samples": [[0, 0]]},
+            "accel.samples.0: Tuple should have at least 3 items after validation, not 2",
+        ),
+        (
+            {"rate_hz": 50, "samples": [[0, 0, 1, 2]]},
+            "accel.samples.0: Tuple should have at most 3 items after validation, not 4",
+        ),
         ({"rate_hz": 50, "samples": [[0, 0, 1], [0, "x", 1]]}, "accel.samples.1.1: Input should be a valid number"),
         ({"rate_hz": 0, "samples": []}, "accel.rate_hz: Input should be greater than 0"),
         ({"samples": []}, "accel.rate_hz: Field required"),
         ({"rate_hz": 50, "samples": [], "axis": "z"}, "unexpected field 'accel.axis'"),
-        ({"rate_hz": 50, "samples": [[0, 0, 1]] * 1001}, "accel.samples: Tuple should have at most 1000 items after validation, not 1001"),
+        (
+            {"rate_hz": 50, "samples": [[0, 0, 1]] * 1001},
+            "accel.samples: Tuple should have at most 1000 items after validation, not 1001",
+        ),
     ],
 )
 def test_bad_accel_is_refused_naming_the_field(accel, expected):

@@ -1,0 +1,294 @@
+"""A simulated household: the reference firmware of every device, over real MQTT, replaying a scenario.
+
+``carehub simulate`` calls ``main``. ``default_household_devices()`` is the household the hub's default
+config describes, so the simulator and the hub agree on device ids.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from .device import Device
+from .door_contact import DoorContact
+from .motion_sensor import MotionSensor
+from .panic_button import PanicButton
+from .scenarios import SCENARIOS, Scenario, Step, get
+from .sensors import BedSensor, Pillbox
+from .smart_plug import Light, SmartPlug
+from .umqtt_shim import MQTTClient
+from .wearable import Wearable
+
+log = logging.getLogger(__name__)
+
+FIRMWARE: dict[str, type[Device]] = {
+    "wearable": Wearable,
+    "motion": MotionSensor,
+    "contact": DoorContact,
+    "occupancy": BedSensor,
+    "light": Light,
+    "switch": SmartPlug,
+    "button": PanicButton,
+    "pillbox": Pillbox,
+}
+"""Firmware class for each device kind of ``config.yaml``."""
+
+DEFAULT_FIRMWARE_OPTIONS: dict[str, dict[str, Any]] = {"kettle-plug": {"load_watts": 1850.0}}
+"""Extra firmware arguments by device id: what is plugged in is not the hub's business."""
+
+DEFAULT_TICK_EVERY = 60.0
+
+
+def default_household_devices() -> list[dict[str, Any]]:
+    """Grandma's flat and leo's watch, as the ``devices`` entries of the hub's default ``config.yaml``."""
+
+    def device(id: str, kind: str, room: str | None, person: str | None, heartbeat: int = 300, **extra: Any):
+        return {"id": id, "kind": kind, "room": room, "person": person, **extra, "heartbeat": heartbeat}
+
+    return [
+        device("grandma-watch", "wearable", None, "grandma", 60),
+        device("kitchen-motion", "motion", "kitchen", "grandma"),
+        device("bedroom-motion", "motion", "bedroom", "grandma"),
+        device("bathroom-motion", "motion", "bathroom", "grandma"),
+        device("hallway-motion", "motion", "hallway", "grandma"),
+        device("front-door", "contact", "hallway", "grandma", subtype="door"),
+        device("fridge", "contact", "kitchen", "grandma", subtype="fridge"),
+        device("bed", "occupancy", "bedroom", "grandma", subtype="bed"),
+        device("pillbox", "pillbox", "kitchen", "grandma"),
+        device("panic-button", "button", None, "grandma", 60),
+        device("kitchen-light", "light", "kitchen", None, name="kitchen light"),
+        device("kettle-plug", "switch", "kitchen", None, name="kettle"),
+        device("leo-watch", "wearable", None, "leo", 60),
+    ]
+
+
+ClientFactory = Callable[[str], Any]
+"""Makes an unconnected umqtt-style client from a client id."""
+
+
+class Household:
+    """One firmware object, with its own MQTT connection, per device spec."""
+
+    def __init__(
+        self,
+        devices: Iterable[Mapping[str, Any]],
+        host: str = "127.0.0.1",
+        port: int = 1883,
+        home: str = "home",
+        prefix: str = "carehub",
+        client_factory: ClientFactory | None = None,
+        firmware_options: Mapping[str, Mapping[str, Any]] | None = None,
+        keepalive: int = 60,
+    ) -> None:
+        self.home = home
+        self.prefix = prefix
+        if client_factory is None:
+
+            def client_factory(client_id: str) -> MQTTClient:
+                return MQTTClient(client_id, host, port, keepalive=keepalive)
+
+        options = DEFAULT_FIRMWARE_OPTIONS if firmware_options is None else firmware_options
+        self.devices: dict[str, Device] = {}
+        for spec in devices:
+            device_id, kind = spec["id"], spec["kind"]
+            if kind not in FIRMWARE:
+                raise ValueError(f"{device_id}: no simulated firmware for kind {kind!r}")
+            self.devices[device_id] = FIRMWARE[kind](
+                client_factory(f"{prefix}-{home}-{device_id}"),
+                home,
+                device_id,
+                prefix,
+                spec.get("heartbeat") or 60,
+                # A fresh boot id per run: replaying a scenario must not reuse msg_ids the hub has seen.
+                boot=os.urandom(4).hex(),
+                **options.get(device_id, {}),
+            )
+        self.started = False
+
+    def __getitem__(self, device_id: str) -> Device:
+        return self.devices[device_id]
+
+    @property
+    def published(self) -> int:
+        return sum(device.published for device in self.devices.values())
+
+    @property
+    def acknowledged(self) -> int:
+        return sum(getattr(device.client, "acknowledged", 0) for device in self.devices.values())
+
+    def start(self, now: float) -> None:
+        """Connect every device; if one cannot connect, disconnect the others and re-raise."""
+        try:
+            for device in self.devices.values():
+                device.start(now)
+        except BaseException:
+            self.stop()
+            raise
+        self.started = True
+
+    def tick(self, now: float) -> None:
+        for device in self.devices.values():
+            device.tick(now)
+
+    def apply(self, step: Step, now: float) -> None:
+        """Carry out one scenario step on its device."""
+        try:
+            device = self.devices[step.device]
+        except KeyError:
+            raise KeyError(f"scenario step at {step.at:g} s names unknown device {step.device!r}") from None
+        getattr(device, step.action)(now, **step.args)
+
+    def stop(self) -> None:
+        """Disconnect every device, even if some connections are already gone."""
+        for device_id, device in self.devices.items():
+            try:
+                device.stop()
+            except OSError as exc:
+                log.warning("%s: could not stop cleanly: %s", device_id, exc)
+        self.started = False
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """What a scenario run sent."""
+
+    scenario: str
+    """Name of the scenario."""
+    steps: int
+    """Scenario steps carried out."""
+    published: int
+    """Messages the devices published (availability, state, events, heartbeats)."""
+    acknowledged: int
+    """Of those, how many the broker acknowledged (PUBACK)."""
+
+
+def run(
+    scenario: Scenario | str | Sequence[Step],
+    household: Household,
+    speed: float,
+    start_time: datetime,
+    sleep: Callable[[float], None] = time.sleep,
+    tick_every: float = DEFAULT_TICK_EVERY,
+) -> RunResult:
+    """Replay ``scenario`` on ``household`` with offset 0 at ``start_time``.
+
+    Between steps it sleeps (simulated seconds / ``speed``); ``speed=0`` never sleeps. Devices are
+    ticked (heartbeats, incoming commands) every ``tick_every`` simulated seconds and, when sleeping,
+    at least once a real second, until the scenario's duration. A household that is not started yet
+    is started at ``start_time`` and stopped at the end.
+    """
+    if speed < 0:
+        raise ValueError("speed must be 0 (as fast as possible) or positive")
+    if isinstance(scenario, str):
+        scenario = get(scenario, day=start_time.strftime("%a").lower())
+    if isinstance(scenario, Scenario):
+        name, steps, duration = scenario.name, list(scenario.steps), scenario.duration
+    else:
+        name, steps = "steps", sorted(scenario, key=lambda step: step.at)
+        duration = steps[-1].at if steps else 0.0
+    duration = max([duration] + [step.at for step in steps])
+    interval = tick_every if speed == 0 else min(tick_every, speed)
+    t0 = start_time.timestamp()
+    published, acknowledged = household.published, household.acknowledged
+
+    offset = 0.0
+
+    def advance(to: float) -> float:
+        nonlocal offset
+        if speed > 0 and to > offset:
+            sleep((to - offset) / speed)
+        offset = max(offset, to)
+        return t0 + offset
+
+    starts_here = not household.started
+    if starts_here:
+        household.start(t0)
+    try:
+        ticks = 1
+        for step in steps:
+            while ticks * interval < step.at:
+                household.tick(advance(ticks * interval))
+                ticks += 1
+            now = advance(step.at)
+            log.info("%s +%ds: %s.%s(%s)", name, step.at, step.device, step.action, _brief(step.args))
+            household.apply(step, now)
+        while ticks * interval <= duration:
+            household.tick(advance(ticks * interval))
+            ticks += 1
+        household.tick(advance(duration))
+    finally:
+        if starts_here:
+            household.stop()
+    return RunResult(
+        name, len(steps), household.published - published, household.acknowledged - acknowledged
+    )
+
+
+def _brief(args: Mapping[str, Any]) -> str:
+    return ", ".join(f"{key}=<{len(value['samples'])} samples>" if key == "accel" else f"{key}={value!r}"
+                     for key, value in args.items())
+
+
+def _start_time(text: str | None, scenario: Scenario) -> datetime:
+    """``--start``: an ISO date-time, or a clock time today; by default today at the scenario's start."""
+    today = datetime.now().date()
+    if text is None:
+        return datetime.combine(today, scenario.starts_at)
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        return datetime.combine(today, datetime.strptime(text, "%H:%M").time())
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``carehub simulate``: run a scenario against a broker; returns the exit status."""
+    parser = argparse.ArgumentParser(
+        prog="carehub simulate", description="Replay a day in the default household over MQTT."
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="broker host (default: %(default)s)")
+    parser.add_argument("--port", type=int, default=1883, help="broker port (default: %(default)s)")
+    parser.add_argument("--home", default="home", help="home id, as home.id in config.yaml (default: %(default)s)")
+    parser.add_argument("--prefix", default="carehub", help="topic prefix (default: %(default)s)")
+    parser.add_argument("--scenario", choices=sorted(SCENARIOS), default="normal_day")
+    parser.add_argument(
+        "--speed", type=float, default=60.0,
+        help="simulated seconds per real second; 0 = as fast as possible (default: %(default)s)",
+    )
+    parser.add_argument("--start", help="simulated start: ISO date-time or HH:MM today (default: the scenario's own)")
+    parser.add_argument("--seed", type=int, default=1, help="random seed for readings (default: %(default)s)")
+    args = parser.parse_args(argv)
+    if args.speed < 0:
+        parser.error("--speed must be 0 or positive")
+
+    probe = SCENARIOS[args.scenario](seed=args.seed)
+    try:
+        start = _start_time(args.start, probe)
+    except ValueError:
+        parser.error(f"--start {args.start!r}: expected an ISO date-time or HH:MM")
+    scenario = SCENARIOS[args.scenario](day=start.strftime("%a").lower(), seed=args.seed)
+    household = Household(default_household_devices(), args.host, args.port, args.home, args.prefix)
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.INFO, format="%(message)s")
+    try:
+        result = run(scenario, household, args.speed, start)
+    except OSError as exc:
+        print(f"carehub simulate: broker {args.host}:{args.port}: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    print(
+        f"{result.scenario}: {result.steps} steps, {result.published} messages published, "
+        f"{result.acknowledged} acknowledged by the broker"
+    )
+    return 0 if result.acknowledged == result.published else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
