@@ -195,5 +195,44 @@ def devices(ctx: click.Context, as_json: bool) -> None:
         console.print(bad)
 
 
+@main.command()
+@click.option("--scenario", default="normal_day", show_default=True,
+              type=click.Choice(["normal_day", "fall", "missed_medication", "night_wandering",
+                                 "child_leaves_school"]))
+@click.option("--speed", default=1200.0, show_default=True, type=click.FloatRange(min=1),
+              help="simulated seconds per real second")
+@click.option("--database", type=click.Path(dir_okay=False, path_type=Path),
+              help="keep the demo's event log here (default: a temporary file)")
+@click.option("--all", "show_all", is_flag=True, help="also show battery and step readings")
+@click.pass_context
+def demo(ctx: click.Context, scenario: str, speed: float, database: Path | None, show_all: bool) -> None:
+    """Run the hub and a simulated household through a day, showing every event live."""
+    from assistant.demo import run_demo
+
+    config = _load(ctx)
+    asyncio.run(run_demo(config, scenario, speed, database, console, show_all))
+
+
+@main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+@click.pass_context
+def simulate(ctx: click.Context) -> None:
+    """Replay a scenario with simulated devices against a running hub's broker.
+
+    Defaults come from the configuration (broker host and port, home id); any option of the
+    simulator (--scenario, --speed, --start, --seed, --host, --port) can be given; see --help.
+    """
+    from firmware_stubs.household import main as simulate_main
+
+    args = list(ctx.args)
+    if "-h" not in args and "--help" not in args:
+        config = _load(ctx)
+        defaults = {"--host": config.mqtt.host, "--port": str(config.mqtt.port), "--home": config.home.id,
+                    "--prefix": config.mqtt.topic_prefix}
+        for flag, value in defaults.items():
+            if flag not in args and not any(a.startswith(flag + "=") for a in args):
+                args += [flag, value]
+    sys.exit(simulate_main(args))
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -1,0 +1,100 @@
+"""``carehub demo``: the hub and a simulated household living through a scenario, shown live."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import tempfile
+from collections import Counter
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from rich.console import Console
+from rich.table import Table
+
+from assistant.app import Hub
+from assistant.clock import ScaledClock
+from assistant.config import Config
+from assistant.events import Event, MessageRejected
+
+_QUIET_KINDS = {"battery_reported", "steps_counted"}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def describe(event: Event) -> str:
+    """A short human line for the live view."""
+    data = {k: v for k, v in event.data().items() if v is not None}
+    if "samples" in data:
+        data["samples"] = f"<{len(data['samples'])} samples>"
+    return ", ".join(f"{k}={v}" for k, v in data.items())
+
+
+def demo_config(config: Config, database: Path) -> Config:
+    """The user's household on an embedded broker at a free port, logging to ``database``."""
+    return config.model_copy(update={
+        "mqtt": config.mqtt.model_copy(update={"broker": "embedded", "host": "127.0.0.1", "port": free_port(),
+                                               "client_id": "carehub-demo"}),
+        "http": config.http.model_copy(update={"enabled": False}),
+        "storage": config.storage.model_copy(update={"database": str(database)}),
+        "base_dir": database.parent,
+    })
+
+
+async def run_demo(config: Config, scenario_name: str, speed: float, database: Path | None,
+                   console: Console, show_all: bool = False) -> Counter[str]:
+    from firmware_stubs import household as sim
+    from firmware_stubs.scenarios import SCENARIOS
+
+    tmp = None
+    if database is None:
+        tmp = tempfile.TemporaryDirectory(prefix="carehub-demo-")
+        database = Path(tmp.name) / "demo.db"
+    config = demo_config(config, database)
+    zone = ZoneInfo(config.home.timezone)
+    scenario = SCENARIOS[scenario_name](day=datetime.now(zone).strftime("%a").lower())
+    start = datetime.combine(datetime.now(zone).date(), scenario.starts_at, tzinfo=zone)
+    clock = ScaledClock(start, speed)
+    hub = Hub(config, clock=clock)
+    counts: Counter[str] = Counter()
+    names = {p.id: p.name for p in config.people}
+
+    def show(event: Event) -> None:
+        counts[event.kind] += 1
+        if event.kind in _QUIET_KINDS and not show_all:
+            return
+        style = "bold red" if event.kind in {"fall_detected", "sos_pressed"} else (
+            "yellow" if isinstance(event, MessageRejected) else "")
+        when = event.ts.astimezone(zone).strftime("%a %H:%M:%S")
+        who = names.get(event.person or "", "")
+        console.print(f"[dim]{when}[/] [cyan]{who:<9}[/] {event.device or 'hub':<16} "
+                      f"[{style or 'default'}]{event.kind:<22}[/] {describe(event)}", highlight=False)
+
+    hub.bus.subscribe(show, name="demo-view")
+    await hub.start()
+    try:
+        await hub.wait_connected()
+        console.rule(f"{scenario.name}: {scenario.description}  ({speed:g}x real time)")
+        specs = [d.model_dump() for d in config.devices if d.kind in sim.FIRMWARE]
+        household = sim.Household(specs, "127.0.0.1", config.mqtt.port, config.home.id,
+                                  config.mqtt.topic_prefix)
+        result = await asyncio.to_thread(sim.run, scenario, household, speed, start)
+        await asyncio.sleep(0.5)  # the last messages' rows
+        await hub.bus.drain()
+    finally:
+        await hub.stop()
+    table = Table(title=f"{result.published} messages from {len(specs)} devices; event log {database}"
+                  + (" (temporary)" if tmp else ""))
+    table.add_column("kind")
+    table.add_column("events", justify="right")
+    for kind, n in sorted(counts.items()):
+        table.add_row(kind, str(n))
+    console.print(table)
+    if tmp is not None:
+        tmp.cleanup()
+    return counts
