@@ -149,12 +149,12 @@ def events(ctx: click.Context, kind: str | None, device: str | None, person: str
             click.echo(json.dumps(row, ensure_ascii=False))
         return
     table = Table(title="why: effect first, then its causes" if why else None)
-    for column in ("time", "kind", "device", "person", "data", "id", "cause"):
+    for column in ("time (UTC)", "kind", "device", "person", "data", "id"):
         table.add_column(column, overflow="fold")
     for row in rows:
         data = json.dumps(row["data"], ensure_ascii=False)
-        table.add_row(row["ts"][:23], row["kind"], row["device"] or "", row["person"] or "",
-                      data if len(data) < 120 else data[:117] + "...", row["id"], row["cause"] or "")
+        table.add_row(row["ts"][:19], row["kind"], row["device"] or "", row["person"] or "",
+                      data if len(data) < 100 else data[:97] + "...", row["id"])
     console.print(table)
 
 
