@@ -3,10 +3,29 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 from amqtt.broker import Broker
+from amqtt.plugins.base import BaseAuthPlugin
+from amqtt.session import Session
 
 log = logging.getLogger(__name__)
+
+
+class LocalAuthPlugin(BaseAuthPlugin):
+    """Accepts every client of the embedded broker without marking it anonymous.
+
+    amqtt's own anonymous plugin flags every client as anonymous, and amqtt then drops an anonymous
+    client's persistent session (and the messages queued for it) the moment it disconnects. The hub
+    relies on its persistent session surviving a reconnect; ``session_expiry`` still bounds it.
+    """
+
+    @dataclass
+    class Config:
+        """No options."""
+
+    async def authenticate(self, *, session: Session) -> bool:
+        return True
 
 
 class EmbeddedBroker:
@@ -29,7 +48,7 @@ class EmbeddedBroker:
             },
             "session_expiry_interval": self.session_expiry,
             "plugins": {
-                "amqtt.plugins.authentication.AnonymousAuthPlugin": {"allow_anonymous": True},
+                "assistant.broker.LocalAuthPlugin": {},
             },
         }
 
