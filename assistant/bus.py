@@ -114,17 +114,24 @@ class EventBus:
                     if asyncio.iscoroutine(result):
                         await result
                 sub.delivered += 1
-            except asyncio.CancelledError:
-                raise
+            except asyncio.CancelledError as error:
+                task = asyncio.current_task()
+                if task is not None and task.cancelling():
+                    raise  # the bus is stopping this subscriber
+                # The handler's own await was cancelled: that is the handler failing, not the bus.
+                self._failed(sub, event, error)
             except BaseException as error:  # noqa: BLE001 - isolation is the point
-                sub.failed += 1
                 if isinstance(error, TimeoutError):
                     error = TimeoutError(f"did not finish within {sub.timeout:g} s")
-                log.error("subscriber %s failed on event %s (%s): %r", sub.name, event.id, event.kind, error)
-                if self._on_failure is not None:
-                    try:
-                        self._on_failure(sub.name, event, error)
-                    except Exception:  # noqa: BLE001
-                        log.exception("failure hook raised for event %s", event.id)
+                self._failed(sub, event, error)
             finally:
                 sub.queue.task_done()
+
+    def _failed(self, sub: _Subscriber, event: Event, error: BaseException) -> None:
+        sub.failed += 1
+        log.error("subscriber %s failed on event %s (%s): %r", sub.name, event.id, event.kind, error)
+        if self._on_failure is not None:
+            try:
+                self._on_failure(sub.name, event, error)
+            except Exception:  # noqa: BLE001
+                log.exception("failure hook raised for event %s", event.id)

@@ -48,9 +48,10 @@ def _load(ctx: click.Context) -> Config:
     try:
         return load_config(ctx.obj.get("config"))
     except ConfigError as error:
-        err_console.print(f"[bold red]invalid configuration[/] {error.source}:")
+        # Plain lines, never wrapped: one problem per line, so they can be grepped.
+        click.echo(f"invalid configuration {error.source}:", err=True)
         for problem in error.problems:
-            err_console.print(f"  {problem}", markup=False, highlight=False)
+            click.echo(f"  {problem}", err=True)
         ctx.exit(2)
         raise  # unreachable; keeps type checkers happy
 

@@ -38,7 +38,7 @@ class ScaledClock:
     """Time that runs ``speed`` times faster than the wall clock from ``start`` (for the demo)."""
 
     def __init__(self, start: datetime, speed: float) -> None:
-        self.start = start
+        self.start = start.astimezone(timezone.utc)
         self.speed = speed
         self._origin = time.monotonic()
 

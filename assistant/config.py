@@ -237,6 +237,9 @@ def parse_config(raw: Any, source: str = "config", base_dir: Path | None = None)
     if not isinstance(raw, dict):
         raise ConfigError(source, ["(top level): must be a mapping of sections"])
     problems: list[str] = []
+    if "base_dir" in raw:
+        problems.append("base_dir: unknown field")
+        raw = {k: v for k, v in raw.items() if k != "base_dir"}
     config: Config | None = None
     try:
         config = Config.model_validate({**raw, "base_dir": base_dir or Path(".")})
@@ -270,6 +273,8 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Config:
         text = found.read_text(encoding="utf-8")
     except OSError as error:
         raise ConfigError(str(found), [f"cannot read file: {error.strerror or error}"]) from None
+    except UnicodeDecodeError as error:
+        raise ConfigError(str(found), [f"byte {error.start}: not UTF-8 text (save the file as UTF-8)"]) from None
     try:
         raw = yaml.safe_load(text)
     except yaml.YAMLError as error:

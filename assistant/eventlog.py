@@ -8,6 +8,7 @@ Commits group naturally: while one batch commits, the next accumulates.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import logging
 import queue
@@ -15,7 +16,7 @@ import sqlite3
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,9 @@ _INSERT = (
     "INSERT OR IGNORE INTO events (id, ts, home, device, person, kind, data, cause, dedupe_key) "
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
+_CHUNKS = (256, 64, 16, 4)
+"""Rows per multi-row INSERT; a few fixed sizes keep the statements in sqlite3's cache."""
+_INSERT_CHUNK = {n: _INSERT + ", (?, ?, ?, ?, ?, ?, ?, ?, ?)" * (n - 1) for n in _CHUNKS}
 _TOUCH = (
     "INSERT INTO devices (home, id, last_seen, online, configured, last_topic) VALUES (?, ?, ?, ?, ?, ?) "
     "ON CONFLICT(home, id) DO UPDATE SET last_seen = excluded.last_seen, "
@@ -39,13 +43,45 @@ _TOUCH = (
 _MAX_BATCH = 2000
 
 
+_PLAIN = (str, int, float, bool)
+_ENVELOPE = frozenset(f.name for f in dataclasses.fields(Event))
+_DATA_FIELDS: dict[type[Event], tuple[str, ...]] = {}
+
+
+def _data_fields(cls: type[Event]) -> tuple[str, ...]:
+    names = _DATA_FIELDS.get(cls)
+    if names is None:
+        names = _DATA_FIELDS[cls] = tuple(f.name for f in dataclasses.fields(cls) if f.name not in _ENVELOPE)
+    return names
+
+
+def _reported(event: Event) -> dict[str, Any]:
+    """``event.data()`` without the fields that are None.
+
+    On the ingest path, for every message: plain values are taken as they are (which is what
+    ``data()`` does with them) without asking ``dataclasses.fields`` twice per event.
+    """
+    if type(event).data is Event.data:
+        data: dict[str, Any] = {}
+        for name in _data_fields(type(event)):
+            value = getattr(event, name)
+            if value is None:
+                continue
+            if type(value) not in _PLAIN:
+                break
+            data[name] = value
+        else:
+            return data
+    return {k: v for k, v in event.data().items() if v is not None}
+
+
 def event_row(event: Event, dedupe_key: str | None = None, extra: dict[str, Any] | None = None) -> tuple:
     # None means "not reported": leaving it out keeps rows small, and event_from_row restores it.
-    data = {k: v for k, v in event.data().items() if v is not None}
+    data = _reported(event)
     if extra:
         data.update(extra)
     return (
-        event.id, event.ts.isoformat(), event.home, event.device, event.person, event.kind,
+        event.id, event.ts.astimezone(timezone.utc).isoformat(timespec="microseconds"), event.home, event.device, event.person, event.kind,
         json.dumps(data, ensure_ascii=False, separators=(",", ":")), event.cause, dedupe_key,
     )
 
@@ -143,15 +179,15 @@ class EventLog:
             error: BaseException | None = None
             try:
                 rows = [r for w in batch for r in w.rows]
-                touches = [t for w in batch for t in w.touches]
+                touches = _latest_touches(t for w in batch for t in w.touches)
                 with conn:
                     if rows:
-                        conn.executemany(_INSERT, rows)
+                        _insert(conn, rows)
                     if touches:
                         conn.executemany(_TOUCH, touches)
                 self.committed_rows += len(rows)
                 self.commits += 1
-            except sqlite3.Error as exc:
+            except Exception as exc:  # noqa: BLE001 - the writer thread must outlive any bad batch
                 self.write_errors += 1
                 error = exc
                 log.error("event log commit of %d writes failed: %s", len(batch), exc)
@@ -174,6 +210,47 @@ class EventLog:
     def reader(self) -> "EventQuery":
         """A read-only query helper on its own connection (use from a worker thread)."""
         return EventQuery(self.path)
+
+
+def _insert(conn: sqlite3.Connection, rows: list[tuple]) -> None:
+    """Insert rows in order, many per statement.
+
+    ``executemany`` steps once per row and releases the GIL at every step; on a busy hub the
+    event loop then takes it back each time, and the two threads spend more time handing the GIL
+    over than working. A multi-row INSERT does the same inserts, in the same order, per chunk.
+    """
+    start = 0
+    for size in _CHUNKS:
+        sql = _INSERT_CHUNK[size]
+        while len(rows) - start >= size:
+            conn.execute(sql, [value for row in rows[start:start + size] for value in row])
+            start += size
+    if start < len(rows):
+        conn.executemany(_INSERT, rows[start:])
+
+
+def _latest_touches(touches: Iterable[tuple]) -> list[tuple]:
+    """One touch per device with the same outcome as applying them all in order.
+
+    A busy device touches its row once per message; upserting it once per commit instead saves
+    most of the writer's time. ``online`` None means "unchanged", so it keeps the last known value.
+    """
+    latest: dict[tuple[str, str], tuple] = {}
+    for touch in touches:
+        key = (touch[0], touch[1])
+        if touch[3] is None and key in latest:
+            touch = (*touch[:3], latest[key][3], *touch[4:])
+        latest[key] = touch
+    return list(latest.values())
+
+
+def _utc_text(when: datetime | str) -> str:
+    """A time as the log stores it (ISO-8601 in UTC), so text comparison orders correctly."""
+    if isinstance(when, str):
+        when = datetime.fromisoformat(when)
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return when.astimezone(timezone.utc).isoformat(timespec="microseconds")
 
 
 def _settle(futures: list[asyncio.Future[None]], error: BaseException | None) -> None:
@@ -208,10 +285,10 @@ class EventQuery:
                 args.append(value)
         if since is not None:
             where.append("ts >= ?")
-            args.append(since.isoformat() if isinstance(since, datetime) else since)
+            args.append(_utc_text(since))
         if until is not None:
             where.append("ts < ?")
-            args.append(until.isoformat() if isinstance(until, datetime) else until)
+            args.append(_utc_text(until))
         sql = "SELECT id, ts, home, device, person, kind, data, cause FROM events"
         if where:
             sql += " WHERE " + " AND ".join(where)

@@ -36,18 +36,63 @@ class Migrations:
         for name, step in self._steps:
             if name in done:
                 continue
-            with db.conn:
-                step(db)
-                db["_migrations"].insert({"name": name, "applied_at": datetime.now(timezone.utc).isoformat()})
+            self._apply_one(db, name, step)
             log.info("applied migration %s", name)
             applied.append(name)
         return applied
+
+    @staticmethod
+    def _apply_one(db: sqlite_utils.Database, name: str, step: Migration) -> None:
+        """Run one step in a real transaction, so a step that fails half way leaves nothing behind.
+
+        Python's sqlite3 does not put DDL (CREATE TABLE) in its implicit transactions, and sqlite-utils
+        commits after some calls; an explicit BEGIN with autocommit mode, and commits disabled for the
+        duration, keeps the whole step atomic.
+        """
+        conn = db.conn
+        previous = conn.isolation_level
+        conn.isolation_level = None
+        conn.execute("BEGIN")
+        try:
+            step(_NoCommit(db))
+            db.execute("INSERT INTO _migrations (name, applied_at) VALUES (?, ?)",
+                       [name, datetime.now(timezone.utc).isoformat()])
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        finally:
+            conn.isolation_level = previous
 
     @staticmethod
     def _applied(db: sqlite_utils.Database) -> set[str]:
         if "_migrations" not in db.table_names():
             return set()
         return {row["name"] for row in db["_migrations"].rows}
+
+
+class _NoCommitConnection:
+    """A connection whose commits (from ``with conn:`` inside sqlite-utils) wait for the migration's COMMIT."""
+
+    def __init__(self, conn) -> None:  # noqa: ANN001
+        self._conn = conn
+
+    def __getattr__(self, name: str):  # noqa: ANN204
+        return getattr(self._conn, name)
+
+    def commit(self) -> None:
+        pass
+
+    def __enter__(self) -> "_NoCommitConnection":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None  # never swallow: an exception reaches _apply_one, which rolls back
+
+
+def _NoCommit(db: sqlite_utils.Database) -> sqlite_utils.Database:
+    """The same database, seen through a connection that cannot commit."""
+    return sqlite_utils.Database(_NoCommitConnection(db.conn))
 
 
 migrations = Migrations()

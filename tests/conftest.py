@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import shutil
 import socket
 import subprocess
@@ -13,6 +14,10 @@ from pathlib import Path
 import pytest
 
 from assistant.broker import EmbeddedBroker
+
+# asyncio debug mode logs any callback that blocks the loop for more than 100 ms, so blocking work
+# that slipped onto the event loop shows up in test output.
+os.environ.setdefault("PYTHONASYNCIODEBUG", "1")
 
 
 def free_port() -> int:

@@ -36,7 +36,7 @@ async def _seed_log(db: Path) -> dict[str, str]:
                      person="grandma", cause=fall.id)
     vitals = VitalSignsMeasured(id=new_id(), ts=T0 + timedelta(seconds=9), home="flat1",
                                 device="grandma-watch", person="grandma", heart_rate=118, cause=sos.id)
-    rejected = MessageRejected(id=new_id(), ts=T0, home="flat1", device="toaster",
+    rejected = MessageRejected(id=new_id(), ts=T0 - timedelta(seconds=1), home="flat1", device="toaster",
                                topic="carehub/flat1/toaster/state", reason="unknown device 'toaster' (not in config.yaml)")
     await log.write(fall, sos, vitals, rejected)
     await log.close()

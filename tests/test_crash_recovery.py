@@ -8,7 +8,6 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -77,6 +76,21 @@ def _hub_connected(db: Path, n: int) -> bool:
         conn.close()
 
 
+def _retained_status(port: int) -> bytes | None:
+    got: list[bytes] = []
+    reader = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id="status-reader")
+    reader.on_message = lambda client, userdata, message: got.append(message.payload)
+    reader.connect("127.0.0.1", port)
+    reader.subscribe("carehub/flat1/hub/status", qos=1)
+    reader.loop_start()
+    try:
+        _wait(lambda: bool(got), 10, "the hub status")
+    finally:
+        reader.loop_stop()
+        reader.disconnect()
+    return got[-1]
+
+
 def test_kill_9_loses_nothing_the_broker_accepted(mosquitto_broker, tmp_path):
     config = _write_config(tmp_path, mosquitto_broker.port)
     db = tmp_path / "carehub.db"
@@ -85,26 +99,19 @@ def test_kill_9_loses_nothing_the_broker_accepted(mosquitto_broker, tmp_path):
     try:
         _wait(lambda: _hub_connected(db, 1), 30, "the hub to connect")
 
-        accepted: set[str] = set()
-        lock = threading.Lock()
+        # PUBACKs arrive on paho's network thread; record mids there and map them to msg_ids here.
+        # (Holding a lock of ours around publish() would deadlock against paho's own locks.)
+        acked_mids: set[int] = set()
         device = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id="crash-device")
-        in_flight: dict[int, str] = {}
-
-        def on_publish(client, userdata, mid, reason_code, properties):  # noqa: ANN001
-            with lock:
-                msg_id = in_flight.pop(mid, None)
-                if msg_id is not None:
-                    accepted.add(msg_id)
-
-        device.on_publish = on_publish
+        device.on_publish = lambda client, userdata, mid, reason_code, properties: acked_mids.add(mid)
+        sent: dict[int, str] = {}
         device.connect("127.0.0.1", mosquitto_broker.port)
         device.loop_start()
         killed = False
         for i in range(TOTAL):
             payload = json.dumps({"heart_rate": 60 + i % 40, "msg_id": f"m{i}"})
-            with lock:
-                info = device.publish("carehub/flat1/grandma-watch/state", payload, qos=1)
-                in_flight[info.mid] = f"m{i}"
+            info = device.publish("carehub/flat1/grandma-watch/state", payload, qos=1)
+            sent[info.mid] = f"m{i}"
             if i == KILL_AFTER:
                 # Let the hub be mid-stream: some rows committed, some messages in flight.
                 _wait(lambda: len(_logged_ids(db)) > 50, 30, "the hub to log some messages")
@@ -113,10 +120,12 @@ def test_kill_9_loses_nothing_the_broker_accepted(mosquitto_broker, tmp_path):
                 killed = True
             if i % 50 == 0:
                 time.sleep(0.01)
-        _wait(lambda: not in_flight, 30, "the broker to accept every message")
+        _wait(lambda: len(acked_mids) >= len(sent), 30, "the broker to accept every message")
+        accepted = {sent[mid] for mid in acked_mids if mid in sent}
         device.loop_stop()
         device.disconnect()
         assert killed
+        assert _retained_status(mosquitto_broker.port) == b"offline", "the hub's last will did not fire"
         logged_before_restart = set(_logged_ids(db))
         assert len(logged_before_restart) < TOTAL, "the hub was killed before it could log everything"
 

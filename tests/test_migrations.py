@@ -1,0 +1,112 @@
+"""migrations: each registered step runs once, in order; applying again is a no-op."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+import sqlite_utils
+
+from assistant.migrations import Migrations, migrations
+
+
+@pytest.fixture
+def db():
+    db = sqlite_utils.Database(sqlite3.connect(":memory:"))
+    yield db
+    db.conn.close()
+
+
+def test_built_in_migrations_apply_once(db):
+    assert migrations.pending(db) == ["m001_events", "m002_devices"]
+    assert migrations.apply(db) == ["m001_events", "m002_devices"]
+    assert migrations.pending(db) == []
+    assert migrations.apply(db) == []
+    assert {"events", "devices", "_migrations"} <= set(db.table_names())
+    assert [r["name"] for r in db["_migrations"].rows] == ["m001_events", "m002_devices"]
+
+
+def test_built_in_schema(db):
+    migrations.apply(db)
+    assert set(db["events"].columns_dict) == {
+        "id", "ts", "home", "device", "person", "kind", "data", "cause", "dedupe_key"}
+    assert db["events"].pks == ["id"]
+    assert db["devices"].pks == ["home", "id"]
+
+
+def test_new_step_is_pending_then_applied_once(db):
+    steps = Migrations()
+    calls: list[str] = []
+
+    @steps
+    def m001_people(db: sqlite_utils.Database) -> None:
+        calls.append("m001_people")
+        db["people"].create({"id": str}, pk="id")
+
+    assert steps.apply(db) == ["m001_people"]
+
+    @steps
+    def m002_people_name(db: sqlite_utils.Database) -> None:
+        calls.append("m002_people_name")
+        db["people"].add_column("name", str)
+
+    assert steps.pending(db) == ["m002_people_name"]
+    assert steps.apply(db) == ["m002_people_name"]
+    assert steps.apply(db) == []
+    assert calls == ["m001_people", "m002_people_name"]
+    assert set(db["people"].columns_dict) == {"id", "name"}
+
+
+def test_steps_run_in_registration_order(db):
+    steps = Migrations()
+    order: list[str] = []
+    for name in ("m003_c", "m001_a", "m002_b"):
+        def step(db, name=name):
+            order.append(name)
+        step.__name__ = name
+        steps(step)
+    steps.apply(db)
+    assert order == ["m003_c", "m001_a", "m002_b"]
+
+
+def test_decorator_returns_the_function(db):
+    steps = Migrations()
+
+    def m001(db):
+        pass
+
+    assert steps(m001) is m001
+
+
+def test_failing_step_is_not_recorded_and_later_steps_wait(db):
+    steps = Migrations()
+
+    @steps
+    def m001_broken(db):
+        raise RuntimeError("bad migration")
+
+    @steps
+    def m002_after(db):
+        db["after"].create({"id": int})
+
+    with pytest.raises(RuntimeError, match="bad migration"):
+        steps.apply(db)
+    assert steps.pending(db) == ["m001_broken", "m002_after"]
+    assert "after" not in db.table_names()
+
+
+def test_failing_step_leaves_no_trace_and_can_be_retried(db):
+    steps = Migrations()
+    fail = True
+
+    @steps
+    def m001_half_done(db):
+        db["half"].create({"id": int})
+        if fail:
+            raise RuntimeError("crashed half way")
+
+    with pytest.raises(RuntimeError):
+        steps.apply(db)
+    assert "half" not in db.table_names()
+    fail = False
+    assert steps.apply(db) == ["m001_half_done"]
