@@ -20,16 +20,20 @@ from assistant.broker import EmbeddedBroker
 from assistant.bus import EventBus
 from assistant.clock import Clock, SystemClock
 from assistant.config import Config
-from assistant.errors import DecodeError
+from assistant.commands import Command
+from assistant.errors import DecodeError, UnknownDevice
 from assistant.eventlog import EventLog, EventQuery
 from assistant.events import (
-    BrokerConnected, BrokerDisconnected, DeviceCameOnline, DeviceWentOffline, Event, HubStarted,
+    BrokerConnected, BrokerDisconnected, CommandSent, DeviceCameOnline, DeviceWentOffline, Event, HubStarted,
     HubStopped, MessageRejected, SubscriberFailed,
 )
 from assistant.http import HttpServer
 from assistant.ids import new_id
 from assistant.mqtt import Incoming, MqttLink
 from assistant.registry import DeviceRegistry
+from assistant.skill_loader import SkillClass, discover
+from assistant.skill_runtime import SkillRuntime
+from assistant.state import StateStore
 
 log = logging.getLogger(__name__)
 
@@ -38,10 +42,19 @@ _RETRY_COMMIT_AFTER = 1.0
 
 
 class Hub:
-    """One hub serving one home (the home id is in every topic, so several hubs can share a broker)."""
+    """One hub serving one home (the home id is in every topic, so several hubs can share a broker).
 
-    def __init__(self, config: Config, *, clock: Clock | None = None) -> None:
+    ``offline=True`` runs everything but MQTT: what would be published is kept in ``outbox``. The
+    skill test harness uses it. ``skills`` replaces discovery with an explicit list.
+    """
+
+    def __init__(self, config: Config, *, clock: Clock | None = None, offline: bool = False,
+                 skills: list[SkillClass] | None = None) -> None:
         self.config = config
+        self.offline = offline
+        self.outbox: list[tuple[str, bytes, bool]] = []
+        self._explicit_skills = skills
+        self.state = StateStore()
         self.clock: Clock = clock or SystemClock()
         self.home = config.home.id
         self.prefix = config.mqtt.topic_prefix
@@ -65,6 +78,7 @@ class Hub:
         self._started_monotonic = 0.0
         self._rejection_log_budget: Counter[str] = Counter()
         self._pending_commits: set[asyncio.Future[None]] = set()
+        self.skills = SkillRuntime(self)
 
     # -- life cycle ----------------------------------------------------------------------------
 
@@ -75,12 +89,18 @@ class Hub:
         self._reader = reader
         self.registry.restore(await asyncio.to_thread(reader.devices))
         await self.bus.start()
-        if self.config.mqtt.broker == "embedded":
+        if self.config.mqtt.broker == "embedded" and not self.offline:
             self.broker = EmbeddedBroker(self.config.mqtt.host, self.config.mqtt.port,
                                          self.config.mqtt.session_expiry)
             await self.broker.start()
         await self.emit(HubStarted(version=__version__))
-        self._link_task = asyncio.create_task(self.link.run(), name="carehub-mqtt")
+        if self._explicit_skills is not None:
+            classes, errors = self._explicit_skills, []
+        else:
+            classes, errors = await asyncio.to_thread(discover, self.config)
+        await self.skills.start(classes, errors)
+        if not self.offline:
+            self._link_task = asyncio.create_task(self.link.run(), name="carehub-mqtt")
         if self.config.http.enabled:
             self.http = HttpServer(self, self.config.http.host, self.config.http.port)
             await self.http.start()
@@ -98,6 +118,7 @@ class Hub:
             self._link_task.cancel()
             await asyncio.gather(self._link_task, return_exceptions=True)
             self._link_task = None
+        await self.skills.stop()
         await self.emit(HubStopped())
         if self._pending_commits:
             await asyncio.gather(*self._pending_commits, return_exceptions=True)
@@ -127,10 +148,40 @@ class Hub:
         if not event.id:
             event = self.stamp(event, device=event.device, person=event.person, cause=event.cause)
         future = self.log.append([event])
+        self.state.apply(event)
         self.bus.publish(event)
         if wait:
             await future
         return event
+
+    async def publish(self, topic: str, payload: bytes, *, retain: bool = False) -> None:
+        """Publish at QoS 1 (kept in ``outbox`` when offline)."""
+        if self.offline:
+            self.outbox.append((topic, payload, retain))
+            return
+        await self.link.publish(topic, payload, qos=1, retain=retain)
+
+    async def send_command(self, device_id: str, command: Command, *, skill: str | None = None,
+                           cause: str | None = None) -> Event:
+        """Encode ``command`` for the device's kind, publish it on its ``set`` topic, and log it."""
+        status = self.registry.get(self.home, device_id)
+        if status is None:
+            raise UnknownDevice(device_id)
+        device = status.config
+        if device.zigbee2mqtt:
+            payload = devices.zigbee2mqtt.encode(device.kind, command)
+            topic = f"{self.config.mqtt.zigbee2mqtt_topic}/{device.zigbee2mqtt}/set"
+        else:
+            payload = devices.encode(device.kind, command)
+            topic = topics.device_topic(self.prefix, self.home, device.id, "set")
+        await self.publish(topic, payload)
+        args = {k: v for k, v in vars(command).items() if v is not None}
+        return await self.emit(CommandSent(command=type(command).__name__, args=args, topic=topic, skill=skill,
+                                           device=device.id, person=device.person, cause=cause))
+
+    async def say(self, text: str, **kwargs: Any) -> Any:
+        """Handle a typed or transcribed utterance (see ``SkillRuntime.handle_utterance``)."""
+        return await self.skills.handle_utterance(text, **kwargs)
 
     def _subscriber_failed(self, name: str, event: Event, error: BaseException) -> None:
         self.counters["subscriber_failures"] += 1
@@ -160,6 +211,7 @@ class Hub:
         future = self.log.append(events, dedupe_key=dedupe_key, extra=extra, touches=[touch])
         self._ack_when_committed(future, message, token, events, dedupe_key, extra, [touch])
         for event in events:
+            self.state.apply(event)
             self.bus.publish(event)
 
     def _decode(self, message: Incoming) -> tuple[list[Event], str | None, dict[str, Any] | None, tuple]:
@@ -273,6 +325,7 @@ class Hub:
             "event_log": {"path": str(self.config.database_path), "committed_rows": self.log.committed_rows,
                           "commits": self.log.commits, "write_errors": self.log.write_errors},
             "bus": self.bus.stats(),
+            "skills": {"loaded": sorted(self.skills.loaded), "errors": [str(e) for e in self.skills.errors]},
         }
 
 

@@ -156,6 +156,13 @@ class Config(_Model):
     devices: list[DeviceConfig] = Field(default_factory=list)
     caregivers: list[CaregiverConfig] = Field(default_factory=list)
     skills: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    """Settings per skill id; ``enabled: false`` turns a skill off."""
+    skills_dir: str | None = None
+    """A folder of unpackaged skill folders, loaded for local development."""
+    rooms: dict[str, dict[str, list[str]]] = Field(default_factory=dict)
+    """Spoken names of rooms per language, e.g. ``kitchen: {zh-CN: [厨房]}``; a room's id is its English name."""
+    languages: list[str] = Field(default_factory=lambda: ["en", "zh-CN"])
+    """Languages carehub understands, tried in order (Chinese first for Han text)."""
     log_level: str = "INFO"
 
     base_dir: Path = Field(default=Path("."), exclude=True)

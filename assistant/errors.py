@@ -43,3 +43,22 @@ class UnsupportedCommand(CarehubError):
         self.kind = kind
         self.command = command
         super().__init__(f"a {kind} device cannot do {type(command).__name__}")
+
+
+class SkillError(CarehubError):
+    """A skill could not be loaded or set up; names the skill, the handler (if any) and the cause."""
+
+    def __init__(self, skill: str, reason: str, handler: str | None = None) -> None:
+        self.skill = skill
+        self.handler = handler
+        self.reason = reason
+        where = f"skill '{skill}'" + (f", handler '{handler}'" if handler else "")
+        super().__init__(f"{where}: {reason}")
+
+
+class UnknownDevice(CarehubError):
+    """A command or query for a device that is not in config.yaml."""
+
+    def __init__(self, device: str) -> None:
+        self.device = device
+        super().__init__(f"unknown device '{device}'")

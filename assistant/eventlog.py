@@ -14,6 +14,7 @@ import logging
 import queue
 import sqlite3
 import threading
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -31,9 +32,6 @@ _INSERT = (
     "INSERT OR IGNORE INTO events (id, ts, home, device, person, kind, data, cause, dedupe_key) "
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
-_CHUNKS = (256, 64, 16, 4)
-"""Rows per multi-row INSERT; a few fixed sizes keep the statements in sqlite3's cache."""
-_INSERT_CHUNK = {n: _INSERT + ", (?, ?, ?, ?, ?, ?, ?, ?, ?)" * (n - 1) for n in _CHUNKS}
 _TOUCH = (
     "INSERT INTO devices (home, id, last_seen, online, configured, last_topic) VALUES (?, ?, ?, ?, ?, ?) "
     "ON CONFLICT(home, id) DO UPDATE SET last_seen = excluded.last_seen, "
@@ -41,6 +39,12 @@ _TOUCH = (
     "last_topic = excluded.last_topic"
 )
 _MAX_BATCH = 2000
+_COMMIT_SPACING = 0.002
+"""Seconds between commits while writes keep coming; a write after a quiet spell commits at once.
+
+Every commit costs about as much as inserting a few dozen rows, and under load the writer would
+otherwise wake for every message and commit it almost alone.
+"""
 
 
 _PLAIN = (str, int, float, bool)
@@ -162,10 +166,14 @@ class EventLog:
         assert self._db is not None
         conn = self._db.conn
         stop = False
+        last_commit = -_COMMIT_SPACING
         while not stop:
             item = self._queue.get()
             if item is None:
                 break
+            gather = last_commit + _COMMIT_SPACING - time.monotonic()
+            if gather > 0:
+                time.sleep(gather)
             batch = [item]
             while len(batch) < _MAX_BATCH:
                 try:
@@ -182,7 +190,7 @@ class EventLog:
                 touches = _latest_touches(t for w in batch for t in w.touches)
                 with conn:
                     if rows:
-                        _insert(conn, rows)
+                        conn.executemany(_INSERT, rows)
                     if touches:
                         conn.executemany(_TOUCH, touches)
                 self.committed_rows += len(rows)
@@ -191,6 +199,7 @@ class EventLog:
                 self.write_errors += 1
                 error = exc
                 log.error("event log commit of %d writes failed: %s", len(batch), exc)
+            last_commit = time.monotonic()
             self._resolve(batch, error)
 
     @staticmethod
@@ -210,23 +219,6 @@ class EventLog:
     def reader(self) -> "EventQuery":
         """A read-only query helper on its own connection (use from a worker thread)."""
         return EventQuery(self.path)
-
-
-def _insert(conn: sqlite3.Connection, rows: list[tuple]) -> None:
-    """Insert rows in order, many per statement.
-
-    ``executemany`` steps once per row and releases the GIL at every step; on a busy hub the
-    event loop then takes it back each time, and the two threads spend more time handing the GIL
-    over than working. A multi-row INSERT does the same inserts, in the same order, per chunk.
-    """
-    start = 0
-    for size in _CHUNKS:
-        sql = _INSERT_CHUNK[size]
-        while len(rows) - start >= size:
-            conn.execute(sql, [value for row in rows[start:start + size] for value in row])
-            start += size
-    if start < len(rows):
-        conn.executemany(_INSERT, rows[start:])
 
 
 def _latest_touches(touches: Iterable[tuple]) -> list[tuple]:

@@ -332,3 +332,82 @@ class GenericEvent(Event):
 
     name: str = ""
     payload: dict[str, Any] = field(default_factory=dict)
+
+
+# --- conversation and skills ------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class UtteranceHeard(Event):
+    """Someone said or typed something to carehub."""
+
+    text: str
+    language: str
+    source: str = "text"
+    """``text`` (CLI / HTTP), ``speech`` (a satellite), ``test``."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class IntentRecognized(Event):
+    """An utterance matched a skill's intent; ``cause`` is the utterance."""
+
+    intent: str
+    skill: str
+    slots: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, kw_only=True)
+class UtteranceNotUnderstood(Event):
+    """No grammar matched an utterance; ``cause`` is the utterance."""
+
+    text: str
+    language: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReplyGiven(Event):
+    """carehub answered someone (spoken on a speaker or returned as text)."""
+
+    text: str
+    language: str = "en"
+    room: str | None = None
+    skill: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class CommandSent(Event):
+    """A command was published to a device's ``set`` topic."""
+
+    command: str
+    """The command class name, e.g. ``TurnOn``."""
+    args: dict[str, Any] = field(default_factory=dict)
+    topic: str = ""
+    skill: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class CaregiverNotified(Event):
+    """A skill asked for caregivers to be told something (delivery comes with the alerts feature)."""
+
+    message: str
+    priority: str = "medium"
+    """``high``, ``medium`` or ``low``."""
+    alert_kind: str = ""
+    skill: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class SkillFailed(Event):
+    """A skill's handler raised; ``cause`` is the event it was handling, if any."""
+
+    skill: str
+    handler: str
+    error: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class SkillLoadFailed(Event):
+    """A skill could not be imported or validated; the hub runs on without it."""
+
+    skill: str
+    error: str

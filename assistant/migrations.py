@@ -122,3 +122,8 @@ def m002_devices(db: sqlite_utils.Database) -> None:
         {"home": str, "id": str, "last_seen": str, "online": int, "configured": int, "last_topic": str},
         pk=("home", "id"),
     )
+
+
+@migrations
+def m003_skill_store(db: sqlite_utils.Database) -> None:
+    db["skill_store"].create({"skill": str, "key": str, "value": str, "updated": str}, pk=("skill", "key"))

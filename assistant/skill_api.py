@@ -1,0 +1,363 @@
+"""What a skill is made of: the ``Skill`` base, handler decorators and the context a skill talks to.
+
+``skills.sdk`` re-exports this as the public, versioned surface; the hub's skill runtime
+(``assistant/skill_runtime.py``) reads the handler specs the decorators attach.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+import typing
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+from pathlib import Path
+from typing import Any, ClassVar, Generic, Protocol, TypeVar
+
+from pydantic import BaseModel, ConfigDict
+
+from assistant.commands import Command
+from assistant.errors import SkillError
+from assistant.events import Event
+
+SDK_VERSION = "1.0"
+_SPEC_ATTR = "__carehub_handler__"
+
+
+class NoSettings(BaseModel):
+    """Settings of a skill that has none."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+SettingsT = TypeVar("SettingsT", bound=BaseModel)
+
+
+# --- handler specs -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OnSpec:
+    """``@on``: call the handler with each bus event of ``types`` whose attributes match ``filters``."""
+
+    types: tuple[type[Event], ...]
+    filters: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class IntentSpec:
+    """``@intent``: call the handler when an utterance matches ``name``.
+
+    Templates come from ``sentences`` (inline, by language), the skill's ``sentences/<lang>.yaml``,
+    or — for a name Home Assistant's intents define, such as ``HassTurnOn`` — from
+    home-assistant-intents.
+    """
+
+    name: str
+    sentences: dict[str, list[str]]
+
+
+@dataclass(frozen=True)
+class ScheduleSpec:
+    """``@every`` / ``@at`` / ``@rrule``: when to call a handler that takes no arguments."""
+
+    kind: str
+    """``every``, ``at`` or ``rrule``."""
+    every: timedelta | None = None
+    at: time | None = None
+    rule: str | None = None
+
+    def describe(self) -> str:
+        if self.kind == "every":
+            return f"every {self.every}"
+        if self.kind == "at":
+            return f"daily at {self.at:%H:%M}"
+        return f"rrule {self.rule}"
+
+
+@dataclass(frozen=True)
+class ToolSpec:
+    """``@tool``: offer the handler to a language model; ``parameters`` is its JSON Schema."""
+
+    name: str
+    description: str
+    parameters: dict[str, Any]
+
+
+HandlerSpec = OnSpec | IntentSpec | ScheduleSpec | ToolSpec
+
+
+def _attach(spec: HandlerSpec) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
+        specs = list(getattr(fn, _SPEC_ATTR, ()))
+        specs.append(spec)
+        setattr(fn, _SPEC_ATTR, tuple(specs))
+        return fn
+
+    return decorate
+
+
+def on(*types: type[Event], **filters: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Handle bus events: ``@on(FallDetected, person="grandma")``; the handler takes the event."""
+    for t in types:
+        if not (isinstance(t, type) and issubclass(t, Event)):
+            raise TypeError(f"@on expects event classes, got {t!r}")
+    return _attach(OnSpec(types or (Event,), dict(filters)))
+
+
+def intent(name: str, *, sentences: dict[str, list[str]] | None = None,
+           **by_language: list[str]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Handle an intent: ``@intent("CareIFell", en=["i fell [down]"], zh_CN=["我摔倒了"])``.
+
+    Language codes use ``_`` in keyword form (``zh_CN``) and are stored as ``zh-CN``. The handler
+    takes an ``IntentMatch`` and returns the reply text (or None for no reply).
+    """
+    merged = {k.replace("_", "-"): list(v) for k, v in by_language.items()}
+    for lang, templates in (sentences or {}).items():
+        merged.setdefault(lang, []).extend(templates)
+    return _attach(IntentSpec(name, merged))
+
+
+def every(interval: float | timedelta) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Run every ``interval`` (seconds or a timedelta), first after one interval."""
+    delta = interval if isinstance(interval, timedelta) else timedelta(seconds=interval)
+    if delta <= timedelta(0):
+        raise ValueError("@every needs a positive interval")
+    return _attach(ScheduleSpec("every", every=delta))
+
+
+def at(clock_time: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Run daily at ``"HH:MM"`` in the home's time zone."""
+    try:
+        parsed = datetime.strptime(clock_time, "%H:%M").time()
+    except ValueError:
+        raise ValueError(f"@at expects 'HH:MM', got {clock_time!r}") from None
+    return _attach(ScheduleSpec("at", at=parsed))
+
+
+def rrule(rule: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Run on an RFC 5545 recurrence rule in the home's time zone, e.g. ``FREQ=WEEKLY;BYDAY=MO;BYHOUR=9``."""
+    from dateutil.rrule import rrulestr
+
+    try:
+        rrulestr(rule, dtstart=datetime(2026, 1, 1))
+    except (ValueError, TypeError) as error:
+        raise ValueError(f"@rrule: invalid rule {rule!r}: {error}") from None
+    return _attach(ScheduleSpec("rrule", rule=rule))
+
+
+def tool(fn: Callable[..., Any] | None = None, *, name: str | None = None,
+         description: str | None = None) -> Any:
+    """Offer a method to a language model; its JSON Schema comes from the signature and docstring."""
+
+    def decorate(f: Callable[..., Any]) -> Callable[..., Any]:
+        schema = tool_schema(f)
+        doc = inspect.getdoc(f) or ""
+        return _attach(ToolSpec(name or f.__name__, description or doc.split("\n\n")[0].strip(), schema))(f)
+
+    return decorate(fn) if fn is not None else decorate
+
+
+def tool_schema(fn: Callable[..., Any]) -> dict[str, Any]:
+    """JSON Schema for a tool's parameters (all but ``self``), from annotations and defaults.
+
+    Parameter descriptions come from a ``Args:`` section of the docstring (``name: text`` lines).
+    """
+    from pydantic import Field, create_model
+
+    hints = typing.get_type_hints(fn)
+    docs = _arg_docs(inspect.getdoc(fn) or "")
+    fields: dict[str, Any] = {}
+    for pname, param in list(inspect.signature(fn).parameters.items())[1:]:
+        if param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD):
+            raise TypeError(f"tool '{fn.__name__}': *args / **kwargs cannot be described to a model")
+        if pname not in hints:
+            raise TypeError(f"tool '{fn.__name__}': parameter '{pname}' needs a type annotation")
+        default = ... if param.default is param.empty else param.default
+        fields[pname] = (hints[pname], Field(default, description=docs.get(pname)))
+    model = create_model(f"{fn.__name__}_args", __config__=ConfigDict(extra="forbid"), **fields)
+    schema = model.model_json_schema()
+    schema.pop("title", None)
+    for prop in schema.get("properties", {}).values():
+        prop.pop("title", None)
+    return schema
+
+
+def _arg_docs(doc: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    in_args = False
+    for line in doc.splitlines():
+        stripped = line.strip()
+        if stripped in ("Args:", "Arguments:", "Parameters:"):
+            in_args = True
+            continue
+        if in_args:
+            if not stripped:
+                break
+            if ":" in stripped:
+                key, text = stripped.split(":", 1)
+                out[key.strip().split(" ")[0]] = text.strip()
+    return out
+
+
+def handler_specs(fn: Any) -> tuple[HandlerSpec, ...]:
+    return tuple(getattr(fn, _SPEC_ATTR, ()))
+
+
+# --- what handlers receive -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IntentMatch:
+    """An utterance that matched one of the skill's intents."""
+
+    intent: str
+    """The intent name, e.g. ``HassTurnOn``."""
+    text: str
+    """What was said, as recognised."""
+    language: str
+    """Language code of the grammar that matched, e.g. ``en`` or ``zh-CN``."""
+    slots: dict[str, Any] = field(default_factory=dict)
+    """Slot values (device ids, area ids, numbers), by slot name."""
+    slot_text: dict[str, str] = field(default_factory=dict)
+    """The words that filled each slot, as spoken."""
+    person: str | None = None
+    """Who spoke, when known."""
+    room: str | None = None
+    """Where it was said (the satellite's room), when known."""
+    utterance_id: str = ""
+    """Id of the ``utterance_heard`` event."""
+
+
+# --- the context a skill talks to ----------------------------------------------------------------
+
+
+class KeyValueStore(Protocol):
+    """A skill's own persistent key-value store (JSON values), kept in the event log's database."""
+
+    async def get(self, key: str, default: Any = None) -> Any: ...
+
+    async def set(self, key: str, value: Any) -> None: ...
+
+    async def delete(self, key: str) -> None: ...
+
+    async def keys(self) -> list[str]: ...
+
+
+class SkillContext(Protocol):
+    """Everything a skill may do. The hub provides it; the test harness provides the same one offline."""
+
+    skill_id: str
+    log: logging.Logger
+    """A logger named ``carehub.skill.<id>``."""
+    store: KeyValueStore
+    home_id: str
+    timezone: str
+
+    def now(self) -> datetime:
+        """The current time (UTC) from the hub's clock; fake in tests."""
+
+    async def sleep(self, seconds: float) -> None:
+        """Wait on the hub's clock."""
+
+    async def say(self, text: str, *, person: str | None = None, room: str | None = None,
+                  language: str | None = None) -> None:
+        """Speak ``text`` to a person (on the speaker in their room) or in a room."""
+
+    async def ask(self, question: str, *, person: str, timeout: float = 30.0,
+                  language: str | None = None) -> str | None:
+        """Ask ``person`` and wait for their next utterance; None if nothing came within ``timeout``."""
+
+    async def notify(self, message: str, *, priority: str = "medium", person: str | None = None,
+                     kind: str = "") -> Event:
+        """Tell the caregivers of ``person``; returns the logged event."""
+
+    async def command(self, device: str, command: Command) -> None:
+        """Send ``command`` to ``device`` on its ``set`` topic."""
+
+    async def emit(self, event: Event) -> Event:
+        """Log and publish an event of the skill's own; its cause is what the handler is handling."""
+
+    async def events(self, **filters: Any) -> list[dict[str, Any]]:
+        """Query the event log (kind, device, person, since, until, limit), newest first."""
+
+    def device_state(self, device: str) -> dict[str, Any]:
+        """The latest known state of a device (e.g. ``{"on": True}``); empty if unknown."""
+
+    def devices(self, *, kind: str | None = None, room: str | None = None) -> list[Any]:
+        """Configured devices, optionally by kind or room."""
+
+    def person(self, person_id: str) -> Any:
+        """A configured person (id, name, role, language), or None."""
+
+    def call_later(self, seconds: float, callback: Callable[[], Awaitable[None]]) -> None:
+        """Run ``callback`` once after ``seconds`` on the hub's clock."""
+
+
+# --- the skill base ----------------------------------------------------------------------------------
+
+
+class Skill(Generic[SettingsT]):
+    """Base class of every skill: ``class Reminders(Skill[ReminderSettings]): ...``.
+
+    The hub constructs it with a context and validated settings, calls ``setup``, wires the
+    decorated handlers, and calls ``teardown`` on shutdown.
+    """
+
+    id: ClassVar[str] = ""
+    """Skill id; defaults to the entry-point name (or the folder name for ``skills_dir``)."""
+    settings_model: ClassVar[type[BaseModel]] = NoSettings
+    """Filled from the generic argument: ``Skill[MySettings]``."""
+    sentences_dir: ClassVar[Path | None] = None
+    """Folder of ``<lang>.yaml`` sentence files; defaults to ``sentences/`` beside the skill's module."""
+
+    def __init__(self, ctx: SkillContext, settings: SettingsT) -> None:
+        self.ctx = ctx
+        self.settings = settings
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        for base in getattr(cls, "__orig_bases__", ()):
+            args = typing.get_args(base)
+            if typing.get_origin(base) is Skill and args and isinstance(args[0], type) \
+                    and issubclass(args[0], BaseModel):
+                cls.settings_model = args[0]
+
+    async def setup(self) -> None:
+        """Called once before any handler runs."""
+
+    async def teardown(self) -> None:
+        """Called once when the hub stops."""
+
+    @classmethod
+    def handlers(cls) -> list[tuple[str, HandlerSpec]]:
+        """(method name, spec) for every decorated method, in definition order."""
+        out = []
+        for name, member in cls.__dict__.items():
+            for spec in handler_specs(member):
+                out.append((name, spec))
+        for base in cls.__mro__[1:]:
+            if base is Skill or not issubclass(base, Skill):
+                continue
+            for name, member in base.__dict__.items():
+                if name not in cls.__dict__:
+                    out.extend((name, spec) for spec in handler_specs(member))
+        return out
+
+
+def check_handlers(skill_id: str, cls: type[Skill[Any]]) -> None:
+    """Raise SkillError naming the handler whose signature cannot work with its decorator."""
+    for name, spec in cls.handlers():
+        fn = getattr(cls, name)
+        if not inspect.iscoroutinefunction(fn):
+            raise SkillError(skill_id, "must be 'async def'", name)
+        params = [p for p in inspect.signature(fn).parameters.values()][1:]
+        required = [p for p in params if p.default is p.empty and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+        if isinstance(spec, (OnSpec, IntentSpec)):
+            what = "the event" if isinstance(spec, OnSpec) else "the IntentMatch"
+            if len(params) < 1 or len(required) > 1:
+                raise SkillError(skill_id, f"must take exactly one argument ({what}) after self", name)
+        elif isinstance(spec, ScheduleSpec):
+            if required:
+                raise SkillError(skill_id, "a scheduled handler takes no arguments after self", name)

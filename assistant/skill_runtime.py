@@ -1,0 +1,443 @@
+"""Running skills inside the hub: contexts, handler wiring, schedules, and the conversation path.
+
+Every handler call is isolated: an exception becomes a ``skill_failed`` event (skill id, handler,
+cause) and the hub runs on. Whatever a handler does is linked to what it was handling through a
+context variable, so each event it causes carries ``cause``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import json
+import logging
+import sqlite3
+import threading
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from assistant.commands import Command, Speak
+from assistant.errors import SkillError
+from assistant.events import (
+    CaregiverNotified, Event, IntentRecognized, ReplyGiven, SkillFailed, SkillLoadFailed, UtteranceHeard,
+    UtteranceNotUnderstood,
+)
+from assistant.intents import GrammarSource, Recognizer, guess_languages, normalize_language
+from assistant.skill_api import IntentMatch, IntentSpec, OnSpec, ScheduleSpec, Skill, ToolSpec
+from assistant.skill_loader import SkillClass
+
+if TYPE_CHECKING:
+    from assistant.app import Hub
+
+log = logging.getLogger(__name__)
+
+_cause: contextvars.ContextVar[str | None] = contextvars.ContextVar("carehub_cause", default=None)
+HANDLER_TIMEOUT = 900.0
+"""Seconds a bus handler may run; long enough for an ask-and-wait with a cancel window."""
+
+NOT_UNDERSTOOD = {"en": "Sorry, I didn't understand that.", "zh": "抱歉，我没听懂。"}
+FAILED = {"en": "Sorry, something went wrong. I've noted it.", "zh": "抱歉，出了点问题，我已经记下了。"}
+
+_DOMAINS = {"light": "light", "switch": "switch", "climate": "climate", "speaker": "media_player",
+            "motion": "binary_sensor", "contact": "binary_sensor", "occupancy": "binary_sensor"}
+
+
+def localized(table: dict[str, str], language: str) -> str:
+    """The entry for ``language`` (``zh-CN`` falls back to ``zh``, anything to ``en``)."""
+    return table.get(language) or table.get(language.split("-")[0]) or table["en"]
+
+
+def current_cause() -> str | None:
+    """Id of the event the running handler is handling."""
+    return _cause.get()
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What carehub answered to an utterance."""
+
+    text: str | None
+    language: str
+    understood: bool
+    intent: str | None = None
+    skill: str | None = None
+    slots: dict[str, Any] = field(default_factory=dict)
+    utterance_id: str = ""
+
+
+class SqliteKeyValueStore:
+    """A skill's key-value store: JSON values in the ``skill_store`` table, off the event loop."""
+
+    def __init__(self, path: Path, skill_id: str, lock: threading.Lock) -> None:
+        self._path = path
+        self._skill = skill_id
+        self._lock = lock
+        self._conn: sqlite3.Connection | None = None
+
+    def _run(self, sql: str, args: list[Any]) -> list[tuple]:
+        with self._lock:
+            if self._conn is None:
+                self._conn = sqlite3.connect(self._path, timeout=30, check_same_thread=False)
+            with self._conn:
+                return self._conn.execute(sql, args).fetchall()
+
+    async def get(self, key: str, default: Any = None) -> Any:
+        rows = await asyncio.to_thread(self._run, "SELECT value FROM skill_store WHERE skill = ? AND key = ?",
+                                       [self._skill, key])
+        return json.loads(rows[0][0]) if rows else default
+
+    async def set(self, key: str, value: Any) -> None:
+        await asyncio.to_thread(
+            self._run,
+            "INSERT INTO skill_store (skill, key, value, updated) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT(skill, key) DO UPDATE SET value = excluded.value, updated = excluded.updated",
+            [self._skill, key, json.dumps(value, ensure_ascii=False), datetime.now(timezone.utc).isoformat()])
+
+    async def delete(self, key: str) -> None:
+        await asyncio.to_thread(self._run, "DELETE FROM skill_store WHERE skill = ? AND key = ?", [self._skill, key])
+
+    async def keys(self) -> list[str]:
+        rows = await asyncio.to_thread(self._run, "SELECT key FROM skill_store WHERE skill = ? ORDER BY key",
+                                       [self._skill])
+        return [r[0] for r in rows]
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+
+
+class HubSkillContext:
+    """The ``SkillContext`` the hub gives each skill (see ``assistant.skill_api.SkillContext``)."""
+
+    def __init__(self, runtime: "SkillRuntime", skill_id: str) -> None:
+        self._runtime = runtime
+        self._hub = runtime.hub
+        self.skill_id = skill_id
+        self.log = logging.getLogger(f"carehub.skill.{skill_id}")
+        self.store = SqliteKeyValueStore(self._hub.config.database_path, skill_id, runtime.store_lock)
+        self.home_id = self._hub.home
+        self.timezone = self._hub.config.home.timezone
+
+    def now(self) -> datetime:
+        return self._hub.clock.now()
+
+    async def sleep(self, seconds: float) -> None:
+        await self._hub.clock.sleep(seconds)
+
+    def _language(self, person: str | None, language: str | None) -> str:
+        if language:
+            return normalize_language(language)
+        p = self._hub.config.person(person) if person else None
+        return normalize_language((p.language if p and p.language else None) or self._hub.config.home.language)
+
+    async def say(self, text: str, *, person: str | None = None, room: str | None = None,
+                  language: str | None = None) -> None:
+        lang = self._language(person, language)
+        speakers = [d for d in self._hub.config.devices if d.kind == "speaker"
+                    and ((room and d.room == room) or (not room and person and d.person == person))]
+        for speaker in speakers:
+            await self._hub.send_command(speaker.id, Speak(text, lang), skill=self.skill_id, cause=current_cause())
+        await self._hub.emit(ReplyGiven(text=text, language=lang, room=room, skill=self.skill_id,
+                                        person=person, cause=current_cause()))
+
+    async def ask(self, question: str, *, person: str, timeout: float = 30.0,
+                  language: str | None = None) -> str | None:
+        future = self._runtime.expect_answer(person)
+        await self.say(question, person=person, language=language)
+        sleeper = asyncio.ensure_future(self._hub.clock.sleep(timeout))
+        try:
+            await asyncio.wait({future, sleeper}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            sleeper.cancel()
+            self._runtime.forget_answer(person, future)
+        return future.result() if future.done() and not future.cancelled() else None
+
+    async def notify(self, message: str, *, priority: str = "medium", person: str | None = None,
+                     kind: str = "") -> Event:
+        if priority not in ("high", "medium", "low"):
+            raise ValueError(f"priority must be high, medium or low, not {priority!r}")
+        return await self._hub.emit(CaregiverNotified(message=message, priority=priority, alert_kind=kind,
+                                                      skill=self.skill_id, person=person, cause=current_cause()))
+
+    async def command(self, device: str, command: Command) -> None:
+        await self._hub.send_command(device, command, skill=self.skill_id, cause=current_cause())
+
+    async def emit(self, event: Event) -> Event:
+        if event.cause is None and current_cause() is not None:
+            event = event.stamped(cause=current_cause())
+        return await self._hub.emit(event)
+
+    async def events(self, **filters: Any) -> list[dict[str, Any]]:
+        return await self._hub.query_events(**filters)
+
+    def device_state(self, device: str) -> dict[str, Any]:
+        return self._hub.state.get(device)
+
+    def devices(self, *, kind: str | None = None, room: str | None = None) -> list[Any]:
+        return [d for d in self._hub.config.devices
+                if (kind is None or d.kind == kind) and (room is None or d.room == room)]
+
+    def person(self, person_id: str) -> Any:
+        return self._hub.config.person(person_id)
+
+    def call_later(self, seconds: float, callback: Callable[[], Awaitable[None]]) -> None:
+        cause = current_cause()
+
+        async def later() -> None:
+            await self._hub.clock.sleep(seconds)
+            await self._runtime.invoke(self.skill_id, getattr(callback, "__name__", "call_later"), callback, cause)
+
+        self._runtime.spawn(later())
+
+
+@dataclass
+class LoadedSkill:
+    """A running skill and what it offers."""
+
+    id: str
+    instance: Skill[Any]
+    origin: str
+    intents: list[str]
+    schedules: list[str]
+    tools: list[ToolSpec]
+    subscriptions: list[str]
+
+
+class SkillRuntime:
+    """Owns the running skills of one hub."""
+
+    def __init__(self, hub: "Hub") -> None:
+        self.hub = hub
+        self.loaded: dict[str, LoadedSkill] = {}
+        self.errors: list[SkillError] = []
+        self.store_lock = threading.Lock()
+        self._intent_handlers: dict[str, tuple[str, Callable[[IntentMatch], Awaitable[Any]]]] = {}
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._answers: dict[str, asyncio.Future[str]] = {}
+        self.recognizer = Recognizer([], hub.config.languages)
+
+    # -- life cycle -----------------------------------------------------------------------------
+
+    async def start(self, classes: list[SkillClass], errors: list[SkillError]) -> None:
+        self.errors = list(errors)
+        sources: list[GrammarSource] = []
+        for sc in classes:
+            try:
+                loaded, source = await self._start_one(sc)
+            except SkillError as error:
+                self.errors.append(error)
+                continue
+            except Exception as error:  # noqa: BLE001 - a broken setup isolates that skill only
+                self.errors.append(SkillError(sc.id, f"setup failed: {type(error).__name__}: {error}"))
+                continue
+            self.loaded[sc.id] = loaded
+            sources.append(source)
+        self.recognizer = Recognizer(sources, self.hub.config.languages)
+        self._refresh_slot_lists()
+        for error in self.errors:
+            log.error("%s", error)
+            await self.hub.emit(SkillLoadFailed(skill=error.skill, error=str(error)))
+
+    async def _start_one(self, sc: SkillClass) -> tuple[LoadedSkill, GrammarSource]:
+        ctx = HubSkillContext(self, sc.id)
+        instance = sc.cls(ctx, sc.settings)
+        intents, schedules, tools, subs = [], [], [], []
+        sentences_dir = sc.cls.sentences_dir
+        if sentences_dir is None:
+            import inspect
+
+            module_file = inspect.getfile(sc.cls)
+            candidate = Path(module_file).parent / "sentences"
+            sentences_dir = candidate if candidate.is_dir() else None
+        source = GrammarSource(sc.id, [], {}, sentences_dir)
+        pending_intents: list[tuple[str, Any]] = []
+        for name, spec in sc.cls.handlers():
+            if isinstance(spec, IntentSpec):
+                owner = self._intent_handlers.get(spec.name)
+                if owner is not None and owner[0] != sc.id:
+                    raise SkillError(sc.id, f"intent '{spec.name}' is already handled by skill '{owner[0]}'", name)
+                pending_intents.append((spec.name, getattr(instance, name)))
+                source.intent_names.append(spec.name)
+                if spec.sentences:
+                    source.inline.setdefault(spec.name, {}).update(spec.sentences)
+                intents.append(spec.name)
+        await instance.setup()
+        for intent_name, bound in pending_intents:
+            self._intent_handlers[intent_name] = (sc.id, bound)
+        for name, spec in sc.cls.handlers():
+            bound = getattr(instance, name)
+            if isinstance(spec, OnSpec):
+                self.hub.bus.subscribe(self._on_handler(sc.id, name, bound), *spec.types,
+                                       name=f"skill:{sc.id}.{name}", timeout=HANDLER_TIMEOUT, **spec.filters)
+                subs.append(f"{name}: {', '.join(t.kind for t in spec.types)}")
+            elif isinstance(spec, ScheduleSpec):
+                self.spawn(self._schedule(sc.id, name, bound, spec))
+                schedules.append(f"{name}: {spec.describe()}")
+            elif isinstance(spec, ToolSpec):
+                tools.append(spec)
+        return LoadedSkill(sc.id, instance, sc.origin, intents, schedules, tools, subs), source
+
+    async def stop(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        for skill in self.loaded.values():
+            try:
+                await skill.instance.teardown()
+            except Exception:  # noqa: BLE001
+                log.exception("skill %s: teardown failed", skill.id)
+            store = getattr(skill.instance.ctx, "store", None)
+            if isinstance(store, SqliteKeyValueStore):
+                store.close()
+
+    def spawn(self, coro: Awaitable[Any]) -> None:
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    # -- calling handlers -----------------------------------------------------------------------
+
+    async def invoke(self, skill_id: str, handler: str, fn: Callable[..., Awaitable[Any]],
+                     cause: str | None, *args: Any) -> Any:
+        """Call a handler with ``cause`` as the current cause; a failure becomes a ``skill_failed`` event."""
+        token = _cause.set(cause)
+        try:
+            return await fn(*args)
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:  # noqa: BLE001 - isolation is the point
+            log.exception("skill %s: handler %s failed (cause %s)", skill_id, handler, cause)
+            await self.hub.emit(SkillFailed(skill=skill_id, handler=handler, error=f"{type(error).__name__}: {error}",
+                                            cause=cause))
+            return _FAILED
+        finally:
+            _cause.reset(token)
+
+    def _on_handler(self, skill_id: str, name: str, bound: Callable[[Event], Awaitable[Any]]):
+        async def handle(event: Event) -> None:
+            await self.invoke(skill_id, name, bound, event.id, event)
+
+        handle.__qualname__ = f"{skill_id}.{name}"
+        return handle
+
+    async def _schedule(self, skill_id: str, name: str, bound: Callable[[], Awaitable[Any]],
+                        spec: ScheduleSpec) -> None:
+        while True:
+            now = self.hub.clock.now()
+            due = next_run(spec, now, ZoneInfo(self.hub.config.home.timezone))
+            if due is None:
+                return
+            await self.hub.clock.sleep(max(0.0, (due - now).total_seconds()))
+            await self.invoke(skill_id, name, bound, None)
+
+    # -- conversation -----------------------------------------------------------------------------
+
+    def expect_answer(self, person: str) -> asyncio.Future[str]:
+        future: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+        old = self._answers.get(person)
+        if old is not None and not old.done():
+            old.cancel()
+        self._answers[person] = future
+        return future
+
+    def forget_answer(self, person: str, future: asyncio.Future[str]) -> None:
+        if self._answers.get(person) is future:
+            del self._answers[person]
+
+    def _refresh_slot_lists(self) -> None:
+        config = self.hub.config
+        for language in self.recognizer.languages:
+            names: list[tuple] = []
+            for device in config.devices:
+                context = {"domain": _DOMAINS.get(device.kind, "sensor")}
+                spoken = [device.display_name] + list(device.aliases.get(language, []))
+                names += [(text, device.id, context) for text in dict.fromkeys(spoken)]
+            rooms = {d.room for d in config.devices if d.room} | set(config.rooms)
+            areas: list[tuple] = []
+            for room in sorted(rooms):
+                spoken = [room.replace("_", " ")] + list(config.rooms.get(room, {}).get(language, []))
+                areas += [(text, room) for text in dict.fromkeys(spoken)]
+            self.recognizer.set_slot_lists(language, {"name": names, "area": areas, "floor": []})
+
+    async def handle_utterance(self, text: str, *, language: str | None = None, person: str | None = None,
+                               room: str | None = None, source: str = "text") -> Reply:
+        """The one path every utterance takes: answers first, then intents, then "not understood"."""
+        text = text.strip()
+        config = self.hub.config
+        if language:
+            languages = [normalize_language(language)]
+        else:
+            preferred = [normalize_language(l) for l in config.languages]
+            p = config.person(person) if person else None
+            if p and p.language and normalize_language(p.language) in preferred:
+                preferred.remove(normalize_language(p.language))
+                preferred.insert(0, normalize_language(p.language))
+            languages = guess_languages(text, preferred)
+        heard = await self.hub.emit(UtteranceHeard(text=text, language=language or "", source=source,
+                                                   person=person))
+        if person and person in self._answers and not self._answers[person].done():
+            self._answers[person].set_result(text)
+            return Reply(None, languages[0], True, intent="answer", utterance_id=heard.id)
+        recognized = await asyncio.to_thread(self.recognizer.recognize, text, languages) if text else None
+        if recognized is None or recognized.intent not in self._intent_handlers:
+            lang = languages[0]
+            await self.hub.emit(UtteranceNotUnderstood(text=text, language=lang, person=person, cause=heard.id))
+            reply_text = localized(NOT_UNDERSTOOD, lang)
+            await self.hub.emit(ReplyGiven(text=reply_text, language=lang, room=room, person=person, cause=heard.id))
+            return Reply(reply_text, lang, False, utterance_id=heard.id)
+        skill_id, handler = self._intent_handlers[recognized.intent]
+        matched = await self.hub.emit(IntentRecognized(intent=recognized.intent, skill=skill_id,
+                                                       slots=_jsonable(recognized.slots), person=person,
+                                                       cause=heard.id))
+        match = IntentMatch(recognized.intent, text, recognized.language, recognized.slots, recognized.slot_text,
+                            person, room, heard.id)
+        result = await self.invoke(skill_id, getattr(handler, "__name__", recognized.intent), handler,
+                                   matched.id, match)
+        reply_text = localized(FAILED, recognized.language) if result is _FAILED else result
+        if reply_text:
+            await self.hub.emit(ReplyGiven(text=str(reply_text), language=recognized.language, room=room,
+                                           person=person, skill=skill_id, cause=matched.id))
+        return Reply(str(reply_text) if reply_text else None, recognized.language, True, recognized.intent,
+                     skill_id, _jsonable(recognized.slots), heard.id)
+
+    # -- introspection ------------------------------------------------------------------------------
+
+    def tools(self) -> list[tuple[str, ToolSpec]]:
+        return [(s.id, t) for s in self.loaded.values() for t in s.tools]
+
+    def describe(self) -> list[dict[str, Any]]:
+        return [{"id": s.id, "origin": s.origin, "intents": s.intents, "schedules": s.schedules,
+                 "tools": [t.name for t in s.tools], "subscriptions": s.subscriptions}
+                for s in self.loaded.values()]
+
+
+_FAILED = object()
+
+
+def _jsonable(slots: dict[str, Any]) -> dict[str, Any]:
+    return {k: v if isinstance(v, (str, int, float, bool)) or v is None else str(v) for k, v in slots.items()}
+
+
+def next_run(spec: ScheduleSpec, now: datetime, zone: ZoneInfo) -> datetime | None:
+    """When a schedule next fires after ``now`` (UTC in, UTC out); pure, for tests."""
+    if spec.kind == "every":
+        assert spec.every is not None
+        return now + spec.every
+    local = now.astimezone(zone)
+    if spec.kind == "at":
+        assert spec.at is not None
+        candidate = datetime.combine(local.date(), spec.at, tzinfo=zone)
+        if candidate <= local:
+            candidate = datetime.combine(local.date() + timedelta(days=1), spec.at, tzinfo=zone)
+        return candidate.astimezone(timezone.utc)
+    from dateutil.rrule import rrulestr
+
+    assert spec.rule is not None
+    start = local.replace(hour=0, minute=0, second=0, microsecond=0, tzinfo=None)
+    rule = rrulestr(spec.rule, dtstart=start)
+    nxt = rule.after(local.replace(tzinfo=None), inc=False)
+    return None if nxt is None else nxt.replace(tzinfo=zone).astimezone(timezone.utc)

@@ -1,0 +1,57 @@
+"""The state store: the latest known state of each device, folded from its events.
+
+Events say what happened; the state store answers "is the kitchen light on?" without a query.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from assistant.events import (
+    BatteryReported, ClimateMeasured, ContactChanged, DeviceCameOnline, DeviceWentOffline, Event,
+    LocationReported, MotionCleared, MotionDetected, OccupancyChanged, SpeakerStateReported,
+    SwitchStateReported, VitalSignsMeasured, WearStateReported,
+)
+
+
+def fold(state: dict[str, Any], event: Event) -> dict[str, Any]:
+    """The device state after ``event`` (a new dict; ``state`` is not changed)."""
+    new = dict(state)
+    if isinstance(event, (SwitchStateReported, ClimateMeasured, SpeakerStateReported, VitalSignsMeasured,
+                          ContactChanged, OccupancyChanged, WearStateReported, LocationReported)):
+        new.update({k: v for k, v in event.data().items() if v is not None})
+    elif isinstance(event, MotionDetected):
+        new["motion"] = True
+    elif isinstance(event, MotionCleared):
+        new["motion"] = False
+    elif isinstance(event, BatteryReported):
+        new["battery"] = event.level
+    elif isinstance(event, DeviceCameOnline):
+        new["online"] = True
+    elif isinstance(event, DeviceWentOffline):
+        new["online"] = False
+    else:
+        return state
+    new["updated"] = event.ts.isoformat()
+    return new
+
+
+class StateStore:
+    """Latest state per device id."""
+
+    def __init__(self) -> None:
+        self._states: dict[str, dict[str, Any]] = {}
+
+    def apply(self, event: Event) -> bool:
+        """Fold ``event`` in; True if the device's state changed."""
+        if event.device is None:
+            return False
+        old = self._states.get(event.device, {})
+        new = fold(old, event)
+        if new is old:
+            return False
+        self._states[event.device] = new
+        return {k: v for k, v in new.items() if k != "updated"} != {k: v for k, v in old.items() if k != "updated"}
+
+    def get(self, device: str) -> dict[str, Any]:
+        return dict(self._states.get(device, {}))

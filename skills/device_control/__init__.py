@@ -1,0 +1,138 @@
+"""Device control by voice or text, on Home Assistant's own intent grammar (en, zh-CN, ...).
+
+"turn on the kitchen light", "打开厨房的灯", "is the kettle on?", "set the kitchen light to 40%".
+Device names and rooms come from config.yaml (with per-language aliases); the sentences are
+home-assistant-intents', so every language they cover works once its names are configured.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from skills.sdk import IntentMatch, Skill, TurnOff, TurnOn, intent, tool
+
+CONTROLLABLE = ("light", "switch")
+
+REPLIES: dict[str, dict[str, str]] = {
+    "turned_on": {"en": "Turned on the {names}.", "zh": "已打开{names}。"},
+    "turned_off": {"en": "Turned off the {names}.", "zh": "已关闭{names}。"},
+    "brightness": {"en": "Set the {names} to {level}%.", "zh": "已把{names}调到{level}%。"},
+    "nothing_there": {"en": "I couldn't find anything to control there.", "zh": "那里没有可以控制的设备。"},
+    "cannot_control": {"en": "I can't switch the {names}.", "zh": "我无法控制{names}。"},
+    "is_yes": {"en": "Yes, the {name} is {state}.", "zh": "是的，{name}{state}。"},
+    "is_no": {"en": "No, the {name} is {actual}.", "zh": "不，{name}{actual}。"},
+    "state": {"en": "The {name} is {state}.", "zh": "{name}{state}。"},
+    "unknown_state": {"en": "I don't know whether the {name} is on yet.", "zh": "我还不知道{name}的状态。"},
+}
+ON_OFF = {"en": {True: "on", False: "off"}, "zh": {True: "开着", False: "关着"}}
+
+
+class DeviceControlSettings(BaseModel):
+    """Settings of device control."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    default_brightness: int | None = None
+    """Brightness (0-255) for "turn on" of a dimmable light; None keeps the light's own."""
+
+
+def _lang(language: str) -> str:
+    return "zh" if language.startswith("zh") else "en"
+
+
+def reply(key: str, language: str, **values: Any) -> str:
+    table = REPLIES[key]
+    return table.get(_lang(language), table["en"]).format(**values)
+
+
+class DeviceControl(Skill[DeviceControlSettings]):
+    """Turns lights and plugs on and off and answers whether they are on."""
+
+    def _targets(self, match: IntentMatch) -> list[Any]:
+        """Devices an utterance names: one by name, or every matching one in an area."""
+        if "name" in match.slots:
+            return [d for d in self.ctx.devices() if d.id == match.slots["name"]]
+        area = match.slots.get("area") or match.room
+        if area is None:
+            return []
+        domain = match.slots.get("domain")
+        found = self.ctx.devices(room=area)
+        if domain:
+            found = [d for d in found if d.kind == domain]
+        return [d for d in found if d.kind in CONTROLLABLE]
+
+    def _spoken(self, match: IntentMatch, targets: list[Any]) -> str:
+        if "name" in match.slot_text:
+            return match.slot_text["name"]
+        if "area" in match.slot_text:
+            noun = {"light": "lights", "switch": "switches"}.get(str(match.slots.get("domain")), "devices")
+            if _lang(match.language) == "zh":
+                return f"{match.slot_text['area']}的" + {"light": "灯"}.get(str(match.slots.get("domain")), "设备")
+            return f"{match.slot_text['area']} {noun}"
+        return ", ".join(d.display_name for d in targets)
+
+    async def _switch(self, match: IntentMatch, on: bool) -> str:
+        targets = self._targets(match)
+        if not targets:
+            return reply("nothing_there", match.language)
+        names = self._spoken(match, targets)
+        if any(d.kind not in CONTROLLABLE for d in targets):
+            return reply("cannot_control", match.language, names=names)
+        for device in targets:
+            brightness = self.settings.default_brightness if device.kind == "light" else None
+            await self.ctx.command(device.id, TurnOn(brightness) if on else TurnOff())
+        return reply("turned_on" if on else "turned_off", match.language, names=names)
+
+    @intent("HassTurnOn")
+    async def turn_on(self, match: IntentMatch) -> str:
+        return await self._switch(match, True)
+
+    @intent("HassTurnOff")
+    async def turn_off(self, match: IntentMatch) -> str:
+        return await self._switch(match, False)
+
+    @intent("HassLightSet")
+    async def set_brightness(self, match: IntentMatch) -> str | None:
+        if "brightness" not in match.slots:
+            return None
+        targets = [d for d in self._targets(match) if d.kind == "light"]
+        if not targets:
+            return reply("nothing_there", match.language)
+        level = int(float(match.slots["brightness"]))
+        for device in targets:
+            await self.ctx.command(device.id, TurnOn(brightness=round(level * 255 / 100)))
+        return reply("brightness", match.language, names=self._spoken(match, targets), level=level)
+
+    @intent("HassGetState")
+    async def get_state(self, match: IntentMatch) -> str:
+        targets = self._targets(match)
+        if len(targets) != 1 and "name" not in match.slots:
+            return reply("nothing_there", match.language)
+        device = targets[0] if targets else None
+        name = match.slot_text.get("name") or (device.display_name if device else "")
+        on = self.ctx.device_state(device.id).get("on") if device else None
+        if on is None:
+            return reply("unknown_state", match.language, name=name)
+        words = ON_OFF[_lang(match.language)]
+        asked = match.slots.get("state")
+        if asked in ("on", "off"):
+            wanted = asked == "on"
+            key = "is_yes" if wanted == on else "is_no"
+            return reply(key, match.language, name=name, state=words[wanted], actual=words[on])
+        return reply("state", match.language, name=name, state=words[on])
+
+    @tool
+    async def switch_device(self, device: str, on: bool) -> str:
+        """Turn a light or plug on or off.
+
+        Args:
+            device: the device id, e.g. kitchen-light
+            on: true to turn it on, false to turn it off
+        """
+        known = {d.id: d for d in self.ctx.devices()}
+        if device not in known or known[device].kind not in CONTROLLABLE:
+            return f"no light or plug called {device}"
+        await self.ctx.command(device, TurnOn() if on else TurnOff())
+        return f"{device} turned {'on' if on else 'off'}"

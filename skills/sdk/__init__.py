@@ -1,0 +1,42 @@
+"""The carehub skill SDK: everything a skill needs, and nothing else.
+
+A skill is a class::
+
+    from skills.sdk import Skill, on, intent, every, IntentMatch, FallDetected
+
+    class Hello(Skill):
+        @intent("SayHello", en=["(hello|hi) [carehub]"], zh_CN=["你好"])
+        async def hello(self, match: IntentMatch) -> str:
+            return "Hello!" if match.language == "en" else "你好！"
+
+registered under the ``carehub.skills`` entry-point group. See docs/skills.md.
+"""
+
+from assistant.commands import Command, SetHeartbeat, Speak, TurnOff, TurnOn, Vibrate
+from assistant.events import (
+    AccelerationSampled, BatteryReported, ButtonPressed, CallReported, CaregiverNotified, ClimateMeasured,
+    CommandSent, ContactChanged, DeviceCameOnline, DeviceWentOffline, Event, FallDetected, IntentRecognized,
+    LocationReported, MotionCleared, MotionDetected, OccupancyChanged, PillboxOpened, ReplyGiven, SmsReceived,
+    SosPressed, StepsCounted, SwitchStateReported, UtteranceHeard, UtteranceNotUnderstood, VitalSignsMeasured,
+    WearStateReported,
+)
+from assistant.skill_api import (
+    SDK_VERSION, IntentMatch, KeyValueStore, NoSettings, Skill, SkillContext, at, every, intent, on, rrule, tool,
+    tool_schema,
+)
+
+__all__ = [
+    "SDK_VERSION",
+    # the skill
+    "Skill", "NoSettings", "SkillContext", "KeyValueStore", "IntentMatch",
+    # decorators
+    "on", "intent", "every", "at", "rrule", "tool", "tool_schema",
+    # commands a skill can send
+    "Command", "TurnOn", "TurnOff", "Speak", "Vibrate", "SetHeartbeat",
+    # events a skill can handle
+    "Event", "AccelerationSampled", "BatteryReported", "ButtonPressed", "CallReported", "CaregiverNotified",
+    "ClimateMeasured", "CommandSent", "ContactChanged", "DeviceCameOnline", "DeviceWentOffline", "FallDetected",
+    "IntentRecognized", "LocationReported", "MotionCleared", "MotionDetected", "OccupancyChanged", "PillboxOpened",
+    "ReplyGiven", "SmsReceived", "SosPressed", "StepsCounted", "SwitchStateReported", "UtteranceHeard",
+    "UtteranceNotUnderstood", "VitalSignsMeasured", "WearStateReported",
+]

@@ -1,0 +1,178 @@
+"""The skill test harness: a pytest plugin with the ``skill_harness`` fixture.
+
+Installed with carehub (``pytest11`` entry point), so any skill package's tests can do::
+
+    async def test_greets(skill_harness):
+        h = await skill_harness(Hello)
+        reply = await h.say("hello")
+        assert reply.text == "Hello!"
+
+The harness runs the skill inside a real hub — real event bus, real SQLite log in a temporary
+folder, the same skill runtime — with no broker (commands are recorded) and a fake clock.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import AsyncIterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+import pytest_asyncio
+import yaml
+
+from assistant.app import Hub
+from assistant.clock import FakeClock
+from assistant.config import parse_config
+from assistant.events import (
+    CaregiverNotified, CommandSent, Event, ReplyGiven, SkillFailed,
+)
+from assistant.skill_loader import SkillClass, _prepare
+from assistant.skill_runtime import Reply
+
+__all__ = ["SkillHarness", "skill_harness"]
+
+def _default_config_text() -> str:
+    from importlib.resources import files
+
+    return (files("assistant") / "default_config.yaml").read_text(encoding="utf-8")
+
+
+def _default_id(cls: type) -> str:
+    return getattr(cls, "id", "") or re.sub(r"(?<!^)(?=[A-Z])", "_", cls.__name__).lower()
+
+
+def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in extra.items():
+        out[key] = _merge(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
+    return out
+
+
+class SkillHarness:
+    """One skill (or several) running in an offline hub on a fake clock."""
+
+    def __init__(self, hub: Hub, clock: FakeClock) -> None:
+        self.hub = hub
+        self.clock = clock
+        self.events: list[Event] = []
+        hub.bus.subscribe(self.events.append, name="harness")
+
+    # -- driving ----------------------------------------------------------------------------------
+
+    async def publish(self, event: Event, *, device: str | None = None, person: str | None = None) -> Event:
+        """Publish an event as if a device had reported it (person taken from the device's config)."""
+        device = device or event.device
+        config = self.hub.config.device(device) if device else None
+        person = person or event.person or (config.person if config else None)
+        stamped = self.hub.stamp(event, device=device, person=person, cause=event.cause)
+        await self.hub.emit(stamped)
+        await self.settle()
+        return stamped
+
+    async def say(self, text: str, *, language: str | None = None, person: str | None = None,
+                  room: str | None = None) -> Reply:
+        """Type an utterance, as ``carehub say`` does; returns carehub's reply."""
+        reply = await self.hub.say(text, language=language, person=person, room=room, source="test")
+        await self.settle()
+        return reply
+
+    async def advance(self, seconds: float) -> None:
+        """Move the fake clock forward, running whatever falls due."""
+        await self.clock.advance(seconds)
+        await self.settle()
+
+    async def settle(self) -> None:
+        """Wait until every subscriber has handled everything published so far."""
+        for _ in range(3):
+            await self.hub.bus.drain()
+            await self.clock.advance(0)
+
+    # -- reading back ------------------------------------------------------------------------------
+
+    def of(self, kind: type[Event]) -> list[Event]:
+        return [e for e in self.events if isinstance(e, kind)]
+
+    @property
+    def replies(self) -> list[str]:
+        """Everything carehub said or answered, in order."""
+        return [e.text for e in self.of(ReplyGiven)]  # type: ignore[attr-defined]
+
+    @property
+    def notifications(self) -> list[CaregiverNotified]:
+        return self.of(CaregiverNotified)  # type: ignore[return-value]
+
+    @property
+    def commands(self) -> list[CommandSent]:
+        return self.of(CommandSent)  # type: ignore[return-value]
+
+    @property
+    def published(self) -> list[tuple[str, Any]]:
+        """(topic, decoded JSON payload) of everything that would have gone to the broker."""
+        return [(topic, json.loads(payload)) for topic, payload, _ in self.hub.outbox]
+
+    @property
+    def failures(self) -> list[SkillFailed]:
+        return self.of(SkillFailed)  # type: ignore[return-value]
+
+    async def rows(self, **filters: Any) -> list[dict[str, Any]]:
+        """Rows of the real event log (newest first), after everything queued is committed."""
+        await self.hub.log.append([])
+        return await self.hub.query_events(limit=10000, **filters)
+
+    async def stop(self) -> None:
+        await self.hub.stop()
+
+
+async def start_harness(skills: list[tuple[type, dict[str, Any] | None, str | None]], database: Path, *,
+                        config: dict[str, Any] | None = None, start: datetime | None = None) -> SkillHarness:
+    raw = yaml.safe_load(_default_config_text())
+    raw = _merge(raw, config or {})
+    raw["storage"] = {"database": str(database)}
+    raw["http"] = {"enabled": False}
+    raw.setdefault("skills", {})
+    ids = []
+    for cls, settings, skill_id in skills:
+        sid = skill_id or _default_id(cls)
+        ids.append((sid, cls))
+        if settings is not None:
+            raw["skills"][sid] = settings
+    cfg = parse_config(raw, "skill harness", database.parent)
+    classes: list[SkillClass] = [_prepare(sid, cls, f"test {cls.__qualname__}", cfg) for sid, cls in ids]
+    clock = FakeClock(start)
+    hub = Hub(cfg, clock=clock, offline=True, skills=classes)
+    harness = SkillHarness(hub, clock)
+    await hub.start()
+    if hub.skills.errors:
+        await hub.stop()
+        raise hub.skills.errors[0]
+    await harness.settle()
+    return harness
+
+
+@pytest_asyncio.fixture
+async def skill_harness(tmp_path: Path) -> AsyncIterator[Any]:
+    """Factory: ``h = await skill_harness(MySkill, settings={...}, config={...}, start=datetime(...))``."""
+    started: list[SkillHarness] = []
+    counter = 0
+
+    async def make(skill: type, settings: dict[str, Any] | None = None, *, config: dict[str, Any] | None = None,
+                   start: datetime | None = None, skill_id: str | None = None,
+                   also: list[type] | None = None) -> SkillHarness:
+        nonlocal counter
+        counter += 1
+        skills = [(skill, settings, skill_id)] + [(cls, None, None) for cls in also or []]
+        harness = await start_harness(skills, tmp_path / f"harness-{counter}.db", config=config, start=start)
+        started.append(harness)
+        return harness
+
+    yield make
+    for harness in started:
+        await harness.stop()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "carehub_skill: a test of a carehub skill")
