@@ -114,12 +114,96 @@ def run(ctx: click.Context) -> None:
 @main.command()
 @click.pass_context
 def check(ctx: click.Context) -> None:
-    """Validate the configuration; list every problem and exit non-zero if there is any."""
+    """Validate the configuration and the skills; list every problem and exit non-zero if there is any."""
+    from assistant.skill_loader import discover
+
     config = _load(ctx)
-    console.print(
+    classes, errors = discover(config)
+    if errors:
+        click.echo(f"{len(errors)} skill(s) cannot load:", err=True)
+        for error in errors:
+            click.echo(f"  {error}", err=True)
+        ctx.exit(2)
+    click.echo(
         f"configuration OK: home '{config.home.id}', {len(config.people)} people, "
-        f"{len(config.devices)} devices, broker {config.mqtt.broker}, log {config.database_path}"
+        f"{len(config.devices)} devices, {len(classes)} skill(s), broker {config.mqtt.broker}, "
+        f"log {config.database_path}"
     )
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="print JSON instead of a table")
+@click.pass_context
+def skills(ctx: click.Context, as_json: bool) -> None:
+    """List installed skills with their intents, schedules, tools and event handlers."""
+    from assistant.skill_api import ScheduleSpec, ToolSpec, IntentSpec, OnSpec
+    from assistant.skill_loader import discover
+
+    config = _load(ctx)
+    classes, errors = discover(config)
+    listing = []
+    for sc in classes:
+        entry: dict[str, Any] = {"id": sc.id, "origin": sc.origin, "intents": [], "schedules": [], "tools": [],
+                                 "events": []}
+        for name, spec in sc.cls.handlers():
+            if isinstance(spec, IntentSpec):
+                entry["intents"].append(spec.name)
+            elif isinstance(spec, ScheduleSpec):
+                entry["schedules"].append(f"{name}: {spec.describe()}")
+            elif isinstance(spec, ToolSpec):
+                entry["tools"].append(spec.name)
+            elif isinstance(spec, OnSpec):
+                entry["events"].append(f"{name}: {', '.join(t.kind for t in spec.types)}")
+        listing.append(entry)
+    if as_json:
+        click.echo(json.dumps({"skills": listing, "errors": [str(e) for e in errors]}, ensure_ascii=False, indent=2))
+    else:
+        table = Table(title="skills")
+        for column in ("id", "intents", "schedules", "tools", "events", "from"):
+            table.add_column(column, overflow="fold")
+        for e in listing:
+            table.add_row(e["id"], "\n".join(e["intents"]), "\n".join(e["schedules"]), "\n".join(e["tools"]),
+                          "\n".join(e["events"]), e["origin"])
+        console.print(table)
+        for error in errors:
+            click.echo(f"cannot load: {error}", err=True)
+    if errors:
+        ctx.exit(2)
+
+
+@main.command()
+@click.argument("text")
+@click.option("--language", help="en, zh-CN, ... (default: guessed from the text)")
+@click.option("--person", help="who is speaking (a person id)")
+@click.option("--room", help="where (a room id)")
+@click.option("--json", "as_json", is_flag=True, help="print the whole answer as JSON")
+@click.pass_context
+def say(ctx: click.Context, text: str, language: str | None, person: str | None, room: str | None,
+        as_json: bool) -> None:
+    """Say something to the running hub as if spoken: "turn on the kitchen light", "打开厨房的灯"."""
+    import urllib.error
+    import urllib.request
+
+    config = _load(ctx)
+    url = f"http://{config.http.host}:{config.http.port}/api/say"
+    body = json.dumps({"text": text, "language": language, "person": person, "room": room}).encode()
+    request = urllib.request.Request(url, body, {"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            answer = json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        click.echo(f"carehub: {json.loads(error.read()).get('error', error)}", err=True)
+        ctx.exit(2)
+    except (urllib.error.URLError, OSError) as error:
+        click.echo(f"carehub: no hub answering at {url} ({getattr(error, 'reason', error)}); "
+                   "start it with 'carehub run'", err=True)
+        ctx.exit(1)
+    if as_json:
+        click.echo(json.dumps(answer, ensure_ascii=False))
+    else:
+        click.echo(answer["reply"] or "")
+    if not answer["understood"]:
+        ctx.exit(3)
 
 
 @main.command()

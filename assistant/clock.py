@@ -10,6 +10,7 @@ import asyncio
 import heapq
 import itertools
 import time
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta, timezone
 from typing import Protocol
 
@@ -56,6 +57,8 @@ class FakeClock:
         self._now = start or datetime(2026, 1, 5, 8, 0, tzinfo=timezone.utc)
         self._sleepers: list[tuple[datetime, int, asyncio.Future[None]]] = []
         self._counter = itertools.count()
+        self.settle: Callable[[], Awaitable[None]] | None = None
+        """Awaited after each wake-up, so what a woken task does (commits included) finishes first."""
 
     def now(self) -> datetime:
         return self._now
@@ -76,8 +79,13 @@ class FakeClock:
             self._now = max(self._now, when)
             if not future.done():
                 future.set_result(None)
+            await self._let_run()
+        self._now = target
+        await self._let_run()
+
+    async def _let_run(self) -> None:
+        if self.settle is not None:
+            await self.settle()
+        else:
             for _ in range(5):
                 await asyncio.sleep(0)
-        self._now = target
-        for _ in range(5):
-            await asyncio.sleep(0)

@@ -77,6 +77,43 @@ async def devices(request: web.Request) -> web.Response:
     return web.json_response(hub.registry.snapshot(hub.clock.now()))
 
 
+MAX_UTTERANCE = 1000
+
+
+async def say(request: web.Request) -> web.Response:
+    """``POST /api/say`` with ``{"text": ..., "language"?, "person"?, "room"?}``: the typed-command path."""
+    hub = request.app[HUB_KEY]
+    try:
+        body = await request.json()
+    except ValueError:
+        return web.json_response({"error": "body must be JSON: {\"text\": \"...\"}"}, status=400)
+    if not isinstance(body, dict):
+        return web.json_response({"error": "body must be a JSON object"}, status=400)
+    unknown = set(body) - {"text", "language", "person", "room"}
+    if unknown:
+        return web.json_response({"error": f"unknown field(s): {', '.join(sorted(unknown))}"}, status=400)
+    text = body.get("text")
+    if not isinstance(text, str) or not text.strip():
+        return web.json_response({"error": "text: required, a non-empty string"}, status=400)
+    if len(text) > MAX_UTTERANCE:
+        return web.json_response({"error": f"text: longer than {MAX_UTTERANCE} characters"}, status=400)
+    for key in ("language", "person", "room"):
+        if body.get(key) is not None and not isinstance(body[key], str):
+            return web.json_response({"error": f"{key}: must be a string"}, status=400)
+    if body.get("person") and hub.config.person(body["person"]) is None:
+        return web.json_response({"error": f"person: no person with id '{body['person']}'"}, status=400)
+    reply = await hub.say(text, language=body.get("language"), person=body.get("person"), room=body.get("room"))
+    return web.json_response({
+        "reply": reply.text, "understood": reply.understood, "language": reply.language,
+        "intent": reply.intent, "skill": reply.skill, "slots": reply.slots, "utterance_id": reply.utterance_id,
+    })
+
+
+async def skills(request: web.Request) -> web.Response:
+    hub = request.app[HUB_KEY]
+    return web.json_response({"skills": hub.skills.describe(), "errors": [str(e) for e in hub.skills.errors]})
+
+
 def create_app(hub: "Hub") -> web.Application:
     app = web.Application(client_max_size=1024 * 1024)
     app[HUB_KEY] = hub
@@ -84,6 +121,8 @@ def create_app(hub: "Hub") -> web.Application:
     app.router.add_get("/api/events", events)
     app.router.add_get("/api/events/{event_id}", event_detail)
     app.router.add_get("/api/devices", devices)
+    app.router.add_post("/api/say", say)
+    app.router.add_get("/api/skills", skills)
     return app
 
 

@@ -13,6 +13,7 @@ folder, the same skill runtime — with no broker (commands are recorded) and a 
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from collections.abc import AsyncIterator
@@ -60,6 +61,7 @@ class SkillHarness:
         self.clock = clock
         self.events: list[Event] = []
         hub.bus.subscribe(self.events.append, name="harness")
+        clock.settle = self.settle
 
     # -- driving ----------------------------------------------------------------------------------
 
@@ -86,10 +88,25 @@ class SkillHarness:
         await self.settle()
 
     async def settle(self) -> None:
-        """Wait until every subscriber has handled everything published so far."""
-        for _ in range(3):
-            await self.hub.bus.drain()
-            await self.clock.advance(0)
+        """Run until nothing moves: every queued event handled, every commit done.
+
+        Handlers waiting on the fake clock (a timeout, an ask) stay waiting; that is what
+        ``advance`` is for. Progress is judged by events, published messages and committed rows.
+        """
+        def progress() -> tuple[int, int, int, int]:
+            queued = sum(s["queued"] for s in self.hub.bus.stats().values())
+            return len(self.events), len(self.hub.outbox), self.hub.log.committed_rows, queued
+
+        quiet = 0
+        for _ in range(200):
+            before = progress()
+            await self.hub.log.append([])  # one commit round trip: whatever awaited a commit resumes
+            for _ in range(20):
+                await asyncio.sleep(0)
+            after = progress()
+            quiet = quiet + 1 if before == after and after[3] == 0 else 0
+            if quiet >= 2:
+                return
 
     # -- reading back ------------------------------------------------------------------------------
 
