@@ -22,8 +22,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import pytest_asyncio
 import yaml
+
+try:
+    from pytest_asyncio import fixture as _async_fixture
+except ImportError:  # pragma: no cover - the plugin must never break a plain pytest run
+    _async_fixture = pytest.fixture
 
 from assistant.app import Hub
 from assistant.clock import FakeClock
@@ -170,7 +174,7 @@ async def start_harness(skills: list[tuple[type, dict[str, Any] | None, str | No
     return harness
 
 
-@pytest_asyncio.fixture
+@_async_fixture
 async def skill_harness(tmp_path: Path) -> AsyncIterator[Any]:
     """Factory: ``h = await skill_harness(MySkill, settings={...}, config={...}, start=datetime(...))``."""
     started: list[SkillHarness] = []
