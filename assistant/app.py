@@ -7,6 +7,7 @@ events → log (and bus) → acknowledgement to the broker once committed.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import threading
 import time
@@ -16,10 +17,12 @@ from typing import Any
 import devices
 import devices.zigbee2mqtt
 from assistant import __version__, topics
+from assistant.alerts import AlertManager
 from assistant.broker import EmbeddedBroker
 from assistant.bus import EventBus
 from assistant.clock import Clock, SystemClock
 from assistant.config import Config
+from assistant.delivery import AppriseNotifier, Notifier
 from assistant.commands import Command
 from assistant.errors import DecodeError, UnknownDevice
 from assistant.eventlog import EventLog, EventQuery
@@ -39,6 +42,24 @@ log = logging.getLogger(__name__)
 
 _PREVIEW_BYTES = 200
 _RETRY_COMMIT_AFTER = 1.0
+_PLAIN_EVENT: dict[type[Event], bool] = {}
+
+
+def _stamped(event: Event, **envelope: Any) -> Event:
+    """``event.stamped(**envelope)``; for every message, so the usual case skips ``dataclasses.replace``.
+
+    For an event class that keeps ``Event.stamped`` and whose fields all go through ``__init__``,
+    calling the class with the event's fields and the envelope makes the same event.
+    """
+    cls = type(event)
+    plain = _PLAIN_EVENT.get(cls)
+    if plain is None:
+        names = [f.name for f in dataclasses.fields(cls) if f.init]
+        plain = _PLAIN_EVENT[cls] = (cls.stamped is Event.stamped and list(vars(event)) == names
+                                     and len(names) == len(dataclasses.fields(cls)))
+    if plain:
+        return cls(**{**vars(event), **envelope})
+    return event.stamped(**envelope)
 
 
 class Hub:
@@ -49,7 +70,7 @@ class Hub:
     """
 
     def __init__(self, config: Config, *, clock: Clock | None = None, offline: bool = False,
-                 skills: list[SkillClass] | None = None) -> None:
+                 skills: list[SkillClass] | None = None, notifier: Notifier | None = None) -> None:
         self.config = config
         self.offline = offline
         self.outbox: list[tuple[str, bytes, bool]] = []
@@ -77,8 +98,8 @@ class Hub:
         self._reader_lock = threading.Lock()
         self._started_monotonic = 0.0
         self._rejection_log_budget: Counter[str] = Counter()
-        self._pending_commits: set[asyncio.Future[None]] = set()
         self.skills = SkillRuntime(self)
+        self.alerts = AlertManager(self, notifier or AppriseNotifier())
 
     # -- life cycle ----------------------------------------------------------------------------
 
@@ -89,6 +110,7 @@ class Hub:
         self._reader = reader
         self.registry.restore(await asyncio.to_thread(reader.devices))
         await self.bus.start()
+        await self.alerts.start()
         if self.config.mqtt.broker == "embedded" and not self.offline:
             self.broker = EmbeddedBroker(self.config.mqtt.host, self.config.mqtt.port,
                                          self.config.mqtt.session_expiry)
@@ -119,9 +141,9 @@ class Hub:
             await asyncio.gather(self._link_task, return_exceptions=True)
             self._link_task = None
         await self.skills.stop()
+        await self.alerts.stop()
+        # Committed in order after every message's rows: once it is, each message has been acknowledged.
         await self.emit(HubStopped())
-        if self._pending_commits:
-            await asyncio.gather(*self._pending_commits, return_exceptions=True)
         await self.bus.stop()
         if self.broker is not None:
             await self.broker.stop()
@@ -208,8 +230,7 @@ class Hub:
             self._reject(message, token, error.reason)
             return
         self.counters["accepted"] += 1
-        future = self.log.append(events, dedupe_key=dedupe_key, extra=extra, touches=[touch])
-        self._ack_when_committed(future, message, token, events, dedupe_key, extra, [touch])
+        self._log_then_ack(message, token, events, dedupe_key, extra, [touch])
         for event in events:
             self.state.apply(event)
             self.bus.publish(event)
@@ -253,12 +274,12 @@ class Hub:
         status.last_seen = now
         status.messages += 1
         events = [
-            ev.stamped(id=new_id(), ts=now, home=self.home, device=device.id, person=device.person)
+            _stamped(ev, id=new_id(), ts=now, home=self.home, device=device.id, person=device.person)
             for ev in decoded.events
         ]
         dedupe_key = f"{self.home}/{device.id}/{decoded.msg_id}" if decoded.msg_id else None
         extra = {"device_ts": decoded.device_ts} if decoded.device_ts else None
-        touch = (self.home, device.id, now.isoformat(), None if online is None else int(online), 1, message.topic)
+        touch = (self.home, device.id, now, None if online is None else int(online), 1, message.topic)
         return events, dedupe_key, extra, touch
 
     def _reject(self, message: Incoming, token: int, reason: str) -> None:
@@ -273,30 +294,23 @@ class Hub:
         n = self._rejection_log_budget[message.topic]
         if n <= 5 or n % 1000 == 0:
             log.warning("rejected message on %s (event %s): %s", message.topic, event.id, reason)
-        future = self.log.append([event])
-        self._ack_when_committed(future, message, token, [event], None, None, [])
+        self._log_then_ack(message, token, [event], None, None, [])
         self.bus.publish(event)
 
-    def _ack_when_committed(self, future: asyncio.Future[None], message: Incoming, token: int,
-                            events: list[Event], dedupe_key: str | None, extra: dict[str, Any] | None,
-                            touches: list[tuple]) -> None:
-        self._pending_commits.add(future)
+    def _log_then_ack(self, message: Incoming, token: int, events: list[Event], dedupe_key: str | None,
+                      extra: dict[str, Any] | None, touches: list[tuple]) -> None:
+        """Log a message's rows; acknowledge the message once they are committed."""
 
-        def done(f: asyncio.Future[None]) -> None:
-            self._pending_commits.discard(f)
-            if f.cancelled():
-                return
-            if f.exception() is None:
+        def committed(error: BaseException | None) -> None:
+            if error is None:
                 self.link.ack(message, token)
                 return
             # Not acknowledging keeps the message with the broker; retry so it is not stuck in flight.
-            log.error("commit failed for message on %s; retrying: %s", message.topic, f.exception())
-            loop = asyncio.get_running_loop()
-            loop.call_later(_RETRY_COMMIT_AFTER, lambda: self._ack_when_committed(
-                self.log.append(events, dedupe_key=dedupe_key, extra=extra, touches=touches),
-                message, token, events, dedupe_key, extra, touches))
+            log.error("commit failed for message on %s; retrying: %s", message.topic, error)
+            asyncio.get_running_loop().call_later(
+                _RETRY_COMMIT_AFTER, self._log_then_ack, message, token, events, dedupe_key, extra, touches)
 
-        future.add_done_callback(done)
+        self.log.append_then(committed, events, dedupe_key=dedupe_key, extra=extra, touches=touches)
 
     # -- reading ------------------------------------------------------------------------------
 

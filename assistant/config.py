@@ -137,12 +137,78 @@ class DeviceConfig(_Model):
 
 
 class CaregiverConfig(_Model):
-    """Someone who receives alerts; filled in by the alerts feature."""
-
-    model_config = ConfigDict(extra="allow", frozen=True)
+    """Someone who receives alerts about the people they look after."""
 
     id: str
     name: str = ""
+    language: str = "en"
+    """Language of the alerts they receive (en, zh-CN, ...)."""
+    channels: list[str] = Field(default_factory=list)
+    """Apprise URLs, tried in order: ``ntfys://ntfy.sh/topic``, ``tgram://...``, ``json://host/path``."""
+    people: list[str] = Field(default_factory=list)
+    """Ids of the people they look after."""
+    tier: int = Field(1, ge=1, le=9)
+    """Escalation order: tier 1 is told first, tier 2 when tier 1 does not acknowledge, and so on."""
+    quiet_hours: str | None = None
+    """``"22:00-07:00"`` in the home's time zone: low-priority alerts wait until it ends."""
+    token: str | None = None
+    """Secret for acknowledging over HTTP; derived from the hub's secret when not set."""
+
+    _id = field_validator("id")(_check_id)
+
+    @field_validator("quiet_hours")
+    @classmethod
+    def _quiet_hours(cls, value: str | None) -> str | None:
+        if value is None:
+            return value
+        if not re.match(r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$", value):
+            raise ValueError(f"'{value}' is not HH:MM-HH:MM")
+        return value
+
+    @field_validator("channels")
+    @classmethod
+    def _urls(cls, value: list[str]) -> list[str]:
+        for url in value:
+            if "://" not in url:
+                raise ValueError(f"'{url}' is not an Apprise URL (scheme://...)")
+        return value
+
+
+class HighPolicy(_Model):
+    """High priority: everyone in tier 1 at once, then repeat and widen a tier at a time."""
+
+    repeat_every: float = Field(60.0, gt=0)
+    """Seconds without an acknowledgement before the next, wider round."""
+    max_rounds: int = Field(30, ge=1)
+
+
+class MediumPolicy(_Model):
+    """Medium priority: one caregiver at a time, in escalation order."""
+
+    next_after: float = Field(600.0, gt=0)
+    """Seconds before the next caregiver is told."""
+    max_rounds: int = Field(12, ge=1)
+
+
+class LowPolicy(_Model):
+    """Low priority: collected into a digest."""
+
+    digest_at: str = "18:00"
+    """Daily time (home time zone) the digest of low alerts is sent."""
+
+
+class AlertsConfig(_Model):
+    """How caregivers are alerted."""
+
+    public_url: str = "http://127.0.0.1:8765"
+    """Where caregivers' phones reach the hub's HTTP API, for acknowledgement links."""
+    fold_window: float = Field(600.0, ge=0)
+    """Seconds in which an identical alert (same person, kind, device) folds into the open one."""
+    delivery_attempts: int = Field(3, ge=1, le=10)
+    """Tries per channel (with backoff) before falling over to the caregiver's next channel."""
+    high: HighPolicy = Field(default_factory=HighPolicy)
+    medium: MediumPolicy = Field(default_factory=MediumPolicy)
+    low: LowPolicy = Field(default_factory=LowPolicy)
 
 
 class Config(_Model):
@@ -155,6 +221,7 @@ class Config(_Model):
     people: list[PersonConfig] = Field(default_factory=list)
     devices: list[DeviceConfig] = Field(default_factory=list)
     caregivers: list[CaregiverConfig] = Field(default_factory=list)
+    alerts: AlertsConfig = Field(default_factory=AlertsConfig)
     skills: dict[str, dict[str, Any]] = Field(default_factory=dict)
     """Settings per skill id; ``enabled: false`` turns a skill off."""
     skills_dir: str | None = None
@@ -178,6 +245,14 @@ class Config(_Model):
 
     def person(self, person_id: str) -> PersonConfig | None:
         return next((p for p in self.people if p.id == person_id), None)
+
+    def caregiver(self, caregiver_id: str) -> CaregiverConfig | None:
+        return next((c for c in self.caregivers if c.id == caregiver_id), None)
+
+    def caregivers_of(self, person_id: str | None) -> list[CaregiverConfig]:
+        """Caregivers of a person in escalation order (tier, then as listed); everyone for no person."""
+        chosen = [c for c in self.caregivers if person_id is None or person_id in c.people]
+        return sorted(chosen, key=lambda c: c.tier)
 
 
 def _format_loc(loc: tuple[Any, ...]) -> str:
@@ -214,6 +289,19 @@ def _cross_reference_problems(raw: dict[str, Any]) -> list[str]:
                 if p["id"] in person_ids:
                     problems.append(f"people[{i}].id: duplicate id '{p['id']}'")
                 person_ids.add(p["id"])
+    caregivers = raw.get("caregivers") or []
+    if isinstance(caregivers, list):
+        seen_caregivers: set[str] = set()
+        for i, c in enumerate(caregivers):
+            if not isinstance(c, dict):
+                continue
+            if isinstance(c.get("id"), str):
+                if c["id"] in seen_caregivers:
+                    problems.append(f"caregivers[{i}].id: duplicate id '{c['id']}'")
+                seen_caregivers.add(c["id"])
+            for j, person in enumerate(c.get("people") or []):
+                if isinstance(person, str) and person not in person_ids:
+                    problems.append(f"caregivers[{i}].people[{j}]: no person with id '{person}'")
     if isinstance(devices, list):
         seen: set[str] = set()
         z2m: set[str] = set()

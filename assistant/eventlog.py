@@ -15,7 +15,7 @@ import queue
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -47,6 +47,8 @@ otherwise wake for every message and commit it almost alone.
 """
 
 
+_to_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+"""``json.dumps(value, ensure_ascii=False, separators=(",", ":"))`` without building an encoder per row."""
 _PLAIN = (str, int, float, bool)
 _ENVELOPE = frozenset(f.name for f in dataclasses.fields(Event))
 _DATA_FIELDS: dict[type[Event], tuple[str, ...]] = {}
@@ -84,10 +86,15 @@ def event_row(event: Event, dedupe_key: str | None = None, extra: dict[str, Any]
     data = _reported(event)
     if extra:
         data.update(extra)
+    ts = event.ts if event.ts.tzinfo is timezone.utc else event.ts.astimezone(timezone.utc)
     return (
-        event.id, event.ts.astimezone(timezone.utc).isoformat(timespec="microseconds"), event.home, event.device, event.person, event.kind,
-        json.dumps(data, ensure_ascii=False, separators=(",", ":")), event.cause, dedupe_key,
+        event.id, ts.isoformat(timespec="microseconds"), event.home, event.device, event.person, event.kind,
+        _to_json(data), event.cause, dedupe_key,
     )
+
+
+OnCommit = Callable[[BaseException | None], None]
+"""Called on the event loop with None once a write is committed, or with the error that failed it."""
 
 
 @dataclass
@@ -96,6 +103,7 @@ class _Write:
     touches: list[tuple]
     future: asyncio.Future[None] | None
     loop: asyncio.AbstractEventLoop | None
+    on_commit: OnCommit | None = None
 
 
 def open_database(path: Path | str) -> sqlite_utils.Database:
@@ -145,16 +153,23 @@ class EventLog:
         """Queue events (and device last-seen updates) for the next commit; the future resolves after it.
 
         With ``dedupe_key``, the n-th event gets ``<key>#n``: a redelivered message adds nothing.
-        A touch is ``(home, device, last_seen_iso, online|None, configured, topic)``.
+        A touch is ``(home, device, last_seen, online|None, configured, topic)``; ``last_seen`` is ISO
+        text, or a datetime the writer turns into ``isoformat()`` text (once per commit, not per message).
         """
-        rows = [
-            event_row(ev, f"{dedupe_key}#{i}" if dedupe_key else None, extra)
-            for i, ev in enumerate(events)
-        ]
         loop = asyncio.get_running_loop()
         future = loop.create_future()
-        self._queue.put(_Write(rows, list(touches), future, loop))
+        self._queue.put(_Write(_rows(events, dedupe_key, extra), list(touches), future, loop))
         return future
+
+    def append_then(self, on_commit: OnCommit, events: Iterable[Event], *, dedupe_key: str | None = None,
+                    extra: dict[str, Any] | None = None, touches: Sequence[tuple] = ()) -> None:
+        """``append``, then call ``on_commit(error)`` on this loop instead of resolving a future.
+
+        The ingest path acknowledges every message this way: a future and its done callback cost
+        more than the rest of the acknowledgement.
+        """
+        loop = asyncio.get_running_loop()
+        self._queue.put(_Write(_rows(events, dedupe_key, extra), list(touches), None, loop, on_commit))
 
     async def write(self, *events: Event) -> None:
         """Append and wait for the commit."""
@@ -204,13 +219,13 @@ class EventLog:
 
     @staticmethod
     def _resolve(batch: list[_Write], error: BaseException | None) -> None:
-        by_loop: dict[asyncio.AbstractEventLoop, list[asyncio.Future[None]]] = {}
+        by_loop: dict[asyncio.AbstractEventLoop, list[_Write]] = {}
         for w in batch:
-            if w.future is not None and w.loop is not None:
-                by_loop.setdefault(w.loop, []).append(w.future)
-        for loop, futures in by_loop.items():
+            if w.loop is not None:
+                by_loop.setdefault(w.loop, []).append(w)
+        for loop, writes in by_loop.items():
             try:
-                loop.call_soon_threadsafe(_settle, futures, error)
+                loop.call_soon_threadsafe(_settle, writes, error)
             except RuntimeError:  # the loop has closed; nobody is waiting any more
                 pass
 
@@ -233,7 +248,7 @@ def _latest_touches(touches: Iterable[tuple]) -> list[tuple]:
         if touch[3] is None and key in latest:
             touch = (*touch[:3], latest[key][3], *touch[4:])
         latest[key] = touch
-    return list(latest.values())
+    return [(*t[:2], t[2].isoformat(), *t[3:]) if isinstance(t[2], datetime) else t for t in latest.values()]
 
 
 def _utc_text(when: datetime | str) -> str:
@@ -245,9 +260,20 @@ def _utc_text(when: datetime | str) -> str:
     return when.astimezone(timezone.utc).isoformat(timespec="microseconds")
 
 
-def _settle(futures: list[asyncio.Future[None]], error: BaseException | None) -> None:
-    for f in futures:
-        if f.done():
+def _rows(events: Iterable[Event], dedupe_key: str | None, extra: dict[str, Any] | None) -> list[tuple]:
+    return [event_row(ev, f"{dedupe_key}#{i}" if dedupe_key else None, extra) for i, ev in enumerate(events)]
+
+
+def _settle(writes: list[_Write], error: BaseException | None) -> None:
+    """Report a batch's outcome to each write, in the order they were appended."""
+    for w in writes:
+        if w.on_commit is not None:
+            try:
+                w.on_commit(error)
+            except Exception:  # noqa: BLE001 - one bad callback must not keep the others waiting
+                log.exception("commit callback failed")
+        f = w.future
+        if f is None or f.done():
             continue
         if error is None:
             f.set_result(None)

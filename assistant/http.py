@@ -114,6 +114,53 @@ async def skills(request: web.Request) -> web.Response:
     return web.json_response({"skills": hub.skills.describe(), "errors": [str(e) for e in hub.skills.errors]})
 
 
+def _caregiver(request: web.Request) -> str | web.Response:
+    """The caregiver a request's token belongs to, or the 401 response."""
+    hub = request.app[HUB_KEY]
+    header = request.headers.get("Authorization", "")
+    token = header[7:].strip() if header.lower().startswith("bearer ") else request.query.get("token", "")
+    caregiver = hub.alerts.caregiver_by_token(token) if token else None
+    if caregiver is None:
+        return web.json_response({"error": "a caregiver token is required (Authorization: Bearer <token> "
+                                           "or ?token=)"}, status=401)
+    return caregiver
+
+
+async def alerts_list(request: web.Request) -> web.Response:
+    hub = request.app[HUB_KEY]
+    who = _caregiver(request)
+    if isinstance(who, web.Response):
+        return who
+    status = request.query.get("status")
+    if status not in (None, "open", "acknowledged", "resolved"):
+        return web.json_response({"error": "status: one of open, acknowledged, resolved"}, status=400)
+    return web.json_response({"caregiver": who, "alerts": await hub.alerts.list_for(who, status)})
+
+
+async def alert_ack(request: web.Request) -> web.Response:
+    hub = request.app[HUB_KEY]
+    who = _caregiver(request)
+    if isinstance(who, web.Response):
+        return who
+    alert_id = request.match_info["alert_id"]
+    alert = await asyncio.to_thread(hub.alerts.store.get, alert_id)
+    if alert is None:
+        return web.json_response({"error": f"no alert {alert_id}"}, status=404)
+    if not hub.alerts.may_see(who, alert):
+        return web.json_response({"error": f"caregiver '{who}' does not look after '{alert['person']}'"},
+                                 status=403)
+    if request.method == "GET":
+        # A link in a notification opens as a GET: show a button that acknowledges with a POST.
+        html = (f"<html><body><h3>{alert['kind']} ({alert['priority']})</h3>"
+                f"<p>{(alert['messages'] or {}).get('en', '')}</p><p>status: {alert['status']}</p>"
+                f"<form method='post'><button type='submit'>Acknowledge: I'm on it</button></form></body></html>")
+        return web.Response(text=html, content_type="text/html")
+    done = await hub.alerts.acknowledge(alert_id, who, "http")
+    alert = await asyncio.to_thread(hub.alerts.store.get, alert_id)
+    return web.json_response({"alert_id": alert_id, "acknowledged_now": done, "status": alert["status"],
+                              "acked_by": alert["acked_by"]})
+
+
 def create_app(hub: "Hub") -> web.Application:
     app = web.Application(client_max_size=1024 * 1024)
     app[HUB_KEY] = hub
@@ -123,6 +170,9 @@ def create_app(hub: "Hub") -> web.Application:
     app.router.add_get("/api/devices", devices)
     app.router.add_post("/api/say", say)
     app.router.add_get("/api/skills", skills)
+    app.router.add_get("/api/alerts", alerts_list)
+    app.router.add_post("/api/alerts/{alert_id}/ack", alert_ack)
+    app.router.add_get("/api/alerts/{alert_id}/ack", alert_ack)
     return app
 
 

@@ -8,24 +8,46 @@ templates. Slot lists (device names, areas) come from the device registry.
 from __future__ import annotations
 
 import copy
+import logging
 import re
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
-from hassil import Intents, recognize_best
+from hassil import Intents, parse_sentence, recognize_best
 from hassil.intents import SlotList, TextSlotList
 
-LANGUAGE_ALIASES = {"zh": "zh-CN", "zh-cn": "zh-CN", "zh-hans": "zh-CN", "zh-tw": "zh-TW", "zh-hk": "zh-HK",
-                    "zh-hant": "zh-TW", "en-us": "en", "en-gb": "en"}
+from assistant.errors import CarehubError
+
+log = logging.getLogger(__name__)
+
+LANGUAGE_ALIASES = {"zh": "zh-CN", "zh-cn": "zh-CN", "zh-hans": "zh-CN", "zh-hans-cn": "zh-CN", "zh-sg": "zh-CN",
+                    "zh-tw": "zh-TW", "zh-hk": "zh-HK", "zh-hant": "zh-TW", "zh-hant-tw": "zh-TW",
+                    "zh-hant-hk": "zh-HK", "en-us": "en", "en-gb": "en"}
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
 
+class SentenceError(CarehubError, ValueError):
+    """A sentence file or template that cannot be used; ``path`` is the file (None for inline templates)."""
+
+    def __init__(self, path: Path | None, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(f"{path}: {reason}" if path is not None else reason)
+
+
 def normalize_language(code: str) -> str:
-    """``zh`` → ``zh-CN``, ``en-GB`` → ``en``; other codes unchanged."""
-    return LANGUAGE_ALIASES.get(code.lower(), code)
+    """``zh``/``zh_CN`` → ``zh-CN``, ``en-GB`` → ``en``, ``pt_br`` → ``pt-BR``; other codes in BCP 47 case."""
+    code = code.strip().replace("_", "-")
+    if code.lower() in LANGUAGE_ALIASES:
+        return LANGUAGE_ALIASES[code.lower()]
+    parts = code.split("-")
+    # language lower-case, a four-letter script title-case (sr-Latn), a region upper-case (pt-BR).
+    return "-".join([parts[0].lower()] + [p.title() if len(p) == 4 else p.upper() if len(p) == 2 else p
+                                          for p in parts[1:]])
 
 
 def guess_languages(text: str, preferred: list[str]) -> list[str]:
@@ -69,12 +91,52 @@ def _merge(into: dict[str, Any], other: dict[str, Any]) -> None:
         into["skip_words"] += [w for w in other["skip_words"] if w not in into["skip_words"]]
 
 
+def check_templates(templates: Iterable[Any], where: str = "") -> None:
+    """Raise SentenceError for the first template hassil cannot parse (hassil would only notice on first use)."""
+    for template in templates:
+        if not isinstance(template, str):
+            raise SentenceError(None, f"{where}expected a template string, got {template!r}")
+        try:
+            parse_sentence(template, keep_text=True)
+        except Exception as error:  # noqa: BLE001 - hassil's ParseError and friends
+            raise SentenceError(None, f"{where}{template!r}: {error}") from None
+
+
 def load_sentence_file(path: Path) -> dict[str, Any]:
-    """A hassil sentence file (the home-assistant/intents format)."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    """A hassil sentence file (the home-assistant/intents format), checked down to each template."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except UnicodeDecodeError as error:
+        raise SentenceError(path, f"byte {error.start}: not UTF-8 text") from None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        raise SentenceError(path, f"{where}not valid YAML ({getattr(error, 'problem', None) or error})") from None
+    except OSError as error:
+        raise SentenceError(path, f"cannot read: {error.strerror or error}") from None
     if not isinstance(data, dict) or not isinstance(data.get("intents", {}), dict):
-        raise ValueError(f"{path}: expected a mapping with an 'intents' section")
+        raise SentenceError(path, "expected a mapping with an 'intents' section")
+    for name, body in (data.get("intents") or {}).items():
+        if not isinstance(body, dict) or not isinstance(body.get("data", []), list):
+            raise SentenceError(path, f"intents.{name}.data: expected a list of {{sentences: [...]}}")
+        for i, entry in enumerate(body.get("data") or []):
+            where = f"intents.{name}.data[{i}]"
+            if not isinstance(entry, dict) or not isinstance(entry.get("sentences", []), list):
+                raise SentenceError(path, f"{where}.sentences: expected a list of templates")
+            for j, template in enumerate(entry.get("sentences") or []):
+                try:
+                    check_templates([template])
+                except SentenceError as error:
+                    raise SentenceError(path, f"{where}.sentences[{j}]: {error.reason}") from None
     return data
+
+
+def sentence_files(folder: Path | None) -> dict[str, Path]:
+    """The ``<lang>.yaml`` files of a sentences folder, by normalised language (``zh_CN.yaml`` is zh-CN)."""
+    if folder is None or not folder.is_dir():
+        return {}
+    return {normalize_language(p.stem): p for p in sorted(folder.iterdir())
+            if p.suffix in (".yaml", ".yml") and p.is_file()}
 
 
 def build_grammar(language: str, sources: list[GrammarSource]) -> dict[str, Any]:
@@ -92,12 +154,25 @@ def build_grammar(language: str, sources: list[GrammarSource]) -> dict[str, Any]
             "skip_words": ha.get("skip_words"),
         })
     for source in sources:
-        if source.sentences_dir is not None:
-            path = source.sentences_dir / f"{language}.yaml"
-            if path.exists():
-                _merge(doc, load_sentence_file(path))
+        # One skill's broken file or template must not take the whole language down with it: the
+        # loader reports these at load time, so here they are only left out.
+        path = sentence_files(source.sentences_dir).get(language)
+        if path is not None:
+            try:
+                data = load_sentence_file(path)
+            except SentenceError as error:
+                log.error("skill %s: grammar for %s leaves out %s", source.skill, language, error)
+            else:
+                # Only the intents the skill handles: a stray one would be recognised and then not understood.
+                claimed_here = {n: b for n, b in (data.get("intents") or {}).items() if n in source.intent_names}
+                _merge(doc, {**data, "intents": claimed_here})
         for name, by_lang in source.inline.items():
             templates = by_lang.get(language) or []
+            try:
+                check_templates(templates)
+            except SentenceError as error:
+                log.error("skill %s: grammar for %s leaves out intent %s: %s", source.skill, language, name, error)
+                continue
             if templates:
                 _merge(doc, {"intents": {name: {"data": [{"sentences": templates}]}}})
     return doc
@@ -122,7 +197,11 @@ class Recognizer:
     def intents_for(self, language: str) -> Intents:
         with self._lock:
             if language not in self._intents:
-                self._intents[language] = Intents.from_dict(build_grammar(language, self.sources))
+                try:
+                    self._intents[language] = Intents.from_dict(build_grammar(language, self.sources))
+                except Exception:  # noqa: BLE001 - other languages keep working
+                    log.exception("grammar for %s cannot be built; nothing is understood in it", language)
+                    self._intents[language] = Intents(language=language, intents={})
             return self._intents[language]
 
     def recognize(self, text: str, languages: list[str]) -> Recognized | None:
@@ -134,7 +213,11 @@ class Recognizer:
             lists = dict(self.slot_lists.get(language, {}))
             for required in ("name", "area", "floor"):
                 lists.setdefault(required, TextSlotList.from_tuples([], name=required))
-            result = recognize_best(text, intents, slot_lists=lists, language=language)
+            try:
+                result = recognize_best(text, intents, slot_lists=lists, language=language)
+            except Exception:  # noqa: BLE001 - a grammar error hassil found late; try the next language
+                log.exception("grammar for %s failed on %r", language, text)
+                continue
             if result is None:
                 continue
             slots = {k: e.value for k, e in result.entities.items()}

@@ -127,3 +127,28 @@ def m002_devices(db: sqlite_utils.Database) -> None:
 @migrations
 def m003_skill_store(db: sqlite_utils.Database) -> None:
     db["skill_store"].create({"skill": str, "key": str, "value": str, "updated": str}, pk=("skill", "key"))
+
+
+@migrations
+def m004_alerts(db: sqlite_utils.Database) -> None:
+    db["alerts"].create(
+        {
+            "id": str, "raised_at": str, "home": str, "person": str, "device": str, "kind": str,
+            "priority": str, "messages": str, "cause": str, "status": str, "count": int, "fold_key": str,
+            "self_cancel": int, "step": int, "next_at": str, "acked_by": str, "acked_via": str,
+            "acked_at": str, "resolved_at": str, "resolve_reason": str, "updated": str,
+        },
+        pk="id",
+    )
+    db["alerts"].create_index(["status", "next_at"], index_name="alerts_status_next")
+    db["alerts"].create_index(["fold_key", "status"], index_name="alerts_fold")
+    db["alert_log"].create(
+        {"id": int, "alert_id": str, "ts": str, "transition": str, "step": int, "caregiver": str,
+         "channel": str, "ok": int, "detail": str},
+        pk="id",
+    )
+    db["alert_log"].create_index(["alert_id", "id"], index_name="alert_log_alert")
+    # A step is sent to a caregiver once: the row is written (and committed) before the message goes out.
+    db.execute("CREATE UNIQUE INDEX alert_log_step_once ON alert_log(alert_id, step, caregiver) "
+               "WHERE transition = 'sending'")
+    db["hub_settings"].create({"key": str, "value": str}, pk="key")

@@ -126,8 +126,13 @@ class MqttLink:
 
     def _on_paho_message(self, paho_client: object, userdata: object, message: MQTTMessage) -> None:
         self.received += 1
-        self._on_message(Incoming(message.topic, message.payload, message.qos, bool(message.retain),
-                                  message.mid))
+        try:
+            self._on_message(Incoming(message.topic, message.payload, message.qos, bool(message.retain),
+                                      message.mid))
+        except Exception:
+            # paho re-raises it and aiomqtt drops the connection; the broker redelivers on reconnect.
+            log.exception("handling a message on %s failed", message.topic)
+            raise
 
     def _deliver(self, message: aiomqtt.Message) -> None:
         self.received += 1

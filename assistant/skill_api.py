@@ -110,12 +110,17 @@ def intent(name: str, *, sentences: dict[str, list[str]] | None = None,
            **by_language: list[str]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Handle an intent: ``@intent("CareIFell", en=["i fell [down]"], zh_CN=["我摔倒了"])``.
 
-    Language codes use ``_`` in keyword form (``zh_CN``) and are stored as ``zh-CN``. The handler
-    takes an ``IntentMatch`` and returns the reply text (or None for no reply).
+    Language codes use ``_`` in keyword form (``zh_CN``) and are stored normalised (``zh-CN``; ``zh``
+    and ``zh_CN`` in ``sentences=`` too). The handler takes an ``IntentMatch`` and returns the reply
+    text (or None for no reply).
     """
-    merged = {k.replace("_", "-"): list(v) for k, v in by_language.items()}
-    for lang, templates in (sentences or {}).items():
-        merged.setdefault(lang, []).extend(templates)
+    from assistant.intents import normalize_language
+
+    merged: dict[str, list[str]] = {}
+    for lang, templates in [*by_language.items(), *(sentences or {}).items()]:
+        if isinstance(templates, str):
+            raise TypeError(f"@intent('{name}'): {lang} needs a list of templates, not one string")
+        merged.setdefault(normalize_language(lang), []).extend(templates)
     return _attach(IntentSpec(name, merged))
 
 
@@ -144,6 +149,9 @@ def rrule(rule: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         rrulestr(rule, dtstart=datetime(2026, 1, 1))
     except (ValueError, TypeError) as error:
         raise ValueError(f"@rrule: invalid rule {rule!r}: {error}") from None
+    # next_run anchors the rule at the current day each time, so a COUNT would never run out.
+    if "COUNT=" in rule.upper():
+        raise ValueError(f"@rrule: COUNT is not supported (use UNTIL to end a schedule): {rule!r}")
     return _attach(ScheduleSpec("rrule", rule=rule))
 
 
@@ -166,7 +174,10 @@ def tool_schema(fn: Callable[..., Any]) -> dict[str, Any]:
     """
     from pydantic import Field, create_model
 
-    hints = typing.get_type_hints(fn)
+    try:
+        hints = typing.get_type_hints(fn)
+    except Exception as error:  # noqa: BLE001 - NameError, TypeError from a string annotation
+        raise TypeError(f"tool '{fn.__name__}': cannot resolve its annotations: {error}") from None
     docs = _arg_docs(inspect.getdoc(fn) or "")
     fields: dict[str, Any] = {}
     for pname, param in list(inspect.signature(fn).parameters.items())[1:]:
@@ -185,19 +196,34 @@ def tool_schema(fn: Callable[..., Any]) -> dict[str, Any]:
 
 
 def _arg_docs(doc: str) -> dict[str, str]:
+    """``name: text`` lines of a Google-style ``Args:`` section; deeper-indented lines continue the text."""
     out: dict[str, str] = {}
     in_args = False
+    arg_indent: int | None = None
+    current: str | None = None
     for line in doc.splitlines():
         stripped = line.strip()
+        indent = len(line) - len(line.lstrip())
         if stripped in ("Args:", "Arguments:", "Parameters:"):
-            in_args = True
+            in_args, arg_indent, current = True, None, None
             continue
-        if in_args:
-            if not stripped:
-                break
-            if ":" in stripped:
-                key, text = stripped.split(":", 1)
-                out[key.strip().split(" ")[0]] = text.strip()
+        if not in_args:
+            continue
+        if not stripped:
+            break
+        if arg_indent is None:
+            arg_indent = indent
+        if indent < arg_indent:  # the next section, e.g. "Returns:"
+            break
+        if indent > arg_indent and current is not None:
+            out[current] = f"{out[current]} {stripped}".strip()
+            continue
+        if ":" not in stripped:
+            current = None
+            continue
+        key, text = stripped.split(":", 1)
+        current = key.strip().split(" ")[0]
+        out[current] = text.strip()
     return out
 
 
@@ -270,8 +296,11 @@ class SkillContext(Protocol):
         """Ask ``person`` and wait for their next utterance; None if nothing came within ``timeout``."""
 
     async def notify(self, message: str, *, priority: str = "medium", person: str | None = None,
-                     kind: str = "") -> Event:
-        """Tell the caregivers of ``person``; returns the logged event."""
+                     kind: str = "", self_cancel: bool = False) -> Event:
+        """Alert the caregivers of ``person`` (high, medium, low); returns the logged event.
+
+        With ``self_cancel`` the person may call it off themselves (panic button "cancel").
+        """
 
     async def command(self, device: str, command: Command) -> None:
         """Send ``command`` to ``device`` on its ``set`` topic."""
@@ -318,9 +347,10 @@ class Skill(Generic[SettingsT]):
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        for base in getattr(cls, "__orig_bases__", ()):
-            args = typing.get_args(base)
-            if typing.get_origin(base) is Skill and args and isinstance(args[0], type) \
+        for base in cls.__dict__.get("__orig_bases__", ()):
+            origin, args = typing.get_origin(base), typing.get_args(base)
+            # Skill[Settings], or a generic subclass of Skill parametrised the same way.
+            if isinstance(origin, type) and issubclass(origin, Skill) and args and isinstance(args[0], type) \
                     and issubclass(args[0], BaseModel):
                 cls.settings_model = args[0]
 
@@ -333,16 +363,18 @@ class Skill(Generic[SettingsT]):
     @classmethod
     def handlers(cls) -> list[tuple[str, HandlerSpec]]:
         """(method name, spec) for every decorated method, in definition order."""
-        out = []
-        for name, member in cls.__dict__.items():
-            for spec in handler_specs(member):
-                out.append((name, spec))
-        for base in cls.__mro__[1:]:
-            if base is Skill or not issubclass(base, Skill):
+        # A name counts once, from the class nearest in the MRO that defines it: an override
+        # without a decorator is not a handler, and a re-decorated one is not wired twice.
+        out: list[tuple[str, HandlerSpec]] = []
+        seen: set[str] = set()
+        for klass in cls.__mro__:
+            if klass is Skill or not issubclass(klass, Skill):
                 continue
-            for name, member in base.__dict__.items():
-                if name not in cls.__dict__:
-                    out.extend((name, spec) for spec in handler_specs(member))
+            for name, member in klass.__dict__.items():
+                if name in seen:
+                    continue
+                seen.add(name)
+                out.extend((name, spec) for spec in handler_specs(member))
         return out
 
 
@@ -352,11 +384,13 @@ def check_handlers(skill_id: str, cls: type[Skill[Any]]) -> None:
         fn = getattr(cls, name)
         if not inspect.iscoroutinefunction(fn):
             raise SkillError(skill_id, "must be 'async def'", name)
-        params = [p for p in inspect.signature(fn).parameters.values()][1:]
-        required = [p for p in params if p.default is p.empty and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+        params = list(inspect.signature(fn).parameters.values())[1:]
+        positional = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD, p.VAR_POSITIONAL)]
+        required = [p for p in params if p.default is p.empty and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
         if isinstance(spec, (OnSpec, IntentSpec)):
             what = "the event" if isinstance(spec, OnSpec) else "the IntentMatch"
-            if len(params) < 1 or len(required) > 1:
+            # The runtime passes one positional argument; any other parameter needs a default.
+            if not positional or len(required) > 1 or (required and required[0] is not positional[0]):
                 raise SkillError(skill_id, f"must take exactly one argument ({what}) after self", name)
         elif isinstance(spec, ScheduleSpec):
             if required:

@@ -8,12 +8,13 @@ context variable, so each event it causes carries ``cause``.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import contextvars
 import json
 import logging
 import sqlite3
 import threading
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -28,7 +29,7 @@ from assistant.events import (
 )
 from assistant.intents import GrammarSource, Recognizer, guess_languages, normalize_language
 from assistant.skill_api import IntentMatch, IntentSpec, OnSpec, ScheduleSpec, Skill, ToolSpec
-from assistant.skill_loader import SkillClass
+from assistant.skill_loader import SkillClass, sentences_dir
 
 if TYPE_CHECKING:
     from assistant.app import Hub
@@ -56,6 +57,32 @@ def current_cause() -> str | None:
     return _cause.get()
 
 
+@dataclass(eq=False)
+class _Running:
+    """One handler call in progress; ``waiting`` while it waits on the clock or for someone's answer."""
+
+    label: str
+    subscription: str | None = None
+    """The bus subscription it is handling an event of, if any."""
+    waiting: int = 0
+
+
+_running: contextvars.ContextVar[_Running | None] = contextvars.ContextVar("carehub_running", default=None)
+
+
+@contextlib.contextmanager
+def _waiting() -> Iterator[None]:
+    """Mark the running handler as waiting for time to pass or a person to speak (the test harness asks)."""
+    running = _running.get()
+    if running is not None:
+        running.waiting += 1
+    try:
+        yield
+    finally:
+        if running is not None:
+            running.waiting -= 1
+
+
 @dataclass(frozen=True)
 class Reply:
     """What carehub answered to an utterance."""
@@ -72,10 +99,12 @@ class Reply:
 class SqliteKeyValueStore:
     """A skill's key-value store: JSON values in the ``skill_store`` table, off the event loop."""
 
-    def __init__(self, path: Path, skill_id: str, lock: threading.Lock) -> None:
+    def __init__(self, path: Path, skill_id: str, lock: threading.Lock,
+                 now: Callable[[], datetime] | None = None) -> None:
         self._path = path
         self._skill = skill_id
         self._lock = lock
+        self._now = now or (lambda: datetime.now(timezone.utc))
         self._conn: sqlite3.Connection | None = None
 
     def _run(self, sql: str, args: list[Any]) -> list[tuple]:
@@ -95,7 +124,7 @@ class SqliteKeyValueStore:
             self._run,
             "INSERT INTO skill_store (skill, key, value, updated) VALUES (?, ?, ?, ?) "
             "ON CONFLICT(skill, key) DO UPDATE SET value = excluded.value, updated = excluded.updated",
-            [self._skill, key, json.dumps(value, ensure_ascii=False), datetime.now(timezone.utc).isoformat()])
+            [self._skill, key, json.dumps(value, ensure_ascii=False), self._now().isoformat()])
 
     async def delete(self, key: str) -> None:
         await asyncio.to_thread(self._run, "DELETE FROM skill_store WHERE skill = ? AND key = ?", [self._skill, key])
@@ -106,8 +135,10 @@ class SqliteKeyValueStore:
         return [r[0] for r in rows]
 
     def close(self) -> None:
-        if self._conn is not None:
-            self._conn.close()
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
 
 
 class HubSkillContext:
@@ -118,7 +149,8 @@ class HubSkillContext:
         self._hub = runtime.hub
         self.skill_id = skill_id
         self.log = logging.getLogger(f"carehub.skill.{skill_id}")
-        self.store = SqliteKeyValueStore(self._hub.config.database_path, skill_id, runtime.store_lock)
+        self.store = SqliteKeyValueStore(self._hub.config.database_path, skill_id, runtime.store_lock,
+                                         self._hub.clock.now)
         self.home_id = self._hub.home
         self.timezone = self._hub.config.home.timezone
 
@@ -126,7 +158,8 @@ class HubSkillContext:
         return self._hub.clock.now()
 
     async def sleep(self, seconds: float) -> None:
-        await self._hub.clock.sleep(seconds)
+        with _waiting():
+            await self._hub.clock.sleep(seconds)
 
     def _language(self, person: str | None, language: str | None) -> str:
         if language:
@@ -150,24 +183,30 @@ class HubSkillContext:
         await self.say(question, person=person, language=language)
         sleeper = asyncio.ensure_future(self._hub.clock.sleep(timeout))
         try:
-            await asyncio.wait({future, sleeper}, return_when=asyncio.FIRST_COMPLETED)
+            with _waiting():
+                await asyncio.wait({future, sleeper}, return_when=asyncio.FIRST_COMPLETED)
         finally:
             sleeper.cancel()
             self._runtime.forget_answer(person, future)
         return future.result() if future.done() and not future.cancelled() else None
 
     async def notify(self, message: str, *, priority: str = "medium", person: str | None = None,
-                     kind: str = "") -> Event:
+                     kind: str = "", self_cancel: bool = False) -> Event:
         if priority not in ("high", "medium", "low"):
             raise ValueError(f"priority must be high, medium or low, not {priority!r}")
         return await self._hub.emit(CaregiverNotified(message=message, priority=priority, alert_kind=kind,
-                                                      skill=self.skill_id, person=person, cause=current_cause()))
+                                                      skill=self.skill_id, person=person, cause=current_cause(),
+                                                      self_cancel=self_cancel))
 
     async def command(self, device: str, command: Command) -> None:
         await self._hub.send_command(device, command, skill=self.skill_id, cause=current_cause())
 
     async def emit(self, event: Event) -> Event:
-        if event.cause is None and current_cause() is not None:
+        if event.id:
+            # Already published (e.g. the event being handled): log it again as a new fact, caused by
+            # what is being handled, instead of re-publishing an id the log would silently ignore.
+            event = event.stamped(id="", cause=current_cause())
+        elif event.cause is None:
             event = event.stamped(cause=current_cause())
         return await self._hub.emit(event)
 
@@ -190,6 +229,9 @@ class HubSkillContext:
         async def later() -> None:
             await self._hub.clock.sleep(seconds)
             await self._runtime.invoke(self.skill_id, getattr(callback, "__name__", "call_later"), callback, cause)
+
+        if self._runtime.stopped:
+            return
 
         self._runtime.spawn(later())
 
@@ -218,6 +260,8 @@ class SkillRuntime:
         self._intent_handlers: dict[str, tuple[str, Callable[[IntentMatch], Awaitable[Any]]]] = {}
         self._tasks: set[asyncio.Task[Any]] = set()
         self._answers: dict[str, asyncio.Future[str]] = {}
+        self._running: set[_Running] = set()
+        self.stopped = False
         self.recognizer = Recognizer([], hub.config.languages)
 
     # -- life cycle -----------------------------------------------------------------------------
@@ -244,30 +288,30 @@ class SkillRuntime:
 
     async def _start_one(self, sc: SkillClass) -> tuple[LoadedSkill, GrammarSource]:
         ctx = HubSkillContext(self, sc.id)
-        instance = sc.cls(ctx, sc.settings)
         intents, schedules, tools, subs = [], [], [], []
-        sentences_dir = sc.cls.sentences_dir
-        if sentences_dir is None:
-            import inspect
-
-            module_file = inspect.getfile(sc.cls)
-            candidate = Path(module_file).parent / "sentences"
-            sentences_dir = candidate if candidate.is_dir() else None
-        source = GrammarSource(sc.id, [], {}, sentences_dir)
-        pending_intents: list[tuple[str, Any]] = []
+        source = GrammarSource(sc.id, [], {}, sentences_dir(sc.cls))
+        pending_intents: dict[str, str] = {}
         for name, spec in sc.cls.handlers():
             if isinstance(spec, IntentSpec):
                 owner = self._intent_handlers.get(spec.name)
-                if owner is not None and owner[0] != sc.id:
+                if owner is not None:
                     raise SkillError(sc.id, f"intent '{spec.name}' is already handled by skill '{owner[0]}'", name)
-                pending_intents.append((spec.name, getattr(instance, name)))
+                if spec.name in pending_intents:
+                    raise SkillError(sc.id, f"intent '{spec.name}' is already handled by "
+                                            f"'{pending_intents[spec.name]}' of this skill", name)
+                pending_intents[spec.name] = name
                 source.intent_names.append(spec.name)
                 if spec.sentences:
                     source.inline.setdefault(spec.name, {}).update(spec.sentences)
                 intents.append(spec.name)
-        await instance.setup()
-        for intent_name, bound in pending_intents:
-            self._intent_handlers[intent_name] = (sc.id, bound)
+        try:
+            instance = sc.cls(ctx, sc.settings)
+            await instance.setup()
+        except BaseException:
+            ctx.store.close()
+            raise
+        for intent_name, name in pending_intents.items():
+            self._intent_handlers[intent_name] = (sc.id, getattr(instance, name))
         for name, spec in sc.cls.handlers():
             bound = getattr(instance, name)
             if isinstance(spec, OnSpec):
@@ -282,9 +326,12 @@ class SkillRuntime:
         return LoadedSkill(sc.id, instance, sc.origin, intents, schedules, tools, subs), source
 
     async def stop(self) -> None:
-        for task in list(self._tasks):
+        """Cancel schedules, timers and handlers still running (e.g. waiting for an answer), then tear down."""
+        self.stopped = True
+        tasks = list(self._tasks)
+        for task in tasks:
             task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await asyncio.gather(*tasks, return_exceptions=True)
         for skill in self.loaded.values():
             try:
                 await skill.instance.teardown()
@@ -304,7 +351,12 @@ class SkillRuntime:
     async def invoke(self, skill_id: str, handler: str, fn: Callable[..., Awaitable[Any]],
                      cause: str | None, *args: Any) -> Any:
         """Call a handler with ``cause`` as the current cause; a failure becomes a ``skill_failed`` event."""
-        token = _cause.set(cause)
+        return await self._invoke(_Running(f"{skill_id}.{handler}"), skill_id, handler, fn, cause, *args)
+
+    async def _invoke(self, running: _Running, skill_id: str, handler: str, fn: Callable[..., Awaitable[Any]],
+                      cause: str | None, *args: Any) -> Any:
+        self._running.add(running)
+        cause_token, running_token = _cause.set(cause), _running.set(running)
         try:
             return await fn(*args)
         except asyncio.CancelledError:
@@ -315,24 +367,58 @@ class SkillRuntime:
                                             cause=cause))
             return _FAILED
         finally:
-            _cause.reset(token)
+            _running.reset(running_token)
+            _cause.reset(cause_token)
+            self._running.discard(running)
 
     def _on_handler(self, skill_id: str, name: str, bound: Callable[[Event], Awaitable[Any]]):
+        subscription = f"skill:{skill_id}.{name}"
+
         async def handle(event: Event) -> None:
-            await self.invoke(skill_id, name, bound, event.id, event)
+            if self.stopped:
+                return
+            # In a task of its own, so stopping the hub can cancel a handler that waits for an answer
+            # without killing the bus's subscriber; the bus's timeout still cancels it too.
+            running = _Running(f"{skill_id}.{name}", subscription)
+            self._running.add(running)
+            task = asyncio.ensure_future(self._invoke(running, skill_id, name, bound, event.id, event))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+            try:
+                await task
+            except asyncio.CancelledError:
+                current = asyncio.current_task()
+                if self.stopped and task.cancelled() and not (current is not None and current.cancelling()):
+                    return
+                raise
+            finally:
+                self._running.discard(running)
 
         handle.__qualname__ = f"{skill_id}.{name}"
         return handle
 
     async def _schedule(self, skill_id: str, name: str, bound: Callable[[], Awaitable[Any]],
                         spec: ScheduleSpec) -> None:
+        after = self.hub.clock.now()
         while True:
-            now = self.hub.clock.now()
-            due = next_run(spec, now, ZoneInfo(self.hub.config.home.timezone))
+            due = next_run(spec, after, ZoneInfo(self.hub.config.home.timezone))
             if due is None:
                 return
-            await self.hub.clock.sleep(max(0.0, (due - now).total_seconds()))
+            await self.hub.clock.sleep(max(0.0, (due - self.hub.clock.now()).total_seconds()))
             await self.invoke(skill_id, name, bound, None)
+            # From the run that was due, not from when the handler finished: no drift for @every, and
+            # a clock that woke a hair early cannot make @at run twice.
+            after = max(due, self.hub.clock.now())
+
+    # -- what is running (the test harness waits for handlers to finish or to wait) -------------------
+
+    def busy(self) -> list[str]:
+        """Handler calls in progress that are not waiting on the clock or for an answer."""
+        return sorted(r.label for r in self._running if not r.waiting)
+
+    def waiting_subscriptions(self) -> set[str]:
+        """Bus subscriptions whose handler is waiting on the clock or for an answer (their queue waits too)."""
+        return {r.subscription for r in self._running if r.waiting and r.subscription}
 
     # -- conversation -----------------------------------------------------------------------------
 
@@ -354,12 +440,12 @@ class SkillRuntime:
             names: list[tuple] = []
             for device in config.devices:
                 context = {"domain": _DOMAINS.get(device.kind, "sensor")}
-                spoken = [device.display_name] + list(device.aliases.get(language, []))
+                spoken = [device.display_name] + _in_language(device.aliases, language)
                 names += [(text, device.id, context) for text in dict.fromkeys(spoken)]
             rooms = {d.room for d in config.devices if d.room} | set(config.rooms)
             areas: list[tuple] = []
             for room in sorted(rooms):
-                spoken = [room.replace("_", " ")] + list(config.rooms.get(room, {}).get(language, []))
+                spoken = [room.replace("_", " ")] + _in_language(config.rooms.get(room, {}), language)
                 areas += [(text, room) for text in dict.fromkeys(spoken)]
             self.recognizer.set_slot_lists(language, {"name": names, "area": areas, "floor": []})
 
@@ -418,26 +504,50 @@ class SkillRuntime:
 _FAILED = object()
 
 
+def _in_language(by_language: dict[str, list[str]], language: str) -> list[str]:
+    """Names given for ``language`` under any spelling of its code (``zh``, ``zh_CN``, ``zh-CN``)."""
+    return [name for code, names in by_language.items() if normalize_language(code) == language for name in names]
+
+
 def _jsonable(slots: dict[str, Any]) -> dict[str, Any]:
     return {k: v if isinstance(v, (str, int, float, bool)) or v is None else str(v) for k, v in slots.items()}
 
 
 def next_run(spec: ScheduleSpec, now: datetime, zone: ZoneInfo) -> datetime | None:
-    """When a schedule next fires after ``now`` (UTC in, UTC out); pure, for tests."""
+    """When a schedule next fires, strictly after ``now`` (UTC in, UTC out); pure, for tests.
+
+    Wall-clock times are in ``zone``. A time the clocks skip (spring forward) runs just after the
+    gap; a time they repeat (fall back) runs once, the first time. Comparing in UTC, never in local
+    wall time, keeps the repeated hour from yielding a time in the past.
+    """
     if spec.kind == "every":
         assert spec.every is not None
         return now + spec.every
     local = now.astimezone(zone)
     if spec.kind == "at":
         assert spec.at is not None
-        candidate = datetime.combine(local.date(), spec.at, tzinfo=zone)
-        if candidate <= local:
-            candidate = datetime.combine(local.date() + timedelta(days=1), spec.at, tzinfo=zone)
-        return candidate.astimezone(timezone.utc)
+        day = local.date() - timedelta(days=1)
+        while True:
+            candidate = _utc(datetime.combine(day, spec.at), zone)
+            if candidate > now:
+                return candidate
+            day += timedelta(days=1)
     from dateutil.rrule import rrulestr
 
     assert spec.rule is not None
+    # Anchored at today's local midnight: BYHOUR without BYMINUTE means on the hour.
     start = local.replace(hour=0, minute=0, second=0, microsecond=0, tzinfo=None)
     rule = rrulestr(spec.rule, dtstart=start)
-    nxt = rule.after(local.replace(tzinfo=None), inc=False)
-    return None if nxt is None else nxt.replace(tzinfo=zone).astimezone(timezone.utc)
+    # A few hours back in wall time covers any DST shift; candidates are then compared in UTC.
+    for n, occurrence in enumerate(rule.xafter(local.replace(tzinfo=None) - timedelta(hours=3), inc=True)):
+        candidate = _utc(occurrence, zone)
+        if candidate > now:
+            return candidate
+        if n > 100_000:  # a secondly rule cannot be this far behind; give up rather than spin
+            break
+    return None
+
+
+def _utc(wall: datetime, zone: ZoneInfo) -> datetime:
+    """A naive local wall time in ``zone`` as UTC (fold=0: the first of a repeated time, after a skipped one)."""
+    return wall.replace(tzinfo=zone, fold=0).astimezone(timezone.utc)

@@ -17,9 +17,10 @@ import asyncio
 import json
 import re
 from collections.abc import AsyncIterator
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
@@ -39,6 +40,10 @@ from assistant.skill_loader import SkillClass, _prepare
 from assistant.skill_runtime import Reply
 
 __all__ = ["SkillHarness", "skill_harness"]
+
+SETTLE_TIMEOUT = 30.0
+"""Real seconds ``settle`` waits for handlers that neither finish nor wait on the clock or a person."""
+
 
 def _default_config_text() -> str:
     from importlib.resources import files
@@ -64,6 +69,7 @@ class SkillHarness:
         self.hub = hub
         self.clock = clock
         self.events: list[Event] = []
+        self._stopped = False
         hub.bus.subscribe(self.events.append, name="harness")
         clock.settle = self.settle
 
@@ -92,25 +98,36 @@ class SkillHarness:
         await self.settle()
 
     async def settle(self) -> None:
-        """Run until nothing moves: every queued event handled, every commit done.
+        """Run until nothing moves: every queued event handled, every handler done, every commit done.
 
-        Handlers waiting on the fake clock (a timeout, an ask) stay waiting; that is what
-        ``advance`` is for. Progress is judged by events, published messages and committed rows.
+        Handlers waiting on the fake clock or for a person (``ctx.sleep``, ``ctx.ask``) stay
+        waiting; that is what ``advance`` and ``say`` are for. Events queued behind such a handler
+        wait with it. A handler that neither finishes nor waits raises TimeoutError after
+        ``SETTLE_TIMEOUT`` real seconds, naming it.
         """
-        def progress() -> tuple[int, int, int, int]:
-            queued = sum(s["queued"] for s in self.hub.bus.stats().values())
-            return len(self.events), len(self.hub.outbox), self.hub.log.committed_rows, queued
+        def progress() -> tuple[int, int, int]:
+            return len(self.events), len(self.hub.outbox), self.hub.log.committed_rows
 
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + SETTLE_TIMEOUT
         quiet = 0
-        for _ in range(200):
+        while quiet < 2:
             before = progress()
             await self.hub.log.append([])  # one commit round trip: whatever awaited a commit resumes
             for _ in range(20):
                 await asyncio.sleep(0)
-            after = progress()
-            quiet = quiet + 1 if before == after and after[3] == 0 else 0
-            if quiet >= 2:
-                return
+            busy = self._busy()
+            quiet = quiet + 1 if before == progress() and not busy else 0
+            if quiet == 0 and loop.time() > deadline:
+                raise TimeoutError(f"skill harness: still busy after {SETTLE_TIMEOUT:g} s: "
+                                   f"{', '.join(busy) or 'events keep coming'}")
+
+    def _busy(self) -> list[str]:
+        """Bus subscribers with queued events and handler calls in progress, but not those waiting."""
+        waiting = self.hub.skills.waiting_subscriptions()
+        queued = [f"{name} ({stats['queued']} queued)" for name, stats in self.hub.bus.stats().items()
+                  if stats["queued"] and name not in waiting]
+        return queued + self.hub.skills.busy()
 
     # -- reading back ------------------------------------------------------------------------------
 
@@ -145,6 +162,10 @@ class SkillHarness:
         return await self.hub.query_events(limit=10000, **filters)
 
     async def stop(self) -> None:
+        """Stop the hub (teardown runs, waiting handlers are cancelled); stopping again does nothing."""
+        if self._stopped:
+            return
+        self._stopped = True
         await self.hub.stop()
 
 
@@ -163,6 +184,9 @@ async def start_harness(skills: list[tuple[type, dict[str, Any] | None, str | No
             raw["skills"][sid] = settings
     cfg = parse_config(raw, "skill harness", database.parent)
     classes: list[SkillClass] = [_prepare(sid, cls, f"test {cls.__qualname__}", cfg) for sid, cls in ids]
+    if start is not None:
+        # The clock runs in UTC; a naive start is home time: datetime(2026, 1, 5, 7, 0) is 07:00 at home.
+        start = (start if start.tzinfo else start.replace(tzinfo=ZoneInfo(cfg.home.timezone))).astimezone(timezone.utc)
     clock = FakeClock(start)
     hub = Hub(cfg, clock=clock, offline=True, skills=classes)
     harness = SkillHarness(hub, clock)
@@ -176,17 +200,22 @@ async def start_harness(skills: list[tuple[type, dict[str, Any] | None, str | No
 
 @_async_fixture
 async def skill_harness(tmp_path: Path) -> AsyncIterator[Any]:
-    """Factory: ``h = await skill_harness(MySkill, settings={...}, config={...}, start=datetime(...))``."""
+    """Factory: ``h = await skill_harness(MySkill, settings={...}, config={...}, start=datetime(...))``.
+
+    ``start`` without a time zone is home time. ``database`` reuses an earlier harness's log and
+    skill stores, e.g. ``database=first.hub.config.database_path`` after ``await first.stop()``.
+    """
     started: list[SkillHarness] = []
     counter = 0
 
     async def make(skill: type, settings: dict[str, Any] | None = None, *, config: dict[str, Any] | None = None,
                    start: datetime | None = None, skill_id: str | None = None,
-                   also: list[type] | None = None) -> SkillHarness:
+                   also: list[type] | None = None, database: Path | None = None) -> SkillHarness:
         nonlocal counter
         counter += 1
         skills = [(skill, settings, skill_id)] + [(cls, None, None) for cls in also or []]
-        harness = await start_harness(skills, tmp_path / f"harness-{counter}.db", config=config, start=start)
+        path = Path(database) if database is not None else tmp_path / f"harness-{counter}.db"
+        harness = await start_harness(skills, path, config=config, start=start)
         started.append(harness)
         return harness
 

@@ -1,0 +1,104 @@
+"""Alert policy as pure functions: who is told at each step, when the next step is, quiet hours.
+
+Priorities follow IEC 60601-1-8's three levels. High: every tier-1 caregiver at once, then after
+``repeat_every`` without an acknowledgement a wider round (tiers 1-2, then 1-3, ...), repeated until
+someone acknowledges. Medium: one caregiver at a time in escalation order, the next after
+``next_after``; when the list is exhausted, everyone each round. Low: one digest a day.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from assistant.config import AlertsConfig, CaregiverConfig
+
+PRIORITIES = ("high", "medium", "low")
+
+
+@dataclass(frozen=True)
+class Step:
+    """One round of an alert: who is told, and when the next round is due if nobody acknowledges."""
+
+    number: int
+    caregivers: tuple[str, ...]
+    next_in: float | None
+    """Seconds to the next step; None when this is the last."""
+
+
+def plan_step(priority: str, number: int, caregivers: list[CaregiverConfig], policy: AlertsConfig) -> Step | None:
+    """Step ``number`` (0-based) of an alert; None when there is no such step."""
+    if not caregivers:
+        return None
+    ordered = sorted(caregivers, key=lambda c: c.tier)
+    if priority == "high":
+        if number >= policy.high.max_rounds:
+            return None
+        tiers = sorted({c.tier for c in ordered})
+        widest = tiers[min(number, len(tiers) - 1)]
+        told = tuple(c.id for c in ordered if c.tier <= widest)
+        last = number + 1 >= policy.high.max_rounds
+        return Step(number, told, None if last else policy.high.repeat_every)
+    if priority == "medium":
+        if number >= policy.medium.max_rounds:
+            return None
+        told = (ordered[number].id,) if number < len(ordered) else tuple(c.id for c in ordered)
+        last = number + 1 >= policy.medium.max_rounds
+        return Step(number, told, None if last else policy.medium.next_after)
+    if priority == "low":
+        return Step(0, tuple(c.id for c in ordered), None) if number == 0 else None
+    raise ValueError(f"unknown priority {priority!r}")
+
+
+def in_quiet_hours(quiet_hours: str | None, when: datetime, zone: ZoneInfo) -> bool:
+    """Whether ``when`` falls in ``"HH:MM-HH:MM"`` (which may span midnight) in the home's zone."""
+    if not quiet_hours:
+        return False
+    start_text, end_text = quiet_hours.split("-")
+    start, end = time.fromisoformat(start_text), time.fromisoformat(end_text)
+    now = when.astimezone(zone).time()
+    return start <= now < end if start <= end else (now >= start or now < end)
+
+
+def next_digest(digest_at: str, now: datetime, zone: ZoneInfo) -> datetime:
+    """The next digest time after ``now`` (aware, same zone as ``now``)."""
+    at = time.fromisoformat(digest_at)
+    local = now.astimezone(zone)
+    candidate = datetime.combine(local.date(), at, tzinfo=zone)
+    if candidate <= local:
+        candidate += timedelta(days=1)
+    return candidate.astimezone(now.tzinfo)
+
+
+def fold_key(person: str | None, kind: str, device: str | None) -> str:
+    """Alerts with the same key while one is open are the same condition."""
+    return f"{person or '-'}|{kind}|{device or '-'}"
+
+
+MESSAGES = {
+    "en": {
+        "title": "[{priority}] {name}: {kind}",
+        "ack": "Acknowledge: {link}",
+        "again": " (x{count})",
+    },
+    "zh": {
+        "title": "【{priority}】{name}：{kind}",
+        "ack": "确认收到：{link}",
+        "again": "（{count}次）",
+    },
+}
+PRIORITY_WORDS = {"en": {"high": "URGENT", "medium": "Attention", "low": "FYI"},
+                  "zh": {"high": "紧急", "medium": "注意", "low": "提醒"}}
+
+
+def render(language: str, *, priority: str, person_name: str, kind: str, message: str, alert_id: str,
+           link: str, count: int = 1) -> tuple[str, str]:
+    """Title and body of an alert notification in the caregiver's language (en, zh)."""
+    lang = "zh" if language.startswith("zh") else "en"
+    words = MESSAGES[lang]
+    title = words["title"].format(priority=PRIORITY_WORDS[lang][priority], name=person_name, kind=kind)
+    if count > 1:
+        title += words["again"].format(count=count)
+    body = f"{message}\n{words['ack'].format(link=link)}\nalert-id: {alert_id}"
+    return title, body

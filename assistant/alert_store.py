@@ -1,0 +1,185 @@
+"""The alerts table and its log: every transition of every alert, committed before it takes effect.
+
+All methods are blocking (one SQLite connection behind a lock); the alert manager calls them with
+``asyncio.to_thread``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import secrets
+import sqlite3
+import threading
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from assistant.eventlog import open_database
+
+_ALERT_COLUMNS = ("id", "raised_at", "home", "person", "device", "kind", "priority", "messages", "cause",
+                  "status", "count", "fold_key", "self_cancel", "step", "next_at", "acked_by", "acked_via",
+                  "acked_at", "resolved_at", "resolve_reason", "updated")
+
+
+def _iso(when: datetime) -> str:
+    from datetime import timezone
+
+    return when.astimezone(timezone.utc).isoformat(timespec="microseconds")
+
+
+class AlertStore:
+    """Alerts, their transition log and the hub's secret."""
+
+    def __init__(self, path: Path) -> None:
+        self._db = open_database(path)
+        self._conn: sqlite3.Connection = self._db.conn
+        self._lock = threading.Lock()
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def _rows(self, sql: str, args: list[Any] | tuple = ()) -> list[dict[str, Any]]:
+        with self._lock:
+            cur = self._conn.execute(sql, args)
+            cols = [c[0] for c in cur.description]
+            return [dict(zip(cols, r)) for r in cur.fetchall()]
+
+    def _alert(self, row: dict[str, Any]) -> dict[str, Any]:
+        row["messages"] = json.loads(row["messages"] or "{}")
+        return row
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def get(self, alert_id: str) -> dict[str, Any] | None:
+        rows = self._rows("SELECT * FROM alerts WHERE id = ?", [alert_id])
+        return self._alert(rows[0]) if rows else None
+
+    def open_alerts(self) -> list[dict[str, Any]]:
+        return [self._alert(r) for r in self._rows("SELECT * FROM alerts WHERE status = 'open' ORDER BY raised_at")]
+
+    def find_open(self, fold_key: str) -> dict[str, Any] | None:
+        rows = self._rows("SELECT * FROM alerts WHERE fold_key = ? AND status = 'open' ORDER BY raised_at DESC "
+                          "LIMIT 1", [fold_key])
+        return self._alert(rows[0]) if rows else None
+
+    def list(self, *, status: str | None = None, people: list[str] | None = None,
+             limit: int = 100) -> list[dict[str, Any]]:
+        where, args = [], []
+        if status:
+            where.append("status = ?")
+            args.append(status)
+        if people is not None:
+            where.append(f"person IN ({','.join('?' * len(people))})" if people else "0")
+            args += people
+        sql = "SELECT * FROM alerts" + (" WHERE " + " AND ".join(where) if where else "")
+        return [self._alert(r) for r in self._rows(sql + " ORDER BY raised_at DESC LIMIT ?", args + [limit])]
+
+    def history(self, alert_id: str) -> list[dict[str, Any]]:
+        return self._rows("SELECT ts, transition, step, caregiver, channel, ok, detail FROM alert_log "
+                          "WHERE alert_id = ? ORDER BY id", [alert_id])
+
+    def unfinished_sends(self, alert_id: str) -> list[dict[str, Any]]:
+        """Steps marked as sending whose delivery result never got written (a crash in between)."""
+        return self._rows(
+            "SELECT s.step, s.caregiver FROM alert_log s WHERE s.alert_id = ? AND s.transition = 'sending' "
+            "AND NOT EXISTS (SELECT 1 FROM alert_log r WHERE r.alert_id = s.alert_id AND r.step = s.step "
+            "AND r.caregiver = s.caregiver AND r.transition IN ('delivered', 'failed'))", [alert_id])
+
+    # -- writing -------------------------------------------------------------------------------
+
+    def _log(self, alert_id: str, when: datetime, transition: str, step: int | None = None,
+             caregiver: str | None = None, channel: str | None = None, ok: bool | None = None,
+             detail: str = "") -> None:
+        self._conn.execute(
+            "INSERT INTO alert_log (alert_id, ts, transition, step, caregiver, channel, ok, detail) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [alert_id, _iso(when), transition, step, caregiver, channel, None if ok is None else int(ok), detail])
+
+    def insert(self, alert: dict[str, Any], when: datetime) -> None:
+        row = {c: alert.get(c) for c in _ALERT_COLUMNS}
+        row["messages"] = json.dumps(alert.get("messages") or {}, ensure_ascii=False)
+        with self._lock, self._conn:
+            self._conn.execute(f"INSERT INTO alerts ({', '.join(_ALERT_COLUMNS)}) VALUES "
+                               f"({', '.join('?' * len(_ALERT_COLUMNS))})", [row[c] for c in _ALERT_COLUMNS])
+            self._log(alert["id"], when, "raised", detail=alert["priority"])
+
+    def fold(self, alert_id: str, when: datetime) -> int:
+        with self._lock, self._conn:
+            self._conn.execute("UPDATE alerts SET count = count + 1, updated = ? WHERE id = ?", [_iso(when), alert_id])
+            count = self._conn.execute("SELECT count FROM alerts WHERE id = ?", [alert_id]).fetchone()[0]
+            self._log(alert_id, when, "folded", detail=str(count))
+        return count
+
+    def begin_step(self, alert_id: str, step: int, caregivers: tuple[str, ...], next_at: datetime | None,
+                   when: datetime) -> list[str] | None:
+        """Record a step as being sent, atomically with the alert's next step and time.
+
+        Returns the caregivers newly marked (a step already begun is not sent again), or None if the
+        alert is no longer open.
+        """
+        with self._lock, self._conn:
+            status = self._conn.execute("SELECT status, step FROM alerts WHERE id = ?", [alert_id]).fetchone()
+            if status is None or status[0] != "open" or status[1] > step:
+                return None
+            fresh = []
+            for caregiver in caregivers:
+                cur = self._conn.execute(
+                    "INSERT OR IGNORE INTO alert_log (alert_id, ts, transition, step, caregiver) "
+                    "VALUES (?, ?, 'sending', ?, ?)", [alert_id, _iso(when), step, caregiver])
+                if cur.rowcount:
+                    fresh.append(caregiver)
+            self._conn.execute("UPDATE alerts SET step = ?, next_at = ?, updated = ? WHERE id = ?",
+                               [step + 1, _iso(next_at) if next_at else None, _iso(when), alert_id])
+            if step > 0:
+                self._log(alert_id, when, "escalated", step=step, detail=",".join(caregivers))
+        return fresh
+
+    def record_delivery(self, alert_id: str, step: int, caregiver: str, channel: str, ok: bool, detail: str,
+                        when: datetime, final: bool) -> None:
+        """One attempt; ``final`` closes the caregiver's step as delivered or failed."""
+        with self._lock, self._conn:
+            self._log(alert_id, when, "attempt", step, caregiver, channel, ok, detail)
+            if final:
+                self._log(alert_id, when, "delivered" if ok else "failed", step, caregiver, channel, ok, detail)
+
+    def mark(self, alert_id: str, transition: str, when: datetime, detail: str = "", step: int | None = None) -> None:
+        with self._lock, self._conn:
+            self._log(alert_id, when, transition, step=step, detail=detail)
+
+    def acknowledge(self, alert_id: str, by: str, via: str, when: datetime) -> bool:
+        """True if this call acknowledged it (False: unknown, or no longer open)."""
+        with self._lock, self._conn:
+            cur = self._conn.execute(
+                "UPDATE alerts SET status = 'acknowledged', acked_by = ?, acked_via = ?, acked_at = ?, "
+                "next_at = NULL, updated = ? WHERE id = ? AND status = 'open'",
+                [by, via, _iso(when), _iso(when), alert_id])
+            if cur.rowcount:
+                self._log(alert_id, when, "acknowledged", caregiver=by, channel=via)
+            return bool(cur.rowcount)
+
+    def resolve(self, alert_id: str, reason: str, when: datetime) -> bool:
+        with self._lock, self._conn:
+            cur = self._conn.execute(
+                "UPDATE alerts SET status = 'resolved', resolved_at = ?, resolve_reason = ?, next_at = NULL, "
+                "updated = ? WHERE id = ? AND status != 'resolved'", [_iso(when), reason, _iso(when), alert_id])
+            if cur.rowcount:
+                self._log(alert_id, when, "resolved", detail=reason)
+            return bool(cur.rowcount)
+
+    # -- the hub's secret, for caregivers' tokens ------------------------------------------------------
+
+    def secret(self) -> str:
+        with self._lock, self._conn:
+            row = self._conn.execute("SELECT value FROM hub_settings WHERE key = 'secret'").fetchone()
+            if row:
+                return row[0]
+            value = secrets.token_hex(32)
+            self._conn.execute("INSERT INTO hub_settings (key, value) VALUES ('secret', ?)", [value])
+            return value
+
+
+def caregiver_token(secret: str, caregiver_id: str) -> str:
+    """A caregiver's acknowledgement token, derived so it needs no storage and survives restarts."""
+    return hmac.new(secret.encode(), f"caregiver:{caregiver_id}".encode(), hashlib.sha256).hexdigest()[:32]
