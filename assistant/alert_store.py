@@ -38,7 +38,9 @@ class AlertStore:
         self._lock = threading.Lock()
 
     def close(self) -> None:
-        self._conn.close()
+        # Under the lock: a worker thread may still be inside a query the event loop gave up waiting for.
+        with self._lock:
+            self._conn.close()
 
     def _rows(self, sql: str, args: list[Any] | tuple = ()) -> list[dict[str, Any]]:
         with self._lock:

@@ -149,9 +149,10 @@ class Hub:
             await self.broker.stop()
             self.broker = None
         await self.log.close()
-        if self._reader is not None:
-            self._reader.close()
-            self._reader = None
+        with self._reader_lock:  # a query thread may still be running
+            if self._reader is not None:
+                self._reader.close()
+                self._reader = None
 
     async def __aenter__(self) -> "Hub":
         await self.start()

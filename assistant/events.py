@@ -49,16 +49,23 @@ class Event:
 
     def data(self) -> dict[str, Any]:
         """The event's own fields (without the envelope), JSON-ready."""
-        envelope = {f.name for f in dataclasses.fields(Event)}
-        return {
-            f.name: _jsonable(getattr(self, f.name))
-            for f in dataclasses.fields(self)
-            if f.name not in envelope
-        }
+        return {name: _jsonable(getattr(self, name)) for name in _data_fields(type(self))}
 
     def stamped(self: E, **envelope: Any) -> E:
         """A copy with envelope fields set (id, ts, home, device, person, cause)."""
         return dataclasses.replace(self, **envelope)
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _data_fields(cls: type) -> tuple[str, ...]:
+    """An event class's own field names, computed once per class (this runs for every event)."""
+    names = _FIELDS.get(cls)
+    if names is None:
+        envelope = {f.name for f in dataclasses.fields(Event)}
+        names = _FIELDS[cls] = tuple(f.name for f in dataclasses.fields(cls) if f.name not in envelope)
+    return names
 
 
 def _jsonable(value: Any) -> Any:

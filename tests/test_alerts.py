@@ -1,0 +1,247 @@
+"""Caregiver alerts end to end: Apprise to a real local HTTP receiver, a fake clock, the real log."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import datetime, timezone
+
+import aiohttp
+import pytest
+from aiohttp import web
+
+from assistant.app import Hub
+from assistant.clock import FakeClock
+from assistant.config import parse_config
+from assistant.events import ButtonPressed
+from tests.conftest import free_port
+
+T0 = datetime(2026, 3, 2, 10, 0, tzinfo=timezone.utc)
+
+
+class Receiver:
+    """A local webhook that records what Apprise's json:// posts, by path (one path per caregiver)."""
+
+    def __init__(self) -> None:
+        self.got: dict[str, list[dict]] = {}
+        self.port = free_port()
+        self._runner: web.AppRunner | None = None
+
+    async def start(self) -> None:
+        async def hook(request: web.Request) -> web.Response:
+            self.got.setdefault(request.match_info["who"], []).append(await request.json())
+            return web.json_response({"ok": True})
+
+        app = web.Application()
+        app.router.add_post("/{who}", hook)
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        await web.TCPSite(self._runner, "127.0.0.1", self.port).start()
+
+    async def stop(self) -> None:
+        if self._runner:
+            await self._runner.cleanup()
+
+    def url(self, who: str) -> str:
+        return f"json://127.0.0.1:{self.port}/{who}"
+
+    def count(self, who: str) -> int:
+        return len(self.got.get(who, []))
+
+
+@pytest.fixture
+async def receiver():
+    r = Receiver()
+    await r.start()
+    yield r
+    await r.stop()
+
+
+async def until(predicate, timeout: float = 10.0) -> None:
+    async with asyncio.timeout(timeout):
+        while not predicate():
+            await asyncio.sleep(0.02)
+
+
+def household(tmp_path, receiver: Receiver, **alerts) -> dict:
+    return {
+        "home": {"id": "flat1", "name": "Flat", "timezone": "Europe/London"},
+        "storage": {"database": str(tmp_path / "log.db")},
+        "http": {"host": "127.0.0.1", "port": 0},
+        "people": [{"id": "grandma", "name": "Margaret", "role": "elder"},
+                   {"id": "leo", "name": "Leo", "role": "child"}],
+        "devices": [{"id": "panic-button", "kind": "button", "person": "grandma"}],
+        "caregivers": [
+            {"id": "anna", "name": "Anna", "people": ["grandma"], "tier": 1, "channels": [receiver.url("anna")]},
+            {"id": "bo", "name": "Bo", "people": ["grandma"], "tier": 1, "language": "zh-CN",
+             "channels": [receiver.url("bo")]},
+            {"id": "neighbour", "name": "Sam", "people": ["grandma"], "tier": 2, "channels": [receiver.url("sam")]},
+            {"id": "dad", "name": "Dad", "people": ["leo"], "channels": [receiver.url("dad")]},
+        ],
+        "alerts": {"public_url": "http://hub.local:8765", **alerts},
+    }
+
+
+@pytest.fixture
+async def make_hub(tmp_path):
+    hubs: list[Hub] = []
+
+    async def make(raw: dict) -> tuple[Hub, FakeClock]:
+        clock = FakeClock(T0)
+        hub = Hub(parse_config(raw, "test", tmp_path), clock=clock, offline=True, skills=[])
+        await hub.start()
+        hubs.append(hub)
+        return hub, clock
+
+    yield make
+    for hub in hubs:
+        await hub.stop()
+
+
+async def advance(hub: Hub, clock: FakeClock, seconds: float) -> None:
+    await clock.advance(seconds)
+    for _ in range(20):
+        await asyncio.sleep(0.01)
+    await hub.alerts.settle()
+
+
+async def test_high_alert_reaches_tier_one_then_widens_until_acknowledged(make_hub, receiver, tmp_path):
+    hub, clock = await make_hub(household(tmp_path, receiver))
+    alert_id = await hub.alerts.raise_alert(kind="fall", priority="high", person="grandma",
+                                            message={"en": "Margaret may have fallen in the kitchen",
+                                                     "zh": "Margaret 可能在厨房摔倒了"})
+    await until(lambda: receiver.count("anna") == 1 and receiver.count("bo") == 1)
+    assert receiver.count("sam") == 0
+    english, chinese = receiver.got["anna"][0], receiver.got["bo"][0]
+    assert "URGENT" in english["title"] and "Margaret may have fallen" in english["message"]
+    assert alert_id in english["message"] and f"/api/alerts/{alert_id}/ack?token=" in english["message"]
+    assert "紧急" in chinese["title"] and "可能在厨房摔倒了" in chinese["message"]
+
+    await advance(hub, clock, 59)
+    assert receiver.count("sam") == 0  # not before 60 s
+    await advance(hub, clock, 1)
+    await until(lambda: receiver.count("sam") == 1 and receiver.count("anna") == 2)
+
+    token = hub.alerts.token_for("neighbour")
+    async with aiohttp.ClientSession() as http:
+        async with http.post(f"http://127.0.0.1:{hub.http.port}/api/alerts/{alert_id}/ack",
+                             headers={"Authorization": f"Bearer {token}"}) as resp:
+            assert resp.status == 200
+            assert (await resp.json())["acked_by"] == "neighbour"
+    await advance(hub, clock, 600)
+    assert (receiver.count("anna"), receiver.count("sam")) == (2, 1)  # nothing after the acknowledgement
+    history = [h["transition"] for h in hub.alerts.store.history(alert_id)]
+    assert history[0] == "raised" and "escalated" in history and history[-1] == "acknowledged"
+    rows = await hub.query_events(kind="alert_acknowledged")
+    assert rows[0]["data"] == {"alert_id": alert_id, "by": "neighbour", "via": "http"}
+
+
+async def test_http_acknowledgement_needs_the_right_caregiver(make_hub, receiver, tmp_path):
+    hub, _ = await make_hub(household(tmp_path, receiver))
+    alert_id = await hub.alerts.raise_alert(kind="sos", priority="high", person="grandma", message="SOS")
+    base = f"http://127.0.0.1:{hub.http.port}/api/alerts"
+    async with aiohttp.ClientSession() as http:
+        async with http.post(f"{base}/{alert_id}/ack") as resp:
+            assert resp.status == 401
+        async with http.post(f"{base}/{alert_id}/ack", params={"token": "guess"}) as resp:
+            assert resp.status == 401
+        async with http.post(f"{base}/{alert_id}/ack", params={"token": hub.alerts.token_for("dad")}) as resp:
+            assert resp.status == 403  # dad looks after leo, not grandma
+        async with http.post(f"{base}/nope/ack", params={"token": hub.alerts.token_for("anna")}) as resp:
+            assert resp.status == 404
+        async with http.get(base, params={"token": hub.alerts.token_for("dad")}) as resp:
+            assert (await resp.json())["alerts"] == []
+        async with http.get(base, params={"token": hub.alerts.token_for("anna")}) as resp:
+            assert [a["id"] for a in (await resp.json())["alerts"]] == [alert_id]
+        async with http.get(f"{base}/{alert_id}/ack", params={"token": hub.alerts.token_for("anna")}) as resp:
+            assert resp.status == 200 and "<form method='post'>" in await resp.text()
+        async with http.post(f"{base}/{alert_id}/ack", params={"token": hub.alerts.token_for("anna")}) as resp:
+            assert (await resp.json())["status"] == "acknowledged"
+
+
+async def test_medium_goes_to_one_caregiver_at_a_time(make_hub, receiver, tmp_path):
+    hub, clock = await make_hub(household(tmp_path, receiver))
+    await hub.alerts.raise_alert(kind="missed_dose", priority="medium", person="grandma", message="Missed pills")
+    await until(lambda: receiver.count("anna") == 1)
+    assert receiver.count("bo") == 0
+    await advance(hub, clock, 599)
+    assert receiver.count("bo") == 0
+    await advance(hub, clock, 1)
+    await until(lambda: receiver.count("bo") == 1)
+    assert receiver.count("anna") == 1 and receiver.count("sam") == 0
+
+
+async def test_identical_alerts_fold_into_one_with_a_count(make_hub, receiver, tmp_path):
+    hub, clock = await make_hub(household(tmp_path, receiver))
+    first = await hub.alerts.raise_alert(kind="door_open_at_night", priority="medium", person="grandma",
+                                         device="front-door", message="Front door open")
+    await until(lambda: receiver.count("anna") == 1)
+    await advance(hub, clock, 30)
+    second = await hub.alerts.raise_alert(kind="door_open_at_night", priority="medium", person="grandma",
+                                          device="front-door", message="Front door open")
+    assert second == first
+    assert hub.alerts.store.get(first)["count"] == 2
+    await advance(hub, clock, 1)
+    assert receiver.count("anna") == 1
+    assert (await hub.query_events(kind="alert_folded"))[0]["data"]["count"] == 2
+
+
+async def test_a_failing_channel_falls_over_to_the_next(make_hub, receiver, tmp_path):
+    raw = household(tmp_path, receiver, delivery_attempts=1)
+    dead = f"json://127.0.0.1:{free_port()}/nobody-listens"
+    raw["caregivers"][0]["channels"] = [dead, receiver.url("anna-backup")]
+    hub, _ = await make_hub(raw)
+    alert_id = await hub.alerts.raise_alert(kind="sos", priority="high", person="grandma", message="SOS")
+    await until(lambda: receiver.count("anna-backup") == 1)
+    await hub.alerts.settle()
+    attempts = await hub.query_events(kind="alert_delivered")
+    by_channel = {(r["data"]["caregiver"], r["data"]["channel"]): r["data"]["ok"] for r in attempts}
+    assert by_channel[("anna", dead.rsplit("/", 1)[0])] is False
+    assert by_channel[("anna", f"json://127.0.0.1:{receiver.port}")] is True
+    assert [h for h in hub.alerts.store.history(alert_id) if h["transition"] == "delivered"]
+
+
+async def test_an_alert_no_one_can_receive_is_itself_an_event(make_hub, receiver, tmp_path):
+    raw = household(tmp_path, receiver, delivery_attempts=1)
+    for caregiver in raw["caregivers"]:
+        caregiver["channels"] = [f"json://127.0.0.1:{free_port()}/down"]
+    hub, _ = await make_hub(raw)
+    await hub.alerts.raise_alert(kind="sos", priority="high", person="grandma", message="SOS")
+    async with asyncio.timeout(10):
+        while not await hub.query_events(kind="alert_undeliverable"):
+            await asyncio.sleep(0.05)
+
+
+async def test_the_person_can_cancel_an_alert_that_allows_it(make_hub, receiver, tmp_path):
+    hub, _ = await make_hub(household(tmp_path, receiver))
+    cancellable = await hub.alerts.raise_alert(kind="fall", priority="high", person="grandma", message="Fall?",
+                                               self_cancel=True)
+    other = await hub.alerts.raise_alert(kind="sos", priority="high", person="grandma", message="SOS")
+    await hub.emit(ButtonPressed(action="cancel", device="panic-button", person="grandma"))
+    async with asyncio.timeout(10):
+        while hub.alerts.store.get(cancellable)["status"] != "acknowledged":
+            await asyncio.sleep(0.02)
+    assert hub.alerts.store.get(cancellable)["acked_via"] == "button"
+    assert hub.alerts.store.get(other)["status"] == "open"
+
+
+async def test_low_priority_waits_for_the_digest(make_hub, receiver, tmp_path):
+    hub, clock = await make_hub(household(tmp_path, receiver, low={"digest_at": "18:00"}))
+    await hub.alerts.raise_alert(kind="battery_low", priority="low", person="grandma", message="Watch battery low")
+    await advance(hub, clock, 60)
+    assert receiver.count("anna") == 0
+    await advance(hub, clock, 8 * 3600)  # 10:01 UTC + 8 h = 18:01 London
+    await until(lambda: receiver.count("anna") == 1 and receiver.count("sam") == 1)
+    assert "FYI" in receiver.got["anna"][0]["title"]
+
+
+async def test_a_skill_notification_becomes_an_alert(make_hub, receiver, tmp_path):
+    from assistant.events import CaregiverNotified
+
+    hub, _ = await make_hub(household(tmp_path, receiver))
+    note = await hub.emit(CaregiverNotified(message="Leo left the school zone", priority="high", alert_kind="geofence",
+                                            skill="child_safety", person="leo"))
+    await until(lambda: receiver.count("dad") == 1)
+    assert receiver.count("anna") == 0
+    raised = await hub.query_events(kind="alert_raised")
+    assert raised[0]["cause"] == note.id
