@@ -93,12 +93,15 @@ PRIORITY_WORDS = {"en": {"high": "URGENT", "medium": "Attention", "low": "FYI"},
 
 
 def render(language: str, *, priority: str, person_name: str, kind: str, message: str, alert_id: str,
-           link: str, count: int = 1) -> tuple[str, str]:
-    """Title and body of an alert notification in the caregiver's language (en, zh)."""
+           link: str, count: int = 1, step: int = 0) -> tuple[str, str]:
+    """Title and body of an alert notification in the caregiver's language (en, zh).
+
+    The last line names the alert and the escalation step, so a redelivery is recognisable as one.
+    """
     lang = "zh" if language.startswith("zh") else "en"
     words = MESSAGES[lang]
     title = words["title"].format(priority=PRIORITY_WORDS[lang][priority], name=person_name, kind=kind)
     if count > 1:
         title += words["again"].format(count=count)
-    body = f"{message}\n{words['ack'].format(link=link)}\nalert-id: {alert_id}"
+    body = f"{message}\n{words['ack'].format(link=link)}\nalert-id: {alert_id} step: {step}"
     return title, body

@@ -66,6 +66,12 @@ class AlertStore:
                           "LIMIT 1", [fold_key])
         return self._alert(rows[0]) if rows else None
 
+    def find_unresolved(self, fold_key: str) -> dict[str, Any] | None:
+        """The newest open or acknowledged alert for a condition."""
+        rows = self._rows("SELECT * FROM alerts WHERE fold_key = ? AND status IN ('open', 'acknowledged') "
+                          "ORDER BY raised_at DESC LIMIT 1", [fold_key])
+        return self._alert(rows[0]) if rows else None
+
     def list(self, *, status: str | None = None, people: list[str] | None = None,
              limit: int = 100) -> list[dict[str, Any]]:
         where, args = [], []

@@ -215,7 +215,7 @@ class AlertManager:
         title, body = render(caregiver.language, priority=alert["priority"],
                              person_name=person.name if person else self.config.home.name, kind=alert["kind"],
                              message=message, alert_id=alert["id"], link=self.ack_link(alert["id"], caregiver_id),
-                             count=alert.get("count") or 1)
+                             count=alert.get("count") or 1, step=step)
         attempts = self.config.alerts.delivery_attempts
         channels = caregiver.channels
         for c_index, url in enumerate(channels):
@@ -256,6 +256,15 @@ class AlertManager:
             await self.hub.emit(AlertResolved(alert_id=alert_id, reason=reason))
             self._wake.set()
         return done
+
+    async def resolve_condition(self, kind: str, *, device: str | None = None, person: str | None = None,
+                                reason: str = "condition ended") -> int:
+        """Resolve the open alert for a condition (same person, kind, device), if there is one."""
+        assert self.store is not None
+        alert = await asyncio.to_thread(self.store.find_unresolved, fold_key(person, kind, device))
+        if alert is None:
+            return 0
+        return int(await self.resolve(alert["id"], reason))
 
     async def _on_cancel(self, event: Event) -> None:
         """A panic button's "cancel" acknowledges the person's open alerts that allow it."""

@@ -362,5 +362,232 @@ def skill_new(name: str, dest: Path, force: bool) -> None:
     click.echo(f"next:\n  cd {target}\n  pip install -e .\n  python -m pytest -q\n  carehub skills")
 
 
+# -- alerts ------------------------------------------------------------------------------------------
+
+ALERT_STATUSES = ("open", "acknowledged", "resolved")
+
+
+def _require_database(config: Config) -> Path:
+    path = config.database_path
+    if not path.exists():
+        click.echo(f"no database at {path} yet (start the hub with 'carehub run')", err=True)
+        sys.exit(1)
+    return path
+
+
+def _utc_time(text: str | None) -> str:
+    """A stored ISO time as ``YYYY-MM-DD HH:MM:SS`` in UTC (blank for none)."""
+    if not text:
+        return ""
+    when = datetime.fromisoformat(text)
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return when.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _acked(alert: dict[str, Any]) -> str:
+    return f"{alert['acked_by']} via {alert['acked_via']}" if alert["acked_by"] else ""
+
+
+def _alert_json(alert: dict[str, Any]) -> dict[str, Any]:
+    return {**alert, "self_cancel": bool(alert["self_cancel"])}
+
+
+def _history_json(entry: dict[str, Any]) -> dict[str, Any]:
+    return {**entry, "ok": None if entry["ok"] is None else bool(entry["ok"])}
+
+
+@main.group(invoke_without_command=True)
+@click.option("--status", type=click.Choice(ALERT_STATUSES), help="only alerts in this state")
+@click.option("--limit", default=100, show_default=True, type=click.IntRange(1, 100000))
+@click.option("--json", "as_json", is_flag=True, help="print JSON lines instead of a table")
+@click.pass_context
+def alerts(ctx: click.Context, status: str | None, limit: int, as_json: bool) -> None:
+    """Caregiver alerts: list them (the default), show one, acknowledge one, print a caregiver's token."""
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(alerts_list, status=status, limit=limit, as_json=as_json)
+
+
+@alerts.command("list")
+@click.option("--status", type=click.Choice(ALERT_STATUSES), help="only alerts in this state")
+@click.option("--limit", default=100, show_default=True, type=click.IntRange(1, 100000))
+@click.option("--json", "as_json", is_flag=True, help="print JSON lines instead of a table")
+@click.pass_context
+def alerts_list(ctx: click.Context, status: str | None, limit: int, as_json: bool) -> None:
+    """Alerts, newest first."""
+    from assistant.alert_store import AlertStore
+
+    config = _load(ctx)
+    store = AlertStore(_require_database(config))
+    try:
+        rows = store.list(status=status, limit=limit)
+    finally:
+        store.close()
+    if as_json:
+        for row in rows:
+            click.echo(json.dumps(_alert_json(row), ensure_ascii=False))
+        return
+    table = Table(title=f"alerts ({status})" if status else "alerts")
+    for column in ("id", "raised (UTC)", "priority", "kind", "person", "count", "status", "acked by/via"):
+        table.add_column(column, overflow="fold")
+    for a in rows:
+        table.add_row(a["id"], _utc_time(a["raised_at"]), a["priority"], a["kind"], a["person"] or "",
+                      str(a["count"]), a["status"], _acked(a))
+    console.print(table)
+
+
+@alerts.command("show")
+@click.argument("alert_id")
+@click.option("--json", "as_json", is_flag=True, help="print one JSON document instead of tables")
+@click.pass_context
+def alerts_show(ctx: click.Context, alert_id: str, as_json: bool) -> None:
+    """An alert, every transition it went through, and the chain of events that caused it."""
+    from assistant.alert_store import AlertStore
+
+    config = _load(ctx)
+    path = _require_database(config)
+    store = AlertStore(path)
+    try:
+        alert = store.get(alert_id)
+        history = store.history(alert_id)
+    finally:
+        store.close()
+    if alert is None:
+        click.echo(f"no alert with id {alert_id}", err=True)
+        ctx.exit(1)
+    chain: list[dict[str, Any]] = []
+    if alert["cause"]:
+        query = EventQuery(path)
+        try:
+            chain = query.cause_chain(alert["cause"])
+        finally:
+            query.close()
+    if as_json:
+        click.echo(json.dumps({"alert": _alert_json(alert), "history": [_history_json(h) for h in history],
+                               "cause_chain": chain}, ensure_ascii=False, indent=2))
+        return
+    summary = Table(show_header=False, title=f"alert {alert['id']}")
+    summary.add_column("field")
+    summary.add_column("value", overflow="fold")
+    for field, value in (
+        ("status", alert["status"]), ("priority", alert["priority"]), ("kind", alert["kind"]),
+        ("person", alert["person"] or ""), ("device", alert["device"] or ""),
+        ("raised (UTC)", _utc_time(alert["raised_at"])),
+        ("count", str(alert["count"])), ("next step", str(alert["step"])),
+        ("next step at (UTC)", _utc_time(alert["next_at"])), ("acknowledged", _acked(alert)),
+        ("acknowledged at (UTC)", _utc_time(alert["acked_at"])),
+        ("resolved", f"{_utc_time(alert['resolved_at'])} {alert['resolve_reason'] or ''}".strip()),
+        ("message", "\n".join(f"{lang}: {text}" for lang, text in alert["messages"].items())),
+    ):
+        summary.add_row(field, value)
+    console.print(summary)
+    log_table = Table(title="history")
+    for column in ("time (UTC)", "transition", "step", "caregiver", "channel", "ok", "detail"):
+        log_table.add_column(column, overflow="fold")
+    for h in history:
+        ok = "" if h["ok"] is None else ("yes" if h["ok"] else "no")
+        log_table.add_row(_utc_time(h["ts"]), h["transition"], "" if h["step"] is None else str(h["step"]),
+                          h["caregiver"] or "", h["channel"] or "", ok, h["detail"] or "")
+    console.print(log_table)
+    if not chain:
+        click.echo("cause: none recorded" if not alert["cause"] else f"cause {alert['cause']} is not in the log")
+        return
+    why = Table(title="why: what raised it, then its causes")
+    for column in ("time (UTC)", "kind", "device", "person", "data", "id"):
+        why.add_column(column, overflow="fold")
+    for row in chain:
+        data = json.dumps(row["data"], ensure_ascii=False)
+        why.add_row(row["ts"][:19], row["kind"], row["device"] or "", row["person"] or "",
+                    data if len(data) < 100 else data[:97] + "...", row["id"])
+    console.print(why)
+
+
+@alerts.command("ack")
+@click.argument("alert_id")
+@click.option("--by", "caregiver_id", required=True, metavar="CAREGIVER_ID",
+              help="the caregiver taking responsibility (an id from config.yaml)")
+@click.pass_context
+def alerts_ack(ctx: click.Context, alert_id: str, caregiver_id: str) -> None:
+    """Acknowledge an alert: a running hub sends none of its further steps.
+
+    Written straight to the database; the hub checks an alert's state before every step.
+    """
+    from assistant.alert_store import AlertStore
+    from assistant.eventlog import EventLog
+    from assistant.events import AlertAcknowledged
+    from assistant.ids import new_id
+
+    config = _load(ctx)
+    path = _require_database(config)
+    store = AlertStore(path)
+    try:
+        alert = store.get(alert_id)
+        if alert is None:
+            click.echo(f"no alert with id {alert_id}", err=True)
+            ctx.exit(1)
+        caregiver = config.caregiver(caregiver_id)
+        if caregiver is None:
+            click.echo(f"no caregiver with id '{caregiver_id}' in the configuration", err=True)
+            ctx.exit(2)
+        if alert["person"] is not None and alert["person"] not in caregiver.people:
+            click.echo(f"caregiver '{caregiver_id}' does not look after '{alert['person']}'", err=True)
+            ctx.exit(2)
+        now = datetime.now(timezone.utc)
+        done = store.acknowledge(alert_id, caregiver_id, "cli", now)
+        if not done:
+            alert = store.get(alert_id) or alert
+    finally:
+        store.close()
+    if not done:
+        if alert["status"] == "acknowledged":
+            click.echo(f"alert {alert_id} was already acknowledged by {_acked(alert)} "
+                       f"at {_utc_time(alert['acked_at'])} UTC")
+        else:
+            click.echo(f"alert {alert_id} is already {alert['status']}")
+        return
+    event = AlertAcknowledged(id=new_id(), ts=now, home=alert["home"] or config.home.id, person=alert["person"],
+                              alert_id=alert_id, by=caregiver_id, via="cli")
+
+    async def log_it() -> None:
+        event_log = EventLog(path)
+        await event_log.start()
+        try:
+            await event_log.write(event)
+        finally:
+            await event_log.close()
+
+    asyncio.run(log_it())
+    click.echo(f"acknowledged alert {alert_id} ({alert['priority']} {alert['kind']}"
+               f"{' for ' + alert['person'] if alert['person'] else ''}) as {caregiver_id}")
+
+
+@alerts.command("token")
+@click.argument("caregiver_id")
+@click.pass_context
+def alerts_token(ctx: click.Context, caregiver_id: str) -> None:
+    """Print a caregiver's acknowledgement token and the links that use it."""
+    from assistant.alert_store import AlertStore, caregiver_token
+
+    config = _load(ctx)
+    caregiver = config.caregiver(caregiver_id)
+    if caregiver is None:
+        click.echo(f"no caregiver with id '{caregiver_id}' in the configuration", err=True)
+        ctx.exit(2)
+    if caregiver.token:
+        token = caregiver.token
+    else:
+        # The secret is made on first use and kept in the database, so a token printed before the
+        # hub's first run is the one the hub will accept.
+        store = AlertStore(config.database_path)
+        try:
+            token = caregiver_token(store.secret(), caregiver_id)
+        finally:
+            store.close()
+    base = config.alerts.public_url.rstrip("/")
+    click.echo(token)
+    click.echo(f"acknowledge: {base}/api/alerts/<alert-id>/ack?token={token}")
+    click.echo(f"their alerts: {base}/api/alerts?token={token}")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -394,9 +394,10 @@ class CommandSent(Event):
 
 @dataclass(frozen=True, kw_only=True)
 class CaregiverNotified(Event):
-    """A skill asked for caregivers to be told something (delivery comes with the alerts feature)."""
+    """A skill asked for caregivers to be told something; the alert manager turns it into an alert."""
 
-    message: str
+    message: str | dict[str, str]
+    """The text, or the text by language (``{"en": ..., "zh": ...}``) so each caregiver reads their own."""
     priority: str = "medium"
     """``high``, ``medium`` or ``low``."""
     alert_kind: str = ""

@@ -295,8 +295,8 @@ class SkillContext(Protocol):
                   language: str | None = None) -> str | None:
         """Ask ``person`` and wait for their next utterance; None if nothing came within ``timeout``."""
 
-    async def notify(self, message: str, *, priority: str = "medium", person: str | None = None,
-                     kind: str = "", self_cancel: bool = False) -> Event:
+    async def notify(self, message: str | dict[str, str], *, priority: str = "medium", person: str | None = None,
+                     kind: str = "", self_cancel: bool = False, device: str | None = None) -> Event:
         """Alert the caregivers of ``person`` (high, medium, low); returns the logged event.
 
         With ``self_cancel`` the person may call it off themselves (panic button "cancel").
@@ -312,7 +312,11 @@ class SkillContext(Protocol):
         """Query the event log (kind, device, person, since, until, limit), newest first."""
 
     def device_state(self, device: str) -> dict[str, Any]:
-        """The latest known state of a device (e.g. ``{"on": True}``); empty if unknown."""
+        """The latest known state of a device (e.g. ``{"on": True}``), with ``last_seen`` and ``online``."""
+
+    async def clear_alerts(self, kind: str, *, device: str | None = None, person: str | None = None,
+                           reason: str = "condition ended") -> int:
+        """Resolve the open alerts of ``kind`` for that device / person (the condition ended); returns how many."""
 
     def devices(self, *, kind: str | None = None, room: str | None = None) -> list[Any]:
         """Configured devices, optionally by kind or room."""

@@ -190,13 +190,13 @@ class HubSkillContext:
             self._runtime.forget_answer(person, future)
         return future.result() if future.done() and not future.cancelled() else None
 
-    async def notify(self, message: str, *, priority: str = "medium", person: str | None = None,
-                     kind: str = "", self_cancel: bool = False) -> Event:
+    async def notify(self, message: str | dict[str, str], *, priority: str = "medium", person: str | None = None,
+                     kind: str = "", self_cancel: bool = False, device: str | None = None) -> Event:
         if priority not in ("high", "medium", "low"):
             raise ValueError(f"priority must be high, medium or low, not {priority!r}")
         return await self._hub.emit(CaregiverNotified(message=message, priority=priority, alert_kind=kind,
                                                       skill=self.skill_id, person=person, cause=current_cause(),
-                                                      self_cancel=self_cancel))
+                                                      self_cancel=self_cancel, device=device))
 
     async def command(self, device: str, command: Command) -> None:
         await self._hub.send_command(device, command, skill=self.skill_id, cause=current_cause())
@@ -214,7 +214,16 @@ class HubSkillContext:
         return await self._hub.query_events(**filters)
 
     def device_state(self, device: str) -> dict[str, Any]:
-        return self._hub.state.get(device)
+        state = self._hub.state.get(device)
+        status = self._hub.registry.get(self._hub.home, device)
+        if status is not None:
+            state["last_seen"] = status.last_seen
+            state.setdefault("online", status.online)
+        return state
+
+    async def clear_alerts(self, kind: str, *, device: str | None = None, person: str | None = None,
+                           reason: str = "condition ended") -> int:
+        return await self._hub.alerts.resolve_condition(kind, device=device, person=person, reason=reason)
 
     def devices(self, *, kind: str | None = None, room: str | None = None) -> list[Any]:
         return [d for d in self._hub.config.devices

@@ -14,7 +14,8 @@ registered under the ``carehub.skills`` entry-point group. See docs/skills.md.
 
 from assistant.commands import Command, SetHeartbeat, Speak, TurnOff, TurnOn, Vibrate
 from assistant.events import (
-    AccelerationSampled, BatteryReported, ButtonPressed, CallReported, CaregiverNotified, ClimateMeasured,
+    AccelerationSampled, AlertAcknowledged, AlertRaised, AlertResolved, BatteryReported, BrokerConnected,
+    BrokerDisconnected, ButtonPressed, CallReported, CaregiverNotified, ClimateMeasured,
     CommandSent, ContactChanged, DeviceCameOnline, DeviceWentOffline, Event, FallDetected, IntentRecognized,
     LocationReported, MotionCleared, MotionDetected, OccupancyChanged, PillboxOpened, ReplyGiven, SmsReceived,
     SosPressed, StepsCounted, SwitchStateReported, UtteranceHeard, UtteranceNotUnderstood, VitalSignsMeasured,
@@ -34,7 +35,8 @@ __all__ = [
     # commands a skill can send
     "Command", "TurnOn", "TurnOff", "Speak", "Vibrate", "SetHeartbeat",
     # events a skill can handle
-    "Event", "AccelerationSampled", "BatteryReported", "ButtonPressed", "CallReported", "CaregiverNotified",
+    "Event", "AccelerationSampled", "AlertAcknowledged", "AlertRaised", "AlertResolved", "BatteryReported",
+    "BrokerConnected", "BrokerDisconnected", "ButtonPressed", "CallReported", "CaregiverNotified",
     "ClimateMeasured", "CommandSent", "ContactChanged", "DeviceCameOnline", "DeviceWentOffline", "FallDetected",
     "IntentRecognized", "LocationReported", "MotionCleared", "MotionDetected", "OccupancyChanged", "PillboxOpened",
     "ReplyGiven", "SmsReceived", "SosPressed", "StepsCounted", "SwitchStateReported", "UtteranceHeard",

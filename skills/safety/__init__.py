@@ -1,0 +1,38 @@
+"""Immediate safety events: an SOS press pages caregivers at once, with where the person is.
+
+An SOS is never second-guessed (no cancel window, unlike a detected fall): it raises a high-priority
+alert to every tier-1 caregiver of the person, with the device's last GPS fix when it has one.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+from skills.sdk import Skill, SosPressed, on
+
+
+class SafetySettings(BaseModel):
+    """Settings of the safety skill."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    map_link: str = "https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=17/{lat}/{lon}"
+    """Where a position is shown in an alert; ``{lat}`` / ``{lon}`` are filled in."""
+
+
+class Safety(Skill[SafetySettings]):
+    """SOS presses become high-priority alerts with the last known position."""
+
+    @on(SosPressed)
+    async def sos(self, event: SosPressed) -> None:
+        person = self.ctx.person(event.person) if event.person else None
+        name = person.name if person else (event.device or "someone")
+        state = self.ctx.device_state(event.device) if event.device else {}
+        where_en, where_zh = "", ""
+        if "lat" in state and "lon" in state:
+            link = self.settings.map_link.format(lat=state["lat"], lon=state["lon"])
+            where_en, where_zh = f" Last position: {link}", f" 最后位置：{link}"
+        await self.ctx.notify(
+            {"en": f"{name} pressed SOS on {event.device}.{where_en}",  # type: ignore[arg-type]
+             "zh": f"{name} 按下了 {event.device} 的求救按钮。{where_zh}"},
+            priority="high", person=event.person, kind="sos")
