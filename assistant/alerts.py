@@ -268,12 +268,18 @@ class AlertManager:
 
     async def _on_cancel(self, event: Event) -> None:
         """A panic button's "cancel" acknowledges the person's open alerts that allow it."""
+        if event.person is not None:
+            await self.cancel_by_person(event.person, "button")
+
+    async def cancel_by_person(self, person: str, via: str) -> list[str]:
+        """The person says they are fine: acknowledge their open alerts that allow it; returns the ids."""
         assert self.store is not None
-        if event.person is None:
-            return
+        done = []
         for alert in await asyncio.to_thread(self.store.open_alerts):
-            if alert["person"] == event.person and alert["self_cancel"]:
-                await self.acknowledge(alert["id"], event.person, "button")
+            if alert["person"] == person and alert["self_cancel"]:
+                if await self.acknowledge(alert["id"], person, via):
+                    done.append(alert["id"])
+        return done
 
     async def list_for(self, caregiver_id: str | None, status: str | None = None) -> list[dict[str, Any]]:
         """Alerts a caregiver may see (their people's), or every alert for None."""

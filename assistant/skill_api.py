@@ -314,6 +314,9 @@ class SkillContext(Protocol):
     def device_state(self, device: str) -> dict[str, Any]:
         """The latest known state of a device (e.g. ``{"on": True}``), with ``last_seen`` and ``online``."""
 
+    async def cancel_alerts(self, person: str, *, via: str = "voice") -> int:
+        """The person says they are fine: acknowledge their open alerts that allow it; returns how many."""
+
     async def clear_alerts(self, kind: str, *, device: str | None = None, person: str | None = None,
                            reason: str = "condition ended") -> int:
         """Resolve the open alerts of ``kind`` for that device / person (the condition ended); returns how many."""

@@ -221,6 +221,9 @@ class HubSkillContext:
             state.setdefault("online", status.online)
         return state
 
+    async def cancel_alerts(self, person: str, *, via: str = "voice") -> int:
+        return len(await self._hub.alerts.cancel_by_person(person, via))
+
     async def clear_alerts(self, kind: str, *, device: str | None = None, person: str | None = None,
                            reason: str = "condition ended") -> int:
         return await self._hub.alerts.resolve_condition(kind, device=device, person=person, reason=reason)

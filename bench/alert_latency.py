@@ -440,11 +440,12 @@ async def bench(args: argparse.Namespace, workdir: Path, broker: Mosquitto) -> i
         background = None
         log(f"  under load ({args.background_rate:g} readings/s requested): {summary(loaded, args.sos)}")
         broker_rate = report["acked"] / report["seconds"] if report["seconds"] else 0.0
-        hub_rate = ((acked_after - acked_before) / window if acked_before is not None and acked_after is not None
-                    else None)
+        # The hub's count includes the SOS messages themselves: leave them out.
+        hub_rate = ((acked_after - acked_before - args.sos) / window
+                    if acked_before is not None and acked_after is not None else None)
         log(f"  background load achieved: {broker_rate:.0f} readings/s acknowledged by the broker "
             f"({report['sent']} sent in {report['seconds']:.1f} s); "
-            + (f"{hub_rate:.0f} msg/s committed and acknowledged by the hub during the loaded SOS run"
+            + (f"{hub_rate:.0f} readings/s committed and acknowledged by the hub during the loaded SOS run"
                if hub_rate is not None else "hub rate unknown (/api/health did not answer)"))
     finally:
         if background is not None:

@@ -75,3 +75,15 @@ async def test_sos_is_a_high_alert_with_the_last_position(skill_harness):
     assert "mlat=31.2304" in note.message["en"] and "求救" in note.message["zh"]
     (raised,) = await h.rows(kind="alert_raised")
     assert raised["data"]["alert_kind"] == "sos" and raised["cause"] == note.id
+
+
+async def test_saying_im_ok_calls_off_a_cancellable_alert(skill_harness):
+    h = await skill_harness(Safety)
+    alert_id = await h.hub.alerts.raise_alert(kind="fall", priority="high", person="grandma",
+                                              message="Margaret may have fallen", self_cancel=True)
+    sos_id = await h.hub.alerts.raise_alert(kind="sos", priority="high", person="grandma", message="SOS")
+    reply = await h.say("I'm OK", person="grandma")
+    assert reply.text == "Glad to hear it. I've told your family."
+    assert h.hub.alerts.store.get(alert_id)["acked_via"] == "voice"
+    assert h.hub.alerts.store.get(sos_id)["status"] == "open"
+    assert (await h.say("我没事", person="grandma")).text == "好的。"

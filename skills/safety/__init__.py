@@ -1,5 +1,6 @@
 """Immediate safety events: an SOS press pages caregivers at once, with where the person is.
 
+"I'm OK" / "我没事" from the person calls off their alerts that allow it (a fall they got up from).
 An SOS is never second-guessed (no cancel window, unlike a detected fall): it raises a high-priority
 alert to every tier-1 caregiver of the person, with the device's last GPS fix when it has one.
 """
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
-from skills.sdk import Skill, SosPressed, on
+from skills.sdk import IntentMatch, Skill, SosPressed, intent, on
 
 
 class SafetySettings(BaseModel):
@@ -36,3 +37,12 @@ class Safety(Skill[SafetySettings]):
             {"en": f"{name} pressed SOS on {event.device}.{where_en}",  # type: ignore[arg-type]
              "zh": f"{name} 按下了 {event.device} 的求救按钮。{where_zh}"},
             priority="high", person=event.person, kind="sos")
+
+    @intent("CareImOk", en=["i'm (ok|okay|fine|alright)", "i am (ok|okay|fine|alright)", "(it's|it is) a false alarm"],
+            zh_CN=["我没事[了]", "我很好", "(是)?误报"])
+    async def im_ok(self, match: IntentMatch) -> str:
+        cancelled = await self.ctx.cancel_alerts(match.person, via="voice") if match.person else 0
+        zh = match.language.startswith("zh")
+        if cancelled:
+            return "好的，我已经通知家人不用担心。" if zh else "Glad to hear it. I've told your family."
+        return "好的。" if zh else "Good to hear."
