@@ -221,6 +221,8 @@ class AlertManager:
         for c_index, url in enumerate(channels):
             label = channel_label(url)
             for attempt in range(attempts):
+                if (attempt or c_index) and not await self._still_open(alert["id"]):
+                    return False  # acknowledged while this step was retrying: stop
                 ok, detail = await self.notifier.send(url, title, body, alert["priority"])
                 last_try = ok or (attempt == attempts - 1 and c_index == len(channels) - 1)
                 await asyncio.to_thread(self.store.record_delivery, alert["id"], step, caregiver_id, label, ok,
@@ -236,6 +238,11 @@ class AlertManager:
             await asyncio.to_thread(self.store.record_delivery, alert["id"], step, caregiver_id, "-", False,
                                     "caregiver has no channels", self.hub.clock.now(), True)
         return False
+
+    async def _still_open(self, alert_id: str) -> bool:
+        assert self.store is not None
+        current = await asyncio.to_thread(self.store.get, alert_id)
+        return current is not None and current["status"] == "open"
 
     # -- acknowledging and resolving -----------------------------------------------------------------
 

@@ -497,7 +497,7 @@ def alerts_show(ctx: click.Context, alert_id: str, as_json: bool) -> None:
         why.add_column(column, overflow="fold")
     for row in chain:
         data = json.dumps(row["data"], ensure_ascii=False)
-        why.add_row(row["ts"][:19], row["kind"], row["device"] or "", row["person"] or "",
+        why.add_row(_utc_time(row["ts"]), row["kind"], row["device"] or "", row["person"] or "",
                     data if len(data) < 100 else data[:97] + "...", row["id"])
     console.print(why)
 

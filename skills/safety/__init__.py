@@ -36,7 +36,7 @@ class Safety(Skill[SafetySettings]):
         await self.ctx.notify(
             {"en": f"{name} pressed SOS on {event.device}.{where_en}",  # type: ignore[arg-type]
              "zh": f"{name} 按下了 {event.device} 的求救按钮。{where_zh}"},
-            priority="high", person=event.person, kind="sos")
+            priority="high", person=event.person, kind="sos", device=event.device)
 
     @intent("CareImOk", en=["i'm (ok|okay|fine|alright)", "i am (ok|okay|fine|alright)", "(it's|it is) a false alarm"],
             zh_CN=["我没事[了]", "我很好", "(是)?误报"])
