@@ -17,6 +17,9 @@ from assistant.config import Config, parse_config
 from assistant.skill_loader import discover
 from skills.sdk.testing import SkillHarness
 
+BUILT_IN = {"device_control", "safety", "device_health"}
+"""Skills carehub itself registers under the carehub.skills entry point."""
+
 GOOD_SKILL = '''
 """Counts glasses of water."""
 from pydantic import BaseModel, ConfigDict
@@ -93,7 +96,7 @@ def test_good_folders_load_and_bad_ones_are_reported_by_name(tmp_path):
     good_skill(tmp_path / "skills")
     broken_skills(tmp_path / "skills")
     loaded, errors = discover(config_for(tmp_path))
-    assert set(by_id(loaded)) == {"device_control", "water"}  # the built-in comes from its entry point
+    assert set(by_id(loaded)) == BUILT_IN | {"water"}  # the built-ins come from their entry points
     assert by_id(loaded)["water"].origin == f"folder {tmp_path / 'skills' / 'water'}"
     assert by_id(loaded)["device_control"].origin == "entry point skills.device_control:DeviceControl"
     problems = errors_by_skill(errors)
@@ -111,7 +114,7 @@ async def test_a_folder_skill_runs_with_its_sentence_files(tmp_path):
     h = SkillHarness(hub, clock)
     await hub.start()
     try:
-        assert sorted(hub.skills.loaded) == ["device_control", "water"]
+        assert set(hub.skills.loaded) == BUILT_IN | {"water"}
         assert {e.skill for e in hub.skills.errors} == {"needs_numpy", "typo"}
         assert (await h.say("I had a glass of water")).text == "Well done (en)"
         assert (await h.say("我喝了一杯水")).text == "Well done (zh-CN)"
@@ -164,7 +167,7 @@ def test_a_folder_that_is_not_one_skill_is_reported(tmp_path, files, message):
 def test_a_missing_skills_dir_is_reported(tmp_path):
     loaded, errors = discover(config_for(tmp_path, skills_dir="no_such_folder"))
     assert [e.skill for e in errors] == ["skills_dir"] and "not a folder" in str(errors[0])
-    assert set(by_id(loaded)) == {"device_control"}
+    assert set(by_id(loaded)) == BUILT_IN
 
 
 def test_a_folder_with_an_installed_skills_id_is_reported(tmp_path):
@@ -182,7 +185,7 @@ def test_a_broken_sentence_file_stops_only_that_skill(tmp_path):
     folder = good_skill(tmp_path / "skills")
     write(folder / "sentences" / "en.yaml", "language: en\nintents:\n  WaterDrank: [unclosed\n")
     loaded, errors = discover(config_for(tmp_path))
-    assert set(by_id(loaded)) == {"device_control"}
+    assert set(by_id(loaded)) == BUILT_IN
     (error,) = errors
     assert error.skill == "water" and "en.yaml" in str(error) and "not valid YAML" in str(error)
 
@@ -244,7 +247,7 @@ def test_enabled_false_skips_a_skill_without_complaint(tmp_path):
     good_skill(tmp_path / "skills")
     broken_skills(tmp_path / "skills")
     config = config_for(tmp_path, skills={"water": {"enabled": False, "every_hours": "ignored when off"},
-                                          "device_control": {"enabled": False},
+                                          **{skill: {"enabled": False} for skill in BUILT_IN},
                                           "needs_numpy": {"enabled": False}, "typo": {"enabled": False}})
     loaded, errors = discover(config)
     assert loaded == [] and errors == []
@@ -281,7 +284,7 @@ def test_check_passes_with_good_skills(tmp_path):
     good_skill(tmp_path / "skills")
     result = CliRunner().invoke(main, ["--config", str(config_file(tmp_path)), "check"])
     assert result.exit_code == 0, result.output
-    assert "configuration OK" in result.output and "2 skill(s)" in result.output
+    assert "configuration OK" in result.output and f"{len(BUILT_IN) + 1} skill(s)" in result.output
 
 
 def test_skills_json_lists_a_folder_skills_intents_schedules_and_tools(tmp_path):
