@@ -61,6 +61,19 @@ def in_quiet_hours(quiet_hours: str | None, when: datetime, zone: ZoneInfo) -> b
     return start <= now < end if start <= end else (now >= start or now < end)
 
 
+def quiet_until(quiet_hours: str | None, when: datetime, zone: ZoneInfo) -> datetime | None:
+    """When the quiet hours ``when`` falls in end (same zone as ``when``); None if it is not in them."""
+    if not in_quiet_hours(quiet_hours, when, zone):
+        return None
+    assert quiet_hours is not None
+    end = time.fromisoformat(quiet_hours.split("-")[1])
+    local = when.astimezone(zone)
+    candidate = datetime.combine(local.date(), end, tzinfo=zone)
+    if candidate <= local:
+        candidate += timedelta(days=1)
+    return candidate.astimezone(when.tzinfo)
+
+
 def next_digest(digest_at: str, now: datetime, zone: ZoneInfo) -> datetime:
     """The next digest time after ``now`` (aware, same zone as ``now``)."""
     at = time.fromisoformat(digest_at)

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from assistant.alert_policy import PRIORITIES, fold_key, next_digest, plan_step, render
+from assistant.alert_policy import PRIORITIES, fold_key, next_digest, plan_step, quiet_until, render
 from assistant.alert_store import AlertStore, caregiver_token
 from assistant.delivery import Notifier, channel_label
 from assistant.events import (
@@ -216,6 +216,14 @@ class AlertManager:
                              person_name=person.name if person else self.config.home.name, kind=alert["kind"],
                              message=message, alert_id=alert["id"], link=self.ack_link(alert["id"], caregiver_id),
                              count=alert.get("count") or 1, step=step)
+        if alert["priority"] == "low":
+            # Quiet hours hold back low priority only; the send stays marked, so a restart waits again.
+            now = self.hub.clock.now()
+            wake = quiet_until(caregiver.quiet_hours, now, self.zone)
+            if wake is not None:
+                await self.hub.clock.sleep((wake - now).total_seconds())
+                if not await self._still_open(alert["id"]):
+                    return False
         attempts = self.config.alerts.delivery_attempts
         channels = caregiver.channels
         for c_index, url in enumerate(channels):

@@ -245,3 +245,19 @@ async def test_a_skill_notification_becomes_an_alert(make_hub, receiver, tmp_pat
     assert receiver.count("anna") == 0
     raised = await hub.query_events(kind="alert_raised")
     assert raised[0]["cause"] == note.id
+
+
+async def test_quiet_hours_hold_back_low_priority_only(make_hub, receiver, tmp_path):
+    raw = household(tmp_path, receiver, low={"digest_at": "18:00"})
+    raw["caregivers"][0]["quiet_hours"] = "17:00-20:00"   # anna: quiet at digest time
+    hub, clock = await make_hub(raw)
+    await hub.alerts.raise_alert(kind="battery_low", priority="low", person="grandma", message="Battery low")
+    sos = await hub.alerts.raise_alert(kind="sos", priority="high", person="grandma", message="SOS")
+    await until(lambda: receiver.count("anna") == 1)          # the high alert goes through quiet hours
+    await hub.alerts.acknowledge(sos, "bo", "http")
+    await advance(hub, clock, 8 * 3600)                        # 18:00 London: the digest
+    await until(lambda: receiver.count("bo") == 2)             # bo has no quiet hours
+    assert receiver.count("anna") == 1
+    await advance(hub, clock, 2 * 3600)                        # 20:00: anna's quiet hours end
+    await until(lambda: receiver.count("anna") == 2)
+    assert "FYI" in receiver.got["anna"][1]["title"]
