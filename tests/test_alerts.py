@@ -131,7 +131,8 @@ async def test_high_alert_reaches_tier_one_then_widens_until_acknowledged(make_h
     await advance(hub, clock, 600)
     assert (receiver.count("anna"), receiver.count("sam")) == (2, 1)  # nothing after the acknowledgement
     history = [h["transition"] for h in hub.alerts.store.history(alert_id)]
-    assert history[0] == "raised" and "escalated" in history and history[-1] == "acknowledged"
+    assert history[0] == "raised" and history.index("escalated") < history.index("acknowledged")
+    assert history.count("escalated") == 1  # nothing escalated after the acknowledgement
     rows = await hub.query_events(kind="alert_acknowledged")
     assert rows[0]["data"] == {"alert_id": alert_id, "by": "neighbour", "via": "http"}
 
@@ -193,9 +194,14 @@ async def test_a_failing_channel_falls_over_to_the_next(make_hub, receiver, tmp_
     hub, _ = await make_hub(raw)
     alert_id = await hub.alerts.raise_alert(kind="sos", priority="high", person="grandma", message="SOS")
     await until(lambda: receiver.count("anna-backup") == 1)
-    await hub.alerts.settle()
-    attempts = await hub.query_events(kind="alert_delivered")
-    by_channel = {(r["data"]["caregiver"], r["data"]["channel"]): r["data"]["ok"] for r in attempts}
+    backup = ("anna", f"json://127.0.0.1:{receiver.port}")
+    async with asyncio.timeout(10):  # the receiver can have the message before the hub logs the result
+        while True:
+            attempts = await hub.query_events(kind="alert_delivered")
+            by_channel = {(r["data"]["caregiver"], r["data"]["channel"]): r["data"]["ok"] for r in attempts}
+            if backup in by_channel:
+                break
+            await asyncio.sleep(0.02)
     assert by_channel[("anna", dead.rsplit("/", 1)[0])] is False
     assert by_channel[("anna", f"json://127.0.0.1:{receiver.port}")] is True
     assert [h for h in hub.alerts.store.history(alert_id) if h["transition"] == "delivered"]
