@@ -72,10 +72,10 @@ class AlertManager:
         self._running.add(task)
         task.add_done_callback(self._running.discard)
 
-    async def settle(self) -> None:
-        """Wait for deliveries in flight (for tests and a clean stop)."""
-        while self._running:
-            await asyncio.gather(*list(self._running), return_exceptions=True)
+    async def settle(self, timeout: float = 1.0) -> None:
+        """Wait (up to ``timeout`` real seconds) for deliveries in flight; some may be waiting on the clock."""
+        if self._running:
+            await asyncio.wait(list(self._running), timeout=timeout)
 
     # -- tokens ---------------------------------------------------------------------------------------
 
@@ -149,7 +149,11 @@ class AlertManager:
             now = self.hub.clock.now()
             due = [a for a in alerts if a["next_at"] and datetime.fromisoformat(a["next_at"]) <= now]
             for alert in due:
-                await self._run_step(alert, now)
+                if alert["priority"] != "low":
+                    await self._run_step(alert, now)
+            digest = [a for a in due if a["priority"] == "low"]
+            if digest:
+                await self._run_digest(digest, now)
             if due:
                 continue
             upcoming = [datetime.fromisoformat(a["next_at"]) for a in alerts if a["next_at"]]
@@ -201,50 +205,88 @@ class AlertManager:
             self.store._conn.execute("UPDATE alerts SET next_at = ? WHERE id = ? AND status = 'open'",  # noqa: SLF001
                                      [now.isoformat(), alert_id])
 
+    def _message_for(self, alert: dict[str, Any], caregiver: Any) -> str:
+        lang = "zh" if caregiver.language.startswith("zh") else "en"
+        messages = alert["messages"]
+        return messages.get(caregiver.language) or messages.get(lang) or messages.get("en") \
+            or next(iter(messages.values()), "")
+
     async def _deliver(self, alert: dict[str, Any], step: int, caregiver_id: str) -> bool:
-        """Try each of the caregiver's channels (with retries and backoff) until one takes it."""
-        assert self.store is not None
+        """One alert's step to one caregiver."""
         caregiver = self.config.caregiver(caregiver_id)
         if caregiver is None:
             return False
         person = self.config.person(alert["person"]) if alert["person"] else None
-        lang = "zh" if caregiver.language.startswith("zh") else "en"
-        messages = alert["messages"]
-        message = messages.get(caregiver.language) or messages.get(lang) or messages.get("en") \
-            or next(iter(messages.values()), "")
         title, body = render(caregiver.language, priority=alert["priority"],
                              person_name=person.name if person else self.config.home.name, kind=alert["kind"],
-                             message=message, alert_id=alert["id"], link=self.ack_link(alert["id"], caregiver_id),
-                             count=alert.get("count") or 1, step=step)
-        if alert["priority"] == "low":
+                             message=self._message_for(alert, caregiver), alert_id=alert["id"],
+                             link=self.ack_link(alert["id"], caregiver_id), count=alert.get("count") or 1, step=step)
+        return await self._send(caregiver, [alert], step, title, body)
+
+    async def _run_digest(self, alerts: list[dict[str, Any]], now: datetime) -> None:
+        """Low alerts due together go to each caregiver as one digest message."""
+        assert self.store is not None
+        per_caregiver: dict[str, list[dict[str, Any]]] = {}
+        for alert in alerts:
+            step = plan_step("low", alert["step"], self.config.caregivers_of(alert["person"]), self.config.alerts)
+            recipients = step.caregivers if step is not None else ()
+            fresh = await asyncio.to_thread(self.store.begin_step, alert["id"], alert["step"], recipients, None, now)
+            for caregiver_id in fresh or []:
+                per_caregiver.setdefault(caregiver_id, []).append(alert)
+        for caregiver_id, batch in per_caregiver.items():
+            caregiver = self.config.caregiver(caregiver_id)
+            if caregiver is None:
+                continue
+            lines = []
+            for alert in batch:
+                person = self.config.person(alert["person"]) if alert["person"] else None
+                lines.append(f"- {person.name if person else self.config.home.name}: "
+                             f"{self._message_for(alert, caregiver)} ({self.ack_link(alert['id'], caregiver_id)})")
+            zh = caregiver.language.startswith("zh")
+            title = (f"每日汇总：{len(batch)} 条提醒" if zh else f"Daily digest: {len(batch)} notice(s)")
+            body = "\n".join(lines) + "\n" + "\n".join(f"alert-id: {a['id']} step: 0" for a in batch)
+            self._spawn(self._send(caregiver, batch, 0, title, body))
+
+    async def _send(self, caregiver: Any, alerts: list[dict[str, Any]], step: int, title: str, body: str) -> bool:
+        """Try each of the caregiver's channels (with retries and backoff) until one takes the message."""
+        assert self.store is not None
+        priority = alerts[0]["priority"]
+        ids = [a["id"] for a in alerts]
+
+        async def any_open() -> bool:
+            return any([await self._still_open(i) for i in ids])
+
+        if priority == "low":
             # Quiet hours hold back low priority only; the send stays marked, so a restart waits again.
             now = self.hub.clock.now()
             wake = quiet_until(caregiver.quiet_hours, now, self.zone)
             if wake is not None:
                 await self.hub.clock.sleep((wake - now).total_seconds())
-                if not await self._still_open(alert["id"]):
+                if not await any_open():
                     return False
         attempts = self.config.alerts.delivery_attempts
         channels = caregiver.channels
         for c_index, url in enumerate(channels):
             label = channel_label(url)
             for attempt in range(attempts):
-                if (attempt or c_index) and not await self._still_open(alert["id"]):
+                if (attempt or c_index) and not await any_open():
                     return False  # acknowledged while this step was retrying: stop
-                ok, detail = await self.notifier.send(url, title, body, alert["priority"])
+                ok, detail = await self.notifier.send(url, title, body, priority)
                 last_try = ok or (attempt == attempts - 1 and c_index == len(channels) - 1)
-                await asyncio.to_thread(self.store.record_delivery, alert["id"], step, caregiver_id, label, ok,
-                                        detail, self.hub.clock.now(), last_try)
-                await self.hub.emit(AlertDelivered(alert_id=alert["id"], caregiver=caregiver_id, channel=label,
-                                                   step=step, ok=ok, detail=detail, person=alert["person"],
-                                                   cause=alert["cause"]))
+                for alert in alerts:
+                    await asyncio.to_thread(self.store.record_delivery, alert["id"], step, caregiver.id, label, ok,
+                                            detail, self.hub.clock.now(), last_try)
+                    await self.hub.emit(AlertDelivered(alert_id=alert["id"], caregiver=caregiver.id, channel=label,
+                                                       step=step, ok=ok, detail=detail, person=alert["person"],
+                                                       cause=alert["cause"]))
                 if ok:
                     return True
                 if attempt < attempts - 1:
                     await self.hub.clock.sleep(2 ** attempt)
         if not channels:
-            await asyncio.to_thread(self.store.record_delivery, alert["id"], step, caregiver_id, "-", False,
-                                    "caregiver has no channels", self.hub.clock.now(), True)
+            for alert in alerts:
+                await asyncio.to_thread(self.store.record_delivery, alert["id"], step, caregiver.id, "-", False,
+                                        "caregiver has no channels", self.hub.clock.now(), True)
         return False
 
     async def _still_open(self, alert_id: str) -> bool:

@@ -238,7 +238,7 @@ async def test_low_priority_waits_for_the_digest(make_hub, receiver, tmp_path):
     assert receiver.count("anna") == 0
     await advance(hub, clock, 8 * 3600)  # 10:01 UTC + 8 h = 18:01 London
     await until(lambda: receiver.count("anna") == 1 and receiver.count("sam") == 1)
-    assert "FYI" in receiver.got["anna"][0]["title"]
+    assert receiver.got["anna"][0]["title"] == "Daily digest: 1 notice(s)"
 
 
 async def test_a_skill_notification_becomes_an_alert(make_hub, receiver, tmp_path):
@@ -266,4 +266,21 @@ async def test_quiet_hours_hold_back_low_priority_only(make_hub, receiver, tmp_p
     assert receiver.count("anna") == 1
     await advance(hub, clock, 2 * 3600)                        # 20:00: anna's quiet hours end
     await until(lambda: receiver.count("anna") == 2)
-    assert "FYI" in receiver.got["anna"][1]["title"]
+    assert receiver.got["anna"][1]["title"] == "Daily digest: 1 notice(s)"
+
+
+async def test_low_alerts_due_together_arrive_as_one_digest(make_hub, receiver, tmp_path):
+    hub, clock = await make_hub(household(tmp_path, receiver, low={"digest_at": "18:00"}))
+    first = await hub.alerts.raise_alert(kind="battery_low", priority="low", person="grandma", device="watch",
+                                         message="Watch battery low")
+    second = await hub.alerts.raise_alert(kind="door_left_open", priority="low", person="grandma",
+                                          message="Back door left open for an hour")
+    await advance(hub, clock, 8 * 3600 + 60)
+    await until(lambda: receiver.count("anna") == 1 and receiver.count("bo") == 1)
+    await advance(hub, clock, 60)
+    assert receiver.count("anna") == 1
+    digest = receiver.got["anna"][0]
+    assert digest["title"] == "Daily digest: 2 notice(s)"
+    assert "Watch battery low" in digest["message"] and "Back door left open" in digest["message"]
+    assert f"alert-id: {first} step: 0" in digest["message"] and f"alert-id: {second} step: 0" in digest["message"]
+    assert receiver.got["bo"][0]["title"] == "每日汇总：2 条提醒"
