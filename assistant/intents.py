@@ -204,8 +204,13 @@ class Recognizer:
                     self._intents[language] = Intents(language=language, intents={})
             return self._intents[language]
 
-    def recognize(self, text: str, languages: list[str]) -> Recognized | None:
-        """The best match in the first language that has one (blocking: call from a thread)."""
+    def recognize(self, text: str, languages: list[str], room: str | None = None) -> Recognized | None:
+        """The best match in the first language that has one (blocking: call from a thread).
+
+        ``room`` (where a satellite heard it) fills Home Assistant's area context, so "turn on the
+        light" said in the kitchen means the kitchen light.
+        """
+        context = {"area": {"value": room, "text": room.replace("_", " ")}} if room else None
         for language in languages:
             intents = self.intents_for(language)
             if not intents.intents:
@@ -214,7 +219,8 @@ class Recognizer:
             for required in ("name", "area", "floor"):
                 lists.setdefault(required, TextSlotList.from_tuples([], name=required))
             try:
-                result = recognize_best(text, intents, slot_lists=lists, language=language)
+                result = recognize_best(text, intents, slot_lists=lists, language=language,
+                                        intent_context=context)
             except Exception:  # noqa: BLE001 - a grammar error hassil found late; try the next language
                 log.exception("grammar for %s failed on %r", language, text)
                 continue

@@ -480,7 +480,7 @@ class SkillRuntime:
         if person and person in self._answers and not self._answers[person].done():
             self._answers[person].set_result(text)
             return Reply(None, languages[0], True, intent="answer", utterance_id=heard.id)
-        recognized = await asyncio.to_thread(self.recognizer.recognize, text, languages) if text else None
+        recognized = await asyncio.to_thread(self.recognizer.recognize, text, languages, room) if text else None
         if recognized is None or recognized.intent not in self._intent_handlers:
             lang = languages[0]
             await self.hub.emit(UtteranceNotUnderstood(text=text, language=lang, person=person, cause=heard.id))

@@ -66,3 +66,10 @@ async def test_tool_is_offered_with_a_json_schema(skill_harness):
     assert skill_id == "device_control" and tool.name == "switch_device"
     assert tool.parameters["required"] == ["device", "on"]
     assert tool.parameters["properties"]["on"] == {"type": "boolean", "description": "true to turn it on, false to turn it off"}
+
+
+async def test_the_room_it_was_said_in_fills_the_area(skill_harness):
+    h = await skill_harness(DeviceControl)
+    reply = await h.say("turn on the light", room="kitchen")
+    assert reply.understood and h.published == [("carehub/home/kitchen-light/set", {"state": "on"})]
+    assert not (await h.say("turn on the light")).understood  # no room, no light named: not guessed
