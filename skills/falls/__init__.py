@@ -1,1 +1,5 @@
-"""Falls: carehub's own fall detection from a wearable's raw accelerometer samples (no skill wiring yet)."""
+"""Falls: carehub's own fall detection from a wearable's accelerometer, and the response to a fall."""
+
+from skills.falls.skill import Falls, FallSettings
+
+__all__ = ["Falls", "FallSettings"]

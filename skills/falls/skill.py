@@ -1,0 +1,112 @@
+"""The falls skill: a fall (reported by the watch, or found in its accelerometer samples) is met with a
+spoken question and a cancel window; if nobody calls it off, caregivers get a high-priority alert.
+
+The cancel window (30 s by default) follows social-alarm practice: most wearable fall alarms are
+false, and an alarm the person can stop with "I'm OK", the panic button's cancel, or by answering
+keeps caregivers trusting the real ones.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from skills.falls.detector import detect_fall
+from skills.sdk import AccelerationSampled, ButtonPressed, Event, FallDetected, Skill, on
+
+OK_WORDS = re.compile(r"\b(ok|okay|fine|alright|all right|good|no)\b|没事|还好|很好|不用|没有", re.I)
+HELP_WORDS = re.compile(r"\b(help|hurt|yes|fell|can't get up|cannot get up)\b|救命|帮|疼|摔|起不来", re.I)
+
+
+class FallSettings(BaseModel):
+    """Settings of the falls skill (per household)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    cancel_window: float = Field(30.0, gt=0)
+    """Seconds the person has to call off the alarm."""
+    impact_g: float = Field(2.0, gt=1)
+    """Impact threshold for carehub's own detection (see skills.falls.detector)."""
+    detect_from_samples: bool = True
+    """Also look for falls in raw accelerometer samples, not only the watch's own fall events."""
+
+
+QUESTION = {"en": "Did you fall? Are you OK? Say \"I'm OK\" if you are.", "zh": "您摔倒了吗？还好吗？没事的话请说“我没事”。"}
+CALLED_OFF = {"en": "Alright, I won't call anyone.", "zh": "好的，我不会通知家人。"}
+CALLING = {"en": "I'm calling your family now. Help is coming.", "zh": "我正在通知您的家人，请稍等。"}
+
+
+def _lang(language: str | None) -> str:
+    return "zh" if (language or "").startswith("zh") else "en"
+
+
+class Falls(Skill[FallSettings]):
+    """Detects falls, asks, and alerts when no one calls it off."""
+
+    async def setup(self) -> None:
+        self.cancelled: dict[str, asyncio.Event] = {}
+
+    @on(AccelerationSampled)
+    async def samples(self, event: AccelerationSampled) -> None:
+        if not self.settings.detect_from_samples:
+            return
+        verdict = await asyncio.to_thread(detect_fall, event.samples, event.rate_hz, impact_g=self.settings.impact_g)
+        if verdict is not None:
+            await self.ctx.emit(FallDetected(source="detector", confidence=verdict.confidence,
+                                             device=event.device, person=event.person))
+
+    @on(ButtonPressed, action="cancel")
+    async def cancel_pressed(self, event: ButtonPressed) -> None:
+        if event.person in self.cancelled:
+            self.cancelled[event.person].set()
+
+    async def _where(self, person: str | None) -> str | None:
+        """The room of the person's most recent motion, if any."""
+        rows = await self.ctx.events(kind="motion_detected", person=person, limit=1) if person else []
+        rooms = {d.id: d.room for d in self.ctx.devices()}
+        return rooms.get(rows[0]["device"]) if rows else None
+
+    @on(FallDetected)
+    async def fell(self, event: FallDetected) -> None:
+        person = event.person
+        if person is not None and person in self.cancelled:
+            return  # already asking about a fall a moment ago
+        profile = self.ctx.person(person) if person else None
+        language = _lang(profile.language if profile else None)
+        outcome = "no answer"
+        if person is not None:
+            called_off = self.cancelled[person] = asyncio.Event()
+            try:
+                asking = asyncio.ensure_future(self.ctx.ask(QUESTION[language], person=person,
+                                                            timeout=self.settings.cancel_window))
+                button = asyncio.ensure_future(called_off.wait())
+                await asyncio.wait({asking, button}, return_when=asyncio.FIRST_COMPLETED)
+                if button.done():
+                    asking.cancel()
+                    outcome = "cancelled with the button"
+                else:
+                    button.cancel()
+                    answer = asking.result()
+                    if answer is not None and OK_WORDS.search(answer) and not HELP_WORDS.search(answer):
+                        outcome = f"answered: {answer}"
+                    elif answer is not None:
+                        outcome = f"asked for help: {answer}"
+            finally:
+                self.cancelled.pop(person, None)
+            if outcome.startswith(("cancelled", "answered")):
+                self.ctx.log.info("fall %s called off (%s)", event.id, outcome)
+                await self.ctx.say(CALLED_OFF[language], person=person)
+                return
+            await self.ctx.say(CALLING[language], person=person)
+        room = await self._where(person)
+        when = self.ctx.now().astimezone(ZoneInfo(self.ctx.timezone)).strftime("%H:%M")
+        name = profile.name if profile else (event.device or "someone")
+        where_en = f" in the {room}" if room else ""
+        where_zh = f"在{room}" if room else ""
+        await self.ctx.notify(
+            {"en": f"{name} may have fallen{where_en} at {when} ({outcome}).",  # type: ignore[arg-type]
+             "zh": f"{name} 可能于 {when} {where_zh}摔倒（{outcome}）。"},
+            priority="high", person=person, kind="fall", device=event.device, self_cancel=True)

@@ -1,0 +1,77 @@
+"""The falls skill: ask, a cancel window on the fake clock, and a high alert when nobody calls it off."""
+
+from __future__ import annotations
+
+import math
+
+from skills.falls import Falls
+from skills.sdk import AccelerationSampled, ButtonPressed, FallDetected, MotionDetected
+
+RATE = 50.0
+
+
+def fall_trace() -> tuple[tuple[float, float, float], ...]:
+    upright = [(0.0, 0.0, 1.0)] * int(3 * RATE)
+    drop = [(0.0, 0.0, 1 - 0.7 * math.sin(math.pi * i / 25)) for i in range(25)]
+    hit = [(2.4, 0.0, 0.0), (4.0, 0.0, 0.0), (2.4, 0.0, 0.0)]
+    lying = [(1.0, 0.0, 0.0)] * int(4 * RATE)
+    return tuple(upright + drop + hit + lying)
+
+
+async def test_no_answer_within_the_window_pages_caregivers_with_room_and_time(skill_harness):
+    h = await skill_harness(Falls)
+    await h.publish(MotionDetected(), device="kitchen-motion")
+    fall = await h.publish(FallDetected(), device="grandma-watch")
+    assert h.replies == ["Did you fall? Are you OK? Say \"I'm OK\" if you are."]
+    assert h.published[0][0] == "carehub/home/kitchen-speaker/set"   # asked on grandma's speaker
+    await h.advance(29)
+    assert h.notifications == []
+    await h.advance(1)
+    (note,) = h.notifications
+    assert note.priority == "high" and note.person == "grandma" and note.self_cancel
+    assert "in the kitchen at 08:00" in note.message["en"] and "(no answer)" in note.message["en"]
+    chain = await h.hub.cause_chain(note.id)
+    assert chain[-1]["id"] == fall.id  # the page is linked to the fall
+
+
+async def test_saying_im_ok_calls_it_off(skill_harness):
+    h = await skill_harness(Falls)
+    await h.publish(FallDetected(), device="grandma-watch")
+    await h.say("I'm OK", person="grandma")
+    await h.advance(60)
+    assert h.notifications == []
+    assert h.replies[-1] == "Alright, I won't call anyone."
+
+
+async def test_the_panic_buttons_cancel_calls_it_off(skill_harness):
+    h = await skill_harness(Falls)
+    await h.publish(FallDetected(), device="grandma-watch")
+    await h.publish(ButtonPressed(action="cancel"), device="panic-button")
+    await h.advance(60)
+    assert h.notifications == []
+
+
+async def test_asking_for_help_pages_at_once(skill_harness):
+    h = await skill_harness(Falls)
+    await h.publish(FallDetected(), device="grandma-watch")
+    await h.say("help, I can't get up", person="grandma")
+    (note,) = h.notifications
+    assert "asked for help" in note.message["en"]
+    assert h.replies[-1] == "I'm calling your family now. Help is coming."
+
+
+async def test_a_fall_found_in_accelerometer_samples_starts_the_same_response(skill_harness):
+    h = await skill_harness(Falls)
+    await h.publish(AccelerationSampled(rate_hz=RATE, samples=fall_trace()), device="grandma-watch")
+    detected = [e for e in h.of(FallDetected)]
+    assert len(detected) == 1 and detected[0].source == "detector" and detected[0].person == "grandma"
+    assert h.replies == ["Did you fall? Are you OK? Say \"I'm OK\" if you are."]
+    await h.advance(30)
+    assert [n.priority for n in h.notifications] == ["high"]
+
+
+async def test_walking_samples_are_not_a_fall(skill_harness):
+    h = await skill_harness(Falls)
+    walk = tuple((0.2 * math.sin(i / 4), 0.0, 1.0 + 0.3 * math.sin(i / 3)) for i in range(400))
+    await h.publish(AccelerationSampled(rate_hz=RATE, samples=walk), device="grandma-watch")
+    assert h.of(FallDetected) == [] and h.replies == []
