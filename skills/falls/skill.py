@@ -102,7 +102,7 @@ class Falls(Skill[FallSettings]):
                 return
             await self.ctx.say(CALLING[language], person=person)
         room = await self._where(person)
-        when = self.ctx.now().astimezone(ZoneInfo(self.ctx.timezone)).strftime("%H:%M")
+        when = event.ts.astimezone(ZoneInfo(self.ctx.timezone)).strftime("%H:%M")  # when it happened
         name = profile.name if profile else (event.device or "someone")
         where_en = f" in the {room}" if room else ""
         where_zh = f"在{room}" if room else ""
