@@ -280,13 +280,13 @@ def _leo_day(t: _Timeline, rng: random.Random, leaves_school_at: str | None = No
 
 
 def fall_accelerometer(rng: random.Random) -> list[list[float]]:
-    """Four seconds at 50 Hz around a sideways fall: walking, free fall, a ~4 g impact, lying still."""
+    """About 7.5 seconds at 50 Hz around a sideways fall: walking, free fall, a ~4 g impact, lying still."""
     samples: list[list[float]] = []
 
     def add(x: float, y: float, z: float, noise: float) -> None:
         samples.append([round(v + rng.gauss(0, noise), 3) for v in (x, y, z)])
 
-    for i in range(50):  # walking upright: gravity on z, a step rhythm of ~1.8 Hz
+    for i in range(150):  # three seconds walking upright: gravity on z, a step rhythm of ~1.8 Hz
         phase = 2 * math.pi * 1.8 * i / ACCEL_RATE_HZ
         add(0.12 * math.sin(phase), 0.05 * math.cos(phase), 1.0 + 0.18 * math.sin(2 * phase), 0.02)
     for i in range(15):  # 0.3 s of falling: the watch reads well under 1 g
@@ -297,7 +297,7 @@ def fall_accelerometer(rng: random.Random) -> list[list[float]]:
     for i in range(10):  # bouncing, then settling into the lying orientation
         damp = 0.6 * (0.7**i) * (-1) ** i
         add(0.97 + damp, 0.06, 0.15 - damp / 2, 0.02)
-    for _ in range(120):  # lying still on her side: gravity on x, barely any movement
+    for _ in range(200):  # four seconds lying still on her side: gravity on x, barely any movement
         add(0.97, 0.06, 0.15, 0.008)
     return samples
 

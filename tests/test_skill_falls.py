@@ -75,3 +75,18 @@ async def test_walking_samples_are_not_a_fall(skill_harness):
     walk = tuple((0.2 * math.sin(i / 4), 0.0, 1.0 + 0.3 * math.sin(i / 3)) for i in range(400))
     await h.publish(AccelerationSampled(rate_hz=RATE, samples=walk), device="grandma-watch")
     assert h.of(FallDetected) == [] and h.replies == []
+
+
+async def test_the_simulators_fall_is_found_and_the_watchs_own_report_is_not_a_second_alarm(skill_harness):
+    import random
+
+    from firmware_stubs.scenarios import fall_accelerometer
+
+    h = await skill_harness(Falls)
+    burst = tuple(tuple(s) for s in fall_accelerometer(random.Random(3)))
+    await h.publish(AccelerationSampled(rate_hz=50.0, samples=burst), device="grandma-watch")
+    await h.publish(FallDetected(), device="grandma-watch")  # the watch says so too, a moment later
+    assert [e.source for e in h.of(FallDetected)] == ["detector", "device"]
+    assert len(h.replies) == 1  # asked once
+    await h.advance(30)
+    assert len(h.notifications) == 1
