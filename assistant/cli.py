@@ -192,7 +192,12 @@ def say(ctx: click.Context, text: str, language: str | None, person: str | None,
         with urllib.request.urlopen(request, timeout=30) as response:
             answer = json.loads(response.read())
     except urllib.error.HTTPError as error:
-        click.echo(f"carehub: {json.loads(error.read()).get('error', error)}", err=True)
+        raw = error.read()
+        try:
+            message = json.loads(raw).get("error", error)
+        except (ValueError, AttributeError):
+            message = f"HTTP {error.code}: {raw[:200].decode('utf-8', 'replace')}"
+        click.echo(f"carehub: {message}", err=True)
         ctx.exit(2)
     except (urllib.error.URLError, OSError) as error:
         click.echo(f"carehub: no hub answering at {url} ({getattr(error, 'reason', error)}); "
