@@ -156,6 +156,12 @@ class AlertStore:
         with self._lock, self._conn:
             self._log(alert_id, when, transition, step=step, detail=detail)
 
+    def bring_forward(self, alert_id: str, when: datetime) -> None:
+        """Make an open alert's next step due at ``when`` (a step that reached nobody widens at once)."""
+        with self._lock, self._conn:
+            self._conn.execute("UPDATE alerts SET next_at = ? WHERE id = ? AND status = 'open'",
+                               [when.isoformat(), alert_id])
+
     def acknowledge(self, alert_id: str, by: str, via: str, when: datetime) -> bool:
         """True if this call acknowledged it (False: unknown, or no longer open)."""
         with self._lock, self._conn:

@@ -196,14 +196,8 @@ class AlertManager:
             log.error("alert %s step %d reached nobody", alert["id"], step.number)
             if alert["priority"] == "high" and next_at is not None:
                 # Reaching nobody is itself an emergency: widen now instead of waiting a round.
-                await asyncio.to_thread(self._bring_forward, alert["id"], now)
+                await asyncio.to_thread(self.store.bring_forward, alert["id"], now)
                 self._wake.set()
-
-    def _bring_forward(self, alert_id: str, now: datetime) -> None:
-        assert self.store is not None
-        with self.store._lock, self.store._conn:  # noqa: SLF001
-            self.store._conn.execute("UPDATE alerts SET next_at = ? WHERE id = ? AND status = 'open'",  # noqa: SLF001
-                                     [now.isoformat(), alert_id])
 
     def _message_for(self, alert: dict[str, Any], caregiver: Any) -> str:
         lang = "zh" if caregiver.language.startswith("zh") else "en"

@@ -41,7 +41,7 @@ from datetime import datetime
 from pathlib import Path
 
 # Run as a script, so this folder is on sys.path: reuse the ingest bench's broker and process helpers.
-from ingest import BenchError, Mosquitto, free_port, log, percentile, stop_process
+from ingest import BenchError, Mosquitto, free_port, log, percentile, show_logs, stop_process
 
 REPO = Path(__file__).resolve().parent.parent
 HOME = "bench"
@@ -485,10 +485,7 @@ def bench_main(args: argparse.Namespace) -> int:
             return asyncio.run(bench(args, workdir, broker))
         except BenchError as error:
             log(f"bench failed: {error}")
-            for item in sorted(workdir.glob("*.log")):
-                tail = item.read_text(errors="replace")[-1500:]
-                if tail.strip():
-                    log(f"--- {item.name} ---\n{tail}")
+            show_logs(workdir)
             return 1
         finally:
             if broker is not None:

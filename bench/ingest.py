@@ -68,6 +68,14 @@ class BenchError(Exception):
     """A run did not complete (a process died or a deadline passed)."""
 
 
+def show_logs(workdir: Path) -> None:
+    """Print the tail of every process log in ``workdir``, to explain a failed run."""
+    for item in sorted(workdir.glob("*.log")):
+        tail = item.read_text(errors="replace")[-1500:]
+        if tail.strip():
+            log(f"--- {item.name} ---\n{tail}")
+
+
 def log(text: str) -> None:
     print(text, flush=True)
 
@@ -489,10 +497,7 @@ def bench_main(args: argparse.Namespace) -> int:
                         f"publisher {run.publisher_rate:.0f} msg/s acked by broker{lat})")
         except BenchError as error:
             log(f"bench failed: {error}")
-            for item in sorted(workdir.glob("*.log")):
-                tail = item.read_text(errors="replace")[-1500:]
-                if tail.strip():
-                    log(f"--- {item.name} ---\n{tail}")
+            show_logs(workdir)
             return 1
         finally:
             if broker is not None:
