@@ -131,6 +131,10 @@ class EventLog:
         self._db: sqlite_utils.Database | None = None
         self.committed_rows = 0
         self.commits = 0
+        self.queued = 0
+        """Writes handed to the writer thread (``append``, ``append_then``)."""
+        self.finished = 0
+        """Of those, how many are committed (or failed) and their waiters scheduled on their loop."""
         self.write_errors = 0
 
     async def start(self) -> None:
@@ -158,6 +162,7 @@ class EventLog:
         """
         loop = asyncio.get_running_loop()
         future = loop.create_future()
+        self.queued += 1
         self._queue.put(_Write(_rows(events, dedupe_key, extra), list(touches), future, loop))
         return future
 
@@ -169,6 +174,7 @@ class EventLog:
         more than the rest of the acknowledgement.
         """
         loop = asyncio.get_running_loop()
+        self.queued += 1
         self._queue.put(_Write(_rows(events, dedupe_key, extra), list(touches), None, loop, on_commit))
 
     async def write(self, *events: Event) -> None:
@@ -216,6 +222,7 @@ class EventLog:
                 log.error("event log commit of %d writes failed: %s", len(batch), exc)
             last_commit = time.monotonic()
             self._resolve(batch, error)
+            self.finished += len(batch)
 
     @staticmethod
     def _resolve(batch: list[_Write], error: BaseException | None) -> None:
@@ -228,6 +235,11 @@ class EventLog:
                 loop.call_soon_threadsafe(_settle, writes, error)
             except RuntimeError:  # the loop has closed; nobody is waiting any more
                 pass
+
+    @property
+    def pending(self) -> int:
+        """Writes not yet committed; 0 means every waiter's wake-up is already on its loop."""
+        return self.queued - self.finished
 
     # -- reading -----------------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -32,6 +33,9 @@ class FallSettings(BaseModel):
     """Impact threshold for carehub's own detection (see skills.falls.detector)."""
     detect_from_samples: bool = True
     """Also look for falls in raw accelerometer samples, not only the watch's own fall events."""
+    same_fall_within: float = Field(120.0, ge=0)
+    """Seconds in which further fall reports for the same person are the same fall (the watch's own
+    verdict and carehub's detection of one fall arrive a moment apart)."""
 
 
 QUESTION = {"en": "Did you fall? Are you OK? Say \"I'm OK\" if you are.", "zh": "您摔倒了吗？还好吗？没事的话请说“我没事”。"}
@@ -48,6 +52,7 @@ class Falls(Skill[FallSettings]):
 
     async def setup(self) -> None:
         self.cancelled: dict[str, asyncio.Event] = {}
+        self.last_fall: dict[str, datetime] = {}
 
     @on(AccelerationSampled)
     async def samples(self, event: AccelerationSampled) -> None:
@@ -72,8 +77,14 @@ class Falls(Skill[FallSettings]):
     @on(FallDetected)
     async def fell(self, event: FallDetected) -> None:
         person = event.person
-        if person is not None and person in self.cancelled:
-            return  # already asking about a fall a moment ago
+        if person is not None:
+            if person in self.cancelled:
+                return  # already asking about a fall a moment ago
+            previous = self.last_fall.get(person)
+            if previous is not None and abs((event.ts - previous).total_seconds()) <= self.settings.same_fall_within:
+                self.ctx.log.info("fall %s is the one reported at %s", event.id, previous)
+                return
+            self.last_fall[person] = event.ts
         profile = self.ctx.person(person) if person else None
         language = _lang(profile.language if profile else None)
         outcome = "no answer"

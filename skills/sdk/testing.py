@@ -17,7 +17,7 @@ import asyncio
 import json
 import re
 from collections.abc import AsyncIterator
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -37,6 +37,7 @@ from assistant.events import (
     CaregiverNotified, CommandSent, Event, ReplyGiven, SkillFailed,
 )
 from assistant.skill_loader import SkillClass, _prepare
+from assistant.mqtt import Incoming
 from assistant.skill_runtime import Reply
 
 __all__ = ["SkillHarness", "skill_harness"]
@@ -113,7 +114,8 @@ class SkillHarness:
         quiet = 0
         while quiet < 2:
             before = progress()
-            await self.hub.log.append([])  # one commit round trip: whatever awaited a commit resumes
+            if self.hub.log.pending:
+                await self.hub.log.append([])  # one commit round trip: whatever awaited a commit resumes
             for _ in range(20):
                 await asyncio.sleep(0)
             busy = self._busy()
@@ -128,6 +130,77 @@ class SkillHarness:
         queued = [f"{name} ({stats['queued']} queued)" for name, stats in self.hub.bus.stats().items()
                   if stats["queued"] and name not in waiting]
         return queued + self.hub.skills.busy()
+
+    async def play(self, scenario: Any, *, tick_every: float = 60.0, until: str | None = None) -> int:
+        """Replay a household-simulator scenario through the hub, on the fake clock.
+
+        Every configured device with simulated firmware runs its reference firmware; each message
+        it publishes goes through the hub's real decoder (as if from the broker) and commands the
+        hub sends reach the firmware's ``/set`` handler. Offset 0 is ``scenario.starts_at`` on the
+        clock's current home date, which must not have passed yet. Devices tick (heartbeats,
+        commands) every ``tick_every`` seconds. ``until`` (``"HH:MM"``) stops early; otherwise the
+        replay runs for the scenario's duration. Returns how many messages the devices published.
+        """
+        from firmware_stubs.household import DEFAULT_FIRMWARE_OPTIONS, FIRMWARE, Household
+
+        zone = ZoneInfo(self.hub.config.home.timezone)
+        today = self.clock.now().astimezone(zone)
+        t0 = datetime.combine(today.date(), scenario.starts_at, tzinfo=zone)
+        if t0 < today:
+            raise ValueError(f"scenario {scenario.name!r} starts at {scenario.starts_at:%H:%M}, but the clock "
+                             f"is already at {today:%H:%M}; start the harness earlier")
+        end = scenario.duration
+        if until is not None:
+            hours, minutes = (int(x) for x in until.split(":"))
+            end = (datetime.combine(today.date(), datetime.min.time().replace(hour=hours, minute=minutes),
+                                    tzinfo=zone) - t0).total_seconds()
+        specs = [{"id": d.id, "kind": d.kind, "heartbeat": d.heartbeat or 60}
+                 for d in self.hub.config.devices if d.kind in FIRMWARE]
+        household = Household(specs, home=self.hub.home, prefix=self.hub.prefix,
+                              client_factory=_HarnessClient, firmware_options=DEFAULT_FIRMWARE_OPTIONS)
+        delivered = len(self.hub.outbox)
+        sent = 0
+
+        async def deliver() -> None:
+            nonlocal delivered, sent
+            for device in household.devices.values():
+                client: _HarnessClient = device.client  # type: ignore[assignment]
+                for topic, payload in client.take():
+                    sent += 1
+                    self.hub.handle_message(Incoming(topic, payload, qos=1, retain=False, mid=0))
+            await self.settle()
+            for topic, payload, _ in self.hub.outbox[delivered:]:
+                for device in household.devices.values():
+                    client = device.client  # type: ignore[assignment]
+                    if topic == device.topic("set"):
+                        client.inbox.append((topic.encode(), payload))
+            delivered = len(self.hub.outbox)
+
+        async def move_to(offset: float) -> float:
+            target = t0 + timedelta(seconds=offset)
+            seconds = (target - self.clock.now()).total_seconds()
+            if seconds > 0:
+                await self.advance(seconds)
+            return target.timestamp()
+
+        household.start(await move_to(0))
+        await deliver()
+        ticks = 1
+        for step in scenario.steps:
+            if step.at > end:
+                break
+            while ticks * tick_every < step.at:
+                household.tick(await move_to(ticks * tick_every))
+                await deliver()
+                ticks += 1
+            household.apply(step, await move_to(step.at))
+            await deliver()
+        while ticks * tick_every <= end:
+            household.tick(await move_to(ticks * tick_every))
+            await deliver()
+            ticks += 1
+        await move_to(end)
+        return sent
 
     # -- reading back ------------------------------------------------------------------------------
 
@@ -167,6 +240,43 @@ class SkillHarness:
             return
         self._stopped = True
         await self.hub.stop()
+
+
+class _HarnessClient:
+    """A umqtt-style client whose messages the harness hands straight to the hub."""
+
+    def __init__(self, client_id: str) -> None:
+        self.client_id = client_id
+        self.outgoing: list[tuple[str, bytes]] = []
+        self.inbox: list[tuple[bytes, bytes]] = []
+        self.callback: Any = None
+
+    def set_last_will(self, topic: bytes, msg: bytes, retain: bool = False, qos: int = 0) -> None:
+        pass
+
+    def set_callback(self, cb: Any) -> None:
+        self.callback = cb
+
+    def connect(self, clean_session: bool = True) -> None:
+        pass
+
+    def publish(self, topic: bytes, msg: bytes, retain: bool = False, qos: int = 0) -> None:
+        self.outgoing.append((topic.decode(), msg))
+
+    def subscribe(self, topic: bytes, qos: int = 0) -> None:
+        pass
+
+    def check_msg(self) -> None:
+        inbox, self.inbox = self.inbox, []
+        for topic, msg in inbox:
+            self.callback(topic, msg)
+
+    def disconnect(self) -> None:
+        pass
+
+    def take(self) -> list[tuple[str, bytes]]:
+        out, self.outgoing = self.outgoing, []
+        return out
 
 
 async def start_harness(skills: list[tuple[type, dict[str, Any] | None, str | None]], database: Path, *,
