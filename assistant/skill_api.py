@@ -327,6 +327,9 @@ class SkillContext(Protocol):
     def person(self, person_id: str) -> Any:
         """A configured person (id, name, role, language), or None."""
 
+    def room_name(self, room: str, language: str) -> str:
+        """A room's spoken name in ``language`` (from ``rooms:`` in config.yaml); its id when none is set."""
+
     def call_later(self, seconds: float, callback: Callable[[], Awaitable[None]]) -> None:
         """Run ``callback`` once after ``seconds`` on the hub's clock."""
 

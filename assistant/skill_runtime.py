@@ -70,6 +70,15 @@ class _Running:
 _running: contextvars.ContextVar[_Running | None] = contextvars.ContextVar("carehub_running", default=None)
 
 
+def room_name(rooms: dict[str, dict[str, list[str]]], room: str, language: str) -> str:
+    """A room's spoken name in ``language`` (``zh`` matches ``zh-CN``); its id when none is configured."""
+    names = rooms.get(room, {})
+    for code in (language, *sorted(names)):
+        if code in names and names[code] and (code == language or code.split("-")[0] == language.split("-")[0]):
+            return names[code][0]
+    return room
+
+
 @contextlib.contextmanager
 def _waiting() -> Iterator[None]:
     """Mark the running handler as waiting for time to pass or a person to speak (the test harness asks)."""
@@ -234,6 +243,9 @@ class HubSkillContext:
 
     def person(self, person_id: str) -> Any:
         return self._hub.config.person(person_id)
+
+    def room_name(self, room: str, language: str) -> str:
+        return room_name(self._hub.config.rooms, room, language)
 
     def call_later(self, seconds: float, callback: Callable[[], Awaitable[None]]) -> None:
         cause = current_cause()

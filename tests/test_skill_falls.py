@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import math
+from datetime import datetime
 
+from firmware_stubs import scenarios
+from firmware_stubs.scenarios import Scenario, Step
 from skills.falls import Falls
-from skills.sdk import AccelerationSampled, ButtonPressed, FallDetected, MotionDetected
+from skills.sdk import AccelerationSampled, ButtonPressed, FallDetected, MotionDetected, StepsCounted
 
 RATE = 50.0
 
@@ -90,3 +93,71 @@ async def test_the_simulators_fall_is_found_and_the_watchs_own_report_is_not_a_s
     assert len(h.replies) == 1  # asked once
     await h.advance(30)
     assert len(h.notifications) == 1
+
+
+def walking_trace(seconds: float = 3.0) -> tuple[tuple[float, float, float], ...]:
+    out = []
+    for i in range(int(seconds * RATE)):
+        phase = 2 * math.pi * 1.8 * i / RATE
+        out.append((0.12 * math.sin(phase), 0.05 * math.cos(phase), 1.0 + 0.3 * math.sin(2 * phase)))
+    return tuple(out)
+
+
+async def test_getting_up_and_walking_in_the_window_calls_it_off(skill_harness):
+    h = await skill_harness(Falls)
+    await h.publish(AccelerationSampled(rate_hz=RATE, samples=fall_trace()), device="grandma-watch")
+    assert len(h.of(FallDetected)) == 1
+    await h.advance(10)
+    await h.publish(AccelerationSampled(rate_hz=RATE, samples=walking_trace()), device="grandma-watch")
+    await h.advance(60)
+    assert h.notifications == []
+    assert h.replies[-1] == "Alright, I won't call anyone."
+
+
+async def test_rolling_over_on_the_floor_is_not_getting_up(skill_harness):
+    h = await skill_harness(Falls)
+    await h.publish(AccelerationSampled(rate_hz=RATE, samples=fall_trace()), device="grandma-watch")
+    rolled = tuple((0.0, 1.0, 0.0) for _ in range(int(3 * RATE)))   # on her back now, lying still
+    await h.advance(10)
+    await h.publish(AccelerationSampled(rate_hz=RATE, samples=rolled), device="grandma-watch")
+    await h.advance(30)
+    (note,) = h.notifications
+    assert note.priority == "high" and "(no answer)" in note.message["en"]
+
+
+async def test_steps_counted_after_the_fall_call_it_off(skill_harness):
+    h = await skill_harness(Falls)
+    await h.publish(StepsCounted(steps=1200), device="grandma-watch")
+    await h.publish(FallDetected(), device="grandma-watch")
+    await h.advance(5)
+    await h.publish(StepsCounted(steps=1203), device="grandma-watch")     # shuffling: not yet
+    await h.advance(5)
+    assert not h.notifications
+    await h.publish(StepsCounted(steps=1215), device="grandma-watch")
+    await h.advance(60)
+    assert h.notifications == []
+
+
+async def test_the_simulated_fall_she_gets_up_from_pages_nobody(skill_harness):
+    fall = scenarios.fall()
+    steps = list(fall.steps)
+    at = next(s.at for s in steps if s.action == "fall") + 12     # 12 s after the watch's verdict
+    walk = [list(v) for v in walking_trace()]
+    steps.append(Step(at=at, device="grandma-watch", action="report",
+                      args={"accel": {"rate_hz": RATE, "samples": walk}}))
+    steps.sort(key=lambda s: s.at)
+    h = await skill_harness(Falls, start=datetime(2026, 1, 5, 9, 0))
+    await h.play(Scenario("fall_gets_up", "grandma falls, then gets up and walks", fall.starts_at,
+                          at + 120, steps))
+    assert any(f.source == "detector" for f in h.of(FallDetected))
+    assert h.notifications == []
+    assert "Alright, I won't call anyone." in h.replies
+
+
+async def test_the_alert_names_the_room_in_chinese(skill_harness):
+    h = await skill_harness(Falls)
+    await h.publish(MotionDetected(), device="hallway-motion")
+    await h.publish(FallDetected(), device="grandma-watch")
+    await h.advance(30)
+    (note,) = h.notifications
+    assert "在走廊摔倒（无人应答）" in note.message["zh"]

@@ -190,3 +190,45 @@ def detect_fall(
             confidence=round(min(1.0, confidence), 3),
         )
     return None
+
+
+def up_and_moving(
+    samples: Sequence[Sample],
+    rate_hz: float,
+    *,
+    lying: Sample | None = None,
+    window_s: float = 2.0,
+    moving_sd_g: float = 0.08,
+    min_change_deg: float = 45.0,
+    upright_within_deg: float = 45.0,
+) -> bool:
+    """Whether the last ``window_s`` of samples show the wearer back up and moving after a fall.
+
+    Up means the posture left the lying orientation (``lying``, the mean vector after the impact) by
+    ``min_change_deg``, or, without it, that gravity is within ``upright_within_deg`` of the watch's
+    z axis as it is when the arm hangs or swings while walking; moving means the SVM spreads by
+    ``moving_sd_g`` (walking at the wrist spreads ~0.2-0.4 g, lying still under 0.05 g). Both must
+    hold: rolling over on the floor changes posture without walking, and a shaking hand moves
+    without getting up. Carehub choices, checked against the simulator's traces.
+    """
+    _validate(samples, rate_hz, {"impact_g": 1.0, "free_fall_g": 0.0, "free_fall_window_s": 0.0,
+                                 "pre_fall_start_s": 0.0, "pre_fall_end_s": 0.0, "post_impact_start_s": 0.0,
+                                 "post_impact_end_s": 1.0, "min_orientation_change_deg": 0.0,
+                                 "still_sd_g": 0.0, "still_mean_tolerance_g": 0.0})
+    tail = samples[-max(2, round(window_s * rate_hz)):]
+    svm = sum_vector_magnitude(tail)
+    mean_svm = sum(svm) / len(svm)
+    sd = math.sqrt(sum((v - mean_svm) ** 2 for v in svm) / len(svm))
+    posture = _mean_vector(tail)
+    if lying is not None:
+        up = angle_between_deg(posture, lying) >= min_change_deg
+    else:
+        up = angle_between_deg(posture, (0.0, 0.0, 1.0)) <= upright_within_deg
+    return up and sd >= moving_sd_g
+
+
+def lying_posture(samples: Sequence[Sample], verdict: FallVerdict, rate_hz: float) -> Sample:
+    """The mean acceleration vector of the second after the impact's post window starts (how she lies)."""
+    start = verdict.impact_index + round(rate_hz)
+    window = samples[start:start + max(1, round(rate_hz))] or samples[-1:]
+    return _mean_vector(window)

@@ -15,8 +15,8 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from skills.falls.detector import detect_fall
-from skills.sdk import AccelerationSampled, ButtonPressed, Event, FallDetected, Skill, on
+from skills.falls.detector import Sample, detect_fall, lying_posture, up_and_moving
+from skills.sdk import AccelerationSampled, ButtonPressed, Event, FallDetected, Skill, StepsCounted, on
 
 OK_WORDS = re.compile(r"\b(ok|okay|fine|alright|all right|good|no)\b|没事|还好|很好|不用|没有", re.I)
 HELP_WORDS = re.compile(r"\b(help|hurt|yes|fell|can't get up|cannot get up)\b|救命|帮|疼|摔|起不来", re.I)
@@ -36,6 +36,10 @@ class FallSettings(BaseModel):
     same_fall_within: float = Field(120.0, ge=0)
     """Seconds in which further fall reports for the same person are the same fall (the watch's own
     verdict and carehub's detection of one fall arrive a moment apart)."""
+    getting_up_cancels: bool = True
+    """Getting up in the cancel window (the watch sees walking, or counts steps) calls the alarm off."""
+    getting_up_steps: int = Field(8, ge=1)
+    """Steps counted since the fall that mean the person is up and walking."""
 
 
 QUESTION = {"en": "Did you fall? Are you OK? Say \"I'm OK\" if you are.", "zh": "您摔倒了吗？还好吗？没事的话请说“我没事”。"}
@@ -52,21 +56,52 @@ class Falls(Skill[FallSettings]):
 
     async def setup(self) -> None:
         self.cancelled: dict[str, asyncio.Event] = {}
+        self.cancel_reason: dict[str, str] = {}
         self.last_fall: dict[str, datetime] = {}
+        self.lying: dict[str, Sample] = {}
+        """How each person's watch lay after their last detected fall."""
+        self.steps: dict[str, int] = {}
+        self.steps_at_fall: dict[str, int | None] = {}
+
+    def _call_off(self, person: str | None, reason: str) -> None:
+        if person in self.cancelled and not self.cancelled[person].is_set():
+            self.cancel_reason[person] = reason
+            self.cancelled[person].set()
 
     @on(AccelerationSampled)
     async def samples(self, event: AccelerationSampled) -> None:
+        person = event.person
+        if person in self.cancelled and self.settings.getting_up_cancels:
+            up = await asyncio.to_thread(up_and_moving, event.samples, event.rate_hz, lying=self.lying.get(person))
+            if up:
+                self._call_off(person, "got up")
+                return
         if not self.settings.detect_from_samples:
             return
         verdict = await asyncio.to_thread(detect_fall, event.samples, event.rate_hz, impact_g=self.settings.impact_g)
         if verdict is not None:
+            if person is not None:
+                self.lying[person] = lying_posture(event.samples, verdict, event.rate_hz)
             await self.ctx.emit(FallDetected(source="detector", confidence=verdict.confidence,
-                                             device=event.device, person=event.person))
+                                             device=event.device, person=person))
+
+    @on(StepsCounted)
+    async def stepped(self, event: StepsCounted) -> None:
+        person = event.person
+        if person is None:
+            return
+        self.steps[person] = event.steps
+        if person not in self.cancelled or not self.settings.getting_up_cancels:
+            return
+        start = self.steps_at_fall.get(person)
+        if start is None:  # the first count since the fall is the baseline
+            self.steps_at_fall[person] = event.steps
+        elif event.steps - start >= self.settings.getting_up_steps:
+            self._call_off(person, "got up")
 
     @on(ButtonPressed, action="cancel")
     async def cancel_pressed(self, event: ButtonPressed) -> None:
-        if event.person in self.cancelled:
-            self.cancelled[event.person].set()
+        self._call_off(event.person, "cancelled with the button")
 
     async def _where(self, person: str | None) -> str | None:
         """The room of the person's most recent motion, if any."""
@@ -90,6 +125,7 @@ class Falls(Skill[FallSettings]):
         outcome = "no answer"
         if person is not None:
             called_off = self.cancelled[person] = asyncio.Event()
+            self.steps_at_fall[person] = self.steps.get(person)
             try:
                 asking = asyncio.ensure_future(self.ctx.ask(QUESTION[language], person=person,
                                                             timeout=self.settings.cancel_window))
@@ -97,7 +133,7 @@ class Falls(Skill[FallSettings]):
                 await asyncio.wait({asking, button}, return_when=asyncio.FIRST_COMPLETED)
                 if button.done():
                     asking.cancel()
-                    outcome = "cancelled with the button"
+                    outcome = self.cancel_reason.pop(person, "cancelled with the button")
                 else:
                     button.cancel()
                     answer = asking.result()
@@ -107,7 +143,7 @@ class Falls(Skill[FallSettings]):
                         outcome = f"asked for help: {answer}"
             finally:
                 self.cancelled.pop(person, None)
-            if outcome.startswith(("cancelled", "answered")):
+            if outcome.startswith(("cancelled", "answered", "got up")):
                 self.ctx.log.info("fall %s called off (%s)", event.id, outcome)
                 await self.ctx.say(CALLED_OFF[language], person=person)
                 return
@@ -115,9 +151,10 @@ class Falls(Skill[FallSettings]):
         room = await self._where(person)
         when = event.ts.astimezone(ZoneInfo(self.ctx.timezone)).strftime("%H:%M")  # when it happened
         name = profile.name if profile else (event.device or "someone")
-        where_en = f" in the {room}" if room else ""
-        where_zh = f"在{room}" if room else ""
+        where_en = f" in the {self.ctx.room_name(room, 'en')}" if room else ""
+        where_zh = f"在{self.ctx.room_name(room, 'zh-CN')}" if room else ""
+        outcome_zh = "无人应答" if outcome == "no answer" else outcome.replace("asked for help:", "请求帮助：")
         await self.ctx.notify(
             {"en": f"{name} may have fallen{where_en} at {when} ({outcome}).",  # type: ignore[arg-type]
-             "zh": f"{name} 可能于 {when} {where_zh}摔倒（{outcome}）。"},
+             "zh": f"{name} 可能于 {when} {where_zh}摔倒（{outcome_zh}）。"},
             priority="high", person=person, kind="fall", device=event.device, self_cancel=True)
