@@ -31,6 +31,14 @@ class Speak(Command):
 
 
 @dataclass(frozen=True)
+class Notify(Command):
+    """Show a message on a person's phone (the phone bridge posts it as a notification)."""
+
+    text: str
+    title: str = "carehub"
+
+
+@dataclass(frozen=True)
 class Vibrate(Command):
     """Buzz a wearable, e.g. to ask "are you OK?"."""
 

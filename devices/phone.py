@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
+from assistant.commands import Command, Notify
 from assistant.events import CallReported, Event, SmsReceived
 from devices.codec import KindCodec
 from devices.schemas import Heartbeat, NoState, Payload
@@ -46,4 +47,13 @@ class SmsEvent(Payload):
         return [SmsReceived(number=self.number, text=self.text), *self.battery_events()]
 
 
-PHONE = KindCodec("phone", state=NoState, events=(CallEvent, SmsEvent, Heartbeat))
+def encode(command: Command) -> dict[str, Any] | None:
+    """``{"notify": "It's time for your pills.", "title": "carehub"}``: the bridge shows a notification."""
+    if isinstance(command, Notify):
+        if not command.text.strip():
+            raise ValueError("a phone notification needs text")
+        return {"notify": command.text, "title": command.title}
+    return None
+
+
+PHONE = KindCodec("phone", state=NoState, events=(CallEvent, SmsEvent, Heartbeat), encode=encode)

@@ -152,3 +152,13 @@ def test_no_commands_but_heartbeat(kind):
     for command in (TurnOn(), Speak(text="hi")):
         with pytest.raises(UnsupportedCommand):
             encode(kind, command)
+
+
+def test_phone_notification_command():
+    from assistant.commands import Notify
+    from devices import encode
+
+    assert json.loads(encode("phone", Notify(text="Time for your pills"))) == {
+        "notify": "Time for your pills", "title": "carehub"}
+    with pytest.raises(ValueError, match="needs text"):
+        encode("phone", Notify(text="  "))

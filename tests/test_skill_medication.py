@@ -58,3 +58,29 @@ async def test_chinese_confirmation(skill_harness):
     h = await skill_harness(Medication, settings=SETTINGS, start=START)
     await h.advance(5 * 60)
     assert (await h.say("我吃过药了", person="grandma")).text == "好的，已记下您吃了blood pressure pills。"
+
+
+async def test_a_confirm_button_press_confirms_the_dose(skill_harness):
+    from skills.sdk import ButtonPressed
+
+    settings = {**SETTINGS, "confirm_buttons": ["panic-button"], "confirm_action": "double"}
+    h = await skill_harness(Medication, settings=settings, start=START)
+    await h.advance(5 * 60)
+    await h.publish(ButtonPressed(action="single"), device="panic-button")   # not the confirm action
+    await h.publish(ButtonPressed(action="double"), device="panic-button")
+    assert h.replies == [REMINDER, "Thank you, I've noted your blood pressure pills."]
+    await h.advance(2 * 3600)
+    assert h.notifications == []
+
+
+async def test_the_first_reminder_also_goes_to_the_persons_phone(skill_harness):
+    import yaml
+    from importlib.resources import files
+
+    devices = yaml.safe_load((files("assistant") / "default_config.yaml").read_text())["devices"]
+    devices.append({"id": "grandma-phone", "kind": "phone", "person": "grandma"})
+    h = await skill_harness(Medication, settings=SETTINGS, start=START, config={"devices": devices})
+    await h.advance(5 * 60 + 15 * 60)
+    phone = [payload for topic, payload in h.published if topic == "carehub/home/grandma-phone/set"]
+    assert len(phone) == 1 and phone[0]["notify"] == REMINDER and phone[0]["title"] == "carehub"
+    assert h.replies.count(REMINDER) == 2   # the speaker repeats; the phone is told once

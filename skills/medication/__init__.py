@@ -1,9 +1,11 @@
-"""Medication: reminders on an RFC 5545 schedule, confirmation by voice or the pillbox, repeated
-reminders, and a caregiver alert when a dose is missed past its window; adherence kept per day.
+"""Medication: reminders on an RFC 5545 schedule, confirmation by voice, a button or the pillbox,
+repeated reminders, and a caregiver alert when a dose is missed past its window; adherence kept per day.
 
 A dose is pending from its scheduled time until it is confirmed or its window closes. Reminders are
-spoken on the person's speaker at the dose time and every ``remind_every`` minutes after; a dose
-still unconfirmed when its window closes raises a medium-priority alert.
+spoken on the person's speaker at the dose time and every ``remind_every`` minutes after, and the
+first one also goes to the person's phone when they have a phone bridge (``kind: phone``); a dose
+still unconfirmed when its window closes raises a medium-priority alert. Pressing a configured
+button (``confirm_buttons``) confirms like saying "I took my pills".
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from zoneinfo import ZoneInfo
 from dateutil.rrule import rrulestr
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from skills.sdk import IntentMatch, PillboxOpened, Skill, every, intent, on, tool
+from skills.sdk import ButtonPressed, IntentMatch, Notify, PillboxOpened, Skill, every, intent, on, tool
 
 
 class Dose(BaseModel):
@@ -48,6 +50,12 @@ class MedicationSettings(BaseModel):
     doses: list[Dose] = Field(default_factory=list)
     early_minutes: float = Field(30, ge=0)
     """A pillbox opened this long before a dose still counts for it."""
+    confirm_buttons: list[str] = Field(default_factory=list)
+    """Button devices whose press (``confirm_action``) means "I took my pills"."""
+    confirm_action: str = "single"
+    """``single``, ``double`` or ``long``: a panic pendant's single press stays an SOS."""
+    phone_reminder: bool = True
+    """Also send the first reminder of each dose to the person's phone bridge, if they have one."""
 
 
 def occurrences(rule: str, day: date, zone: ZoneInfo) -> list[datetime]:
@@ -109,9 +117,15 @@ class Medication(Skill[MedicationSettings]):
                     priority="medium", person=item.dose.person, kind="missed_dose")
             elif item.last_reminder is None or \
                     now - item.last_reminder >= timedelta(minutes=item.dose.remind_every_minutes):
+                first = item.last_reminder is None
                 item.last_reminder = now
                 lang = self._lang(item.dose.person)
-                await self.ctx.say(REMIND[lang].format(name=item.dose.name), person=item.dose.person)
+                text = REMIND[lang].format(name=item.dose.name)
+                await self.ctx.say(text, person=item.dose.person)
+                if first and self.settings.phone_reminder:
+                    for phone in self.ctx.devices(kind="phone"):
+                        if phone.person == item.dose.person:
+                            await self.ctx.command(phone.id, Notify(text=text))
 
     async def _confirm(self, person: str | None) -> list[str]:
         now = self.ctx.now().astimezone(self.zone)
@@ -147,6 +161,14 @@ class Medication(Skill[MedicationSettings]):
     @on(PillboxOpened)
     async def pillbox(self, event: PillboxOpened) -> None:
         await self._confirm(event.person)
+
+    @on(ButtonPressed)
+    async def button(self, event: ButtonPressed) -> None:
+        if event.device in self.settings.confirm_buttons and event.action == self.settings.confirm_action:
+            taken = await self._confirm(event.person)
+            lang = self._lang(event.person) if event.person else "en"
+            if taken and event.person:
+                await self.ctx.say(THANKS[lang].format(names=", ".join(taken)), person=event.person)
 
     @tool
     async def adherence(self, day: str) -> dict[str, int]:

@@ -1,5 +1,6 @@
 """Immediate safety events: an SOS press pages caregivers at once, with where the person is.
 
+"Help me", "I fell", "救命", "我摔倒了" said to carehub page caregivers at once, like an SOS press.
 "I'm OK" / "我没事" from the person calls off their alerts that allow it (a fall they got up from).
 An SOS is never second-guessed (no cancel window, unlike a detected fall): it raises a high-priority
 alert to every tier-1 caregiver of the person, with the device's last GPS fix when it has one.
@@ -37,6 +38,22 @@ class Safety(Skill[SafetySettings]):
             {"en": f"{name} pressed SOS on {event.device}.{where_en}",  # type: ignore[arg-type]
              "zh": f"{name} 按下了 {event.device} 的求救按钮。{where_zh}"},
             priority="high", person=event.person, kind="sos", device=event.device)
+
+    @intent("CareHelp", en=["help [me]", "(please|somebody|someone) help [me]", "i (fell|have fallen|'ve fallen) [down]",
+                             "i can('t| not|not) get up", "call (for help|an ambulance|my family)", "emergency"],
+            zh_CN=["救命[啊]", "(帮帮|帮|救救)我", "我摔倒了", "我[跌倒|摔跤]了", "我起不来[了]", "快叫救护车"])
+    async def help_me(self, match: IntentMatch) -> str:
+        zh = match.language.startswith("zh")
+        person = self.ctx.person(match.person) if match.person else None
+        name = person.name if person else "Someone"
+        where = ""
+        if match.room:
+            where = f" in the {self.ctx.room_name(match.room, 'en')}"
+        await self.ctx.notify(
+            {"en": f"{name} asked for help{where}: \"{match.text}\"",  # type: ignore[arg-type]
+             "zh": f"{name} 呼救：“{match.text}”"},
+            priority="high", person=match.person, kind="help_asked", self_cancel=True)
+        return "我正在通知您的家人，请稍等。" if zh else "I'm calling your family now. Help is coming."
 
     @intent("CareImOk", en=["i'm (ok|okay|fine|alright)", "i am (ok|okay|fine|alright)", "(it's|it is) a false alarm"],
             zh_CN=["我没事[了]", "我很好", "(是)?误报"])

@@ -12,7 +12,7 @@ A skill is a class::
 registered under the ``carehub.skills`` entry-point group. See docs/skills.md.
 """
 
-from assistant.commands import Command, SetHeartbeat, Speak, TurnOff, TurnOn, Vibrate
+from assistant.commands import Command, Notify, SetHeartbeat, Speak, TurnOff, TurnOn, Vibrate
 from assistant.events import (
     AccelerationSampled, AlertAcknowledged, AlertRaised, AlertResolved, BatteryReported, BrokerConnected,
     BrokerDisconnected, ButtonPressed, CallReported, CaregiverNotified, ClimateMeasured,
@@ -33,7 +33,7 @@ __all__ = [
     # decorators
     "on", "intent", "every", "at", "rrule", "tool", "tool_schema",
     # commands a skill can send
-    "Command", "TurnOn", "TurnOff", "Speak", "Vibrate", "SetHeartbeat",
+    "Command", "TurnOn", "TurnOff", "Speak", "Vibrate", "SetHeartbeat", "Notify",
     # events a skill can handle
     "Event", "AccelerationSampled", "AlertAcknowledged", "AlertRaised", "AlertResolved", "BatteryReported",
     "BrokerConnected", "BrokerDisconnected", "ButtonPressed", "CallReported", "CaregiverNotified",
