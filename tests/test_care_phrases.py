@@ -1,0 +1,40 @@
+"""Care phrases in English and Chinese reach the care skills that own them, with every built-in skill loaded."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from skills.check_in import CheckIn
+from skills.device_control import DeviceControl
+from skills.device_health import DeviceHealth
+from skills.falls import Falls
+from skills.medication import Medication
+from skills.safety import Safety
+
+PILLS = {"doses": [{"name": "heart pills", "person": "grandma", "rrule": "FREQ=DAILY;BYHOUR=8;BYMINUTE=0"}]}
+
+
+@pytest.mark.parametrize("text, language, intent, skill", [
+    ("I fell", "en", "CareHelp", "safety"),
+    ("help me", "en", "CareHelp", "safety"),
+    ("I took my pills", "en", "MedicationTaken", "medication"),
+    ("I feel dizzy", "en", "CareFeelingUnwell", "check_in"),
+    ("I'm OK", "en", "CareImOk", "safety"),
+    ("我摔倒了", "zh-CN", "CareHelp", "safety"),
+    ("救命", "zh-CN", "CareHelp", "safety"),
+    ("我吃过药了", "zh-CN", "MedicationTaken", "medication"),
+    ("我头晕", "zh-CN", "CareFeelingUnwell", "check_in"),
+    ("我没事", "zh-CN", "CareImOk", "safety"),
+    ("turn on the kitchen light", "en", "HassTurnOn", "device_control"),
+    ("打开厨房的灯", "zh-CN", "HassTurnOn", "device_control"),
+])
+async def test_care_phrases_reach_their_skill(skill_harness, text, language, intent, skill):
+    h = await skill_harness(Medication, settings=PILLS, start=datetime(2026, 1, 5, 8, 5),
+                            also=[Safety, CheckIn, Falls, DeviceHealth, DeviceControl])
+    reply = await h.say(text, person="grandma", language=language)
+    assert reply.understood and reply.intent == intent
+    (row,) = await h.rows(kind="intent_recognized")
+    assert row["data"]["skill"] == skill and row["data"]["intent"] == intent
+    assert h.failures == []
