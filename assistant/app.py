@@ -75,7 +75,7 @@ class Hub:
         self.offline = offline
         self.outbox: list[tuple[str, bytes, bool]] = []
         self._explicit_skills = skills
-        self.state = StateStore()
+        self.state = StateStore({d.id: d.room for d in config.devices if d.room})
         self.clock: Clock = clock or SystemClock()
         self.home = config.home.id
         self.prefix = config.mqtt.topic_prefix

@@ -70,6 +70,19 @@ class _Running:
 _running: contextvars.ContextVar[_Running | None] = contextvars.ContextVar("carehub_running", default=None)
 
 
+def speakers_for(hub: Any, *, person: str | None, room: str | None) -> list[Any]:
+    """Where to speak: the speakers of ``room``; for a person, those of the room they were last noticed
+    in, or else the speakers that are theirs (``person:`` in config.yaml)."""
+    speakers = [d for d in hub.config.devices if d.kind == "speaker"]
+    if room:
+        return [d for d in speakers if d.room == room]
+    if person:
+        here = hub.state.room_of(person)
+        nearby = [d for d in speakers if here and d.room == here]
+        return nearby or [d for d in speakers if d.person == person]
+    return []
+
+
 def room_name(rooms: dict[str, dict[str, list[str]]], room: str, language: str) -> str:
     """A room's spoken name in ``language`` (``zh`` matches ``zh-CN``); its id when none is configured."""
     names = rooms.get(room, {})
@@ -179,9 +192,7 @@ class HubSkillContext:
     async def say(self, text: str, *, person: str | None = None, room: str | None = None,
                   language: str | None = None) -> None:
         lang = self._language(person, language)
-        speakers = [d for d in self._hub.config.devices if d.kind == "speaker"
-                    and ((room and d.room == room) or (not room and person and d.person == person))]
-        for speaker in speakers:
+        for speaker in speakers_for(self._hub, person=person, room=room):
             await self._hub.send_command(speaker.id, Speak(text, lang), skill=self.skill_id, cause=current_cause())
         await self._hub.emit(ReplyGiven(text=text, language=lang, room=room, skill=self.skill_id,
                                         person=person, cause=current_cause()))

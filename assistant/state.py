@@ -36,16 +36,30 @@ def fold(state: dict[str, Any], event: Event) -> dict[str, Any]:
     return new
 
 
-class StateStore:
-    """Latest state per device id."""
+_PRESENCE = (MotionDetected, ContactChanged, OccupancyChanged)
+"""Events that put their device's person in the device's room."""
 
-    def __init__(self) -> None:
+
+class StateStore:
+    """Latest state per device id, and the room each person was last noticed in."""
+
+    def __init__(self, rooms: dict[str, str] | None = None) -> None:
         self._states: dict[str, dict[str, Any]] = {}
+        self._rooms = rooms or {}
+        """Room of each device id that has one."""
+        self._presence: dict[str, tuple[str, Any]] = {}
+
+    def room_of(self, person: str) -> str | None:
+        """The room where ``person`` was last noticed by a room sensor, if any."""
+        seen = self._presence.get(person)
+        return seen[0] if seen else None
 
     def apply(self, event: Event) -> bool:
         """Fold ``event`` in; True if the device's state changed."""
         if event.device is None:
             return False
+        if event.person and isinstance(event, _PRESENCE) and event.device in self._rooms:
+            self._presence[event.person] = (self._rooms[event.device], event.ts)
         old = self._states.get(event.device, {})
         new = fold(old, event)
         if new is old:

@@ -269,3 +269,24 @@ async def test_store_survives_a_restart(skill_harness):
     assert (await second.say("how many visits")).text == "1"
     await second.say("remember the milk")  # setup read 1 from the store
     assert (await second.say("how many visits")).text == "2"
+
+
+async def test_say_to_a_person_speaks_in_the_room_they_were_last_noticed_in(skill_harness):
+    import yaml
+    from importlib.resources import files
+
+    from skills.sdk import MotionDetected, Skill, intent
+
+    class Announce(Skill):
+        @intent("Announce", en=["announce"])
+        async def announce(self, match) -> None:
+            await self.ctx.say("Dinner is ready", person="grandma")
+
+    devices = yaml.safe_load((files("assistant") / "default_config.yaml").read_text())["devices"]
+    devices.append({"id": "bedroom-speaker", "kind": "speaker", "room": "bedroom"})
+    h = await skill_harness(Announce, config={"devices": devices})
+    await h.say("announce")
+    assert [t for t, _ in h.published] == ["carehub/home/kitchen-speaker/set"]   # hers, nobody seen yet
+    await h.publish(MotionDetected(), device="bedroom-motion")
+    await h.say("announce")
+    assert [t for t, _ in h.published][-1] == "carehub/home/bedroom-speaker/set"
