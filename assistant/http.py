@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from html import escape
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
+
+from assistant.report import build_html, parse_day
 
 if TYPE_CHECKING:
     from assistant.app import Hub
@@ -151,14 +154,41 @@ async def alert_ack(request: web.Request) -> web.Response:
                                  status=403)
     if request.method == "GET":
         # A link in a notification opens as a GET: show a button that acknowledges with a POST.
-        html = (f"<html><body><h3>{alert['kind']} ({alert['priority']})</h3>"
-                f"<p>{(alert['messages'] or {}).get('en', '')}</p><p>status: {alert['status']}</p>"
+        message = (alert["messages"] or {}).get("en", "")
+        html = (f"<html><body><h3>{escape(alert['kind'])} ({escape(alert['priority'])})</h3>"
+                f"<p>{escape(message)}</p><p>status: {escape(alert['status'])}</p>"
                 f"<form method='post'><button type='submit'>Acknowledge: I'm on it</button></form></body></html>")
         return web.Response(text=html, content_type="text/html")
     done = await hub.alerts.acknowledge(alert_id, who, "http")
     alert = await asyncio.to_thread(hub.alerts.store.get, alert_id)
     return web.json_response({"alert_id": alert_id, "acknowledged_now": done, "status": alert["status"],
                               "acked_by": alert["acked_by"]})
+
+
+async def daily_report(request: web.Request) -> web.Response:
+    """``GET /api/reports/{person}/{date}``: the person's daily report as an HTML page.
+
+    Like the alerts, it needs a caregiver token, and a caregiver sees only the people they look after.
+    """
+    hub = request.app[HUB_KEY]
+    who = _caregiver(request)
+    if isinstance(who, web.Response):
+        return who
+    person = request.match_info["person"]
+    try:
+        day = parse_day(request.match_info["date"])
+    except ValueError as error:
+        return web.json_response({"error": str(error)}, status=400)
+    if hub.config.person(person) is None:
+        return web.json_response({"error": f"no person with id '{person}'"}, status=404)
+    caregiver = hub.config.caregiver(who)
+    if caregiver is None or person not in caregiver.people:
+        return web.json_response({"error": f"caregiver '{who}' does not look after '{person}'"}, status=403)
+    # SQLite reads and matplotlib both block: never on the hub's event loop.
+    page = await asyncio.to_thread(build_html, hub.config, person, day, hub.clock.now())
+    # Health data behind a token: no shared cache may keep a copy.
+    return web.Response(text=page, content_type="text/html", charset="utf-8",
+                        headers={"Cache-Control": "no-store"})
 
 
 def create_app(hub: "Hub") -> web.Application:
@@ -173,6 +203,7 @@ def create_app(hub: "Hub") -> web.Application:
     app.router.add_get("/api/alerts", alerts_list)
     app.router.add_post("/api/alerts/{alert_id}/ack", alert_ack)
     app.router.add_get("/api/alerts/{alert_id}/ack", alert_ack)
+    app.router.add_get("/api/reports/{person}/{date}", daily_report)
     return app
 
 

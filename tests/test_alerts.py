@@ -139,7 +139,8 @@ async def test_high_alert_reaches_tier_one_then_widens_until_acknowledged(make_h
 
 async def test_http_acknowledgement_needs_the_right_caregiver(make_hub, receiver, tmp_path):
     hub, _ = await make_hub(household(tmp_path, receiver))
-    alert_id = await hub.alerts.raise_alert(kind="sos", priority="high", person="grandma", message="SOS")
+    alert_id = await hub.alerts.raise_alert(kind="sos", priority="high", person="grandma",
+                                            message="SOS <script>alert(1)</script>")
     base = f"http://127.0.0.1:{hub.http.port}/api/alerts"
     async with aiohttp.ClientSession() as http:
         async with http.post(f"{base}/{alert_id}/ack") as resp:
@@ -155,7 +156,9 @@ async def test_http_acknowledgement_needs_the_right_caregiver(make_hub, receiver
         async with http.get(base, params={"token": hub.alerts.token_for("anna")}) as resp:
             assert [a["id"] for a in (await resp.json())["alerts"]] == [alert_id]
         async with http.get(f"{base}/{alert_id}/ack", params={"token": hub.alerts.token_for("anna")}) as resp:
-            assert resp.status == 200 and "<form method='post'>" in await resp.text()
+            page = await resp.text()
+            assert resp.status == 200 and "<form method='post'>" in page
+            assert "<script>" not in page and "SOS &lt;script&gt;" in page   # the message is escaped
         async with http.post(f"{base}/{alert_id}/ack", params={"token": hub.alerts.token_for("anna")}) as resp:
             assert (await resp.json())["status"] == "acknowledged"
 

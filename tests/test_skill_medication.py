@@ -32,7 +32,7 @@ async def test_reminded_at_the_dose_time_and_confirmed_by_voice(skill_harness):
     assert reply.text == "Thank you, I've noted your blood pressure pills."
     await h.advance(2 * 3600)
     assert h.notifications == [] and h.replies.count(REMINDER) == 1
-    assert await h.hub.skills.loaded["medication"].instance.adherence("2026-01-05") == {"taken": 1, "missed": 0}
+    assert await h.hub.skills.loaded["medication"].instance.adherence("grandma", "2026-01-05") == {"taken": 1, "missed": 0}
 
 
 async def test_reminders_repeat_then_a_missed_dose_pages_a_caregiver(skill_harness):
@@ -44,7 +44,7 @@ async def test_reminders_repeat_then_a_missed_dose_pages_a_caregiver(skill_harne
     (note,) = h.notifications
     assert note.priority == "medium" and note.person == "grandma"
     assert "was not taken (due 08:00)" in note.message["en"]
-    assert await h.hub.skills.loaded["medication"].instance.adherence("2026-01-05") == {"taken": 0, "missed": 1}
+    assert await h.hub.skills.loaded["medication"].instance.adherence("grandma", "2026-01-05") == {"taken": 0, "missed": 1}
 
 
 async def test_opening_the_pillbox_confirms_even_a_little_early(skill_harness):

@@ -91,8 +91,8 @@ class Medication(Skill[MedicationSettings]):
         profile = self.ctx.person(person)
         return "zh" if profile and (profile.language or "").startswith("zh") else "en"
 
-    async def _count(self, day: date, outcome: str) -> None:
-        key = f"adherence:{day.isoformat()}"
+    async def _count(self, person: str, day: date, outcome: str) -> None:
+        key = f"adherence:{person}:{day.isoformat()}"
         counts = await self.ctx.store.get(key, {"taken": 0, "missed": 0})
         counts[outcome] += 1
         await self.ctx.store.set(key, counts)
@@ -109,11 +109,13 @@ class Medication(Skill[MedicationSettings]):
         for key, item in list(self.pending.items()):
             if now >= item.due + timedelta(minutes=item.dose.window_minutes):
                 del self.pending[key]
-                await self._count(item.due.date(), "missed")
+                await self._count(item.dose.person, item.due.date(), "missed")
+                profile = self.ctx.person(item.dose.person)
+                name = profile.name if profile else item.dose.person
                 await self.ctx.notify(
-                    {"en": f"{item.dose.name} for {item.dose.person} was not taken "  # type: ignore[arg-type]
+                    {"en": f"{item.dose.name} for {name} was not taken "  # type: ignore[arg-type]
                            f"(due {item.due:%H:%M}).",
-                     "zh": f"{item.dose.person} 没有按时吃 {item.dose.name}（{item.due:%H:%M}）。"},
+                     "zh": f"{name} 没有按时吃 {item.dose.name}（{item.due:%H:%M}）。"},
                     priority="medium", person=item.dose.person, kind="missed_dose")
             elif item.last_reminder is None or \
                     now - item.last_reminder >= timedelta(minutes=item.dose.remind_every_minutes):
@@ -135,7 +137,7 @@ class Medication(Skill[MedicationSettings]):
             if item.dose.person == person:
                 del self.pending[key]
                 taken.append(item.dose.name)
-                await self._count(item.due.date(), "taken")
+                await self._count(item.dose.person, item.due.date(), "taken")
         if not taken:  # early: the next dose within the early window
             for dose in self.settings.doses:
                 if dose.person != person:
@@ -145,7 +147,7 @@ class Medication(Skill[MedicationSettings]):
                     if now < due <= now + timedelta(minutes=self.settings.early_minutes) and key not in self.handled:
                         self.handled.add(key)
                         taken.append(dose.name)
-                        await self._count(due.date(), "taken")
+                        await self._count(dose.person, due.date(), "taken")
         return taken
 
     @intent("MedicationTaken", en=["i (took|have taken|'ve taken) my (pills|medicine|medication|tablets)",
@@ -171,10 +173,11 @@ class Medication(Skill[MedicationSettings]):
                 await self.ctx.say(THANKS[lang].format(names=", ".join(taken)), person=event.person)
 
     @tool
-    async def adherence(self, day: str) -> dict[str, int]:
-        """Doses taken and missed on a day.
+    async def adherence(self, person: str, day: str) -> dict[str, int]:
+        """Doses a person took and missed on a day.
 
         Args:
+            person: the person's id, e.g. grandma
             day: the date, YYYY-MM-DD
         """
-        return await self.ctx.store.get(f"adherence:{day}", {"taken": 0, "missed": 0})
+        return await self.ctx.store.get(f"adherence:{person}:{day}", {"taken": 0, "missed": 0})
