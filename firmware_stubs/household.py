@@ -20,6 +20,7 @@ from .device import Device
 from .door_contact import DoorContact
 from .motion_sensor import MotionSensor
 from .panic_button import PanicButton
+from .phone_bridge import PhoneBridge
 from .scenarios import SCENARIOS, Scenario, Step, get
 from .sensors import BedSensor, Pillbox
 from .smart_plug import Light, SmartPlug
@@ -37,6 +38,7 @@ FIRMWARE: dict[str, type[Device]] = {
     "switch": SmartPlug,
     "button": PanicButton,
     "pillbox": Pillbox,
+    "phone": PhoneBridge,
 }
 """Firmware class for each device kind of ``config.yaml``."""
 
@@ -65,6 +67,7 @@ def default_household_devices() -> list[dict[str, Any]]:
         device("panic-button", "button", None, "grandma", 60),
         device("kitchen-light", "light", "kitchen", None, name="kitchen light"),
         device("kettle-plug", "switch", "kitchen", None, name="kettle"),
+        device("grandma-phone", "phone", None, "grandma"),
         device("leo-watch", "wearable", None, "leo", 60),
     ]
 

@@ -10,7 +10,7 @@ import pytest
 from firmware_stubs.device import iso_utc
 
 FIRMWARE_DIR = Path(__file__).resolve().parent.parent / "firmware_stubs"
-DEVICE_MODULES = ["device", "wearable", "motion_sensor", "door_contact", "smart_plug", "panic_button", "sensors"]
+DEVICE_MODULES = ["device", "wearable", "motion_sensor", "door_contact", "smart_plug", "panic_button", "sensors", "phone_bridge"]
 SHARED_BASE = "device"
 
 
