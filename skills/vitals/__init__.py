@@ -1,0 +1,6 @@
+"""Vital signs: NEWS2 (RCP 2017) from wearable and manual readings, and single-vital alerts that page only
+when a condition is sustained at rest. See docs/care/vitals.md."""
+
+from skills.vitals.skill import News2NotScored, News2Scored, PersonVitals, Vitals, VitalSignsRecorded, VitalsSettings
+
+__all__ = ["Vitals", "VitalsSettings", "PersonVitals", "News2Scored", "News2NotScored", "VitalSignsRecorded"]
