@@ -38,7 +38,8 @@ ACTIVITY_KINDS = frozenset({
 do not: a watch reports them while its wearer sleeps."""
 
 _READ_KINDS = ACTIVITY_KINDS | {
-    "steps_counted", "location_reported", "vital_signs_measured", "news2_scored", "caregiver_notified",
+    "steps_counted", "location_reported", "vital_signs_measured", "vital_signs_recorded", "news2_scored",
+    "caregiver_notified",
     "intent_recognized", "fall_detected",
 }
 
@@ -46,11 +47,13 @@ VITALS: dict[str, tuple[str, str]] = {
     "heart_rate": ("Heart rate", "bpm"),
     "spo2": ("SpO2", "%"),
     "skin_temp": ("Skin temperature", "°C"),
+    "temperature": ("Body temperature", "°C"),
     "systolic": ("Systolic blood pressure", "mmHg"),
     "diastolic": ("Diastolic blood pressure", "mmHg"),
     "respiration_rate": ("Respiration rate", "breaths/min"),
 }
-"""The ``vital_signs_measured`` fields the report charts, with a label and unit each, in display order."""
+"""The fields of ``vital_signs_measured`` (the watch) and ``vital_signs_recorded`` (a thermometer, a cuff,
+a spoken reading) the report charts, with a label and unit each, in display order."""
 
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _RENDER_LOCK = threading.Lock()
@@ -449,7 +452,7 @@ def _vitals(rows: list[Row], zone: ZoneInfo) -> Vitals:
     series = {name: VitalSeries(name, label, unit) for name, (label, unit) in VITALS.items()}
     news2: list[News2Score] = []
     for at, _, kind, data in _local(rows, zone):
-        if kind == "vital_signs_measured":
+        if kind in ("vital_signs_measured", "vital_signs_recorded"):
             for name in VITALS:
                 value = _number(data.get(name))
                 if value is not None:

@@ -259,8 +259,11 @@ def test_news2_scores_and_check_ins_when_present(tmp_path):
         _insert(db, "2026-01-05T15:00:00.000000+00:00", "news2_scored", {"score": "n/a"})  # ignored
         _insert(db, "2026-01-05T10:00:00.000000+00:00", "check_in_answered",
                 {"answer": "<b>Fine</b>, a bit tired", "mood": "ok"})
+        _insert(db, "2026-01-05T11:00:00.000000+00:00", "vital_signs_recorded",
+                {"temperature": 38.4, "source": "voice"})
     db.close()
     report = collect(config, "grandma", DAY)
+    assert [v for _, v in report.vitals.series["temperature"].readings] == [38.4]   # a spoken reading
     assert [(s.score, s.band) for s in report.vitals.news2] == [(1, "low"), (5, "medium")]
     assert report.vitals.highest_news2.score == 5
     assert [(c.answer, c.mood) for c in report.check_ins] == [("<b>Fine</b>, a bit tired", "ok")]
