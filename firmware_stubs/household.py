@@ -69,6 +69,7 @@ def default_household_devices() -> list[dict[str, Any]]:
         device("kettle-plug", "switch", "kitchen", None, name="kettle"),
         device("grandma-phone", "phone", None, "grandma"),
         device("leo-watch", "wearable", None, "leo", 60),
+        device("leo-light", "light", "leo-room", None, name="leo's light"),
     ]
 
 

@@ -18,6 +18,7 @@ from firmware_stubs.scenarios import SCHOOL, SCHOOL_HOURS, SCHOOL_RADIUS_M, Step
 DEVICE_IDS = [
     "grandma-watch", "kitchen-motion", "bedroom-motion", "bathroom-motion", "hallway-motion", "front-door",
     "fridge", "bed", "pillbox", "panic-button", "kitchen-light", "kettle-plug", "grandma-phone", "leo-watch",
+    "leo-light",
 ]
 
 # What docs/mqtt.md lets each kind send, besides msg_id, ts and battery.

@@ -109,7 +109,7 @@ class Household(Skill):
 
     @intent("Inventory", en=["what is in the kitchen"])
     async def inventory(self, match: IntentMatch) -> str:
-        lights = [d.id for d in self.ctx.devices(kind="light")]
+        lights = [d.id for d in self.ctx.devices(kind="light", room="kitchen")]
         kitchen = [d.id for d in self.ctx.devices(room="kitchen", kind="switch")]
         person = self.ctx.person("grandma")
         return f"{lights} {kitchen} {person.name} {self.ctx.person('nobody')}"

@@ -74,12 +74,7 @@ async def test_a_confirm_button_press_confirms_the_dose(skill_harness):
 
 
 async def test_the_first_reminder_also_goes_to_the_persons_phone(skill_harness):
-    import yaml
-    from importlib.resources import files
-
-    devices = yaml.safe_load((files("assistant") / "default_config.yaml").read_text())["devices"]
-    devices.append({"id": "grandma-phone", "kind": "phone", "person": "grandma"})
-    h = await skill_harness(Medication, settings=SETTINGS, start=START, config={"devices": devices})
+    h = await skill_harness(Medication, settings=SETTINGS, start=START)   # the demo household has grandma-phone
     await h.advance(5 * 60 + 15 * 60)
     phone = [payload for topic, payload in h.published if topic == "carehub/home/grandma-phone/set"]
     assert len(phone) == 1 and phone[0]["notify"] == REMINDER and phone[0]["title"] == "carehub"
