@@ -68,11 +68,13 @@ async def test_losing_the_broker_for_longer_than_the_grace_is_an_alarm(skill_har
 
 async def test_sos_is_a_high_alert_with_the_last_position(skill_harness):
     h = await skill_harness(Safety)
-    await h.publish(LocationReported(lat=31.2304, lon=121.4737), device="leo-watch")
+    await h.publish(LocationReported(lat=31.2304, lon=121.4737, accuracy=12), device="leo-watch")
+    await h.advance(180)
     sos = await h.publish(SosPressed(), device="leo-watch")
     (note,) = h.notifications
     assert note.priority == "high" and note.person == "leo" and note.cause == sos.id
     assert "mlat=31.2304" in note.message["en"] and "求救" in note.message["zh"]
+    assert "Last position (±12 m, 3 min ago)" in note.message["en"]
     (raised,) = await h.rows(kind="alert_raised")
     assert raised["data"]["alert_kind"] == "sos" and raised["cause"] == note.id
 

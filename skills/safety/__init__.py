@@ -8,6 +8,8 @@ alert to every tier-1 caregiver of the person, with the device's last GPS fix wh
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from pydantic import BaseModel, ConfigDict
 
 from skills.sdk import IntentMatch, Skill, SosPressed, intent, on
@@ -20,6 +22,8 @@ class SafetySettings(BaseModel):
 
     map_link: str = "https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=17/{lat}/{lon}"
     """Where a position is shown in an alert; ``{lat}`` / ``{lon}`` are filled in."""
+    rough_fix_m: float = 100.0
+    """A fix less accurate than this is marked "rough" in the alert (GPS indoors, or a cell fix)."""
 
 
 class Safety(Skill[SafetySettings]):
@@ -33,7 +37,19 @@ class Safety(Skill[SafetySettings]):
         where_en, where_zh = "", ""
         if "lat" in state and "lon" in state:
             link = self.settings.map_link.format(lat=state["lat"], lon=state["lon"])
-            where_en, where_zh = f" Last position: {link}", f" 最后位置：{link}"
+            quality_en, quality_zh = [], []
+            if state.get("accuracy") is not None:
+                quality_en.append(f"±{state['accuracy']:.0f} m")
+                quality_zh.append(f"误差约 {state['accuracy']:.0f} 米")
+                if state["accuracy"] > self.settings.rough_fix_m:
+                    quality_en[-1] += ", rough"
+            if state.get("updated"):
+                minutes = int((self.ctx.now() - datetime.fromisoformat(state["updated"])).total_seconds() // 60)
+                quality_en.append("just now" if minutes < 1 else f"{minutes} min ago")
+                quality_zh.append("刚刚" if minutes < 1 else f"{minutes} 分钟前")
+            how_en = f" ({', '.join(quality_en)})" if quality_en else ""
+            how_zh = f"（{'，'.join(quality_zh)}）" if quality_zh else ""
+            where_en, where_zh = f" Last position{how_en}: {link}", f" 最后位置{how_zh}：{link}"
         await self.ctx.notify(
             {"en": f"{name} pressed SOS on {event.device}.{where_en}",  # type: ignore[arg-type]
              "zh": f"{name} 按下了 {event.device} 的求救按钮。{where_zh}"},
