@@ -99,6 +99,8 @@ class Hub:
         self._started_monotonic = 0.0
         self._rejection_log_budget: Counter[str] = Counter()
         self.skills = SkillRuntime(self)
+        self.agent: Any = None
+        """The language model's agent when ``llm.enabled`` (assistant.llm), else None."""
         self.alerts = AlertManager(self, notifier or AppriseNotifier())
 
     # -- life cycle ----------------------------------------------------------------------------
@@ -121,6 +123,11 @@ class Hub:
         else:
             classes, errors = await asyncio.to_thread(discover, self.config)
         await self.skills.start(classes, errors)
+        if self.config.llm.enabled:
+            from assistant.llm.hub import build_agent
+
+            self.agent = build_agent(self, self.config.llm)
+            self.agent.warm_up()  # loads in a thread; until then unmatched utterances get the honest fallback
         if not self.offline:
             self._link_task = asyncio.create_task(self.link.run(), name="carehub-mqtt")
         if self.config.http.enabled:
@@ -141,6 +148,9 @@ class Hub:
             await asyncio.gather(self._link_task, return_exceptions=True)
             self._link_task = None
         await self.skills.stop()
+        if self.agent is not None:
+            await self.agent.model.close()
+            self.agent = None
         await self.alerts.stop()
         # Committed in order after every message's rows: once it is, each message has been acknowledged.
         await self.emit(HubStopped())

@@ -11,6 +11,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from assistant.errors import ConfigError
+from assistant.llm.config import LlmConfig
 
 ENV_VAR = "CAREHUB_CONFIG"
 DEVICE_KINDS = (
@@ -229,6 +230,8 @@ class Config(_Model):
     rooms: dict[str, dict[str, list[str]]] = Field(default_factory=dict)
     """Spoken names of rooms per language, e.g. ``kitchen: {zh-CN: [厨房]}``; a room's id is its English name."""
     languages: list[str] = Field(default_factory=lambda: ["en", "zh-CN"])
+    llm: LlmConfig = Field(default_factory=LlmConfig)
+    """The optional language model for what no grammar matched (docs/llm.md); off by default."""
     """Languages carehub understands, tried in order (Chinese first for Han text)."""
     log_level: str = "INFO"
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from assistant.report import build_html, parse_day
+from assistant.report import collect, html_document, parse_day, summary_text
 
 if TYPE_CHECKING:
     from assistant.app import Hub
@@ -185,7 +185,12 @@ async def daily_report(request: web.Request) -> web.Response:
     if caregiver is None or person not in caregiver.people:
         return web.json_response({"error": f"caregiver '{who}' does not look after '{person}'"}, status=403)
     # SQLite reads and matplotlib both block: never on the hub's event loop.
-    page = await asyncio.to_thread(build_html, hub.config, person, day, hub.clock.now())
+    report = await asyncio.to_thread(collect, hub.config, person, day, now=hub.clock.now())
+    summary = None
+    if hub.agent is not None:  # the language model rewrites the rule-based paragraph, keeping its numbers
+        caregiver = hub.config.caregiver(who)
+        summary = await hub.agent.summarize(summary_text(report), caregiver.language if caregiver else "en")
+    page = await asyncio.to_thread(html_document, report, summary=summary)
     # Health data behind a token: no shared cache may keep a copy.
     return web.Response(text=page, content_type="text/html", charset="utf-8",
                         headers={"Cache-Control": "no-store"})

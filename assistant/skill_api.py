@@ -280,6 +280,8 @@ class SkillContext(Protocol):
     store: KeyValueStore
     home_id: str
     timezone: str
+    model: Any
+    """The hub's language model agent (``second_opinion``, ``summarize``) when ``llm.enabled``, else None."""
 
     def now(self) -> datetime:
         """The current time (UTC) from the hub's clock; fake in tests."""

