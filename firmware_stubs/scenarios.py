@@ -373,12 +373,85 @@ def child_leaves_school(day: str = "mon", seed: int = 1) -> Scenario:
     return t.scenario("child_leaves_school", "leo walks out of the school's 200 m circle at 10:40, in school hours")
 
 
+def _grandma_day_until(t: _Timeline, rng: random.Random, day: str, until: str) -> None:
+    """Grandma's ordinary day up to ``until``; what happens after it is the scenario's to write."""
+    part = _Timeline("00:00", until)
+    _grandma_day(part, rng, day)
+    for step in part.steps:
+        t.at(step.at, step.device, step.action, **step.args)
+
+
+def _grandma_watch_at_home(t: _Timeline, rng: random.Random, start: str, end: str, activity: str = "resting",
+                           battery: float = 90.0) -> None:
+    """Grandma's watch reporting from home every 10-15 minutes (it says nothing about the rooms)."""
+    vitals = _Vitals(rng, battery=battery)
+    for when in _every(rng, start, end, 600, 900):
+        t.at(when, "grandma-watch", "report", **vitals.reading(activity, _near(rng, HOME, 8)))
+
+
+def no_morning_activity(day: str = "mon", seed: int = 1) -> Scenario:
+    t = _Timeline("06:30", "12:00")
+    rng = random.Random(seed)
+    _leo_day(t, rng)
+    t.at("06:30", "bed", "set_occupied", occupied=True)
+    t.at("06:30", "front-door", "set_open", open=False)
+    t.at("06:30", "fridge", "set_open", open=False)
+    _grandma_watch_at_home(t, rng, "06:40", "11:00", "asleep")
+    # She does not get up until 11:00: no motion, no door, no fridge, no pillbox all morning.
+    t.at("11:00", "bed", "set_occupied", occupied=False)
+    t.motion("11:00:30", "bedroom-motion")
+    t.motion("11:04", "hallway-motion", 60)
+    t.motion("11:05", "bathroom-motion", 240)
+    t.motion("11:20", "kitchen-motion", 120)
+    t.door("11:22", "fridge", 30)
+    t.at("11:24", "kettle-plug", "switch", on=True, power=1850.0)
+    t.at("11:28", "kettle-plug", "switch", on=False)
+    t.motion("11:40", "kitchen-motion", 120)
+    _grandma_watch_at_home(t, rng, "11:05", "12:00")
+    return t.scenario("no_morning_activity", "grandma stays in bed until 11:00: no sign of her all morning")
+
+
+def bathroom_too_long(day: str = "mon", seed: int = 1) -> Scenario:
+    t = _Timeline("06:30", "10:45")
+    rng = random.Random(seed)
+    _grandma_day_until(t, rng, day, "09:00")
+    _leo_day(t, rng)
+    t.motion("09:03", "hallway-motion", 60)
+    t.motion("09:04", "bathroom-motion", 240)
+    t.motion("09:20", "bathroom-motion", 90)  # moving a little on the floor, then nothing more
+    _grandma_watch_at_home(t, rng, "09:05", "10:45")
+    return t.scenario("bathroom_too_long", "grandma goes into the bathroom at 09:04; nothing moves after 09:20")
+
+
+def quiet_day(day: str = "mon", seed: int = 1) -> Scenario:
+    t = _Timeline("06:30", "16:00")
+    rng = random.Random(seed)
+    _grandma_day_until(t, rng, day, "11:00")
+    _leo_day(t, rng)
+    _grandma_watch_at_home(t, rng, "11:05", "16:00")
+    return t.scenario("quiet_day", "an ordinary morning and walk; home at 10:57, then no motion anywhere")
+
+
+def fridge_untouched(day: str = "mon", seed: int = 1) -> Scenario:
+    t = _Timeline("06:30", "23:00")
+    rng = random.Random(seed)
+    _grandma_day(t, rng, day)
+    _leo_day(t, rng)
+    opened = [step for step in t.steps if step.device == "fridge" and step.at > 0]
+    t.steps = [step for step in t.steps if step not in opened]
+    return t.scenario("fridge_untouched", "an ordinary day, but the fridge is never opened")
+
+
 SCENARIOS: dict[str, Callable[..., Scenario]] = {
     "normal_day": normal_day,
     "fall": fall,
     "missed_medication": missed_medication,
     "night_wandering": night_wandering,
     "child_leaves_school": child_leaves_school,
+    "no_morning_activity": no_morning_activity,
+    "bathroom_too_long": bathroom_too_long,
+    "quiet_day": quiet_day,
+    "fridge_untouched": fridge_untouched,
 }
 """Scenario builders by name; each takes ``day`` (pillbox compartment prefix) and ``seed``."""
 

@@ -17,7 +17,7 @@ from assistant.config import Config, parse_config
 from assistant.skill_loader import discover
 from skills.sdk.testing import SkillHarness
 
-BUILT_IN = {"device_control", "safety", "device_health", "falls", "medication", "check_in", "scam_guard", "vitals", "child_safety"}
+BUILT_IN = {"device_control", "safety", "device_health", "falls", "medication", "check_in", "scam_guard", "vitals", "child_safety", "routines"}
 """Skills carehub itself registers under the carehub.skills entry point."""
 
 GOOD_SKILL = '''
