@@ -23,7 +23,7 @@ from assistant.bus import EventBus
 from assistant.clock import Clock, SystemClock
 from assistant.config import Config
 from assistant.delivery import AppriseNotifier, Notifier
-from assistant.commands import Command
+from assistant.commands import Command, Speak
 from assistant.errors import DecodeError, UnknownDevice
 from assistant.eventlog import EventLog, EventQuery
 from assistant.events import (
@@ -99,6 +99,11 @@ class Hub:
         self._started_monotonic = 0.0
         self._rejection_log_budget: Counter[str] = Counter()
         self.skills = SkillRuntime(self)
+        from assistant.speech.pipeline import VoiceStreams, pipeline_for_hub
+
+        self.voice = VoiceStreams(self, pipeline_for_hub(self, config.voice))
+        """Satellites' audio streams → speech-to-text → the utterance path; models load on first use."""
+        self._tts: Any = None
         self.agent: Any = None
         """The language model's agent when ``llm.enabled`` (assistant.llm), else None."""
         self.alerts = AlertManager(self, notifier or AppriseNotifier())
@@ -147,6 +152,7 @@ class Hub:
             self._link_task.cancel()
             await asyncio.gather(self._link_task, return_exceptions=True)
             self._link_task = None
+        await self.voice.drain()
         await self.skills.stop()
         if self.agent is not None:
             await self.agent.model.close()
@@ -201,6 +207,8 @@ class Hub:
         if status is None:
             raise UnknownDevice(device_id)
         device = status.config
+        if isinstance(command, Speak) and device.speech == "audio":
+            return await self._speak_audio(device, command, skill=skill, cause=cause)
         if device.zigbee2mqtt:
             payload = devices.zigbee2mqtt.encode(device.kind, command)
             topic = f"{self.config.mqtt.zigbee2mqtt_topic}/{device.zigbee2mqtt}/set"
@@ -210,6 +218,20 @@ class Hub:
         await self.publish(topic, payload)
         args = {k: v for k, v in vars(command).items() if v is not None}
         return await self.emit(CommandSent(command=type(command).__name__, args=args, topic=topic, skill=skill,
+                                           device=device.id, person=device.person, cause=cause))
+
+    async def _speak_audio(self, device: Any, command: Speak, *, skill: str | None, cause: str | None) -> Event:
+        """Synthesize ``command`` for a speaker that plays audio and publish the WAV on its ``speech`` topic."""
+        if self._tts is None:
+            from assistant.speech.tts import TextToSpeech
+
+            self._tts = TextToSpeech()
+        speech = await self._tts.synthesize(command.text, command.language)
+        topic = topics.device_topic(self.prefix, self.home, device.id, "speech")
+        await self.publish(topic, speech.wav)
+        args = {"text": command.text, "language": command.language, "engine": speech.engine,
+                "seconds": round(speech.seconds, 2)}
+        return await self.emit(CommandSent(command="Speak", args=args, topic=topic, skill=skill,
                                            device=device.id, person=device.person, cause=cause))
 
     async def say(self, text: str, **kwargs: Any) -> Any:
@@ -235,6 +257,8 @@ class Hub:
         """Turn one MQTT message into logged events; acknowledge it once they are committed."""
         token = self.link.ack_token()
         self.counters["received"] += 1
+        if self._audio(message, token):
+            return
         try:
             events, dedupe_key, extra, touch = self._decode(message)
         except DecodeError as error:
@@ -245,6 +269,24 @@ class Hub:
         for event in events:
             self.state.apply(event)
             self.bus.publish(event)
+
+    def _audio(self, message: Incoming, token: int) -> bool:
+        """A satellite's audio stream message: handed to the voice streams; False for any other topic."""
+        if "/audio/" not in message.topic:
+            return False
+        if len(message.payload) > self.config.mqtt.max_payload_bytes:
+            self._reject(message, token, f"payload too large: {len(message.payload)} bytes "
+                                         f"(limit {self.config.mqtt.max_payload_bytes})")
+            return True
+        taken = self.voice.feed(message.topic, message.payload)
+        if taken is False:
+            return False
+        if isinstance(taken, Exception):
+            self._reject(message, token, getattr(taken, "reason", str(taken)))
+            return True
+        self.counters["audio"] += 1
+        self.link.ack(message, token)
+        return True
 
     def _decode(self, message: Incoming) -> tuple[list[Event], str | None, dict[str, Any] | None, tuple]:
         if len(message.payload) > self.config.mqtt.max_payload_bytes:

@@ -19,6 +19,7 @@ from assistant import __version__
 from assistant.config import Config, load_config
 from assistant.errors import ConfigError
 from assistant.eventlog import EventQuery
+from assistant.speech.cli_commands import listen
 
 console = Console()
 err_console = Console(stderr=True)
@@ -177,9 +178,11 @@ def skills(ctx: click.Context, as_json: bool) -> None:
 @click.option("--person", help="who is speaking (a person id)")
 @click.option("--room", help="where (a room id)")
 @click.option("--json", "as_json", is_flag=True, help="print the whole answer as JSON")
+@click.option("--speak", "speak_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="also write the spoken reply to this WAV file (Piper or espeak-ng)")
 @click.pass_context
 def say(ctx: click.Context, text: str, language: str | None, person: str | None, room: str | None,
-        as_json: bool) -> None:
+        as_json: bool, speak_path: Path | None) -> None:
     """Say something to the running hub as if spoken: "turn on the kitchen light", "打开厨房的灯"."""
     import urllib.error
     import urllib.request
@@ -207,6 +210,16 @@ def say(ctx: click.Context, text: str, language: str | None, person: str | None,
         click.echo(json.dumps(answer, ensure_ascii=False))
     else:
         click.echo(answer["reply"] or "")
+    if speak_path is not None and answer["reply"]:
+        from assistant.speech.cli_commands import speak_to_file
+        from assistant.speech.tts import SpeechUnavailable
+
+        try:
+            speak_to_file(answer["reply"], answer["language"], speak_path)
+        except SpeechUnavailable as error:
+            click.echo(f"carehub: cannot speak the reply: {error.reason}", err=True)
+            ctx.exit(2)
+        click.echo(f"spoken reply written to {speak_path}", err=True)
     if not answer["understood"]:
         ctx.exit(3)
 
@@ -644,3 +657,6 @@ def report(ctx: click.Context, person: str, day_text: str | None, out_path: Path
 
 if __name__ == "__main__":  # pragma: no cover
     main()
+
+
+main.add_command(listen)  # carehub listen FILE.wav (assistant/speech/cli_commands.py)

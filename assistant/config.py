@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from assistant.errors import ConfigError
 from assistant.llm.config import LlmConfig
+from assistant.speech.stt import SpeechSettings
 
 ENV_VAR = "CAREHUB_CONFIG"
 DEVICE_KINDS = (
@@ -122,6 +123,10 @@ class DeviceConfig(_Model):
     """Friendly name when the device is paired with Zigbee2MQTT."""
     aliases: dict[str, list[str]] = Field(default_factory=dict)
     """Extra spoken names per language code."""
+    speech: Literal["text", "audio"] = "text"
+    """Speakers: ``text`` — the device says the text itself (``{"say": ...}`` on ``set``); ``audio`` — carehub
+    synthesizes it (Piper for English when installed, espeak-ng otherwise and for Chinese) and publishes
+    the WAV on ``.../speech``."""
 
     _id = field_validator("id")(_check_id)
 
@@ -230,6 +235,8 @@ class Config(_Model):
     rooms: dict[str, dict[str, list[str]]] = Field(default_factory=dict)
     """Spoken names of rooms per language, e.g. ``kitchen: {zh-CN: [厨房]}``; a room's id is its English name."""
     languages: list[str] = Field(default_factory=lambda: ["en", "zh-CN"])
+    voice: SpeechSettings = Field(default_factory=SpeechSettings)
+    """Speech-to-text for satellites, ``carehub listen`` and ``POST /api/voice`` (docs/voice.md)."""
     llm: LlmConfig = Field(default_factory=LlmConfig)
     """The optional language model for what no grammar matched (docs/llm.md); off by default."""
     """Languages carehub understands, tried in order (Chinese first for Han text)."""

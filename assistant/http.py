@@ -209,6 +209,9 @@ def create_app(hub: "Hub") -> web.Application:
     app.router.add_post("/api/alerts/{alert_id}/ack", alert_ack)
     app.router.add_get("/api/alerts/{alert_id}/ack", alert_ack)
     app.router.add_get("/api/reports/{person}/{date}", daily_report)
+    from assistant.speech.http import voice_route
+
+    app.router.add_post("/api/voice", voice_route(hub, hub.voice.pipeline))
     return app
 
 

@@ -29,6 +29,7 @@ def hub_topic(prefix: str, home: str, leaf: str) -> str:
 def subscriptions(prefix: str, homes: list[str], zigbee2mqtt_topic: str | None) -> list[str]:
     """Topic filters the hub subscribes to."""
     filters = [f"{prefix}/{home}/+/{channel}" for home in homes for channel in DEVICE_CHANNELS]
+    filters += [f"{prefix}/{home}/+/audio/#" for home in homes]  # satellites' microphones (docs/voice.md)
     if zigbee2mqtt_topic:
         filters.append(f"{zigbee2mqtt_topic}/+")
     return filters

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import shutil
+import wave
 from pathlib import Path
 
 import aiohttp
@@ -129,6 +131,17 @@ async def test_carehub_say_talks_to_the_running_hub(running_hub, amqtt_broker, t
 
     unknown_person = await asyncio.to_thread(say, "--person", "nobody", "hello")
     assert unknown_person.exit_code == 2 and "person: no person with id 'nobody'" in unknown_person.output
+
+
+@pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng not installed (apt-get install espeak-ng)")
+async def test_carehub_say_speak_writes_the_reply_to_a_wav(running_hub, tmp_path):
+    config = _cli_config(tmp_path, running_hub.http.port)
+    out = tmp_path / "reply.wav"
+    result = await asyncio.to_thread(CliRunner().invoke, main,
+                                     ["--config", str(config), "say", "--speak", str(out), "turn off the kitchen light"])
+    assert result.exit_code == 0, result.output
+    with wave.open(str(out)) as audio:
+        assert audio.getnchannels() == 1 and audio.getnframes() / audio.getframerate() > 0.5
 
 
 def test_carehub_say_without_a_hub_says_so(tmp_path):

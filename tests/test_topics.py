@@ -65,10 +65,12 @@ def test_device_topics_still_parse_with_zigbee2mqtt_on():
 
 def test_subscriptions():
     assert subscriptions("carehub", ["flat1"], "zigbee2mqtt") == [
-        "carehub/flat1/+/state", "carehub/flat1/+/event", "carehub/flat1/+/availability", "zigbee2mqtt/+"]
+        "carehub/flat1/+/state", "carehub/flat1/+/event", "carehub/flat1/+/availability",
+        "carehub/flat1/+/audio/#", "zigbee2mqtt/+"]
     assert subscriptions("carehub", ["a", "b"], None) == [
         "carehub/a/+/state", "carehub/a/+/event", "carehub/a/+/availability",
-        "carehub/b/+/state", "carehub/b/+/event", "carehub/b/+/availability"]
+        "carehub/b/+/state", "carehub/b/+/event", "carehub/b/+/availability",
+        "carehub/a/+/audio/#", "carehub/b/+/audio/#"]
 
 
 def test_route_is_frozen():
