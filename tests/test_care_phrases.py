@@ -38,3 +38,19 @@ async def test_care_phrases_reach_their_skill(skill_harness, text, language, int
     (row,) = await h.rows(kind="intent_recognized")
     assert row["data"]["skill"] == skill and row["data"]["intent"] == intent
     assert h.failures == []
+
+
+@pytest.mark.parametrize("language, text", [("zh-TW", "打開廚房燈"), ("zh-HK", "打開廚房燈")])
+async def test_traditional_chinese_grammars_when_configured(skill_harness, language, text):
+    import yaml
+    from importlib.resources import files
+
+    raw = yaml.safe_load((files("assistant") / "default_config.yaml").read_text())
+    for device in raw["devices"]:
+        if device["id"] == "kitchen-light":
+            device["aliases"] = {**device.get("aliases", {}), language: ["廚房燈"]}
+    h = await skill_harness(DeviceControl, config={"devices": raw["devices"],
+                                                   "languages": ["en", "zh-CN", "zh-TW", "zh-HK"]})
+    reply = await h.say(text, language=language)
+    assert reply.understood and reply.intent == "HassTurnOn", reply
+    assert ("carehub/home/kitchen-light/set", {"state": "on"}) in h.published
