@@ -32,6 +32,7 @@ class _Subscriber:
     delivered: int = 0
     failed: int = 0
     dropped: int = 0
+    active: int = 0  # 1 while the handler runs (the event is off the queue but not yet handled)
     filters: dict[str, Any] = field(default_factory=dict)
 
 
@@ -103,11 +104,12 @@ class EventBus:
 
     def stats(self) -> dict[str, dict[str, int]]:
         return {s.name: {"delivered": s.delivered, "failed": s.failed, "dropped": s.dropped,
-                         "queued": s.queue.qsize()} for s in self._subscribers}
+                         "queued": s.queue.qsize(), "active": s.active} for s in self._subscribers}
 
     async def _run(self, sub: _Subscriber) -> None:
         while True:
             event = await sub.queue.get()
+            sub.active = 1
             try:
                 async with asyncio.timeout(sub.timeout):
                     result = sub.handler(event)
@@ -125,6 +127,7 @@ class EventBus:
                     error = TimeoutError(f"did not finish within {sub.timeout:g} s")
                 self._failed(sub, event, error)
             finally:
+                sub.active = 0
                 sub.queue.task_done()
 
     def _failed(self, sub: _Subscriber, event: Event, error: BaseException) -> None:

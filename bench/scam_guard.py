@@ -3,11 +3,13 @@
     python bench/scam_guard.py                      # every figure, default thresholds
     python bench/scam_guard.py --misses             # ... and list the misses and false alarms
     python bench/scam_guard.py --medium 0.4 --high 0.65
+    python bench/scam_guard.py --no-blind           # leave the blind holdout-3 set out while developing
 
 The samples (skills/scam_guard/samples.yaml) were written by carehub's developers in English and Simplified
-Chinese; the rules were tuned on the ``tuning`` set and on ``holdout-1`` (after it was measured blind),
-never on ``holdout-2``. Figures on the tuned sets show the rules do what they were written for; the
-``holdout-2`` row is the fairer estimate for phrasings the rules have not seen. Neither is real traffic.
+Chinese; the rules were tuned on the ``tuning`` set and on ``holdout-1`` (after it was measured blind), and
+generalised with ``holdout-2`` in view (after it was measured blind), so all three are development data now.
+``skills/scam_guard/holdout3.yaml``, when present, is a blind set written by someone who had not seen the
+rules; its row is the fair estimate for phrasings the rules have not seen. None of it is real traffic.
 
 "At medium" counts a sample as flagged when its level is medium or high (a caregiver is alerted); "at
 high" when it is high (the elder is warned aloud too). Recall is over scams, FPR over legit messages.
@@ -25,7 +27,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from skills.scam_guard.rules import Assessment, Thresholds, assess, level_rank  # noqa: E402
-from skills.scam_guard.samples import Sample, load_samples  # noqa: E402
+from skills.scam_guard.samples import BLIND_SETS, Sample, load_blind_samples, load_samples  # noqa: E402
 
 Scored = tuple[Sample, Assessment]
 
@@ -56,10 +58,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--high", type=float, default=Thresholds.high)
     parser.add_argument("--repeat", type=int, default=20, help="times each message is scored for the timing")
     parser.add_argument("--misses", action="store_true", help="list scams below high and legit at medium or above")
+    parser.add_argument("--no-blind", action="store_true", help="leave out the blind holdout-3 set (while developing)")
     args = parser.parse_args(argv)
     thresholds = Thresholds(args.low, args.medium, args.high)
 
-    samples = load_samples()
+    samples = load_samples() + ([] if args.no_blind else load_blind_samples())
 
     def score(sample: Sample) -> Assessment:
         return assess(sample.text, number=sample.number, language=sample.language,
@@ -73,34 +76,41 @@ def main(argv: list[str] | None = None) -> int:
             score(sample)
         timings_ms.append((time.perf_counter() - start) * 1000 / args.repeat)
 
-    tuned = [(s, a) for s, a in scored if s.set != "holdout-2"]
-    unseen = [(s, a) for s, a in scored if s.set == "holdout-2"]
+    tuned = [(s, a) for s, a in scored if s.set in ("tuning", "holdout-1")]
+    dev = [(s, a) for s, a in scored if s.set == "holdout-2"]
+    blind = [(s, a) for s, a in scored if s.set in BLIND_SETS]
     print(f"scam guard bench: {len(samples)} samples ({sum(s.is_scam for s in samples)} scam, "
           f"{sum(not s.is_scam for s in samples)} legit), thresholds low {thresholds.low} / medium "
           f"{thresholds.medium} / high {thresholds.high}")
     header = (f"{'':<22}{'scams':>6}{'legit':>6}{'recall@med':>11}{'recall@hi':>10}{'FPR@med':>11}"
               f"{'FPR@hi':>10}")
     print(header)
-    for name, group in (("tuned sets", tuned), ("holdout-2 (unseen)", unseen), ("all", scored)):
+    rows = [("tuned sets", tuned), ("holdout-2 (dev)", dev)]
+    rows += [("holdout-3 (blind)", blind)] if blind else []
+    for name, group in (*rows, ("all", scored)):
         print(_row(name, group))
         for language in ("en", "zh"):
             print(_row(f"  {language}", [(s, a) for s, a in group if s.language == language]))
 
     print()
-    print("recall per fraud family (tuned sets | holdout-2), at medium / at high")
+    groups = [tuned, dev] + ([blind] if blind else [])
+    print(f"recall per fraud family ({' | '.join(n for n, _ in rows)}), at medium / at high")
     families = sorted({s.family for s in samples if s.is_scam})
     for family in families:
         cells = []
-        for group in (tuned, unseen):
+        for group in groups:
             hits = [a for s, a in group if s.is_scam and s.family == family]
             cells.append(f"{len(hits):>3} {_rate(sum(_flagged(a, 'medium') for a in hits), len(hits))} "
                          f"{_rate(sum(_flagged(a, 'high') for a in hits), len(hits))}")
-        print(f"  {family:<22}{cells[0]}  |{cells[1]}")
+        print(f"  {family:<22}" + "  |".join(cells))
     print()
-    print("false-positive rate at medium per look-alike family (all legit samples)")
+    print(f"false-positive rate at medium per look-alike family ({' | '.join(n for n, _ in rows)})")
     for family in sorted({s.family for s in samples if not s.is_scam}):
-        hits = [a for s, a in scored if not s.is_scam and s.family == family]
-        print(f"  {family:<22}{len(hits):>3} {_rate(sum(_flagged(a, 'medium') for a in hits), len(hits))}")
+        cells = []
+        for group in groups:
+            hits = [a for s, a in group if not s.is_scam and s.family == family]
+            cells.append(f"{len(hits):>3} {_rate(sum(_flagged(a, 'medium') for a in hits), len(hits))}")
+        print(f"  {family:<22}" + "  |".join(cells))
     print()
     print(f"time per message: mean {statistics.mean(timings_ms):.3f} ms, "
           f"max {max(timings_ms):.3f} ms (pure Python regexes, {args.repeat} runs each)")

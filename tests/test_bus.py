@@ -64,7 +64,7 @@ async def test_raising_subscriber_does_not_stop_others(bus, failures):
     [(name, event, error)] = failures.calls
     assert name == "flaky" and event is first
     assert isinstance(error, ValueError) and str(error) == "cannot parse battery"
-    assert bus.stats()["flaky"] == {"delivered": 2, "failed": 1, "dropped": 0, "queued": 0}
+    assert bus.stats()["flaky"] == {"delivered": 2, "failed": 1, "dropped": 0, "queued": 0, "active": 0}
 
 
 async def test_hanging_subscriber_times_out_while_others_receive(bus, failures):
@@ -224,7 +224,7 @@ async def test_full_queue_drops_and_counts():
     for i in range(5):
         bus.publish(MotionDetected(id=f"m{i}"))  # not started: nothing is consumed yet
     bus.publish(BatteryReported(level=10))
-    assert bus.stats()["small"] == {"delivered": 0, "failed": 0, "dropped": 3, "queued": 2}
+    assert bus.stats()["small"] == {"delivered": 0, "failed": 0, "dropped": 3, "queued": 2, "active": 0}
     await bus.start()
     await bus.drain()
     await bus.stop()

@@ -202,3 +202,107 @@ def test_no_false_alarm_on_the_unseen_legit_messages() -> None:
     flagged = [s.text for s in legit if assess(s.text, number=s.number, language=s.language,
                                                home_country_code=s.home_country_code).level in ("medium", "high")]
     assert len(flagged) <= 1, flagged
+
+
+# --- broader vocabularies: paraphrases, colloquial and indirect forms ------------------------------------------
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # authority + money movement, in words the first catalogue did not have
+    ("This is officer Reid from the fraud department. Your savings are at risk, you need to move them to the "
+     "account I give you today.", {"authority_police", "account_frozen", "money_transfer"}),
+    ("Hello, HMRC here. You owe unpaid tax and bailiffs will be sent unless you settle the balance today by bank "
+     "transfer.", {"authority_social_security", "accusation", "combo_authority_ask"}),
+    ("您好，我是国家反诈中心的民警，您的银行卡涉及一起洗钱案，需要您配合资金核查，把钱转到我们指定的账户。",
+     {"authority_police", "safe_account", "combo_authority_ask"}),
+    ("老人家您好，您的医保卡被别人在外地盗刷了，我给您转到公安局，您要配合警官做笔录。",
+     {"authority_social_security", "cooperate_investigation", "combo_official_threat"}),
+    # any pretext + a request for a code, however it is put
+    ("Hi, I'm from the council, you qualify for a £300 grant. You'll get a text in a moment, just read me the "
+     "numbers in it.", {"refund", "code_request"}),
+    ("阿姨，我是楼上的小李，我注册发错号码了，麻烦把刚才那条短信里的数字告诉我一下。", {"code_request"}),
+    # remote control without the tool's name
+    ("This is the Apple help desk, your iCloud has been breached. Please let our engineer take over the mouse.",
+     {"authority_tech", "account_frozen", "remote_tool", "combo_authority_ask"}),
+    ("我是医保局工作人员，您的医保卡被冻结了，需要下载腾讯会议配合解冻。", {"meeting_app", "install_app", "combo_official_app"}),
+    ("您好，您的百万保障今天到期，不关闭每月自动扣款，我教您装个软件，把屏幕给我看一下。",
+     {"subscription_trap", "remote_tool", "install_app", "combo_remote_money"}),
+    # relatives, teachers, bosses, sweethearts
+    ("Hi Gran, I'm in hospital after an accident and my phone's broken. Can you wire some money to my friend? "
+     "Don't tell Mum.", {"relative_trouble", "money_transfer", "secrecy", "combo_relative_money"}),
+    ("奶奶，我出车祸了，现在在医院，急需三万块手术费，你别跟我爸妈说，先打到这个卡上。",
+     {"relative_trouble", "money_transfer", "secrecy", "combo_relative_money"}),
+    ("家长您好，我是孩子的班主任，本学期资料费请直接转账到这个账号，今天截止。",
+     {"boss_teacher", "money_transfer", "combo_relative_money"}),
+    ("My darling, I am a soldier stationed overseas and I sent you a box of gifts, but customs need a fee of $900 "
+     "to release it.", {"romance", "upfront_fee", "combo_relative_money"}),
+    # lures that need a fee, investments, health
+    ("You're our lucky customer! A free mobility scooter is reserved for you, just cover the £35 delivery charge "
+     "by replying with your card details.", {"prize", "upfront_fee", "card_details", "combo_lure_fee"}),
+    ("恭喜您获得免费领取养生锅的资格，只需支付邮费39元即可送货上门。", {"prize", "upfront_fee", "combo_lure_fee"}),
+    ("您的贷款已审批通过，需先缴纳解冻费3000元才能放款。", {"loan_offer", "upfront_fee", "combo_lure_fee"}),
+    ("Sir, our gold bond pays twelve percent fixed every year and your capital is fully protected. I'll send the "
+     "paperwork once you've sent the first five thousand.",
+     {"guaranteed_returns", "high_returns", "money_transfer", "combo_investment_money"}),
+    ("阿姨，跟着我们老师带单炒币，每天收益百分之十，稳赚不赔，先充值五千到平台。",
+     {"guaranteed_returns", "crypto", "money_transfer", "combo_investment_money"}),
+    ("This herbal tea dissolves cholesterol and clears blocked arteries, no more statins. Pensioners' price £120.",
+     {"health_cure", "price_offer", "combo_health_sale"}),
+    ("大妈，我们的灵芝孢子粉专门调理身体，吃了血糖血压都能恢复正常，现在买三盒送一盒。",
+     {"health_cure", "pseudo_science", "price_offer", "combo_health_sale"}),
+])
+def test_paraphrased_scams_are_caught(text: str, expected: set[str]) -> None:
+    a = assess(text)
+    assert a.level == "high", (a.score, a.cue_ids)
+    assert expected <= ids(a), a.cue_ids
+
+
+@pytest.mark.parametrize("text", [
+    # real warnings name every cue and must not fire
+    "Brookfield Bank: Never share a one-time passcode with anyone, even if they say they're from the bank.",
+    "Brookfield Bank: your new PIN is on its way by post. Never tell anyone your PIN.",
+    "Met Police newsletter: scammers are calling residents pretending to be officers and asking them to "
+    "withdraw cash. Hang up and call 101.",
+    "【社区民警】近期冒充客服退款诈骗高发，正规平台退款无需您提供验证码或共享屏幕。",
+    "【某某银行】温馨提示：任何索要验证码的都是诈骗，请勿将验证码告诉任何人，包括银行工作人员。",
+    # family asking for everyday help
+    "Grandma, could you give me a lift to football on Saturday morning? Dad's working.",
+    "奶奶，周六能不能开车来学校接我一下？爸爸要加班。",
+    "爸，我手机没电了，用同事的手机给您打个电话，今晚加班不回来吃饭了。",
+    # bills, statements and delivery notices
+    "Brookfield Bank: your credit card statement is ready. Please pay at least £25 by 5 March to avoid a late fee.",
+    "EDF: your bill for March is £71.35. It will be collected by Direct Debit on the 14th.",
+    "Hi, it's Dave the electrician, can you pay the £120 invoice by bank transfer when you get a chance? Thanks.",
+    "Your order has shipped. Delivery charge: free. Estimated delivery Friday.",
+    "【国家电网】尊敬的客户，您户号尾号1234本月电费126元，请于25日前缴费，可通过网上国网APP支付。",
+    "【中通快递】您的包裹已送达驿站，凭取件码领取，无需支付任何费用。",
+    "【某某银行】您的账户于今日收到转账5000元，当前余额请登录手机银行查询。",
+    "Council: you may qualify for the winter fuel payment. Call our helpline on 0300 123 4567 for advice.",
+    "Hi Mum, I'll set up Zoom on your laptop tomorrow so we can call Aunt Jo.",
+    "妈，我周末用腾讯会议跟您视频，我先帮您把软件装好。",
+    "王阿姨，我是社区的小张，下周组织老人去听防诈骗讲座，有鸡蛋领，您来吗？",
+])
+def test_legit_look_alikes_stay_below_medium(text: str) -> None:
+    a = assess(text)
+    assert a.level in ("none", "low"), (a.score, a.cue_ids)
+
+
+def test_traditional_forms_of_the_new_words_match() -> None:
+    a = assess("這件事不要聲張，馬上把錢轉到我們給您的帳戶")
+    assert {"secrecy", "safe_account", "combo_secrecy_ask"} <= ids(a) and a.level == "high"
+    assert "meeting_app" in ids(assess("請下載騰訊會議"))
+
+
+def test_a_fee_the_sentence_calls_free_and_a_bill_with_a_due_date_do_not_count_as_asks() -> None:
+    assert "upfront_fee" not in ids(assess("Delivery charge: free."))
+    assert "upfront_fee" in ids(assess("A delivery charge of £2.99 is due before we can deliver."))
+    assert "payment_request" not in ids(assess("Your bill is ready. Please pay now online."))
+    assert "payment_request" in ids(assess("Please pay now online."))
+
+
+def test_the_generic_story_plus_ask_combination_only_fills_gaps() -> None:
+    # A shape no specific combination knows: a "new number" asking to install an app.
+    generic = assess("Hi Mum, this is my new number. Please install this app for me.")
+    assert "combo_pretext_ask" in ids(generic)
+    # A shape a specific combination knows does not get the generic one on top.
+    specific = assess("This is the police. Please transfer the money today.")
+    assert "combo_authority_ask" in ids(specific) and "combo_pretext_ask" not in ids(specific)

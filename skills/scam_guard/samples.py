@@ -1,13 +1,21 @@
-"""The labelled sample set (``samples.yaml`` beside this module), loaded into plain records for tests and the bench."""
+"""The labelled sample sets beside this module, loaded into plain records for tests and the bench.
+
+``samples.yaml`` holds the tuning set, holdout-1 and holdout-2 (all used to develop the rules now);
+``holdout3.yaml``, when present, is a blind set written by someone who had not seen the rules.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
 SAMPLES_PATH = Path(__file__).with_name("samples.yaml")
+HOLDOUT3_PATH = Path(__file__).with_name("holdout3.yaml")
+BLIND_SETS = ("holdout-3",)
+"""Sets nobody tuned the rules on; the bench reports them apart."""
 
 HOME_COUNTRY_CODE = {"en": "44", "zh": "86"}
 """The homes the samples imagine: an English-speaking one in the UK, a Chinese-speaking one in mainland China."""
@@ -29,8 +37,8 @@ class Sample:
     number: str | None = None
     """The other party's number; ``""`` when withheld, None when the sample does not say."""
     set: str = "tuning"
-    """``tuning`` (the rules were tuned on it), ``holdout-1`` (measured blind, then tuned on) or ``holdout-2``
-    (never tuned on)."""
+    """``tuning`` (the rules were tuned on it), ``holdout-1`` and ``holdout-2`` (each measured blind, then used
+    for development) or ``holdout-3`` (blind: written without seeing the rules, never tuned on)."""
 
     @property
     def is_scam(self) -> bool:
@@ -41,17 +49,43 @@ class Sample:
         return HOME_COUNTRY_CODE[self.language]
 
 
-def load_samples(path: Path = SAMPLES_PATH) -> list[Sample]:
-    """Every sample in the file, in order; raises ValueError naming the first bad item."""
+_FIELDS = {f.name for f in dataclasses.fields(Sample)}
+
+
+def load_samples(path: Path = SAMPLES_PATH, *, default_set: str = "tuning", strict: bool = True) -> list[Sample]:
+    """Every sample in the file, in order; raises ValueError naming the first bad item.
+
+    The file is a mapping with ``items`` (or a bare list) of ``{text, language, label, kind, family, number?,
+    set?}``. Items without ``set`` get ``default_set``. With ``strict=False`` keys the record does not know
+    (an ``id``, a note) are ignored rather than refused, and ``zh-CN``-style languages count as ``zh``.
+    """
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    items = raw["items"] if isinstance(raw, dict) else raw
     samples = []
-    for index, item in enumerate(raw["items"]):
+    for index, item in enumerate(items or []):
+        if not strict:
+            item = {k: v for k, v in item.items() if k in _FIELDS}
+            if isinstance(item.get("language"), str):
+                item["language"] = "zh" if item["language"].lower().startswith("zh") else item["language"].lower()
+            for key in ("label", "kind"):
+                if isinstance(item.get(key), str):
+                    item[key] = item[key].strip().lower()
+            if item.get("number") is not None:
+                item["number"] = str(item["number"])
+        item = {"set": default_set, **item}
         try:
             sample = Sample(**{**item, "text": " ".join(str(item["text"]).split())})
-        except TypeError as error:
+        except (TypeError, KeyError) as error:
             raise ValueError(f"{path.name}: items[{index}]: {error}") from None
         if sample.label not in ("scam", "legit") or sample.language not in ("zh", "en") \
                 or sample.kind not in ("call", "sms"):
             raise ValueError(f"{path.name}: items[{index}]: bad label, language or kind: {item}")
         samples.append(sample)
     return samples
+
+
+def load_blind_samples(path: Path = HOLDOUT3_PATH) -> list[Sample]:
+    """The blind holdout-3 set (every item marked ``holdout-3``), or ``[]`` when the file is not there."""
+    if not path.exists():
+        return []
+    return [dataclasses.replace(s, set="holdout-3") for s in load_samples(path, default_set="holdout-3", strict=False)]

@@ -127,8 +127,9 @@ class SkillHarness:
     def _busy(self) -> list[str]:
         """Bus subscribers with queued events and handler calls in progress, but not those waiting."""
         waiting = self.hub.skills.waiting_subscriptions()
-        queued = [f"{name} ({stats['queued']} queued)" for name, stats in self.hub.bus.stats().items()
-                  if stats["queued"] and name not in waiting]
+        queued = [f"{name} ({stats['queued']} queued, {stats['active']} running)"
+                  for name, stats in self.hub.bus.stats().items()
+                  if (stats["queued"] or stats["active"]) and name not in waiting]
         return queued + self.hub.skills.busy()
 
     async def play(self, scenario: Any, *, tick_every: float = 60.0, until: str | None = None) -> int:
