@@ -145,6 +145,43 @@ async def test_leaving_school_after_hours_or_at_the_weekend_pages_nobody(skill_h
     assert [r["data"]["in_window"] for r in await h.rows(kind="child_left_zone")] == [False]
 
 
+# --- not arrived ---------------------------------------------------------------------------------------------
+
+ARRIVE = {**SETTINGS, "children": {"leo": {**SETTINGS["children"]["leo"], "schedules": [
+    {"zone": "school", "days": SCHOOL_DAYS, "start": "08:30", "end": "15:30", "arrive_within_minutes": 30}]}}}
+
+
+async def test_not_at_school_half_an_hour_into_school_hours_pages_and_arriving_clears_it(skill_harness):
+    h = await skill_harness(ChildSafety, settings=ARRIVE, start=MONDAY.replace(hour=8))
+    await fix(h, HOME)
+    await fix(h, HOME)                      # 08:10, still at home (a sick day nobody told carehub about)
+    await advance_to(h, "08:59")
+    assert h.notifications == []
+    await fix(h, HOME, then=60)             # 09:00 passes
+    (note,) = h.notifications
+    assert (note.priority, note.alert_kind, note.person) == ("medium", "child_not_arrived", "leo")
+    assert note.message["en"].startswith("Leo has not arrived at school (expected from 08:30, checked at 09:00): "
+                                         "last seen 1 min ago (08:59), 1.1 km from school (±10 m)")
+    assert "openstreetmap.org/?mlat=" in note.message["en"]
+    assert note.message["zh"].startswith("Leo 还没有到学校（08:30 起应在，09:00 检查）")
+    await advance_to(h, "10:00")
+    assert len(h.notifications) == 1        # once a day
+    await fix(h, SCHOOL)
+    await fix(h, SCHOOL)
+    (resolved,) = h.of(AlertResolved)
+    assert "arrived at school" in resolved.reason and len(h.notifications) == 1
+
+
+async def test_arriving_on_time_or_a_day_without_school_pages_nobody(skill_harness):
+    h = await skill_harness(ChildSafety, settings=ARRIVE, config=LEO_ROOM, start=MONDAY.replace(hour=6))
+    await h.play(scenarios.normal_day(day="mon"), until="10:00")
+    assert h.failures == [] and h.notifications == []
+    saturday = await skill_harness(ChildSafety, settings=ARRIVE, start=datetime(2026, 1, 10, 8, 0))
+    await fix(saturday, HOME)
+    await advance_to(saturday, "10:00")
+    assert saturday.notifications == []
+
+
 # --- home by, curfew -------------------------------------------------------------------------------------
 
 

@@ -30,6 +30,7 @@ Priority = Literal["high", "medium", "low"]
 LEFT_ZONE = "child_left_zone"
 NOT_HOME = "child_not_home"
 CURFEW = "child_curfew"
+NOT_ARRIVED = "child_not_arrived"
 """Alert kinds."""
 
 
@@ -61,6 +62,11 @@ class ZoneWindow(_Model):
     """May be earlier than ``start``: the window then runs past midnight."""
     priority: Priority = "high"
     """A child leaving school unaccompanied in school hours is treated as urgent (every tier-1 caregiver)."""
+    arrive_within_minutes: float | None = Field(None, gt=0, le=24 * 60)
+    """When set, not being confirmed inside ``zone`` this long after ``start`` is an alert ("Leo has not
+    arrived at school"), with the last position; it clears when the watch is confirmed there."""
+    arrive_priority: Priority = "medium"
+    """A late arrival is usually a late bus or a sick day nobody told carehub about: one caregiver first."""
 
 
 class HomeBy(_Model):
@@ -226,17 +232,20 @@ class Track:
     """The zone of the open "left zone" alert, if any."""
     open_home_alerts: list[str] = field(default_factory=list)
     """Open ``child_not_home`` / ``child_curfew`` alerts, cleared on arrival home."""
+    awaited: list[str] = field(default_factory=list)
+    """Zones of open ``child_not_arrived`` alerts, cleared on arrival there."""
 
     def to_json(self) -> dict[str, Any]:
         return {"fix": vars(self.fix) if self.fix else None,
                 "fences": {k: v.to_json() for k, v in self.fences.items()},
-                "exit_alert": self.exit_alert, "open_home_alerts": self.open_home_alerts}
+                "exit_alert": self.exit_alert, "open_home_alerts": self.open_home_alerts, "awaited": self.awaited}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Track:
         return cls(fix=Fix(**data["fix"]) if data.get("fix") else None,
                    fences={k: FenceState.from_json(v) for k, v in (data.get("fences") or {}).items()},
-                   exit_alert=data.get("exit_alert"), open_home_alerts=list(data.get("open_home_alerts") or []))
+                   exit_alert=data.get("exit_alert"), open_home_alerts=list(data.get("open_home_alerts") or []),
+                   awaited=list(data.get("awaited") or []))
 
 
 # --- wording ------------------------------------------------------------------------------------------------
@@ -427,6 +436,9 @@ class ChildSafety(Skill[ChildSafetySettings]):
         if track.exit_alert is not None and circle.name in (track.exit_alert, child.home_zone):
             await self.ctx.clear_alerts(LEFT_ZONE, person=pid, reason=f"back at {circle.name}")
             track.exit_alert = None
+        if circle.name in track.awaited:
+            track.awaited.remove(circle.name)
+            await self.ctx.clear_alerts(NOT_ARRIVED, person=pid, reason=f"arrived at {circle.name}")
         if circle.name == child.home_zone:
             for kind in track.open_home_alerts:
                 await self.ctx.clear_alerts(kind, person=pid, reason="home")
@@ -451,6 +463,13 @@ class ChildSafety(Skill[ChildSafetySettings]):
     async def tick(self) -> None:
         local = self.ctx.now().astimezone(self.zone_info)
         for pid, child in self.settings.children.items():
+            for window in child.schedules:
+                if window.arrive_within_minutes is None:
+                    continue
+                due_at = (datetime.combine(local.date(), window.start)
+                          + timedelta(minutes=window.arrive_within_minutes)).time()
+                if await self._due(pid, f"arrive:{window.zone}", window.days, due_at, local):
+                    await self._check_arrived(pid, window, due_at)
             for rule in child.home_by:
                 if await self._due(pid, "home_by", rule.days, rule.at, local):
                     await self._check_home(pid, NOT_HOME, rule.at, rule.priority)
@@ -473,6 +492,26 @@ class ChildSafety(Skill[ChildSafetySettings]):
                               priority=priority, person=pid, kind=kind)
         if kind not in track.open_home_alerts:
             track.open_home_alerts.append(kind)
+            await self._save(pid)
+
+    async def _check_arrived(self, pid: str, window: ZoneWindow, due_at: time) -> None:
+        """The child should be in ``window.zone`` by now: alert when the watch is not confirmed there."""
+        track = self.tracks[pid]
+        fix = track.fix
+        fresh = fix is not None and self.ctx.now().timestamp() - fix.at <= self._gps(pid).stale_after_minutes * 60
+        if fresh and track.fences.get(window.zone, FenceState()).side == "inside":
+            return
+        name = self._name(pid)
+        zone = next((c for c in self.circles if c.name == window.zone), None)
+        en_zone, zh_zone = self._zone_name(window.zone, "en"), self._zone_name(window.zone, "zh")
+        await self.ctx.notify(
+            {"en": f"{name} has not arrived at {en_zone} (expected from {window.start:%H:%M}, checked at "
+                   f"{due_at:%H:%M}): {self.describe(pid, 'en', from_zone=zone)}",
+             "zh": f"{name} 还没有到{zh_zone}（{window.start:%H:%M} 起应在，{due_at:%H:%M} 检查）。"
+                   f"{self.describe(pid, 'zh', from_zone=zone)}"},
+            priority=window.arrive_priority, person=pid, kind=NOT_ARRIVED)
+        if window.zone not in track.awaited:
+            track.awaited.append(window.zone)
             await self._save(pid)
 
     async def _bedtime(self, pid: str, child: Child, rule: Bedtime) -> None:
