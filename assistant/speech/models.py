@@ -204,10 +204,12 @@ OPENAI_WHISPER_PIP = "openai-whisper"
 
 def resolve_openai_whisper(model: str | Path, *, cache: Path | None = None) -> Path:
     """The ``.pt`` checkpoint of an openai-whisper model: a file path, or ``<name>.pt`` in the carehub
-    cache (``openai-whisper/``) or in openai-whisper's own cache (``~/.cache/whisper``).
+    cache (``openai-whisper/``) or in openai-whisper's own cache (``~/.cache/whisper``), or — for a model
+    carehub finds in a pip package (``tiny.en``, ``base``) — that model's weights re-packed once into
+    the carehub cache (``assistant.speech.convert``; same float16 weights, openai-whisper's layout).
 
     openai-whisper fetches missing checkpoints from the internet on first use; carehub never lets it,
-    so a checkpoint that is not on disk is reported unavailable.
+    so a checkpoint that is neither on disk nor packaged is reported unavailable.
     """
     text = str(model)
     if text.endswith(".pt") or "/" in text:
@@ -221,6 +223,25 @@ def resolve_openai_whisper(model: str | Path, *, cache: Path | None = None) -> P
     for path in places:
         if path.is_file():
             return path
+    if text in PACKAGED:
+        return convert_packaged(text, places[0], cache=cache)
     raise ModelUnavailable(text, "openai-whisper checkpoints are not shipped in any pip package and carehub "
                                  "never downloads them; looked for " + ", ".join(str(p) for p in places)
-                                 + " (copy a checkpoint there, or use the faster-whisper backend)")
+                                 + f" (copy a checkpoint there, use a packaged model: {', '.join(sorted(PACKAGED))}, "
+                                 "or use the faster-whisper backend)")
+
+
+def convert_packaged(name: str, dest: Path, *, cache: Path) -> Path:
+    """Re-pack the packaged faster-whisper model ``name`` as an openai-whisper checkpoint at ``dest``,
+    once (other threads and processes wait for the first)."""
+    from assistant.speech.convert import ConversionError, convert
+
+    folder = resolve_model(name, cache=cache)  # ModelUnavailable names the pip packages when missing
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    with _assembly_lock, _file_lock(dest.parent / f".{dest.name}.lock"):
+        if dest.is_file():
+            return dest
+        try:
+            return convert(folder, dest)
+        except (ConversionError, OSError) as error:
+            raise ModelUnavailable(name, f"could not re-pack {folder} for openai-whisper: {error}") from error
