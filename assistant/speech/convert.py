@@ -96,6 +96,15 @@ def _attention(out: dict[str, np.ndarray], prefix: str, v: dict[str, np.ndarray]
     _linear(out, f"{prefix}.out", v, out_source)
 
 
+def _block(out: dict[str, np.ndarray], dst: str, v: dict[str, np.ndarray], src: str) -> None:
+    """A residual block's self-attention and MLP (a decoder block adds cross-attention)."""
+    _attention(out, f"{dst}.attn", v, f"{src}/self_attention", cross=False)
+    _norm(out, f"{dst}.attn_ln", v, f"{src}/self_attention/layer_norm")
+    _linear(out, f"{dst}.mlp.0", v, f"{src}/ffn/linear_0")
+    _linear(out, f"{dst}.mlp.2", v, f"{src}/ffn/linear_1")
+    _norm(out, f"{dst}.mlp_ln", v, f"{src}/ffn/layer_norm")
+
+
 def _layers(v: dict[str, np.ndarray], side: str) -> int:
     found = {int(m.group(1)) for name in v if (m := re.match(rf"{side}/layer_(\d+)/", name))}
     return max(found) + 1 if found else 0
@@ -110,12 +119,7 @@ def whisper_state(v: dict[str, np.ndarray]) -> tuple[dict[str, int], dict[str, n
         out["encoder.positional_embedding"] = v["encoder/position_encodings/encodings"]
         n_audio_layer = _layers(v, "encoder")
         for i in range(n_audio_layer):
-            src, dst = f"encoder/layer_{i}", f"encoder.blocks.{i}"
-            _attention(out, f"{dst}.attn", v, f"{src}/self_attention", cross=False)
-            _norm(out, f"{dst}.attn_ln", v, f"{src}/self_attention/layer_norm")
-            _linear(out, f"{dst}.mlp.0", v, f"{src}/ffn/linear_0")
-            _linear(out, f"{dst}.mlp.2", v, f"{src}/ffn/linear_1")
-            _norm(out, f"{dst}.mlp_ln", v, f"{src}/ffn/layer_norm")
+            _block(out, f"encoder.blocks.{i}", v, f"encoder/layer_{i}")
         _norm(out, "encoder.ln_post", v, "encoder/layer_norm")
 
         out["decoder.token_embedding.weight"] = v["decoder/embeddings/weight"]
@@ -123,13 +127,9 @@ def whisper_state(v: dict[str, np.ndarray]) -> tuple[dict[str, int], dict[str, n
         n_text_layer = _layers(v, "decoder")
         for i in range(n_text_layer):
             src, dst = f"decoder/layer_{i}", f"decoder.blocks.{i}"
-            _attention(out, f"{dst}.attn", v, f"{src}/self_attention", cross=False)
-            _norm(out, f"{dst}.attn_ln", v, f"{src}/self_attention/layer_norm")
+            _block(out, dst, v, src)
             _attention(out, f"{dst}.cross_attn", v, f"{src}/attention", cross=True)
             _norm(out, f"{dst}.cross_attn_ln", v, f"{src}/attention/layer_norm")
-            _linear(out, f"{dst}.mlp.0", v, f"{src}/ffn/linear_0")
-            _linear(out, f"{dst}.mlp.2", v, f"{src}/ffn/linear_1")
-            _norm(out, f"{dst}.mlp_ln", v, f"{src}/ffn/layer_norm")
         _norm(out, "decoder.ln", v, "decoder/layer_norm")
 
         audio_ctx, audio_state = v["encoder/position_encodings/encodings"].shape
