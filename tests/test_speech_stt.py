@@ -315,3 +315,15 @@ def test_openai_whisper_runs_the_multilingual_base_for_chinese_and_detection(tmp
     detected = asyncio.run(backend.transcribe(speak("turn on the kitchen light"), None))
     assert detected.language == "en" and close(detected.text, "turn on the kitchen light"), detected
     assert (tmp_path / "openai-whisper" / "base.pt").is_file() and (tmp_path / "base" / "model.bin").is_file()
+
+
+def test_an_engine_that_is_not_installed_is_named_with_the_extra_that_installs_it():
+    class Absent(FasterWhisper):
+        name, module, extra = "absent-whisper", "carehub_test_absent_engine", "voice"
+
+    with pytest.raises(SpeechError, match=r"absent-whisper is not installed: pip install -e '\.\[voice\]'"):
+        asyncio.run(Absent("tiny.en").transcribe(speak_free_tone(), "en"))
+
+
+def speak_free_tone() -> np.ndarray:
+    return (0.3 * 32767 * np.sin(2 * np.pi * 300 * np.arange(16000) / 16000)).astype(np.int16)

@@ -11,6 +11,7 @@ so it is never sent on as a command.
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import logging
 import time
 import unicodedata
@@ -211,8 +212,16 @@ class _LazyWhisper:
             log.info("speech model %s (%s) loaded in %.1f s", self.model_name, self.name, self.load_seconds)
             return self.load_seconds
 
+    module = ""
+    """The engine's import name; ``extra`` is the pip extra of carehub that installs it."""
+    extra = ""
+
     def check(self) -> None:
-        """Raise ModelUnavailable now if the model is not on this machine (cheap: no load)."""
+        """Raise SpeechError if the engine is not installed, ModelUnavailable if the model is not on this
+        machine (cheap: no load)."""
+        if importlib.util.find_spec(self.module) is None:
+            raise SpeechError(f"speech-to-text engine {self.name} is not installed: "
+                              f"pip install -e '.[{self.extra}]' (docs/voice.md)")
 
     async def transcribe(self, pcm: np.ndarray, language: str | None = None) -> Transcript:
         samples = np.asarray(pcm, dtype=np.int16)
@@ -271,6 +280,8 @@ class FasterWhisper(_LazyWhisper):
     """faster-whisper (CTranslate2) on the CPU: int8, small beam, no timestamps, no carried-over context."""
 
     name = "faster-whisper"
+    module = "faster_whisper"
+    extra = "voice"
 
     def __init__(self, model: str | Path = "tiny.en", **kwargs: Any) -> None:
         super().__init__(model, **kwargs)
@@ -278,6 +289,7 @@ class FasterWhisper(_LazyWhisper):
         self.multilingual: bool | None = None
 
     def check(self) -> None:
+        super().check()
         self._folder = resolve_model(self.model_name, cache=self.cache)
         self.multilingual = is_multilingual(self._folder)
         self._checked = True
@@ -347,12 +359,17 @@ class OpenAIWhisper(_LazyWhisper):
     """openai-whisper (PyTorch) on the CPU, fp32, from a local ``.pt`` checkpoint only."""
 
     name = "openai-whisper"
+    module = "whisper"
+    extra = "voice-openai"
 
     def __init__(self, model: str | Path = "tiny.en", **kwargs: Any) -> None:
         super().__init__(model, **kwargs)
         self._checkpoint: Path | None = None
 
     def check(self) -> None:
+        super().check()
+        if importlib.util.find_spec("torch") is None:
+            raise SpeechError("openai-whisper needs torch: pip install torch==2.13.0 (the CPU build) first")
         self._checkpoint = resolve_openai_whisper(self.model_name, cache=self.cache)
         self._checked = True
 
