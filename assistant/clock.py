@@ -36,15 +36,33 @@ class SystemClock:
 
 
 class ScaledClock:
-    """Time that runs ``speed`` times faster than the wall clock from ``start`` (for the demo)."""
+    """Time that runs ``speed`` times faster than the wall clock from ``start`` (for the demo).
 
-    def __init__(self, start: datetime, speed: float) -> None:
+    ``paused=True`` holds it at ``start`` until ``resume()``, so the hub can start up without the
+    household's morning slipping past; ``pause()`` holds it again once the household has finished;
+    ``origin`` (``time.monotonic``) is where the current run began.
+    """
+
+    def __init__(self, start: datetime, speed: float, *, paused: bool = False) -> None:
         self.start = start.astimezone(timezone.utc)
         self.speed = speed
-        self._origin = time.monotonic()
+        self.origin: float | None = None if paused else time.monotonic()
+
+    def resume(self) -> float:
+        """Start the clock now (if paused); returns its ``origin``."""
+        if self.origin is None:
+            self.origin = time.monotonic()
+        return self.origin
+
+    def pause(self) -> None:
+        """Hold the clock where it is (``resume`` runs it on from there)."""
+        if self.origin is not None:
+            self.start, self.origin = self.now(), None
 
     def now(self) -> datetime:
-        return self.start + timedelta(seconds=(time.monotonic() - self._origin) * self.speed)
+        if self.origin is None:
+            return self.start
+        return self.start + timedelta(seconds=(time.monotonic() - self.origin) * self.speed)
 
     async def sleep(self, seconds: float) -> None:
         await asyncio.sleep(seconds / self.speed)

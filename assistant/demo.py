@@ -59,7 +59,7 @@ async def run_demo(config: Config, scenario_name: str, speed: float, database: P
     zone = ZoneInfo(config.home.timezone)
     scenario = SCENARIOS[scenario_name](day=datetime.now(zone).strftime("%a").lower())
     start = datetime.combine(datetime.now(zone).date(), scenario.starts_at, tzinfo=zone)
-    clock = ScaledClock(start, speed)
+    clock = ScaledClock(start, speed, paused=True)  # runs from when the household does
     hub = Hub(config, clock=clock)
     counts: Counter[str] = Counter()
     names = {p.id: p.name for p in config.people}
@@ -76,18 +76,22 @@ async def run_demo(config: Config, scenario_name: str, speed: float, database: P
                       f"[{style or 'default'}]{event.kind:<22}[/] {describe(event)}", highlight=False)
 
     hub.bus.subscribe(show, name="demo-view")
+    specs = [d.model_dump() for d in config.devices if d.kind in sim.FIRMWARE]
+    household = sim.Household(specs, "127.0.0.1", config.mqtt.port, config.home.id, config.mqtt.topic_prefix)
     await hub.start()
     try:
         await hub.wait_connected()
         console.rule(f"{scenario.name}: {scenario.description}  ({speed:g}x real time)")
-        specs = [d.model_dump() for d in config.devices if d.kind in sim.FIRMWARE]
-        household = sim.Household(specs, "127.0.0.1", config.mqtt.port, config.home.id,
-                                  config.mqtt.topic_prefix)
-        result = await asyncio.to_thread(sim.run, scenario, household, speed, start)
+        await asyncio.to_thread(household.start, start.timestamp())
+        result = await asyncio.to_thread(sim.run, scenario, household, speed, start, real_start=clock.resume())
+        clock.pause()  # the scenario is over: no time passes in which devices could seem silent
         await asyncio.sleep(0.5)  # the last messages' rows
         await hub.bus.drain()
     finally:
+        # The hub stops first: the household going away at the end is not a device failure.
         await hub.stop()
+        if household.started:
+            await asyncio.to_thread(household.stop)
     table = Table(title=f"{result.published} messages from {len(specs)} devices; event log {database}"
                   + (" (temporary)" if tmp else ""))
     table.add_column("kind")

@@ -180,13 +180,18 @@ def run(
     start_time: datetime,
     sleep: Callable[[float], None] = time.sleep,
     tick_every: float = DEFAULT_TICK_EVERY,
+    monotonic: Callable[[], float] = time.monotonic,
+    real_start: float | None = None,
 ) -> RunResult:
     """Replay ``scenario`` on ``household`` with offset 0 at ``start_time``.
 
-    Between steps it sleeps (simulated seconds / ``speed``); ``speed=0`` never sleeps. Devices are
-    ticked (heartbeats, incoming commands) every ``tick_every`` simulated seconds and, when sleeping,
-    at least once a real second, until the scenario's duration. A household that is not started yet
-    is started at ``start_time`` and stopped at the end.
+    Step ``at`` seconds into the scenario is sent at real time ``real_start + at / speed``
+    (``real_start``, on the ``monotonic`` clock, defaults to now): it sleeps until each deadline rather
+    than for each gap, so time lost to a busy machine is caught up instead of piling up, and a
+    ``ScaledClock`` anchored at the same instant stays in step with the devices. ``speed=0`` never
+    sleeps. Devices are ticked (heartbeats, incoming commands) every ``tick_every`` simulated seconds
+    and, when sleeping, at least once a real second, until the scenario's duration. A household that
+    is not started yet is started at ``start_time`` and stopped at the end.
     """
     if speed < 0:
         raise ValueError("speed must be 0 (as fast as possible) or positive")
@@ -203,11 +208,14 @@ def run(
     published, acknowledged = household.published, household.acknowledged
 
     offset = 0.0
+    real0 = monotonic() if real_start is None else real_start
 
     def advance(to: float) -> float:
         nonlocal offset
         if speed > 0 and to > offset:
-            sleep((to - offset) / speed)
+            delay = real0 + to / speed - monotonic()
+            if delay > 0:
+                sleep(delay)
         offset = max(offset, to)
         return t0 + offset
 

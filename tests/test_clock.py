@@ -103,3 +103,20 @@ def test_system_clock_is_utc():
     now = SystemClock().now()
     assert now.utcoffset() == timedelta(0)
     assert abs(now - datetime.now(timezone.utc)) < timedelta(seconds=5)
+
+
+def test_a_paused_scaled_clock_holds_still_until_resumed_and_pauses_where_it_is():
+    from datetime import datetime, timezone
+
+    from assistant.clock import ScaledClock
+
+    start = datetime(2026, 1, 5, 8, 0, tzinfo=timezone.utc)
+    clock = ScaledClock(start, 1000, paused=True)
+    assert clock.now() == start and clock.origin is None
+    origin = clock.resume()
+    assert clock.resume() == origin  # resuming a running clock changes nothing
+    while clock.now() == start:
+        pass
+    clock.pause()
+    held = clock.now()
+    assert held > start and clock.now() == held

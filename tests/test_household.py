@@ -234,16 +234,41 @@ def test_child_leaves_the_school_circle_during_school_hours():
 def test_run_sleeps_simulated_time_over_speed_and_ticks_so_heartbeats_happen():
     household, clients = recorded_household()
     sleeps = []
+    real = [100.0]
+
+    def sleep(seconds: float) -> None:
+        sleeps.append(seconds)
+        real[0] += seconds
+
     steps = [
         Step(0, "kitchen-motion", "motion", {"active": True}),
         Step(600, "kitchen-motion", "motion", {"active": False}),
     ]
-    result = run(steps, household, speed=10, start_time=datetime(2026, 3, 2, 9, 0), sleep=sleeps.append)
+    result = run(steps, household, speed=10, start_time=datetime(2026, 3, 2, 9, 0), sleep=sleep,
+                 monotonic=lambda: real[0])
     assert sum(sleeps) == pytest.approx(60.0)
     assert max(sleeps) <= 1.0  # devices are ticked at least once a real second
     assert result.steps == 2 and result.published == result.acknowledged
     watch_events = [p for d, leaf, p in messages(clients) if d == "grandma-watch" and leaf == "event"]
     assert len(watch_events) == 10 and {p["type"] for p in watch_events} == {"heartbeat"}
+
+
+def test_time_lost_to_a_busy_machine_is_caught_up_not_piled_up():
+    household, _ = recorded_household()
+    sleeps = []
+    real = [100.0]
+
+    def slow_sleep(seconds: float) -> None:  # every sleep overruns by half a second
+        sleeps.append(seconds)
+        real[0] += seconds + 0.5
+
+    steps = [Step(at, "kitchen-motion", "motion", {"active": at % 120 == 0}) for at in range(0, 601, 60)]
+    run(steps, household, speed=10, start_time=datetime(2026, 3, 2, 9, 0), sleep=slow_sleep,
+        monotonic=lambda: real[0], real_start=100.0)
+    # 60 s of scenario at 10x: the overruns are taken out of later sleeps, so it ends near 160 s real,
+    # not 60 s of sleeping plus half a second per sleep on top.
+    assert real[0] == pytest.approx(160.0, abs=0.6)
+    assert sum(sleeps) < 60.0
 
 
 def test_run_at_speed_zero_never_sleeps():
