@@ -47,60 +47,64 @@ DEVICES = ["kitchen-light", "bedroom-lamp", "kettle-plug", "hall-light"]
 NOW = datetime(2026, 1, 5, 9, 30)
 
 
-# --- the tools: the skills' signatures and docstrings, canned answers ----------------------------------
+# --- the tools: the skills' methods' signatures and docstrings, canned answers -----------------------------
 
 
-async def switch_device(device: str, on: bool) -> str:
-    """Turn a light or plug on or off.
+class StandIns:
+    """Methods like the skills' ``@tool`` methods (``tool_schema`` skips ``self``, as for a skill)."""
 
-    Args:
-        device: the device id, e.g. kitchen-light
-        on: true to turn it on, false to turn it off
-    """
-    return f"{device} turned {'on' if on else 'off'}"
+    async def switch_device(self, device: str, on: bool) -> str:
+        """Turn a light or plug on or off.
 
+        Args:
+            device: the device id, e.g. kitchen-light
+            on: true to turn it on, false to turn it off
+        """
+        return f"{device} turned {'on' if on else 'off'}"
 
-async def adherence(person: str, day: str) -> dict[str, int]:
-    """Doses a person took and missed on a day.
+    async def adherence(self, person: str, day: str) -> dict[str, int]:
+        """Doses a person took and missed on a day.
 
-    Args:
-        person: the person's id, e.g. grandma
-        day: the date, YYYY-MM-DD
-    """
-    return {"taken": 2, "missed": 1}
+        Args:
+            person: the person's id, e.g. grandma
+            day: the date, YYYY-MM-DD
+        """
+        return {"taken": 2, "missed": 1}
 
+    async def where_is(self, person: str) -> dict[str, Any]:
+        """Where a child was last seen: position, the zone they are in (or the nearest), and how old the fix is.
 
-async def where_is(person: str) -> dict[str, Any]:
-    """Where a child was last seen: position, the zone they are in (or the nearest), and how old the fix is.
+        Args:
+            person: the child's id or name, e.g. leo
+        """
+        return {"person": person, "zone": "school", "age_s": 240, "stale": False}
 
-    Args:
-        person: the child's id or name, e.g. leo
-    """
-    return {"person": person, "zone": "school", "age_s": 240, "stale": False}
+    async def check_message(self, text: str, number: str = "", person: str = "") -> dict[str, Any]:
+        """Score a text message or call transcript for scam risk, with the cues that fired and why.
 
-
-async def check_message(text: str, number: str = "", person: str = "") -> dict[str, Any]:
-    """Score a text message or call transcript for scam risk, with the cues that fired and why.
-
-    Args:
-        text: the message, or what the caller said
-        number: the sender's or caller's number, if known ("" if not known)
-        person: the id of the person it was sent to, so their contacts count as known ("" if none)
-    """
-    return {"level": "high", "cues": ["urgency", "gift_card"]}
+        Args:
+            text: the message, or what the caller said
+            number: the sender's or caller's number, if known ("" if not known)
+            person: the id of the person it was sent to, so their contacts count as known ("" if none)
+        """
+        return {"level": "high", "cues": ["urgency", "gift_card"]}
 
 
 def bindings(calls: list[tuple[str, dict[str, Any]]]) -> list[ToolBinding]:
     """The four tools as the hub offers them, recording each call into ``calls``."""
     choices = {"person": list(PEOPLE), "device": DEVICES}
+    tools = StandIns()
     out = []
-    for fn in (switch_device, adherence, where_is, check_message):
-        async def call(_fn: Any = fn, **kwargs: Any) -> Any:
-            calls.append((_fn.__name__, kwargs))
-            return await _fn(**kwargs)
+    for name in ("switch_device", "adherence", "where_is", "check_message"):
+        method = getattr(tools, name)
 
+        async def call(_method: Any = method, **kwargs: Any) -> Any:
+            calls.append((_method.__name__, kwargs))
+            return await _method(**kwargs)
+
+        fn = getattr(StandIns, name)
         description = (fn.__doc__ or "").split("\n\n")[0].strip()
-        out.append(ToolBinding(fn.__name__, description, _constrained(tool_schema(fn), choices), call))
+        out.append(ToolBinding(name, description, _constrained(tool_schema(fn), choices), call))
     return out
 
 
@@ -126,7 +130,8 @@ TOOL_PROMPTS = [
            args={"device": "kitchen-light", "on": True}),
     Prompt("I got a text saying my bank account is frozen and I must pay with a gift card. Is it a scam?",
            "grandma", tool="check_message"),
-    Prompt("奶奶今天吃药了吗？", "anna", "zh-CN", tool="adherence", args={"person": "grandma", "day": "2026-01-05"}),
+    Prompt("奶奶今天吃药了吗？", "anna", "zh-CN", tool="adherence",
+           args={"person": "grandma", "day": "2026-01-05"}),
     Prompt("Did I take my medicine this morning?", "grandma", tool="adherence",
            args={"person": "grandma", "day": "2026-01-05"}),
     Prompt("How many doses did grandpa miss yesterday?", "anna", tool="adherence",
@@ -137,7 +142,8 @@ TOOL_PROMPTS = [
     Prompt("A man phoned saying he is from the police and I must move my savings to a safe account. "
            "Is that real?", "grandpa", tool="check_message"),
     Prompt("Leo现在在哪里？", "anna", "zh-CN", tool="where_is", args={"person": "leo"}),
-    Prompt("把走廊的灯关掉吧。", "grandma", "zh-CN", tool="switch_device", args={"device": "hall-light", "on": False}),
+    Prompt("把走廊的灯关掉吧。", "grandma", "zh-CN", tool="switch_device",
+           args={"device": "hall-light", "on": False}),
     Prompt("这条短信是骗子吗：“您的包裹被海关扣留，请点击链接缴纳关税”", "grandma", "zh-CN", tool="check_message"),
 ]
 CHAT_PROMPTS = [
@@ -311,14 +317,16 @@ def report(result: dict[str, Any], show: bool) -> None:
     lat = [t.seconds for t in turns]
     print(f"{name}: load {result['load']:.1f} s (+{result['rss']:.0f} MB resident), warm-up {result['warm']:.1f} s; "
           f"turn p50 {percentile(lat, 50):.2f} s, p90 {percentile(lat, 90):.2f} s; "
-          f"{result['generations'] / max(len(turns), 1):.1f} generations/turn at {result['tokens_per_s']:.1f} tokens/s")
+          f"{result['generations'] / max(len(turns), 1):.1f} generations/turn, "
+          f"{result['tokens_per_s']:.1f} new tokens/s (prompt included)")
 
     def count(rows: list[Turn], outcome: str) -> int:
         return sum(t.outcome == outcome for t in rows)
 
     n = len(tool)
     right = count(tool, "right")
-    print(f"  tool prompts ({n}): right tool {right}/{n} (key arguments as expected {sum(t.args_right for t in tool)}), "
+    as_expected = sum(t.args_right for t in tool)
+    print(f"  tool prompts ({n}): right tool {right}/{n} (key arguments as expected {as_expected}), "
           f"wrong tool {count(tool, 'wrong tool')}, no tool {count(tool, 'no tool')}, "
           f"fallback {count(tool, 'fallback')}, crash {count(tool, 'crash')}")
     problems: dict[str, int] = {}
@@ -359,7 +367,7 @@ def compare(results: list[dict[str, Any]]) -> None:
         rate = sum(t.outcome == "right" for t in tool) / len(tool)
         rate_ratio = f"{rate / b_rate:.2f}x" if b_rate else f"{rate:.0%} vs {b_rate:.0%}"
         print(f"{r['name']} vs {SMOLLM2_135M}: load {r['load'] / base['load']:.2f}x, turn p50 {lat / b_lat:.2f}x, "
-              f"right-tool rate {rate_ratio}, decoding {r['tokens_per_s'] / base['tokens_per_s']:.2f}x")
+              f"right-tool rate {rate_ratio}, new tokens/s {r['tokens_per_s'] / base['tokens_per_s']:.2f}x")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -372,7 +380,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     prompts = (TOOL_PROMPTS[:5] + CHAT_PROMPTS[:2]) if args.quick else TOOL_PROMPTS + CHAT_PROMPTS
     print(f"llm tools bench: {sum(p.tool is not None for p in prompts)} tool prompts + "
-          f"{sum(p.tool is None for p in prompts)} chit-chat, 4 tools, greedy, 2 threads, max_tokens {args.max_tokens}; "
+          f"{sum(p.tool is None for p in prompts)} chit-chat, 4 tools, greedy, 2 threads, "
+          f"max_tokens {args.max_tokens}; "
           f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
     results = []
     for name in (m.strip() for m in args.models.split(",") if m.strip()):

