@@ -135,6 +135,15 @@ async def test_prose_without_json_is_taken_as_the_reply(server, model, tools):
     assert reply.text == "Hello dear! How are you feeling today?" and not reply.fallback
 
 
+async def test_a_reply_that_recites_the_instructions_is_never_spoken(server, model, tools):
+    agent = make_agent(model, tools)
+    recital = " ".join(agent.system_prompt("grandma", "en").split()[:14])
+    server.queue(json.dumps({"reply": recital}))
+    reply = await agent.respond("good morning", person="grandma")
+    assert reply.fallback and reply.text == FALLBACK["en"] and "recited" in reply.error
+    assert agent.history("grandma") == []  # nothing of it is remembered either
+
+
 async def test_chinese_speaker_gets_a_chinese_prompt_and_fallback(server, model, tools):
     server.queue(("status", 503), )
     reply = await make_agent(model, tools).respond("今天天气怎么样", person="grandma", language="zh-CN")

@@ -8,8 +8,8 @@ from typing import Literal
 import pytest
 
 from assistant.llm.protocol import (
-    MAX_REPLY, Answer, Malformed, ToolRequest, claims_action, clean_reply, extract_json_object, read_decision,
-    validate_arguments,
+    MAX_REPLY, Answer, Malformed, ToolRequest, claims_action, clean_reply, echoes_prompt, extract_json_object,
+    read_decision, validate_arguments,
 )
 from assistant.skill_api import tool_schema
 
@@ -119,3 +119,26 @@ def test_honest_sentences_claim_nothing(text):
 def test_a_looping_phrase_is_said_once_and_numbers_are_untouched():
     assert clean_reply("I'm fine, a bit of a bit of a bit of a bit of a bit of") == "I'm fine, a bit of"
     assert clean_reply("You walked 1,000,000,000 steps.") == "You walked 1,000,000,000 steps."
+
+
+PROMPT = ("You are carehub, the voice assistant of a family home. You are talking with Margaret (elder, id "
+          "grandma). 你是carehub，这个家的语音助手，请用简体中文回答。")
+
+
+@pytest.mark.parametrize("reply", [
+    "You are carehub, the voice assistant of a family home.",
+    "Sure. You are talking with Margaret (elder, id grandma) today.",
+    "好的。你是carehub，这个家的语音助手，请用简体中文回答。",
+])
+def test_a_recited_prompt_is_recognised(reply):
+    assert echoes_prompt(reply, PROMPT)
+
+
+@pytest.mark.parametrize("reply", [
+    "Good morning, Margaret. You are doing well today.",
+    "I'm carehub, your voice assistant. How can I help?",
+    "早上好，今天天气很好。",
+    "",
+])
+def test_ordinary_replies_do_not_count_as_recitals(reply):
+    assert not echoes_prompt(reply, PROMPT)

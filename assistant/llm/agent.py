@@ -20,8 +20,8 @@ from typing import Any
 
 from assistant.llm.backends import ChatModel, Completion, LlmError
 from assistant.llm.protocol import (
-    Answer, Malformed, ToolRequest, claims_action, clean_reply, extract_json_object, read_decision,
-    validate_arguments,
+    Answer, Malformed, ToolRequest, claims_action, clean_reply, echoes_prompt, extract_json_object,
+    read_decision, validate_arguments,
 )
 
 log = logging.getLogger(__name__)
@@ -175,7 +175,8 @@ class Agent:
         if not_ready:
             return AgentReply(FALLBACK[lang], fallback=True, error=not_ready)
         async with self._locks[person or ""]:
-            messages: list[dict[str, Any]] = [{"role": "system", "content": self.system_prompt(person, language)}]
+            prompt = self.system_prompt(person, language)
+            messages: list[dict[str, Any]] = [{"role": "system", "content": prompt}]
             for said, answered in self.history(person):
                 messages += [{"role": "user", "content": said}, {"role": "assistant", "content": answered}]
             messages.append({"role": "user", "content": text})
@@ -191,6 +192,10 @@ class Agent:
                 final = step.text
             else:
                 final = await self._second_round(step, lang)
+            if echoes_prompt(final, prompt):
+                log.info("reply recited the instructions; not spoken: %r", final[:120])
+                return AgentReply(FALLBACK[lang], records, fallback=True,
+                                  error="the reply recited its instructions")
             final, guarded = self._guard(final, records, lang)
             if self.memory_turns:
                 self._memory[person or ""].append((text, final))

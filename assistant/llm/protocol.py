@@ -285,3 +285,25 @@ def claims_action(text: str) -> bool:
         if any(pattern.search(sentence) for pattern in _CLAIMS):
             return True
     return False
+
+
+_WORD = re.compile(r"[a-z0-9']+")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def echoes_prompt(reply: str, prompt: str, *, words: int = 6, characters: int = 10) -> bool:
+    """Whether ``reply`` reads back the system prompt: a run of ``words`` words (or ``characters``
+    Chinese characters) in a row that is also in ``prompt``. Small base models recite their
+    instructions ("You are carehub, the voice assistant of ..."), people's names and ids included;
+    that is never an answer."""
+    said = _WORD.findall(reply.lower())
+    if len(said) >= words:
+        source = _WORD.findall(prompt.lower())
+        grams = {tuple(source[i:i + words]) for i in range(len(source) - words + 1)}
+        if any(tuple(said[i:i + words]) in grams for i in range(len(said) - words + 1)):
+            return True
+    han = "".join(_CJK.findall(reply))
+    if len(han) >= characters:
+        source_han = "".join(_CJK.findall(prompt))
+        return any(han[i:i + characters] in source_han for i in range(len(han) - characters + 1))
+    return False
