@@ -3,13 +3,15 @@
     python bench/scam_guard.py                      # every figure, default thresholds
     python bench/scam_guard.py --misses             # ... and list the misses and false alarms
     python bench/scam_guard.py --medium 0.4 --high 0.65
-    python bench/scam_guard.py --no-blind           # leave the blind holdout-3 set out while developing
+    python bench/scam_guard.py --no-blind           # leave the blind holdout-4 set out while developing
 
 The samples (skills/scam_guard/samples.yaml) were written by carehub's developers in English and Simplified
 Chinese; the rules were tuned on the ``tuning`` set and on ``holdout-1`` (after it was measured blind), and
-generalised with ``holdout-2`` in view (after it was measured blind), so all three are development data now.
-``skills/scam_guard/holdout3.yaml``, when present, is a blind set written by someone who had not seen the
-rules; its row is the fair estimate for phrasings the rules have not seen. None of it is real traffic.
+generalised with ``holdout-2`` and then ``holdout-3`` (skills/scam_guard/holdout3.yaml, written by another
+engineer) in view, each after it was measured blind once, so all of them are development data now.
+``skills/scam_guard/holdout4.yaml``, when present, is the blind set (``holdout-4``) written by someone who had
+not seen the rules; its row is the fair estimate for phrasings the rules have not seen. Score it once, after the
+rules are final; while developing, run with ``--no-blind``. None of it is real traffic.
 
 "At medium" counts a sample as flagged when its level is medium or high (a caregiver is alerted); "at
 high" when it is high (the elder is warned aloud too). Recall is over scams, FPR over legit messages.
@@ -27,7 +29,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from skills.scam_guard.rules import Assessment, Thresholds, assess, level_rank  # noqa: E402
-from skills.scam_guard.samples import BLIND_SETS, Sample, load_blind_samples, load_samples  # noqa: E402
+from skills.scam_guard.samples import (  # noqa: E402
+    BLIND_SETS, Sample, load_blind_samples, load_dev_samples, load_samples,
+)
 
 Scored = tuple[Sample, Assessment]
 
@@ -58,11 +62,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--high", type=float, default=Thresholds.high)
     parser.add_argument("--repeat", type=int, default=20, help="times each message is scored for the timing")
     parser.add_argument("--misses", action="store_true", help="list scams below high and legit at medium or above")
-    parser.add_argument("--no-blind", action="store_true", help="leave out the blind holdout-3 set (while developing)")
+    parser.add_argument("--no-blind", action="store_true", help="leave out the blind holdout-4 set (while developing)")
     args = parser.parse_args(argv)
     thresholds = Thresholds(args.low, args.medium, args.high)
 
-    samples = load_samples() + ([] if args.no_blind else load_blind_samples())
+    samples = load_samples() + load_dev_samples() + ([] if args.no_blind else load_blind_samples())
 
     def score(sample: Sample) -> Assessment:
         return assess(sample.text, number=sample.number, language=sample.language,
@@ -77,23 +81,29 @@ def main(argv: list[str] | None = None) -> int:
         timings_ms.append((time.perf_counter() - start) * 1000 / args.repeat)
 
     tuned = [(s, a) for s, a in scored if s.set in ("tuning", "holdout-1")]
-    dev = [(s, a) for s, a in scored if s.set == "holdout-2"]
+    dev2 = [(s, a) for s, a in scored if s.set == "holdout-2"]
+    dev3 = [(s, a) for s, a in scored if s.set == "holdout-3"]
     blind = [(s, a) for s, a in scored if s.set in BLIND_SETS]
     print(f"scam guard bench: {len(samples)} samples ({sum(s.is_scam for s in samples)} scam, "
           f"{sum(not s.is_scam for s in samples)} legit), thresholds low {thresholds.low} / medium "
           f"{thresholds.medium} / high {thresholds.high}")
+    if args.no_blind:
+        print("blind set (holdout-4) left out (--no-blind)")
+    elif not blind:
+        print("no blind set: skills/scam_guard/holdout4.yaml is not there")
     header = (f"{'':<22}{'scams':>6}{'legit':>6}{'recall@med':>11}{'recall@hi':>10}{'FPR@med':>11}"
               f"{'FPR@hi':>10}")
     print(header)
-    rows = [("tuned sets", tuned), ("holdout-2 (dev)", dev)]
-    rows += [("holdout-3 (blind)", blind)] if blind else []
+    rows = [("tuned sets", tuned), ("holdout-2 (dev)", dev2)]
+    rows += [("holdout-3 (dev)", dev3)] if dev3 else []
+    rows += [("holdout-4 (blind)", blind)] if blind else []
     for name, group in (*rows, ("all", scored)):
         print(_row(name, group))
         for language in ("en", "zh"):
             print(_row(f"  {language}", [(s, a) for s, a in group if s.language == language]))
 
     print()
-    groups = [tuned, dev] + ([blind] if blind else [])
+    groups = [group for _, group in rows]
     print(f"recall per fraud family ({' | '.join(n for n, _ in rows)}), at medium / at high")
     families = sorted({s.family for s in samples if s.is_scam})
     for family in families:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from skills.scam_guard.rules import (
-    CUES, FAMILIES, Assessment, Thresholds, assess, guess_language, is_international, normalize, number_cues,
+    CUES, FAMILIES, Assessment, Thresholds, assess, combine, guess_language, is_international, normalize, number_cues,
     same_number,
 )
-from skills.scam_guard.samples import load_samples
+from skills.scam_guard.samples import BLIND_SETS, DEV_SETS, load_blind_samples, load_dev_samples, load_samples
 
 
 def ids(a: Assessment) -> set[str]:
@@ -306,3 +306,181 @@ def test_the_generic_story_plus_ask_combination_only_fills_gaps() -> None:
     # A shape a specific combination knows does not get the generic one on top.
     specific = assess("This is the police. Please transfer the money today.")
     assert "combo_authority_ask" in ids(specific) and "combo_pretext_ask" not in ids(specific)
+
+
+# --- pretexts generalised from holdout-3 (each written fresh, none copied from a sample set) ---------------------
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a utility cut-off with a deadline and a number or a payment to stop it
+    ("URGENT: your electricity account is past due. Service will be shut off today at 4pm. To avoid disconnection "
+     "call our payment centre on 0800 555 0123 now.", {"service_cutoff", "callback_number", "combo_cutoff_deadline"}),
+    ("Hello, this is the water board. An engineer is booked to disconnect your supply this afternoon. To stop it, "
+     "pay £189 over the phone now.", {"service_cutoff", "authority_utility", "combo_cutoff_deadline"}),
+    ("【南方电网】您的电费已欠缴，今日将对您的线路停电，请尽快拨打 0755-88886666 办理缴费。",
+     {"service_cutoff", "authority_utility", "combo_account_link"}),
+    # a lawyer or officer, a grandchild held, bail, secrecy
+    ("Hi, I'm a public defender calling about your granddaughter Emily. She's being held after a crash and bail is "
+     "set at five thousand dollars. She asked me not to tell her parents. Can you get the cash today?",
+     {"relative_trouble", "secrecy", "money_transfer", "combo_relative_money"}),
+    ("奶奶，我是小伟的律师，他跟人打架被派出所扣着，要交两万块保证金才能放人，他不想让他爸妈知道，您先别声张。",
+     {"relative_trouble", "upfront_fee", "secrecy"}),
+    # "Hi Mum, new number"
+    ("Mum this is my new number, the old one is broken. Can you do me a favour and pay an invoice for me? I can't "
+     "access my online banking until tomorrow.", {"relative_impersonation", "relative_trouble", "combo_relative_money"}),
+    ("爸，我是小丽，原来的号不用了，这是新号。我现在急需交房租，你先转五千给我房东，我把卡号发给你。",
+     {"relative_impersonation", "relative_trouble", "money_transfer", "combo_relative_money"}),
+    # free medical equipment for an ID number
+    ("Congratulations! As a Medicare member you are entitled to a free back brace and a free blood sugar monitor. "
+     "Reply with your Medicare number and date of birth to claim.", {"prize", "verify_details", "combo_lure_fee"}),
+    ("您好，这里是社保中心，您可以免费领取一副护膝和一个血压计，请提供一下您的身份证号和社保卡号。",
+     {"prize", "card_details", "combo_lure_fee"}),
+    # miracle cures and free-lunch seminars
+    ("Doctors are furious about this: a kitchen trick that reverses joint pain in 7 days. Get 2 free jars, just pay "
+     "$7.99 shipping at healthtrick-vip.com", {"health_cure", "upfront_fee", "suspicious_link", "combo_health_sale"}),
+    ("You're invited to a FREE dinner seminar for retirees, with a free gift for every guest. Our expert will show a "
+     "device that lets you stop your blood pressure pills.", {"health_cure", "health_product", "combo_health_sale"}),
+    ("大妈，我们这个磁疗床垫睡三个月就能代替降糖药，今天订两张送一个按摩枕。", {"health_cure", "combo_health_sale"}),
+    # wrong number -> crypto; trading mentors
+    ("Oh sorry, wrong number! I'm a fund manager in Hong Kong, I earned 30% this month trading bitcoin, want me to "
+     "show you?", {"wrong_number", "crypto", "high_returns", "combo_stranger_investment"}),
+    ("我是股票群的王老师，今天有内部消息，跟着我的信号操作，群里很多人已经翻倍了，先充值到平台账户。",
+     {"high_returns", "money_transfer", "combo_investment_money"}),
+    # tech-support remote access
+    ("Microsoft security alert: your PC is sending virus warnings to our servers. Open the run box and type what I "
+     "tell you so our technician can fix it remotely.", {"authority_tech", "guided_operation", "install_app"}),
+    ("您好这里是电信的技术人员，您家的宽带被黑客攻击了，需要您下个软件，我们远程帮您处理一下。",
+     {"authority_tech", "install_app", "remote_tool"}),
+    # romance, deployment, a fee to come home
+    ("Darling, my unit commander says I can take leave if someone pays the leave fee of $1,800. I'll pay you back "
+     "double when I come home to you my love.", {"romance", "upfront_fee", "combo_relative_money"}),
+    # codes that are never called "code"
+    ("Hi, it's Jenny from church, I accidentally gave my number as yours for a verification text. Can you send me "
+     "the 6-digit number it sent you?", {"code_request", "wrong_number"}),
+    ("阿姨，我是快递员，系统给您发了个确认码，麻烦把那个码说给我一下，我好签收。", {"code_request"}),
+    # isolation
+    ("This is a confidential federal matter. Do not answer any other calls and do not contact your bank. Stay on "
+     "the line with me until it is done.", {"secrecy", "isolation", "combo_secrecy_isolation"}),
+    ("这个案子涉及国家机密，你找个没人的地方，开着免提，不要接任何人的电话。", {"secrecy", "isolation"}),
+    # a teacher or coach collecting money to a personal account
+    ("Hello, this is Mr Davies, Oliver's football coach. We're collecting $60 for the tournament fee by tonight, "
+     "please Venmo me directly.", {"boss_teacher", "money_transfer", "combo_relative_money"}),
+    ("你好，我是孩子的钢琴老师，下学期的课时费直接转到我个人卡上就行，今天之内转一下。",
+     {"boss_teacher", "money_transfer", "combo_relative_money"}),
+])
+def test_new_kinds_of_pretext_are_caught(text: str, expected: set[str]) -> None:
+    a = assess(text)
+    assert a.level == "high", (a.score, a.cue_ids)
+    assert expected <= ids(a), a.cue_ids
+
+
+# --- signs of legitimacy lower the score, visibly ------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "signs"), [
+    ("Octopus Energy: your bill of £84.20 is due on 12 July. Pay in the Octopus app. We will never ask for your card "
+     "details by text.", {"legit_official_channel", "legit_disclaimer"}),
+    ("John Lewis: your refund of £45 has been processed back to your original card. No action needed.",
+     {"legit_no_action"}),
+    ("Hi Dad, dinner was £92 for the four of us, so £23 each, no rush.", {"legit_everyday_money"}),
+    ("【中国邮政】您的境外包裹需缴纳进口关税38元，请通过“中国邮政”官方APP缴纳，或到就近网点办理，邮政不会通过短信链接收费。",
+     {"legit_official_channel", "legit_disclaimer"}),
+    ("【淘宝】您的退款申请已通过，退款28.5元将原路退回您的支付宝，无需您做任何操作。", {"legit_no_action"}),
+    ("【XX市人社局】养老金待遇资格认证可在“掌上12333”APP办理，全程免费，工作人员不会上门或电话索要银行卡密码。",
+     {"legit_disclaimer"}),
+    ("周末聚餐一共四百，我先垫了，AA每人一百，有空转我就行，不着急。", {"legit_everyday_money"}),
+    ("老伴，银行的定期存单下个月到期，我打算把那五万续存三年，利率比活期高，你觉得呢？", {"legit_everyday_money"}),
+])
+def test_signs_of_legitimacy_lower_the_score_and_are_shown(text: str, signs: set[str]) -> None:
+    a = assess(text)
+    assert a.level in ("none", "low"), (a.score, a.cue_ids)
+    assert signs <= ids(a), a.cue_ids
+    for cue in a.cues:
+        if cue.family == "legitimacy":
+            assert cue.weight < 0 and cue.label_en and cue.label_zh and cue.text
+    assert a.cues == tuple(sorted(a.cues, key=lambda c: -c.weight))  # the signs come last
+
+
+def test_a_sign_of_legitimacy_is_worthless_beside_the_ask_it_denies() -> None:
+    # "I will never ask for your PIN" does not cover for a request for the passcode a sentence later.
+    a = assess("For your protection I will never ask for your PIN. I'm sending you a one-time passcode; when it "
+               "arrives, read it back to me.")
+    assert "code_request" in ids(a) and "legit_disclaimer" not in ids(a) and a.level == "high"
+    b = assess("退款会原路退回，请先下载会议软件，打开屏幕共享，我帮您操作。")
+    assert "legit_no_action" not in ids(b) and b.level == "high"
+    c = assess("不着急，奶奶，我出车祸了，你先转给我五千。")
+    assert "legit_everyday_money" not in ids(c) and c.level == "high"
+
+
+def test_legitimacy_damps_the_noisy_or() -> None:
+    assert combine([0.5, 0.5]) == pytest.approx(0.75)
+    assert combine([0.5, 0.5, -0.4]) == pytest.approx(0.75 * 0.6)
+    assert combine([-0.4]) == 0.0
+
+
+@pytest.mark.parametrize("text", [
+    # everyday uses of the new vocabularies
+    "Dad's deployment with the navy ends in May, then we can finally be together as a family again!",
+    "Hi Grandma, sorry, I sent that photo to you by mistake, it was meant for Chloe. Love you!",
+    "Gran, I locked myself out of the house, can you bring the spare key when you're passing?",
+    "Hi Mum, phone died, using Jess's phone. Train delayed, home by 8.",
+    "Hey, it's Coach Sam, Jamie's football coach. Great game today! Training Tuesday at 6.",
+    "Power cut on our street tonight, the electricity company says it'll be back by 10pm.",
+    "Dr Shah's surgery: your knee brace is ready to collect from reception. Please bring your NHS number.",
+    "Hi Mum, I've got a new number, this one's for work. Save it and I'll call you tonight.",
+    "妈，千万别熬夜了，早点睡，身体要紧。",
+    "奶奶，不好意思刚才打错了，本来想打给我妈的。",
+    "爸，我下个月发了工资就还你那五千，谢谢爸。",
+    "我跟你说个内部消息，小区下个月要装电梯了，开心吧。",
+    "今天社区通知，明天上午九点到下午三点停电检修，提前把冰箱里的东西处理一下。",
+    "【国家电网】因线路检修，您所在小区6月5日8:00至12:00计划停电，给您带来不便敬请谅解。",
+    "外婆，你微信上那个收款码别随便发给陌生人啊。",
+])
+def test_everyday_uses_of_the_new_words_stay_below_medium(text: str) -> None:
+    a = assess(text)
+    assert a.level in ("none", "low"), (a.score, a.cue_ids)
+
+
+def test_a_conditional_payment_is_not_a_warning_but_a_conditional_warning_is() -> None:
+    # "if someone pays" is the ask itself; "if someone asks you to pay" is advice.
+    assert "upfront_fee" in ids(assess("My commander says I can come home if someone pays the clearance fee."))
+    assert "upfront_fee" not in ids(assess("If someone asks you to pay a clearance fee, hang up."))
+    assert "money_transfer" not in ids(assess("千万别报警。"))  # 千万 here is "whatever you do", not ten million
+    assert "money_transfer" not in ids(assess("昨晚吃饭我先付的，大家有空再说。"))  # "I paid first" is not an ask
+    assert "money_transfer" not in ids(assess("退款原路退回您的付款卡。"))  # a payment card is not a payment
+
+
+def test_one_phrase_is_not_two_pieces_of_evidence() -> None:
+    # "关税" is a customs claim and a fee, but not "customs asking for a fee" on its own.
+    a = assess("关税")
+    assert {"authority_customs", "upfront_fee"} <= ids(a) and "combo_authority_ask" not in ids(a)
+
+
+# --- the sets: holdout-3 is development data now, holdout-4 is the blind set -------------------------------
+
+def test_holdout_3_is_development_data_and_holdout_4_the_blind_set(tmp_path) -> None:
+    assert "holdout-3" in DEV_SETS and BLIND_SETS == ("holdout-4",)
+    blind = tmp_path / "holdout4.yaml"
+    blind.write_text("- {text: 'Hello there', language: en, label: legit, kind: sms, family: everyday, number: '+44 1',"
+                     " set: holdout-4, id: 7}\n", encoding="utf-8")
+    (sample,) = load_blind_samples(blind)
+    assert sample.set == "holdout-4" and sample.number == "+44 1"
+    assert load_blind_samples(tmp_path / "missing.yaml") == []
+
+
+def test_the_rules_meet_the_goal_on_holdout_3_now_it_is_development_data() -> None:
+    dev = load_dev_samples()
+    if not dev:
+        pytest.skip("holdout3.yaml is not there")
+    assert {s.set for s in dev} == {"holdout-3"}
+    scored = [(s, assess(s.text, number=s.number, language=s.language, home_country_code=s.home_country_code))
+              for s in dev]
+    scams = [a for s, a in scored if s.is_scam]
+    legit = [a for s, a in scored if not s.is_scam]
+    assert sum(a.level in ("medium", "high") for a in scams) / len(scams) >= 0.95
+    assert sum(a.level in ("medium", "high") for a in legit) / len(legit) <= 0.05
+
+
+def test_a_disclaimer_does_not_hide_the_ask_that_follows_it_in_the_same_sentence() -> None:
+    assert "code_request" in ids(assess("For your protection I will never ask for your PIN, just read me the passcode."))
+    assert "code_request" in ids(assess("我们不会索要您的密码，您只要把验证码念给我就行。"))
+    assert "code_request" not in ids(assess("Never share your code with anyone, just ignore the message."))
+    assert "gift_card_payment" not in ids(assess("工作人员不需要您的银行卡密码。"))  # 银行卡密码 is not 卡密

@@ -202,3 +202,15 @@ async def test_events_round_trip_through_the_log(skill_harness):
     (assessed,) = h.of(ScamRiskAssessed)
     assert assessed.kind == "scam_risk_assessed" and assessed.person == "grandma"
     assert assessed.device == "grandma-phone" and assessed.level == "high" and assessed.channel == "call"
+
+
+async def test_the_alert_also_shows_the_signs_that_lowered_the_score(skill_harness):
+    h = await skill_harness(ScamGuard, settings=SETTINGS, config=CONFIG)
+    text = ("Your parcel is held at customs, pay the 2.99 fee today or it will be returned. You can pay in the "
+            "official Royal Mail app or at any Post Office branch.")
+    await h.publish(SmsReceived(number="+44 7700 900905", text=text), device="grandma-phone")
+    (note,) = h.notifications
+    assert note.priority == "medium"
+    en, zh = note.message["en"], note.message["zh"]
+    assert "Signs it may be genuine: " in en and "official royal mail app" in en
+    assert "可能是正常消息的迹象：" in zh

@@ -238,8 +238,9 @@ class ScamGuard(Skill[ScamGuardSettings]):
         """The caregivers' message in English and Chinese: who, which number, the level and the cues."""
         profile = self.ctx.person(event.person) if event.person else None
         name = profile.name if profile else (event.person or event.device or "someone")
-        listed = [c for c in cues if c.family != "combination"][:MAX_CUES_LISTED]
+        listed = [c for c in cues if c.family not in ("combination", "legitimacy")][:MAX_CUES_LISTED]
         together = [c for c in cues if c.family == "combination"][:2]
+        lowered = [c for c in cues if c.family == "legitimacy"]
         number_en = event.number or "a withheld number"
         number_zh = event.number or "隐藏号码"
         cues_en = "; ".join(f"{c.label_en} (\"{c.text}\")" for c in listed)
@@ -251,6 +252,9 @@ class ScamGuard(Skill[ScamGuardSettings]):
         if together:
             en += " Together: " + "; ".join(c.label_en for c in together) + "."
             zh += "组合：" + "；".join(c.label_zh for c in together) + "。"
+        if lowered:
+            en += " Signs it may be genuine: " + "; ".join(f"{c.label_en} (\"{c.text}\")" for c in lowered) + "."
+            zh += "可能是正常消息的迹象：" + "；".join(f"{c.label_zh}（“{c.text}”）" for c in lowered) + "。"
         if event.level == "high":
             en += " They were warned." if self.settings.speak_warning and event.person else ""
             zh += "已语音提醒本人。" if self.settings.speak_warning and event.person else ""

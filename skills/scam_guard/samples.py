@@ -1,7 +1,9 @@
 """The labelled sample sets beside this module, loaded into plain records for tests and the bench.
 
-``samples.yaml`` holds the tuning set, holdout-1 and holdout-2 (all used to develop the rules now);
-``holdout3.yaml``, when present, is a blind set written by someone who had not seen the rules.
+``samples.yaml`` holds the tuning set, holdout-1 and holdout-2; ``holdout3.yaml`` holds holdout-3. Each was
+measured blind once and then used to develop the rules, so all of them are development data now.
+``holdout4.yaml``, when present, is the blind set: written by someone who had not seen the rules, scored once
+the rules are final, never tuned on.
 """
 
 from __future__ import annotations
@@ -14,8 +16,11 @@ import yaml
 
 SAMPLES_PATH = Path(__file__).with_name("samples.yaml")
 HOLDOUT3_PATH = Path(__file__).with_name("holdout3.yaml")
-BLIND_SETS = ("holdout-3",)
-"""Sets nobody tuned the rules on; the bench reports them apart."""
+HOLDOUT4_PATH = Path(__file__).with_name("holdout4.yaml")
+DEV_SETS = ("holdout-2", "holdout-3")
+"""Sets that were measured blind once and then used for development; the bench reports them apart."""
+BLIND_SETS = ("holdout-4",)
+"""Sets nobody tuned the rules on; the bench reports them apart (and leaves them out with ``--no-blind``)."""
 
 HOME_COUNTRY_CODE = {"en": "44", "zh": "86"}
 """The homes the samples imagine: an English-speaking one in the UK, a Chinese-speaking one in mainland China."""
@@ -37,8 +42,8 @@ class Sample:
     number: str | None = None
     """The other party's number; ``""`` when withheld, None when the sample does not say."""
     set: str = "tuning"
-    """``tuning`` (the rules were tuned on it), ``holdout-1`` and ``holdout-2`` (each measured blind, then used
-    for development) or ``holdout-3`` (blind: written without seeing the rules, never tuned on)."""
+    """``tuning`` (the rules were tuned on it), ``holdout-1``, ``holdout-2`` and ``holdout-3`` (each measured blind,
+    then used for development) or ``holdout-4`` (blind: written without seeing the rules, never tuned on)."""
 
     @property
     def is_scam(self) -> bool:
@@ -84,8 +89,22 @@ def load_samples(path: Path = SAMPLES_PATH, *, default_set: str = "tuning", stri
     return samples
 
 
-def load_blind_samples(path: Path = HOLDOUT3_PATH) -> list[Sample]:
-    """The blind holdout-3 set (every item marked ``holdout-3``), or ``[]`` when the file is not there."""
+def load_holdout(path: Path, name: str) -> list[Sample]:
+    """A holdout file written by someone else (every item marked ``name``), or ``[]`` when it is not there.
+
+    The file is read leniently (``strict=False``): a bare YAML list of ``{text, language, label, kind, family,
+    number, set}`` items, extra keys ignored.
+    """
     if not path.exists():
         return []
-    return [dataclasses.replace(s, set="holdout-3") for s in load_samples(path, default_set="holdout-3", strict=False)]
+    return [dataclasses.replace(s, set=name) for s in load_samples(path, default_set=name, strict=False)]
+
+
+def load_dev_samples(path: Path = HOLDOUT3_PATH) -> list[Sample]:
+    """Holdout-3 (every item marked ``holdout-3``): measured blind once, development data since."""
+    return load_holdout(path, "holdout-3")
+
+
+def load_blind_samples(path: Path = HOLDOUT4_PATH) -> list[Sample]:
+    """The blind holdout-4 set (every item marked ``holdout-4``), or ``[]`` when the file is not there."""
+    return load_holdout(path, "holdout-4")
