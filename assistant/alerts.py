@@ -157,8 +157,8 @@ class AlertManager:
             if due:
                 continue
             upcoming = [datetime.fromisoformat(a["next_at"]) for a in alerts if a["next_at"]]
-            sleeper = asyncio.ensure_future(self.hub.clock.sleep((min(upcoming) - now).total_seconds())) \
-                if upcoming else None
+            # Until an absolute time: the clock may have moved on since ``now`` was read.
+            sleeper = asyncio.ensure_future(self.hub.clock.sleep_until(min(upcoming))) if upcoming else None
             waker = asyncio.ensure_future(self._wake.wait())
             try:
                 await asyncio.wait({t for t in (sleeper, waker) if t is not None},
@@ -255,7 +255,7 @@ class AlertManager:
             now = self.hub.clock.now()
             wake = quiet_until(caregiver.quiet_hours, now, self.zone)
             if wake is not None:
-                await self.hub.clock.sleep((wake - now).total_seconds())
+                await self.hub.clock.sleep_until(wake)
                 if not await any_open():
                     return False
         attempts = self.config.alerts.delivery_attempts

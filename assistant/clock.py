@@ -24,6 +24,10 @@ class Clock(Protocol):
     async def sleep(self, seconds: float) -> None:
         """Wait ``seconds`` of this clock's time."""
 
+    async def sleep_until(self, when: datetime) -> None:
+        """Wait until this clock reads ``when`` (at once if it already has). Prefer it to
+        ``sleep(when - now)``: time may pass between reading ``now`` and the sleep starting."""
+
 
 class SystemClock:
     """Wall-clock time."""
@@ -33,6 +37,9 @@ class SystemClock:
 
     async def sleep(self, seconds: float) -> None:
         await asyncio.sleep(seconds)
+
+    async def sleep_until(self, when: datetime) -> None:
+        await asyncio.sleep(max(0.0, (when - self.now()).total_seconds()))
 
 
 class ScaledClock:
@@ -67,6 +74,9 @@ class ScaledClock:
     async def sleep(self, seconds: float) -> None:
         await asyncio.sleep(seconds / self.speed)
 
+    async def sleep_until(self, when: datetime) -> None:
+        await asyncio.sleep(max(0.0, (when - self.now()).total_seconds() / self.speed))
+
 
 class FakeClock:
     """A clock that only moves when a test calls ``advance``; sleepers wake in time order."""
@@ -82,11 +92,14 @@ class FakeClock:
         return self._now
 
     async def sleep(self, seconds: float) -> None:
-        if seconds <= 0:
+        await self.sleep_until(self._now + timedelta(seconds=max(0.0, seconds)))
+
+    async def sleep_until(self, when: datetime) -> None:
+        if when <= self._now:
             await asyncio.sleep(0)
             return
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        heapq.heappush(self._sleepers, (self._now + timedelta(seconds=seconds), next(self._counter), future))
+        heapq.heappush(self._sleepers, (when, next(self._counter), future))
         await future
 
     async def advance(self, seconds: float) -> None:

@@ -443,7 +443,7 @@ class SkillRuntime:
             due = next_run(spec, after, ZoneInfo(self.hub.config.home.timezone))
             if due is None:
                 return
-            await self.hub.clock.sleep(max(0.0, (due - self.hub.clock.now()).total_seconds()))
+            await self.hub.clock.sleep_until(due)
             await self.invoke(skill_id, name, bound, None)
             # From the run that was due, not from when the handler finished: no drift for @every, and
             # a clock that woke a hair early cannot make @at run twice.

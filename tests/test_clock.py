@@ -120,3 +120,19 @@ def test_a_paused_scaled_clock_holds_still_until_resumed_and_pauses_where_it_is(
     clock.pause()
     held = clock.now()
     assert held > start and clock.now() == held
+
+
+async def test_sleep_until_wakes_at_the_absolute_time_however_late_it_starts():
+    import asyncio
+    from datetime import datetime, timedelta, timezone
+
+    from assistant.clock import FakeClock
+
+    start = datetime(2026, 1, 5, 8, 0, tzinfo=timezone.utc)
+    clock = FakeClock(start)
+    await clock.advance(59)  # time moved on before the sleeper got going (a busy timer, say)
+    sleeper = asyncio.ensure_future(clock.sleep_until(start + timedelta(seconds=60)))
+    await asyncio.sleep(0)
+    await clock.advance(1)
+    assert sleeper.done()
+    await asyncio.wait_for(clock.sleep_until(start), 1)  # already past: returns at once
