@@ -273,3 +273,11 @@ def test_open_database_creates_the_folder(tmp_path):
         assert {"events", "devices", "_migrations"} <= set(db.table_names())
     finally:
         db.conn.close()
+
+
+def test_ids_made_one_after_another_strictly_increase():
+    from assistant.ids import new_id
+
+    ids = [new_id() for _ in range(5000)]  # many share a millisecond
+    assert ids == sorted(ids) and len(set(ids)) == len(ids)
+    assert all(len(i) == 26 and int(i, 16) >= 0 for i in ids)
