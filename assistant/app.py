@@ -28,7 +28,7 @@ from assistant.errors import DecodeError, UnknownDevice
 from assistant.eventlog import EventLog, EventQuery
 from assistant.events import (
     BrokerConnected, BrokerDisconnected, CommandSent, DeviceCameOnline, DeviceWentOffline, Event, HubStarted,
-    HubStopped, MessageRejected, SubscriberFailed,
+    HubStopped, MessageRejected, SubscriberFailed, UtteranceReported,
 )
 from assistant.http import HttpServer
 from assistant.ids import new_id
@@ -107,6 +107,7 @@ class Hub:
         self.agent: Any = None
         """The language model's agent when ``llm.enabled`` (assistant.llm), else None."""
         self.alerts = AlertManager(self, notifier or AppriseNotifier())
+        self.bus.subscribe(self._on_utterance_reported, UtteranceReported, name="satellite-text")
 
     # -- life cycle ----------------------------------------------------------------------------
 
@@ -237,6 +238,17 @@ class Hub:
     async def say(self, text: str, **kwargs: Any) -> Any:
         """Handle a typed or transcribed utterance (see ``SkillRuntime.handle_utterance``)."""
         return await self.skills.handle_utterance(text, **kwargs)
+
+    async def _on_utterance_reported(self, event: Event) -> None:
+        """A satellite's own transcript: said in its room by its person; the reply goes back to it."""
+        assert isinstance(event, UtteranceReported)
+        device = self.config.device(event.device) if event.device else None
+        if device is None or not event.text:
+            return
+        reply = await self.say(event.text, language=event.language or None, person=device.person, room=device.room,
+                               source="satellite", cause=event.id)
+        if reply.text:
+            await self.send_command(device.id, Speak(reply.text, reply.language), cause=reply.utterance_id or event.id)
 
     def _subscriber_failed(self, name: str, event: Event, error: BaseException) -> None:
         self.counters["subscriber_failures"] += 1

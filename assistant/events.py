@@ -275,6 +275,14 @@ class SmsReceived(Event):
     text: str
 
 
+@dataclass(frozen=True, kw_only=True)
+class UtteranceReported(Event):
+    """A speaker satellite that transcribes on its own (or a tablet someone typed on) sent what it heard."""
+
+    text: str
+    language: str = ""
+
+
 # --- device life cycle and hub --------------------------------------------------------------
 
 
@@ -351,7 +359,8 @@ class UtteranceHeard(Event):
     text: str
     language: str
     source: str = "text"
-    """``text`` (CLI / HTTP), ``speech`` (a satellite), ``test``."""
+    """``text`` (CLI / HTTP), ``speech`` (a satellite's audio), ``satellite`` (a satellite's own transcript),
+    ``test``."""
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -489,7 +489,7 @@ class SkillRuntime:
             self.recognizer.set_slot_lists(language, {"name": names, "area": areas, "floor": []})
 
     async def handle_utterance(self, text: str, *, language: str | None = None, person: str | None = None,
-                               room: str | None = None, source: str = "text") -> Reply:
+                               room: str | None = None, source: str = "text", cause: str | None = None) -> Reply:
         """The one path every utterance takes: answers first, then intents, then "not understood"."""
         text = text.strip()
         config = self.hub.config
@@ -503,7 +503,7 @@ class SkillRuntime:
                 preferred.insert(0, normalize_language(p.language))
             languages = guess_languages(text, preferred)
         heard = await self.hub.emit(UtteranceHeard(text=text, language=language or "", source=source,
-                                                   person=person))
+                                                   person=person, cause=cause))
         if person and person in self._answers and not self._answers[person].done():
             self._answers[person].set_result(text)
             return Reply(None, languages[0], True, intent="answer", utterance_id=heard.id)

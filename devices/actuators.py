@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from assistant.commands import Command, Speak, TurnOff, TurnOn
-from assistant.events import Event, SpeakerStateReported, SwitchStateReported
+from assistant.events import Event, SpeakerStateReported, SwitchStateReported, UtteranceReported
 from devices.codec import KindCodec, brightness
 from devices.schemas import Brightness, Heartbeat, OnOff, Payload, Watts
 
@@ -50,6 +50,19 @@ class SpeakerState(Payload):
         return events + self.battery_events()
 
 
+class HeardEvent(Payload):
+    """``{"type": "heard", "text": "I'm fine, thank you", "language": "en"}``: a satellite that does its own
+    speech-to-text (or a tablet someone typed on) sends the words; carehub takes them as said in the
+    speaker's room by its person and answers on the speaker."""
+
+    type: Literal["heard"]
+    text: Annotated[str, Field(min_length=1, max_length=500)]
+    language: Annotated[str, Field(max_length=16, pattern=r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$")] | None = None
+
+    def to_events(self) -> list[Event]:
+        return [UtteranceReported(text=self.text.strip(), language=self.language or ""), *self.battery_events()]
+
+
 def encode_light(command: Command) -> dict[str, Any] | None:
     """``{"state": "on", "brightness": 128}`` / ``{"state": "off"}``."""
     if isinstance(command, TurnOn):
@@ -79,4 +92,4 @@ def encode_speaker(command: Command) -> dict[str, Any] | None:
 
 LIGHT = KindCodec("light", state=SwitchedState, events=(Heartbeat,), encode=encode_light)
 SWITCH = KindCodec("switch", state=SwitchedState, events=(Heartbeat,), encode=encode_switch)
-SPEAKER = KindCodec("speaker", state=SpeakerState, events=(Heartbeat,), encode=encode_speaker)
+SPEAKER = KindCodec("speaker", state=SpeakerState, events=(HeardEvent, Heartbeat), encode=encode_speaker)

@@ -24,6 +24,7 @@ from .phone_bridge import PhoneBridge
 from .scenarios import SCENARIOS, Scenario, Step, get
 from .sensors import BedSensor, Pillbox
 from .smart_plug import Light, SmartPlug
+from .speaker import Speaker
 from .umqtt_shim import MQTTClient
 from .wearable import Wearable
 
@@ -39,6 +40,7 @@ FIRMWARE: dict[str, type[Device]] = {
     "button": PanicButton,
     "pillbox": Pillbox,
     "phone": PhoneBridge,
+    "speaker": Speaker,
 }
 """Firmware class for each device kind of ``config.yaml``."""
 
@@ -67,9 +69,11 @@ def default_household_devices() -> list[dict[str, Any]]:
         device("panic-button", "button", None, "grandma", 60),
         device("kitchen-light", "light", "kitchen", None, name="kitchen light"),
         device("kettle-plug", "switch", "kitchen", None, name="kettle"),
+        device("kitchen-speaker", "speaker", "kitchen", "grandma", name="kitchen speaker"),
         device("grandma-phone", "phone", None, "grandma"),
         device("leo-watch", "wearable", None, "leo", 60),
         device("leo-light", "light", "leo-room", None, name="leo's light"),
+        device("leo-speaker", "speaker", "leo-room", "leo", name="leo's speaker"),
     ]
 
 

@@ -306,8 +306,11 @@ def normal_day(day: str = "mon", seed: int = 1) -> Scenario:
     t = _Timeline("06:30", "23:00")
     rng = random.Random(seed)
     _grandma_day(t, rng, day)
+    # The daily check-in asks at 10:00; she answers the kitchen speaker on her way out for a walk.
+    t.at("10:00:45", "kitchen-speaker", "hear", text="I'm fine, thank you.", language="en")
     _leo_day(t, rng)
-    return t.scenario("normal_day", "an ordinary day: up at 7, pills at 8 and 20, a walk, meals, bed at 22")
+    return t.scenario("normal_day", "an ordinary day: up at 7, pills at 8 and 20, fine at the 10:00 check-in, "
+                                    "a walk, meals, bed at 22")
 
 
 def missed_medication(day: str = "mon", seed: int = 1) -> Scenario:

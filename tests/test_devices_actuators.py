@@ -8,7 +8,7 @@ import pytest
 
 from assistant.commands import SetHeartbeat, Speak, TurnOff, TurnOn, Vibrate
 from assistant.errors import DecodeError, UnsupportedCommand
-from assistant.events import SpeakerStateReported, SwitchStateReported
+from assistant.events import SpeakerStateReported, SwitchStateReported, UtteranceReported
 from devices import decode, encode
 
 
@@ -68,6 +68,26 @@ def test_speaker_state_without_readings_says_nothing():
 )
 def test_bad_speaker_state(payload, expected):
     assert reason_for("speaker", "state", payload) == expected
+
+
+def test_a_speaker_that_transcribes_for_itself_sends_what_it_heard():
+    decoded = decode("speaker", "event", '{"type": "heard", "text": " 我吃过药了 ", "language": "zh-CN"}'.encode())
+    assert decoded.events == [UtteranceReported(text="我吃过药了", language="zh-CN")]
+    assert decode("speaker", "event", b'{"type": "heard", "text": "help me"}').events == [
+        UtteranceReported(text="help me", language="")]
+
+
+@pytest.mark.parametrize(
+    ("payload", "expected"),
+    [
+        (b'{"type": "heard", "text": ""}', "text: String should have at least 1 character"),
+        (b'{"type": "heard"}', "text: Field required"),
+        (b'{"type": "heard", "text": "hi", "language": "klingon!"}', "language: String should match pattern"),
+        (('{"type": "heard", "text": "%s"}' % ("a" * 501)).encode(), "text: String should have at most 500"),
+    ],
+)
+def test_bad_heard_events(payload, expected):
+    assert reason_for("speaker", "event", payload).startswith(expected)
 
 
 @pytest.mark.parametrize("kind", ["light", "switch", "speaker"])

@@ -17,8 +17,8 @@ from firmware_stubs.scenarios import SCHOOL, SCHOOL_HOURS, SCHOOL_RADIUS_M, Step
 
 DEVICE_IDS = [
     "grandma-watch", "kitchen-motion", "bedroom-motion", "bathroom-motion", "hallway-motion", "front-door",
-    "fridge", "bed", "pillbox", "panic-button", "kitchen-light", "kettle-plug", "grandma-phone", "leo-watch",
-    "leo-light",
+    "fridge", "bed", "pillbox", "panic-button", "kitchen-light", "kettle-plug", "kitchen-speaker", "grandma-phone",
+    "leo-watch", "leo-light", "leo-speaker",
 ]
 
 # What docs/mqtt.md lets each kind send, besides msg_id, ts and battery.
@@ -31,11 +31,13 @@ STATE_FIELDS = {
     "light": {"state", "brightness"},
     "switch": {"state", "power"},
     "pillbox": set(),
+    "speaker": {"volume", "muted"},
 }
 EVENT_TYPES = {
     "wearable": {"fall", "sos", "button", "heartbeat"},
     "button": {"sos", "button", "heartbeat"},
     "pillbox": {"pillbox_opened", "heartbeat"},
+    "speaker": {"heard", "heartbeat"},
 }
 RANGES = {"heart_rate": (20, 250), "spo2": (50, 100), "skin_temp": (25, 45), "systolic": (50, 260),
           "diastolic": (30, 160), "respiration_rate": (4, 60), "lat": (-90, 90), "lon": (-180, 180),

@@ -100,10 +100,18 @@ async def test_per_person_times_and_question(skill_harness):
 
 
 async def test_the_morning_of_a_normal_day_with_a_check_in(skill_harness):
+    """She answers on the kitchen speaker, which transcribes for itself (a ``heard`` event)."""
     h = await skill_harness(CheckIn, start=datetime(2026, 1, 5, 6, 0))
-    await h.play(scenarios.normal_day(day="mon"), until="10:01")
-    assert h.replies == [QUESTION]
-    await h.say("good, thank you", person="grandma")
+    await h.play(scenarios.normal_day(day="mon"), until="10:30")
+    assert h.replies == [QUESTION, "Glad to hear it!"]
+    (answered,) = await h.rows(kind="check_in_answered")
+    (heard,) = await h.rows(kind="utterance_heard")
+    (reported,) = await h.rows(kind="utterance_reported")
+    assert heard["data"]["text"] == "I'm fine, thank you." and heard["data"]["source"] == "satellite"
+    assert heard["cause"] == reported["id"] and reported["device"] == "kitchen-speaker"
+    assert answered["person"] == "grandma"
+    said = [r for r in await h.rows(kind="command_sent") if r["data"]["command"] == "Speak"]
+    assert [r["device"] for r in said] == ["kitchen-speaker", "kitchen-speaker"]
     assert h.notifications == []
 
 

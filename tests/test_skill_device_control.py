@@ -73,3 +73,15 @@ async def test_the_room_it_was_said_in_fills_the_area(skill_harness):
     reply = await h.say("turn on the light", room="kitchen")
     assert reply.understood and h.published == [("carehub/home/kitchen-light/set", {"state": "on"})]
     assert not (await h.say("turn on the light")).understood  # no room, no light named: not guessed
+
+
+async def test_words_heard_by_a_speaker_act_in_its_room_and_are_answered_on_it(skill_harness):
+    from skills.sdk import UtteranceReported
+
+    h = await skill_harness(DeviceControl)
+    heard = await h.publish(UtteranceReported(text="turn on the light", language="en"), device="kitchen-speaker")
+    assert h.published == [("carehub/home/kitchen-light/set", {"state": "on"}),
+                           ("carehub/home/kitchen-speaker/set", {"say": "Turned on the kitchen lights.",
+                                                                 "language": "en"})]
+    (utterance,) = await h.rows(kind="utterance_heard")
+    assert utterance["cause"] == heard.id and utterance["person"] == "grandma"

@@ -18,8 +18,8 @@ from assistant.events import (
     BrokerDisconnected, ButtonPressed, CallReported, CaregiverNotified, ClimateMeasured,
     CommandSent, ContactChanged, DeviceCameOnline, DeviceWentOffline, Event, FallDetected, IntentRecognized,
     LocationReported, MotionCleared, MotionDetected, OccupancyChanged, PillboxOpened, ReplyGiven, SmsReceived,
-    SosPressed, StepsCounted, SwitchStateReported, UtteranceHeard, UtteranceNotUnderstood, VitalSignsMeasured,
-    WearStateReported,
+    SosPressed, StepsCounted, SwitchStateReported, UtteranceHeard, UtteranceNotUnderstood, UtteranceReported,
+    VitalSignsMeasured, WearStateReported,
 )
 from assistant.skill_api import (
     SDK_VERSION, IntentMatch, KeyValueStore, NoSettings, Skill, SkillContext, at, every, intent, on, rrule, tool,
@@ -40,5 +40,5 @@ __all__ = [
     "ClimateMeasured", "CommandSent", "ContactChanged", "DeviceCameOnline", "DeviceWentOffline", "FallDetected",
     "IntentRecognized", "LocationReported", "MotionCleared", "MotionDetected", "OccupancyChanged", "PillboxOpened",
     "ReplyGiven", "SmsReceived", "SosPressed", "StepsCounted", "SwitchStateReported", "UtteranceHeard",
-    "UtteranceNotUnderstood", "VitalSignsMeasured", "WearStateReported",
+    "UtteranceNotUnderstood", "UtteranceReported", "VitalSignsMeasured", "WearStateReported",
 ]
