@@ -8,18 +8,13 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from assistant.llm import FALLBACK, GEMMA3_270M, Agent, LlmError, ToolBinding, TransformersChatModel
+from assistant.llm import GEMMA3_270M, LlmError, TransformersChatModel
 from assistant.llm import backends
 from assistant.llm.backends import _ChunkedGguf, assembled_gguf, chunked_gguf_parts, resolve_model
-from assistant.llm.protocol import claims_action, validate_arguments
-
-ADHERENCE = {"additionalProperties": False, "type": "object", "required": ["person", "day"],
-             "properties": {"person": {"type": "string", "enum": ["grandma"]},
-                            "day": {"type": "string", "description": "the date, YYYY-MM-DD"}}}
+from tests.llmkit import assert_agent_turns_keep_their_invariants
 
 
 # --- joining the chunks (fake packages, no model) ----------------------------------------------------------
@@ -118,22 +113,4 @@ async def test_loads_with_a_chat_template_and_answers(gemma):
 
 
 async def test_an_agent_turn_keeps_its_invariants(gemma):
-    calls: list[dict[str, Any]] = []
-
-    async def adherence(**kwargs: Any) -> dict[str, int]:
-        calls.append(kwargs)
-        return {"taken": 2, "missed": 0}
-
-    agent = Agent(gemma, [ToolBinding("adherence", "Doses a person took and missed on a day.", ADHERENCE, adherence)],
-                  max_tokens=48, people={"grandma": "Margaret (elder)"})
-    for text in ("Did I take my pills today?", "Please turn on the kitchen light."):
-        reply = await agent.respond(text, person="grandma", language="en")
-        assert reply.text.strip()
-        executed = [r for r in reply.tool_calls if r.executed]
-        assert len(calls) == len(executed)
-        assert all(r.name == "adherence" and validate_arguments(r.args, ADHERENCE) == [] for r in executed)
-        if reply.fallback:
-            assert reply.text == FALLBACK["en"] and not executed
-        if not any(r.ok for r in reply.tool_calls):
-            assert not claims_action(reply.text)
-        calls.clear()
+    await assert_agent_turns_keep_their_invariants(gemma)

@@ -5,17 +5,12 @@ reply, or the fallback; nothing unknown runs; no claimed action without a tool c
 from __future__ import annotations
 
 import importlib.util
-from typing import Any
 
 import pytest
 
-from assistant.llm import FALLBACK, SMOLLM2_135M, Agent, ToolBinding, TransformersChatModel
+from assistant.llm import SMOLLM2_135M, Agent, TransformersChatModel
 from assistant.llm.backends import packaged_gguf
-from assistant.llm.protocol import claims_action, validate_arguments
-
-ADHERENCE = {"additionalProperties": False, "type": "object", "required": ["person", "day"],
-             "properties": {"person": {"type": "string", "enum": ["grandma"]},
-                            "day": {"type": "string", "description": "the date, YYYY-MM-DD"}}}
+from tests.llmkit import assert_agent_turns_keep_their_invariants
 
 
 def _missing() -> str | None:
@@ -48,25 +43,7 @@ async def test_answers_a_simple_question(smollm2):
 
 
 async def test_an_agent_turn_keeps_its_invariants(smollm2):
-    calls: list[dict[str, Any]] = []
-
-    async def adherence(**kwargs: Any) -> dict[str, int]:
-        calls.append(kwargs)
-        return {"taken": 2, "missed": 0}
-
-    agent = Agent(smollm2, [ToolBinding("adherence", "Doses a person took and missed on a day.", ADHERENCE, adherence)],
-                  max_tokens=48, people={"grandma": "Margaret (elder)"})
-    for text in ("Did I take my pills today?", "Please turn on the kitchen light."):
-        reply = await agent.respond(text, person="grandma", language="en")
-        assert reply.text.strip()
-        executed = [r for r in reply.tool_calls if r.executed]
-        assert len(calls) == len(executed)
-        assert all(r.name == "adherence" and validate_arguments(r.args, ADHERENCE) == [] for r in executed)
-        if reply.fallback:
-            assert reply.text == FALLBACK["en"] and not executed
-        if not any(r.ok for r in reply.tool_calls):
-            assert not claims_action(reply.text)
-        calls.clear()
+    await assert_agent_turns_keep_their_invariants(smollm2)
 
 
 async def test_summary_and_second_opinion_degrade_safely(smollm2):
