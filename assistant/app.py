@@ -22,7 +22,7 @@ from assistant.broker import EmbeddedBroker
 from assistant.bus import EventBus
 from assistant.clock import Clock, SystemClock
 from assistant.config import Config
-from assistant.delivery import AppriseNotifier, Notifier
+from assistant.alerts.delivery import AppriseNotifier, Notifier
 from assistant.commands import Command, Speak
 from assistant.errors import DecodeError, UnknownDevice
 from assistant.eventlog import EventLog, EventQuery

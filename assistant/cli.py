@@ -433,7 +433,7 @@ def alerts(ctx: click.Context, status: str | None, limit: int, as_json: bool) ->
 @click.pass_context
 def alerts_list(ctx: click.Context, status: str | None, limit: int, as_json: bool) -> None:
     """Alerts, newest first."""
-    from assistant.alert_store import AlertStore
+    from assistant.alerts.store import AlertStore
 
     config = _load(ctx)
     store = AlertStore(_require_database(config))
@@ -460,7 +460,7 @@ def alerts_list(ctx: click.Context, status: str | None, limit: int, as_json: boo
 @click.pass_context
 def alerts_show(ctx: click.Context, alert_id: str, as_json: bool) -> None:
     """An alert, every transition it went through, and the chain of events that caused it."""
-    from assistant.alert_store import AlertStore
+    from assistant.alerts.store import AlertStore
 
     config = _load(ctx)
     path = _require_database(config)
@@ -530,7 +530,7 @@ def alerts_ack(ctx: click.Context, alert_id: str, caregiver_id: str) -> None:
 
     Written straight to the database; the hub checks an alert's state before every step.
     """
-    from assistant.alert_store import AlertStore
+    from assistant.alerts.store import AlertStore
     from assistant.eventlog import EventLog
     from assistant.events import AlertAcknowledged
     from assistant.ids import new_id
@@ -584,7 +584,7 @@ def alerts_ack(ctx: click.Context, alert_id: str, caregiver_id: str) -> None:
 @click.pass_context
 def alerts_token(ctx: click.Context, caregiver_id: str) -> None:
     """Print a caregiver's acknowledgement token and the links that use it."""
-    from assistant.alert_store import AlertStore, caregiver_token
+    from assistant.alerts.store import AlertStore, caregiver_token
 
     config = _load(ctx)
     caregiver = config.caregiver(caregiver_id)

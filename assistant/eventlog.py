@@ -305,14 +305,22 @@ class EventQuery:
     def events(self, *, kind: str | None = None, device: str | None = None, person: str | None = None,
                home: str | None = None, since: datetime | str | None = None,
                until: datetime | str | None = None, cause: str | None = None,
-               limit: int = 100, newest_first: bool = True) -> list[dict[str, Any]]:
-        """Events matching every given filter, newest first by default, with ``data`` parsed."""
-        where, args = [], []
+               limit: int = 100, newest_first: bool = True,
+               kinds: Sequence[str] | None = None) -> list[dict[str, Any]]:
+        """Events matching every given filter, newest first by default, with ``data`` parsed.
+
+        ``kinds`` keeps rows of any of those kinds (with ``kind``, of that one too).
+        """
+        where: list[str] = []
+        args: list[Any] = []
         for column, value in (("kind", kind), ("device", device), ("person", person),
                               ("home", home), ("cause", cause)):
             if value is not None:
                 where.append(f"{column} = ?")
                 args.append(value)
+        if kinds is not None:
+            where.append(f"kind IN ({', '.join('?' * len(kinds))})" if kinds else "0")
+            args.extend(kinds)
         if since is not None:
             where.append("ts >= ?")
             args.append(_utc_text(since))

@@ -15,6 +15,18 @@ from typing import Any, ClassVar, TypeVar
 
 _EPOCH = datetime.fromtimestamp(0, tz=timezone.utc)
 _REGISTRY: dict[str, type["Event"]] = {}
+_RENAMED = {"caregiver_notified": "alert_requested"}
+"""Kinds an older carehub wrote under another name: old kind → the kind that reads it back."""
+
+
+class EventKindTaken(TypeError):
+    """An event class whose kind another class already has (``kind``, the ``existing`` class's path)."""
+
+    def __init__(self, kind: str, new: str, existing: str) -> None:
+        self.kind = kind
+        self.existing = existing
+        super().__init__(f"event class {new} cannot use kind '{kind}': {existing} already has it "
+                         "(rename the class)")
 
 E = TypeVar("E", bound="Event")
 
@@ -44,8 +56,14 @@ class Event:
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        cls.kind = _snake(cls.__name__)
-        _REGISTRY[cls.kind] = cls
+        kind = _snake(cls.__name__)
+        existing = _REGISTRY.get(kind)
+        # The same class defined again (a module imported anew, e.g. a skills_dir reload) replaces
+        # itself; any other class with the kind would silently take over the log's rows of it.
+        if existing is not None and _path(existing) != _path(cls):
+            raise EventKindTaken(kind, _path(cls), _path(existing))
+        cls.kind = kind
+        _REGISTRY[kind] = cls
 
     def data(self) -> dict[str, Any]:
         """The event's own fields (without the envelope), JSON-ready."""
@@ -76,14 +94,26 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+def _path(cls: type) -> str:
+    return f"{cls.__module__}.{cls.__qualname__}"
+
+
 def event_types() -> dict[str, type[Event]]:
     """Every known event class by its ``kind``."""
     return dict(_REGISTRY)
 
 
+def kinds_of(types: tuple[type[Event], ...]) -> list[str] | None:
+    """The log kinds of events of ``types`` and their subclasses; None (every kind) for none or ``Event``."""
+    if not types or Event in types:
+        return None
+    return sorted(kind for kind, cls in _REGISTRY.items() if issubclass(cls, types))
+
+
 def event_from_row(row: dict[str, Any]) -> Event:
     """Rebuild an event from an event-log row (``data`` already parsed from JSON)."""
-    cls = _REGISTRY.get(row["kind"], GenericEvent)
+    kind = _RENAMED.get(row["kind"], row["kind"])
+    cls = _REGISTRY.get(kind, GenericEvent)
     data = dict(row.get("data") or {})
     names = {f.name for f in dataclasses.fields(cls)}
     kwargs: dict[str, Any] = {k: _untuple(v) for k, v in data.items() if k in names}
@@ -402,8 +432,11 @@ class CommandSent(Event):
 
 
 @dataclass(frozen=True, kw_only=True)
-class CaregiverNotified(Event):
-    """A skill asked for caregivers to be told something; the alert manager turns it into an alert."""
+class AlertRequested(Event):
+    """A skill asked for caregivers to be alerted; the alert desk raises (or folds) the alert.
+
+    Nobody has been told yet when this is logged: ``alert_raised`` and ``alert_delivered`` follow.
+    """
 
     message: str | dict[str, str]
     """The text, or the text by language (``{"en": ..., "zh": ...}``) so each caregiver reads their own."""

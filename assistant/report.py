@@ -39,7 +39,7 @@ do not: a watch reports them while its wearer sleeps."""
 
 _READ_KINDS = ACTIVITY_KINDS | {
     "steps_counted", "location_reported", "vital_signs_measured", "vital_signs_recorded", "news2_scored",
-    "caregiver_notified",
+    "alert_requested",
     "intent_recognized", "fall_detected",
 }
 
@@ -513,7 +513,7 @@ def _medication(config: Config, person: str, day: date, zone: ZoneInfo, rows: li
             medication.confirmations.append((at, "pillbox"))
         elif kind == "intent_recognized" and data.get("intent") == "MedicationTaken":
             medication.confirmations.append((at, "voice"))
-        elif kind == "caregiver_notified" and data.get("alert_kind") == "missed_dose":
+        elif kind == "alert_requested" and data.get("alert_kind") == "missed_dose":
             medication.missed_notices.append((at, _message_text(data.get("message"))))
     return medication
 

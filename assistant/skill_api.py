@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 import logging
 import typing
@@ -17,6 +18,7 @@ from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
+from assistant.alerts.model import Priority
 from assistant.commands import Command
 from assistant.errors import SkillError
 from assistant.events import Event
@@ -32,6 +34,7 @@ class NoSettings(BaseModel):
 
 
 SettingsT = TypeVar("SettingsT", bound=BaseModel)
+E = TypeVar("E", bound=Event)
 
 
 # --- handler specs -----------------------------------------------------------------------------
@@ -256,6 +259,21 @@ class IntentMatch:
     """Id of the ``utterance_heard`` event."""
 
 
+# --- languages ----------------------------------------------------------------------------------------
+
+
+def short_language(language: str | None) -> str:
+    """``zh`` for any Chinese (``zh``, ``zh-CN``, ``zh-TW``), else ``en``: the two languages carehub's
+    built-in wording is written in."""
+    return "zh" if (language or "").lower().startswith("zh") else "en"
+
+
+def localized(table: dict[str, str], language: str | None) -> str:
+    """The entry of ``table`` for ``language``: exact (``zh-TW``), then its family (``zh``), then ``en``."""
+    language = language or "en"
+    return table.get(language) or table.get(language.split("-")[0]) or table["en"]
+
+
 # --- the context a skill talks to ----------------------------------------------------------------
 
 
@@ -271,6 +289,19 @@ class KeyValueStore(Protocol):
     async def keys(self) -> list[str]: ...
 
 
+class LanguageModel(Protocol):
+    """The hub's local language model, as a skill may use it (``ctx.model``; None when ``llm`` is off).
+
+    Both calls return None when the model is not loaded yet or fails: a skill must work without it.
+    """
+
+    async def ask(self, system: str, user: str, *, max_tokens: int = 64) -> str | None:
+        """The model's reply to one ``user`` message under the ``system`` prompt, as plain text."""
+
+    async def ask_json(self, system: str, user: str, *, max_tokens: int = 64) -> dict[str, Any] | None:
+        """Like ``ask``, for a prompt that asks for a JSON object: the first object in the reply."""
+
+
 class SkillContext(Protocol):
     """Everything a skill may do. The hub provides it; the test harness provides the same one offline."""
 
@@ -280,11 +311,15 @@ class SkillContext(Protocol):
     store: KeyValueStore
     home_id: str
     timezone: str
-    model: Any
-    """The hub's language model agent (``second_opinion``, ``summarize``) when ``llm.enabled``, else None."""
+    model: LanguageModel | None
+    """The hub's language model when ``llm.enabled`` (see ``LanguageModel``), else None."""
 
     def now(self) -> datetime:
         """The current time (UTC) from the hub's clock; fake in tests."""
+
+    def language(self, person: str | None = None) -> str:
+        """The language to speak to ``person`` in (their configured one, else the home's), e.g. ``en``,
+        ``zh-CN``; ``short_language`` of it picks between built-in English and Chinese wording."""
 
     async def sleep(self, seconds: float) -> None:
         """Wait on the hub's clock."""
@@ -297,11 +332,14 @@ class SkillContext(Protocol):
                   language: str | None = None) -> str | None:
         """Ask ``person`` and wait for their next utterance; None if nothing came within ``timeout``."""
 
-    async def notify(self, message: str | dict[str, str], *, priority: str = "medium", person: str | None = None,
-                     kind: str = "", self_cancel: bool = False, device: str | None = None) -> Event:
-        """Alert the caregivers of ``person`` (high, medium, low); returns the logged event.
+    async def notify(self, message: str | dict[str, str], *, priority: Priority | str = Priority.MEDIUM,
+                     person: str | None = None, kind: str = "", self_cancel: bool = False,
+                     device: str | None = None) -> Event:
+        """Alert the caregivers of ``person``; returns the logged ``AlertRequested`` event.
 
-        With ``self_cancel`` the person may call it off themselves (panic button "cancel").
+        ``priority`` is a ``Priority`` (or its value, ``"high"``); anything else raises ValueError.
+        ``message`` is a text, or texts by language so each caregiver reads their own. With
+        ``self_cancel`` the person may call it off themselves (panic button "cancel", "I'm OK").
         """
 
     async def command(self, device: str, command: Command) -> None:
@@ -310,8 +348,14 @@ class SkillContext(Protocol):
     async def emit(self, event: Event) -> Event:
         """Log and publish an event of the skill's own; its cause is what the handler is handling."""
 
-    async def events(self, **filters: Any) -> list[dict[str, Any]]:
-        """Query the event log (kind, device, person, since, until, limit), newest first."""
+    async def events(self, *types: type[E], person: str | None = None, device: str | None = None,
+                     since: datetime | None = None, until: datetime | None = None,
+                     limit: int = 100) -> list[E]:
+        """Logged events of this home, newest first, rebuilt as typed events.
+
+        ``ctx.events(MotionDetected, person="grandma", limit=1)`` is grandma's last motion; no types
+        means every kind. ``since`` is inclusive, ``until`` exclusive.
+        """
 
     def device_state(self, device: str) -> dict[str, Any]:
         """The latest known state of a device (e.g. ``{"on": True}``), with ``last_seen`` and ``online``."""
@@ -399,6 +443,8 @@ def check_handlers(skill_id: str, cls: type[Skill[Any]]) -> None:
         params = list(inspect.signature(fn).parameters.values())[1:]
         positional = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD, p.VAR_POSITIONAL)]
         required = [p for p in params if p.default is p.empty and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+        if isinstance(spec, OnSpec):
+            _check_filters(skill_id, name, spec)
         if isinstance(spec, (OnSpec, IntentSpec)):
             what = "the event" if isinstance(spec, OnSpec) else "the IntentMatch"
             # The runtime passes one positional argument; any other parameter needs a default.
@@ -407,3 +453,13 @@ def check_handlers(skill_id: str, cls: type[Skill[Any]]) -> None:
         elif isinstance(spec, ScheduleSpec):
             if required:
                 raise SkillError(skill_id, "a scheduled handler takes no arguments after self", name)
+
+
+def _check_filters(skill_id: str, handler: str, spec: OnSpec) -> None:
+    """A filter must name a field every listed event has: a misspelt one (``acton=``) would never match."""
+    for key in spec.filters:
+        for event_type in spec.types:
+            fields = [f.name for f in dataclasses.fields(event_type)]
+            if key not in fields:
+                raise SkillError(skill_id, f"@on filter '{key}' is not a field of {event_type.__name__} "
+                                           f"(its fields: {', '.join(fields)})", handler)

@@ -24,11 +24,12 @@ from zoneinfo import ZoneInfo
 from assistant.commands import Command, Speak
 from assistant.errors import SkillError
 from assistant.events import (
-    CaregiverNotified, Event, IntentRecognized, ReplyGiven, SkillFailed, SkillLoadFailed, UtteranceHeard,
+    AlertRequested, Event, event_from_row, kinds_of, IntentRecognized, ReplyGiven, SkillFailed, SkillLoadFailed, UtteranceHeard,
     UtteranceNotUnderstood,
 )
 from assistant.intents import GrammarSource, Recognizer, guess_languages, normalize_language
-from assistant.skill_api import IntentMatch, IntentSpec, OnSpec, ScheduleSpec, Skill, ToolSpec
+from assistant.alerts.model import Priority
+from assistant.skill_api import IntentMatch, IntentSpec, OnSpec, ScheduleSpec, Skill, ToolSpec, localized
 from assistant.skill_loader import SkillClass, sentences_dir
 
 if TYPE_CHECKING:
@@ -45,11 +46,6 @@ FAILED = {"en": "Sorry, something went wrong. I've noted it.", "zh": "抱歉，�
 
 _DOMAINS = {"light": "light", "switch": "switch", "climate": "climate", "speaker": "media_player",
             "motion": "binary_sensor", "contact": "binary_sensor", "occupancy": "binary_sensor"}
-
-
-def localized(table: dict[str, str], language: str) -> str:
-    """The entry for ``language`` (``zh-CN`` falls back to ``zh``, anything to ``en``)."""
-    return table.get(language) or table.get(language.split("-")[0]) or table["en"]
 
 
 def current_cause() -> str | None:
@@ -183,11 +179,12 @@ class HubSkillContext:
         with _waiting():
             await self._hub.clock.sleep(seconds)
 
-    def _language(self, person: str | None, language: str | None) -> str:
-        if language:
-            return normalize_language(language)
+    def language(self, person: str | None = None) -> str:
         p = self._hub.config.person(person) if person else None
         return normalize_language((p.language if p and p.language else None) or self._hub.config.home.language)
+
+    def _language(self, person: str | None, language: str | None) -> str:
+        return normalize_language(language) if language else self.language(person)
 
     async def say(self, text: str, *, person: str | None = None, room: str | None = None,
                   language: str | None = None) -> None:
@@ -210,11 +207,10 @@ class HubSkillContext:
             self._runtime.forget_answer(person, future)
         return future.result() if future.done() and not future.cancelled() else None
 
-    async def notify(self, message: str | dict[str, str], *, priority: str = "medium", person: str | None = None,
-                     kind: str = "", self_cancel: bool = False, device: str | None = None) -> Event:
-        if priority not in ("high", "medium", "low"):
-            raise ValueError(f"priority must be high, medium or low, not {priority!r}")
-        return await self._hub.emit(CaregiverNotified(message=message, priority=priority, alert_kind=kind,
+    async def notify(self, message: str | dict[str, str], *, priority: Priority | str = Priority.MEDIUM,
+                     person: str | None = None, kind: str = "", self_cancel: bool = False,
+                     device: str | None = None) -> Event:
+        return await self._hub.emit(AlertRequested(message=message, priority=Priority.parse(priority).value, alert_kind=kind,
                                                       skill=self.skill_id, person=person, cause=current_cause(),
                                                       self_cancel=self_cancel, device=device))
 
@@ -230,8 +226,12 @@ class HubSkillContext:
             event = event.stamped(cause=current_cause())
         return await self._hub.emit(event)
 
-    async def events(self, **filters: Any) -> list[dict[str, Any]]:
-        return await self._hub.query_events(**filters)
+    async def events(self, *types: type[Event], person: str | None = None, device: str | None = None,
+                     since: datetime | None = None, until: datetime | None = None,
+                     limit: int = 100) -> list[Any]:
+        rows = await self._hub.query_events(kinds=kinds_of(types), person=person, device=device, since=since,
+                                            until=until, limit=limit)
+        return [event_from_row(row) for row in rows]
 
     def device_state(self, device: str) -> dict[str, Any]:
         state = self._hub.state.get(device)

@@ -13,7 +13,7 @@ on one clock.
 SOS events go strictly one at a time: publish, wait for the notification (or 5 s), acknowledge the
 alert through its link like a caregiver would (so open alerts do not pile up), pause, then the next.
 That makes matching trivial; after the run each notification's alert id is still checked against its
-SOS through the event log's cause chain (alert → caregiver_notified → sos_pressed, whose dedupe key
+SOS through the event log's cause chain (alert → alert_requested → sos_pressed, whose dedupe key
 holds the SOS's msg_id). The same chain's timestamps split each latency into stages.
 
 The baseline phase runs with nothing else going on; the loaded phase while a separate publisher process

@@ -24,7 +24,7 @@ import pytest
 import yaml
 from aiohttp import web
 
-from assistant.alert_store import AlertStore, caregiver_token
+from assistant.alerts.store import AlertStore, caregiver_token
 from tests.conftest import free_port
 from tests.hubkit import publish
 

@@ -245,10 +245,10 @@ async def test_low_priority_waits_for_the_digest(make_hub, receiver, tmp_path):
 
 
 async def test_a_skill_notification_becomes_an_alert(make_hub, receiver, tmp_path):
-    from assistant.events import CaregiverNotified
+    from assistant.events import AlertRequested
 
     hub, _ = await make_hub(household(tmp_path, receiver))
-    note = await hub.emit(CaregiverNotified(message="Leo left the school zone", priority="high", alert_kind="geofence",
+    note = await hub.emit(AlertRequested(message="Leo left the school zone", priority="high", alert_kind="geofence",
                                             skill="child_safety", person="leo"))
     await until(lambda: receiver.count("dad") == 1)
     assert receiver.count("anna") == 0

@@ -11,13 +11,13 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from assistant.alert_store import AlertStore, caregiver_token
+from assistant.alerts.store import AlertStore, caregiver_token
 from assistant.app import Hub
 from assistant.cli import main
 from assistant.clock import FakeClock
 from assistant.config import parse_config
 from assistant.eventlog import EventQuery
-from assistant.events import CaregiverNotified, SosPressed
+from assistant.events import AlertRequested, SosPressed
 from tests.test_alerts import T0, Receiver, advance, household, until
 
 WIDE = {"COLUMNS": "250"}
@@ -54,7 +54,7 @@ async def _prepare(tmp_path: Path) -> Prepared:
     await hub.start()
     try:
         sos = await hub.emit(SosPressed(device="panic-button", person="grandma"))
-        note = await hub.emit(CaregiverNotified(message="Margaret pressed SOS", priority="high", alert_kind="sos",
+        note = await hub.emit(AlertRequested(message="Margaret pressed SOS", priority="high", alert_kind="sos",
                                                 skill="safety", person="grandma", cause=sos.id))
         await until(lambda: receiver.count("anna") == 1 and receiver.count("bo") == 1)
         missed = await hub.alerts.raise_alert(kind="missed_dose", priority="medium", person="leo",
@@ -120,7 +120,7 @@ def test_show_gives_history_and_cause_chain(prepared):
     assert delivered == {(0, "anna", True), (0, "bo", True)}
     assert shown["history"][0]["transition"] == "raised"
     assert [e["id"] for e in shown["cause_chain"]] == [prepared.notified_event, prepared.sos_event]
-    assert [e["kind"] for e in shown["cause_chain"]] == ["caregiver_notified", "sos_pressed"]
+    assert [e["kind"] for e in shown["cause_chain"]] == ["alert_requested", "sos_pressed"]
 
     result = cli(prepared, "show", prepared.sos)
     assert result.exit_code == 0, result.output

@@ -58,6 +58,44 @@ def test_new_subclass_gets_a_kind(monkeypatch):
     assert event_from_row(row) == TestOnlyDoseLogged(id="e1", ts=TS, dose="5mg")
 
 
+def test_a_class_that_takes_an_existing_kind_is_refused(monkeypatch):
+    monkeypatch.setattr(events, "_REGISTRY", dict(events._REGISTRY))
+    with pytest.raises(events.EventKindTaken) as refused:
+        @dataclasses.dataclass(frozen=True, kw_only=True)
+        class FallDetected(Event):  # a skill's class named like the core's
+            severity: str = ""
+    assert refused.value.kind == "fall_detected"
+    assert refused.value.existing == "assistant.events.FallDetected"
+    assert "rename the class" in str(refused.value)
+    assert event_types()["fall_detected"] is events.FallDetected
+
+
+def test_the_same_class_defined_again_replaces_itself(monkeypatch):
+    monkeypatch.setattr(events, "_REGISTRY", dict(events._REGISTRY))
+
+    def define() -> type[Event]:
+        @dataclasses.dataclass(frozen=True, kw_only=True)
+        class TestOnlyReloaded(Event):
+            n: int = 0
+        return TestOnlyReloaded
+
+    first, second = define(), define()  # same module and qualified name: a reload
+    assert event_types()["test_only_reloaded"] is second is not first
+
+
+def test_kinds_of_includes_subclasses_and_none_means_every_kind():
+    assert events.kinds_of(()) is None
+    assert events.kinds_of((Event,)) is None
+    assert events.kinds_of((SosPressed, ButtonPressed)) == ["button_pressed", "sos_pressed"]
+
+
+def test_old_caregiver_notified_rows_read_back_as_alert_requested():
+    row = {"id": "e1", "ts": TS.isoformat(), "kind": "caregiver_notified",
+           "data": {"message": "help", "priority": "high"}}
+    event = event_from_row(row)
+    assert isinstance(event, events.AlertRequested) and event.message == "help"
+
+
 def test_events_are_frozen():
     event = VitalSignsMeasured(heart_rate=70)
     with pytest.raises(dataclasses.FrozenInstanceError):

@@ -83,7 +83,7 @@ async def test_leaving_school_in_school_hours_pages_once_with_the_last_position(
     # "why was I paged": the alert's cause is the fix that confirmed the exit, logged with it.
     (left,) = [r for r in await h.rows(kind="child_left_zone") if r["data"]["zone"] == "school"]
     assert left["data"]["in_window"] is True and left["data"]["left_at"].startswith("2026-01-05T10:46")
-    (notified,) = await h.rows(kind="caregiver_notified")
+    (notified,) = await h.rows(kind="alert_requested")
     assert notified["cause"] == left["cause"]
     assert [r["kind"] for r in await h.rows(kind="location_reported") if r["id"] == left["cause"]]
 

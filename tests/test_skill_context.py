@@ -37,7 +37,7 @@ async def test_ask_returns_the_persons_next_utterance(skill_harness):
     assert reply.intent == "answer" and reply.text is None
     (note,) = h.notifications
     assert (note.message, note.priority, note.person) == ("answer: I'm fine, thank you", "low", "grandma")
-    (row,) = await h.rows(kind="caregiver_notified")
+    (row,) = await h.rows(kind="alert_requested")
     assert row["cause"] == press.id
 
 
@@ -68,10 +68,10 @@ class FallAlert(Skill):
         await self.ctx.notify("button", priority="urgent")
 
 
-async def test_notify_logs_a_caregiver_notified_row_with_priority_and_cause(skill_harness):
+async def test_notify_logs_a_alert_requested_row_with_priority_and_cause(skill_harness):
     h = await skill_harness(FallAlert)
     fall = await h.publish(FallDetected(confidence=0.9), device="grandma-watch")
-    (row,) = await h.rows(kind="caregiver_notified")
+    (row,) = await h.rows(kind="alert_requested")
     assert row["cause"] == fall.id and row["person"] == "grandma"
     assert {k: row["data"][k] for k in ("message", "priority", "alert_kind", "skill")} == {
         "message": "grandma may have fallen", "priority": "high", "alert_kind": "fall", "skill": "fall_alert"}
@@ -82,7 +82,7 @@ async def test_notify_refuses_an_unknown_priority(skill_harness):
     await h.publish(ButtonPressed(), device="panic-button")
     (failure,) = h.failures
     assert failure.handler == "pressed" and "priority must be high, medium or low" in failure.error
-    assert await h.rows(kind="caregiver_notified") == []
+    assert await h.rows(kind="alert_requested") == []
 
 
 # --- command, say, device state ------------------------------------------------------------------------------
@@ -181,15 +181,16 @@ class Escalator(Skill):
         self.ctx.call_later(300, self.still_nobody)
 
     async def still_nobody(self) -> None:
-        earlier = await self.ctx.events(kind="wellbeing_check_requested")
+        earlier = await self.ctx.events(WellbeingCheckRequested)
         await self.ctx.notify(f"still nobody after {len(earlier)} request(s)", priority="high")
 
     @on(ButtonPressed)
     async def pressed(self, event: ButtonPressed) -> None:
         # Re-publishing an event that was already published makes a new one.
-        (row,) = await self.ctx.events(kind="wellbeing_check_requested")
-        again = await self.ctx.emit(WellbeingCheckRequested(id=row["id"], reason="again"))
-        await self.ctx.notify(f"new id: {again.id != row['id']}", priority="low")
+        (earlier,) = await self.ctx.events(WellbeingCheckRequested)
+        assert isinstance(earlier, WellbeingCheckRequested) and earlier.reason == "fall"
+        again = await self.ctx.emit(WellbeingCheckRequested(id=earlier.id, reason="again"))
+        await self.ctx.notify(f"new id: {again.id != earlier.id}", priority="low")
 
 
 async def test_emit_logs_the_skills_event_caused_by_the_handled_one(skill_harness):
@@ -216,7 +217,7 @@ async def test_call_later_runs_on_the_hub_clock_with_the_original_cause(skill_ha
     assert h.notifications == []
     await h.advance(1)
     assert [n.message for n in h.notifications] == ["still nobody after 1 request(s)"]
-    (row,) = await h.rows(kind="caregiver_notified")
+    (row,) = await h.rows(kind="alert_requested")
     assert row["cause"] == fall.id
 
 

@@ -106,7 +106,7 @@ async def test_an_hour_of_nothing_after_the_bathroom_is_a_high_alert_once(skill_
     assert note.ts.astimezone(LONDON).time() >= time(10, 20)
     assert "last seen in the bathroom at 09:20" in note.message["en"] and "浴室" in note.message["zh"]
     # Why was I paged: the alert <- the anomaly <- the last bathroom motion.
-    (row,) = await h.rows(kind="caregiver_notified")
+    (row,) = await h.rows(kind="alert_requested")
     (noticed,) = await h.rows(kind="routine_anomaly_noticed")
     assert row["cause"] == noticed["id"] and noticed["data"]["rule"] == "bathroom_too_long"
     (cause,) = [r for r in await h.rows(kind="motion_detected") if r["id"] == noticed["cause"]]

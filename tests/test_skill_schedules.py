@@ -69,7 +69,7 @@ async def test_at_fires_daily_at_that_home_time_and_not_before(skill_harness):
     assert _messages(h) == []
     await h.advance(1)
     assert _messages(h) == ["breakfast Mon 07:30"]
-    (row,) = await h.rows(kind="caregiver_notified")
+    (row,) = await h.rows(kind="alert_requested")
     assert datetime.fromisoformat(row["ts"]) == datetime(2026, 1, 4, 23, 30, tzinfo=UTC)
     await h.advance(2 * 24 * 3600)
     assert _messages(h) == ["breakfast Mon 07:30", "breakfast Tue 07:30", "breakfast Wed 07:30"]
@@ -93,7 +93,7 @@ async def test_rrule_fires_on_monday_at_nine(skill_harness):
     assert _messages(h) == ["call Mon 09:00"]
     await h.advance(7 * 24 * 3600)
     assert _messages(h) == ["call Mon 09:00", "call Mon 09:00"]
-    assert len(await h.rows(kind="caregiver_notified")) == 2
+    assert len(await h.rows(kind="alert_requested")) == 2
 
 
 async def test_a_failing_scheduled_handler_is_logged_and_keeps_its_schedule(skill_harness):

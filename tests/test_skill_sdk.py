@@ -49,6 +49,30 @@ async def test_on_delivers_only_events_of_its_types_whose_attributes_match(skill
     assert [n.priority for n in h.notifications] == ["low", "high", "low"]
 
 
+def test_a_misspelt_on_filter_is_refused_at_load_naming_skill_and_handler():
+    class Typo(Skill):
+        @on(ButtonPressed, acton="cancel")
+        async def cancelled(self, event: ButtonPressed) -> None:
+            pass
+
+    error = _check(Typo)
+    assert (error.skill, error.handler) == ("my_skill", "cancelled")
+    assert "@on filter 'acton' is not a field of ButtonPressed" in str(error) and "action" in str(error)
+
+
+def test_an_on_filter_must_be_a_field_of_every_listed_event():
+    class Mixed(Skill):
+        @on(FallDetected, ButtonPressed, action="cancel")
+        async def either(self, event: Event) -> None:
+            pass
+
+        @on(person="leo")  # every event has the envelope fields
+        async def anything(self, event: Event) -> None:
+            pass
+
+    assert "not a field of FallDetected" in str(_check(Mixed))
+
+
 def test_on_refuses_what_is_not_an_event_class():
     with pytest.raises(TypeError, match="event classes"):
         on("fall_detected")

@@ -16,7 +16,9 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel, ConfigDict, Field
 
 from skills.falls.detector import Sample, detect_fall, lying_posture, up_and_moving
-from skills.sdk import AccelerationSampled, ButtonPressed, Event, FallDetected, Skill, StepsCounted, on
+from skills.sdk import (
+    AccelerationSampled, ButtonPressed, Event, FallDetected, MotionDetected, Skill, StepsCounted, on,
+)
 
 OK_WORDS = re.compile(r"\b(ok|okay|fine|alright|all right|good|no)\b|没事|还好|很好|不用|没有", re.I)
 HELP_WORDS = re.compile(r"\b(help|hurt|yes|fell|can't get up|cannot get up)\b|救命|帮|疼|摔|起不来", re.I)
@@ -105,9 +107,9 @@ class Falls(Skill[FallSettings]):
 
     async def _where(self, person: str | None) -> str | None:
         """The room of the person's most recent motion, if any."""
-        rows = await self.ctx.events(kind="motion_detected", person=person, limit=1) if person else []
+        rows = await self.ctx.events(MotionDetected, person=person, limit=1) if person else []
         rooms = {d.id: d.room for d in self.ctx.devices()}
-        return rooms.get(rows[0]["device"]) if rows else None
+        return rooms.get(rows[0].device or "") if rows else None
 
     @on(FallDetected)
     async def fell(self, event: FallDetected) -> None:

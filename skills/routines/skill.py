@@ -45,7 +45,8 @@ from skills.routines.baseline import (
 )
 from skills.routines.windows import DailyWindow, at_clock, parse_clock, seconds_between
 from skills.sdk import (
-    ButtonPressed, ContactChanged, Event, MotionDetected, OccupancyChanged, PillboxOpened, Skill, every, on, tool,
+    ButtonPressed, ContactChanged, Event, LocationReported, MotionDetected, OccupancyChanged, PillboxOpened, Skill,
+    every, on, tool,
 )
 
 Priority = Literal["low", "medium", "high"]
@@ -356,15 +357,13 @@ class Routines(Skill[RoutineSettings]):
 
     async def _replay(self, pid: str, state: PersonState, now: datetime) -> None:
         """Rebuild what the skill knew from the last day and a half of the log (after a restart)."""
-        rows = await self.ctx.events(person=pid, since=now - timedelta(hours=36), limit=20000)
-        rows = [r for r in reversed(rows) if r["kind"] in SIGNALS]
+        events = await self.ctx.events(person=pid, since=now - timedelta(hours=36), limit=20000)
+        events = [e for e in reversed(events) if e.kind in SIGNALS]
         rules = self.rules(pid)
-        for row in rows:
-            ts = datetime.fromisoformat(row["ts"]) if isinstance(row["ts"], str) else row["ts"]
-            self._observe(state, rules, row["kind"], row["device"], ts, row.get("data") or {}, row["id"])
-        if rows:
-            first = rows[0]["ts"]
-            state.watching_since = min(now, datetime.fromisoformat(first) if isinstance(first, str) else first)
+        for event in events:
+            self._observe(state, rules, event.kind, event.device, event.ts, event.data(), event.id)
+        if events:
+            state.watching_since = min(now, events[0].ts)
 
     # -- signs ----------------------------------------------------------------------------------------
 
@@ -715,13 +714,11 @@ class Routines(Skill[RoutineSettings]):
 
     async def _where(self, pid: str, local: datetime, lang: str) -> str:
         """The person's last GPS fix (from their watch), as text with a map link; empty if none."""
-        rows = await self.ctx.events(kind="location_reported", person=pid, limit=1)
-        if not rows:
+        fixes = await self.ctx.events(LocationReported, person=pid, limit=1)
+        if not fixes:
             return ""
-        data = rows[0]["data"]
-        ts = rows[0]["ts"]
-        at = self._time(datetime.fromisoformat(ts) if isinstance(ts, str) else ts, local, lang)
-        lat, lon = float(data["lat"]), float(data["lon"])
+        at = self._time(fixes[0].ts, local, lang)
+        lat, lon = float(fixes[0].lat), float(fixes[0].lon)
         link = f"https://www.openstreetmap.org/?mlat={lat:.5f}&mlon={lon:.5f}#map=18/{lat:.5f}/{lon:.5f}"
         return WHERE[lang].format(lat=lat, lon=lon, at=at, link=link)
 

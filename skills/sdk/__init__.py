@@ -12,31 +12,34 @@ A skill is a class::
 registered under the ``carehub.skills`` entry-point group. See docs/skills.md.
 """
 
+from assistant.alerts.model import Priority
 from assistant.commands import Command, Notify, SetHeartbeat, Speak, TurnOff, TurnOn, Vibrate
 from assistant.events import (
     AccelerationSampled, AlertAcknowledged, AlertRaised, AlertResolved, BatteryReported, BrokerConnected,
-    BrokerDisconnected, ButtonPressed, CallReported, CaregiverNotified, ClimateMeasured,
+    BrokerDisconnected, ButtonPressed, CallReported, AlertRequested, ClimateMeasured,
     CommandSent, ContactChanged, DeviceCameOnline, DeviceWentOffline, Event, FallDetected, IntentRecognized,
     LocationReported, MotionCleared, MotionDetected, OccupancyChanged, PillboxOpened, ReplyGiven, SmsReceived,
     SosPressed, StepsCounted, SwitchStateReported, UtteranceHeard, UtteranceNotUnderstood, UtteranceReported,
     VitalSignsMeasured, WearStateReported,
 )
 from assistant.skill_api import (
-    SDK_VERSION, IntentMatch, KeyValueStore, NoSettings, Skill, SkillContext, at, every, intent, on, rrule, tool,
-    tool_schema,
+    SDK_VERSION, IntentMatch, KeyValueStore, LanguageModel, NoSettings, Skill, SkillContext, at, every, intent,
+    localized, on, rrule, short_language, tool, tool_schema,
 )
 
 __all__ = [
     "SDK_VERSION",
     # the skill
-    "Skill", "NoSettings", "SkillContext", "KeyValueStore", "IntentMatch",
+    "Skill", "NoSettings", "SkillContext", "KeyValueStore", "IntentMatch", "LanguageModel", "Priority",
+    # languages
+    "short_language", "localized",
     # decorators
     "on", "intent", "every", "at", "rrule", "tool", "tool_schema",
     # commands a skill can send
     "Command", "TurnOn", "TurnOff", "Speak", "Vibrate", "SetHeartbeat", "Notify",
     # events a skill can handle
     "Event", "AccelerationSampled", "AlertAcknowledged", "AlertRaised", "AlertResolved", "BatteryReported",
-    "BrokerConnected", "BrokerDisconnected", "ButtonPressed", "CallReported", "CaregiverNotified",
+    "BrokerConnected", "BrokerDisconnected", "ButtonPressed", "CallReported", "AlertRequested",
     "ClimateMeasured", "CommandSent", "ContactChanged", "DeviceCameOnline", "DeviceWentOffline", "FallDetected",
     "IntentRecognized", "LocationReported", "MotionCleared", "MotionDetected", "OccupancyChanged", "PillboxOpened",
     "ReplyGiven", "SmsReceived", "SosPressed", "StepsCounted", "SwitchStateReported", "UtteranceHeard",

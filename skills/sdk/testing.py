@@ -34,7 +34,7 @@ from assistant.app import Hub
 from assistant.clock import FakeClock
 from assistant.config import parse_config
 from assistant.events import (
-    CaregiverNotified, CommandSent, Event, ReplyGiven, SkillFailed,
+    AlertRequested, CommandSent, Event, ReplyGiven, SkillFailed,
 )
 from assistant.skill_loader import SkillClass, _prepare
 from assistant.mqtt import Incoming
@@ -214,8 +214,8 @@ class SkillHarness:
         return [e.text for e in self.of(ReplyGiven)]  # type: ignore[attr-defined]
 
     @property
-    def notifications(self) -> list[CaregiverNotified]:
-        return self.of(CaregiverNotified)  # type: ignore[return-value]
+    def notifications(self) -> list[AlertRequested]:
+        return self.of(AlertRequested)  # type: ignore[return-value]
 
     @property
     def commands(self) -> list[CommandSent]:

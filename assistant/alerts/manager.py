@@ -15,12 +15,12 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from assistant.alert_policy import PRIORITIES, fold_key, next_digest, plan_step, quiet_until, render
-from assistant.alert_store import AlertStore, caregiver_token
-from assistant.delivery import Notifier, channel_label
+from assistant.alerts.policy import PRIORITIES, fold_key, next_digest, plan_step, quiet_until, render
+from assistant.alerts.store import AlertStore, caregiver_token
+from assistant.alerts.delivery import Notifier, channel_label
 from assistant.events import (
     AlertAcknowledged, AlertDelivered, AlertEscalated, AlertFolded, AlertRaised, AlertResolved, AlertUndeliverable,
-    ButtonPressed, CaregiverNotified, Event,
+    ButtonPressed, AlertRequested, Event,
 )
 from assistant.ids import new_id
 
@@ -49,7 +49,7 @@ class AlertManager:
     async def start(self) -> None:
         self.store = await asyncio.to_thread(AlertStore, self.config.database_path)
         self._secret = await asyncio.to_thread(self.store.secret)
-        self.hub.bus.subscribe(self._on_notify, CaregiverNotified, name="alerts:notify")
+        self.hub.bus.subscribe(self._on_notify, AlertRequested, name="alerts:notify")
         self.hub.bus.subscribe(self._on_cancel, ButtonPressed, name="alerts:cancel", action="cancel")
         # Sends a crash interrupted go out again (at least once); then the timer picks up where it was.
         for alert in await asyncio.to_thread(self.store.open_alerts):
@@ -100,7 +100,7 @@ class AlertManager:
     # -- raising -----------------------------------------------------------------------------------
 
     async def _on_notify(self, event: Event) -> None:
-        assert isinstance(event, CaregiverNotified)
+        assert isinstance(event, AlertRequested)
         await self.raise_alert(kind=event.alert_kind or event.skill or "notice", priority=event.priority,
                                message=event.message, person=event.person, device=event.device, cause=event.id,
                                self_cancel=event.self_cancel)
