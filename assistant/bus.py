@@ -44,7 +44,10 @@ class EventBus:
         self._subscribers: list[_Subscriber] = []
         self._default_timeout = default_timeout
         self._queue_size = queue_size
-        self._on_failure = on_failure
+        self.failures = 0
+        """Subscriber failures (exceptions and timeouts) since the start."""
+        self.on_failure = on_failure
+        """Told of every subscriber failure (the hub logs it as ``subscriber_failed``)."""
         self._running = False
 
     def subscribe(self, handler: Handler, *types: type[Event], name: str | None = None,
@@ -132,9 +135,10 @@ class EventBus:
 
     def _failed(self, sub: _Subscriber, event: Event, error: BaseException) -> None:
         sub.failed += 1
+        self.failures += 1
         log.error("subscriber %s failed on event %s (%s): %r", sub.name, event.id, event.kind, error)
-        if self._on_failure is not None:
+        if self.on_failure is not None:
             try:
-                self._on_failure(sub.name, event, error)
+                self.on_failure(sub.name, event, error)
             except Exception:  # noqa: BLE001
                 log.exception("failure hook raised for event %s", event.id)

@@ -1,24 +1,55 @@
-"""The hub's HTTP API (aiohttp): health and the event log, the base later features extend."""
+"""The hub's HTTP API (aiohttp): health, the event log, devices, talking to carehub, alerts, reports.
+
+Routes get the parts they use (``ApiParts``), never the hub.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from html import escape
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
+from html import escape
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
+from assistant.alerts.desk import AlertDesk, AlertRefused
+from assistant.clock import Clock
+from assistant.config import Config
+from assistant.ports import EventReader
+from assistant.registry import DeviceRegistry
 from assistant.report import collect, html_document, parse_day, summary_text
+from assistant.skill_runtime import Conversation, SkillRuntime
 
 if TYPE_CHECKING:
-    from assistant.app import Hub
+    from assistant.llm.agent import Agent
+    from assistant.speech.pipeline import VoicePipeline
 
 log = logging.getLogger(__name__)
 
-HUB_KEY: web.AppKey["Hub"] = web.AppKey("hub")
 MAX_LIMIT = 1000
+
+
+@dataclass(frozen=True)
+class ApiParts:
+    """What the HTTP routes use."""
+
+    config: Config
+    clock: Clock
+    health: Callable[[], dict[str, Any]]
+    reader: EventReader
+    devices: DeviceRegistry
+    conversation: Conversation
+    skills: SkillRuntime
+    alerts: AlertDesk
+    voice: VoicePipeline
+    agent: Callable[[], Agent | None]
+    """The language model's agent when ``llm`` is on, for the report's summary paragraph."""
+
+
+PARTS: web.AppKey[ApiParts] = web.AppKey("parts")
 
 
 class BadQuery(ValueError):
@@ -54,30 +85,29 @@ def event_filters(query: dict[str, str]) -> dict[str, Any]:
 
 
 async def health(request: web.Request) -> web.Response:
-    return web.json_response(request.app[HUB_KEY].health())
+    return web.json_response(request.app[PARTS].health())
 
 
 async def events(request: web.Request) -> web.Response:
-    hub = request.app[HUB_KEY]
+    parts = request.app[PARTS]
     try:
         filters = event_filters(dict(request.query))
     except BadQuery as error:
         return web.json_response({"error": str(error)}, status=400)
-    rows = await hub.query_events(**filters)
+    rows = await parts.reader.rows(**filters)
     return web.json_response({"events": rows, "count": len(rows)})
 
 
 async def event_detail(request: web.Request) -> web.Response:
-    hub = request.app[HUB_KEY]
-    chain = await hub.cause_chain(request.match_info["event_id"])
+    chain = await request.app[PARTS].reader.cause_chain(request.match_info["event_id"])
     if not chain:
         return web.json_response({"error": "no such event"}, status=404)
     return web.json_response({"event": chain[0], "causes": chain[1:]})
 
 
 async def devices(request: web.Request) -> web.Response:
-    hub = request.app[HUB_KEY]
-    return web.json_response(hub.registry.snapshot(hub.clock.now()))
+    parts = request.app[PARTS]
+    return web.json_response(parts.devices.snapshot(parts.clock.now()))
 
 
 MAX_UTTERANCE = 1000
@@ -85,7 +115,7 @@ MAX_UTTERANCE = 1000
 
 async def say(request: web.Request) -> web.Response:
     """``POST /api/say`` with ``{"text": ..., "language"?, "person"?, "room"?}``: the typed-command path."""
-    hub = request.app[HUB_KEY]
+    parts = request.app[PARTS]
     try:
         body = await request.json()
     except ValueError:
@@ -103,9 +133,10 @@ async def say(request: web.Request) -> web.Response:
     for key in ("language", "person", "room"):
         if body.get(key) is not None and not isinstance(body[key], str):
             return web.json_response({"error": f"{key}: must be a string"}, status=400)
-    if body.get("person") and hub.config.person(body["person"]) is None:
+    if body.get("person") and parts.config.person(body["person"]) is None:
         return web.json_response({"error": f"person: no person with id '{body['person']}'"}, status=400)
-    reply = await hub.say(text, language=body.get("language"), person=body.get("person"), room=body.get("room"))
+    reply = await parts.conversation.hear(text, language=body.get("language"), person=body.get("person"),
+                                          room=body.get("room"))
     return web.json_response({
         "reply": reply.text, "understood": reply.understood, "language": reply.language,
         "intent": reply.intent, "skill": reply.skill, "slots": reply.slots, "utterance_id": reply.utterance_id,
@@ -113,16 +144,15 @@ async def say(request: web.Request) -> web.Response:
 
 
 async def skills(request: web.Request) -> web.Response:
-    hub = request.app[HUB_KEY]
-    return web.json_response({"skills": hub.skills.describe(), "errors": [str(e) for e in hub.skills.errors]})
+    runtime = request.app[PARTS].skills
+    return web.json_response({"skills": runtime.describe(), "errors": [str(e) for e in runtime.errors]})
 
 
 def _caregiver(request: web.Request) -> str | web.Response:
     """The caregiver a request's token belongs to, or the 401 response."""
-    hub = request.app[HUB_KEY]
     header = request.headers.get("Authorization", "")
     token = header[7:].strip() if header.lower().startswith("bearer ") else request.query.get("token", "")
-    caregiver = hub.alerts.caregiver_by_token(token) if token else None
+    caregiver = request.app[PARTS].alerts.tokens.caregiver_by_token(token) if token else None
     if caregiver is None:
         return web.json_response({"error": "a caregiver token is required (Authorization: Bearer <token> "
                                            "or ?token=)"}, status=401)
@@ -130,39 +160,35 @@ def _caregiver(request: web.Request) -> str | web.Response:
 
 
 async def alerts_list(request: web.Request) -> web.Response:
-    hub = request.app[HUB_KEY]
     who = _caregiver(request)
     if isinstance(who, web.Response):
         return who
     status = request.query.get("status")
     if status not in (None, "open", "acknowledged", "resolved"):
         return web.json_response({"error": "status: one of open, acknowledged, resolved"}, status=400)
-    return web.json_response({"caregiver": who, "alerts": await hub.alerts.list_for(who, status)})
+    alerts = await request.app[PARTS].alerts.list(who, status)
+    return web.json_response({"caregiver": who, "alerts": [a.as_json() for a in alerts]})
 
 
 async def alert_ack(request: web.Request) -> web.Response:
-    hub = request.app[HUB_KEY]
+    desk = request.app[PARTS].alerts
     who = _caregiver(request)
     if isinstance(who, web.Response):
         return who
     alert_id = request.match_info["alert_id"]
-    alert = await asyncio.to_thread(hub.alerts.store.get, alert_id)
-    if alert is None:
-        return web.json_response({"error": f"no alert {alert_id}"}, status=404)
-    if not hub.alerts.may_see(who, alert):
-        return web.json_response({"error": f"caregiver '{who}' does not look after '{alert['person']}'"},
-                                 status=403)
-    if request.method == "GET":
-        # A link in a notification opens as a GET: show a button that acknowledges with a POST.
-        message = (alert["messages"] or {}).get("en", "")
-        html = (f"<html><body><h3>{escape(alert['kind'])} ({escape(alert['priority'])})</h3>"
-                f"<p>{escape(message)}</p><p>status: {escape(alert['status'])}</p>"
-                f"<form method='post'><button type='submit'>Acknowledge: I'm on it</button></form></body></html>")
-        return web.Response(text=html, content_type="text/html")
-    done = await hub.alerts.acknowledge(alert_id, who, "http")
-    alert = await asyncio.to_thread(hub.alerts.store.get, alert_id)
-    return web.json_response({"alert_id": alert_id, "acknowledged_now": done, "status": alert["status"],
-                              "acked_by": alert["acked_by"]})
+    try:
+        alert = await desk.alert_for(who, alert_id)
+        if request.method == "GET":
+            # A link in a notification opens as a GET: show a button that acknowledges with a POST.
+            html = (f"<html><body><h3>{escape(alert.kind)} ({escape(alert.priority.value)})</h3>"
+                    f"<p>{escape(alert.message('en'))}</p><p>status: {escape(alert.status.value)}</p>"
+                    "<form method='post'><button type='submit'>Acknowledge: I'm on it</button></form></body></html>")
+            return web.Response(text=html, content_type="text/html")
+        done = await desk.acknowledge(alert_id, by=who, via="http")
+    except AlertRefused as refused:
+        return web.json_response({"error": refused.reason}, status=refused.status)
+    return web.json_response({"alert_id": alert_id, "acknowledged_now": done.now, "status": done.alert.status.value,
+                              "acked_by": done.alert.acked_by})
 
 
 async def daily_report(request: web.Request) -> web.Response:
@@ -170,7 +196,8 @@ async def daily_report(request: web.Request) -> web.Response:
 
     Like the alerts, it needs a caregiver token, and a caregiver sees only the people they look after.
     """
-    hub = request.app[HUB_KEY]
+    parts = request.app[PARTS]
+    config = parts.config
     who = _caregiver(request)
     if isinstance(who, web.Response):
         return who
@@ -179,26 +206,28 @@ async def daily_report(request: web.Request) -> web.Response:
         day = parse_day(request.match_info["date"])
     except ValueError as error:
         return web.json_response({"error": str(error)}, status=400)
-    if hub.config.person(person) is None:
+    if config.person(person) is None:
         return web.json_response({"error": f"no person with id '{person}'"}, status=404)
-    caregiver = hub.config.caregiver(who)
+    caregiver = config.caregiver(who)
     if caregiver is None or person not in caregiver.people:
         return web.json_response({"error": f"caregiver '{who}' does not look after '{person}'"}, status=403)
     # SQLite reads and matplotlib both block: never on the hub's event loop.
-    report = await asyncio.to_thread(collect, hub.config, person, day, now=hub.clock.now())
+    report = await asyncio.to_thread(collect, config, person, day, now=parts.clock.now())
     summary = None
-    if hub.agent is not None:  # the language model rewrites the rule-based paragraph, keeping its numbers
-        caregiver = hub.config.caregiver(who)
-        summary = await hub.agent.summarize(summary_text(report), caregiver.language if caregiver else "en")
+    agent = parts.agent()
+    if agent is not None:  # the language model rewrites the rule-based paragraph, keeping its numbers
+        summary = await agent.summarize(summary_text(report), caregiver.language)
     page = await asyncio.to_thread(html_document, report, summary=summary)
     # Health data behind a token: no shared cache may keep a copy.
     return web.Response(text=page, content_type="text/html", charset="utf-8",
                         headers={"Cache-Control": "no-store"})
 
 
-def create_app(hub: "Hub") -> web.Application:
+def create_app(parts: ApiParts) -> web.Application:
+    from assistant.speech.http import voice_route
+
     app = web.Application(client_max_size=1024 * 1024)
-    app[HUB_KEY] = hub
+    app[PARTS] = parts
     app.router.add_get("/api/health", health)
     app.router.add_get("/api/events", events)
     app.router.add_get("/api/events/{event_id}", event_detail)
@@ -209,17 +238,15 @@ def create_app(hub: "Hub") -> web.Application:
     app.router.add_post("/api/alerts/{alert_id}/ack", alert_ack)
     app.router.add_get("/api/alerts/{alert_id}/ack", alert_ack)
     app.router.add_get("/api/reports/{person}/{date}", daily_report)
-    from assistant.speech.http import voice_route
-
-    app.router.add_post("/api/voice", voice_route(hub, hub.voice.pipeline))
+    app.router.add_post("/api/voice", voice_route(parts.config, parts.voice))
     return app
 
 
 class HttpServer:
     """Runs the API on host:port (port 0 picks a free one; ``port`` then tells which)."""
 
-    def __init__(self, hub: "Hub", host: str, port: int) -> None:
-        self._runner = web.AppRunner(create_app(hub), access_log=None)
+    def __init__(self, app: web.Application, host: str, port: int) -> None:
+        self._runner = web.AppRunner(app, access_log=None)
         self.host = host
         self.port = port
 

@@ -41,13 +41,16 @@ class MqttLink:
     """Connects, subscribes, hands each message to ``on_message`` and keeps reconnecting."""
 
     def __init__(self, config: MqttConfig, *, subscriptions: list[str], status_topic: str,
-                 on_message: MessageHandler, on_state: StateHook | None = None,
+                 on_message: MessageHandler | None = None, on_state: StateHook | None = None,
                  min_backoff: float = 0.5, max_backoff: float = 30.0) -> None:
         self.config = config
         self.subscriptions = subscriptions
         self.status_topic = status_topic
-        self._on_message = on_message
-        self._on_state = on_state
+        self.on_message = on_message
+        """Called with every message, on the event loop; set before ``start``."""
+        self.on_state = on_state
+        """Called (and awaited) with (up, reason) whenever the connection comes up or goes down."""
+        self._task: asyncio.Task[None] | None = None
         self._min_backoff = min_backoff
         self._max_backoff = max_backoff
         self._client: aiomqtt.Client | None = None
@@ -78,6 +81,23 @@ class MqttLink:
         # message as soon as it is read, before its row is committed.
         client._client.manual_ack_set(True)  # noqa: SLF001
         return client
+
+    def start(self) -> None:
+        """Connect (and keep reconnecting) in a task of its own until ``stop``."""
+        if self._task is None:
+            self._task = asyncio.create_task(self.run(), name="carehub-mqtt")
+
+    async def wait_connected(self, timeout: float = 10.0) -> None:
+        async with asyncio.timeout(timeout):
+            await self.connected.wait()
+
+    async def stop(self) -> None:
+        """Say goodbye (``offline`` on the status topic) and disconnect."""
+        await self.close(goodbye=True)
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+            self._task = None
 
     async def run(self) -> None:
         """Stay connected until cancelled."""
@@ -127,8 +147,7 @@ class MqttLink:
     def _on_paho_message(self, paho_client: object, userdata: object, message: MQTTMessage) -> None:
         self.received += 1
         try:
-            self._on_message(Incoming(message.topic, message.payload, message.qos, bool(message.retain),
-                                      message.mid))
+            self._handle(Incoming(message.topic, message.payload, message.qos, bool(message.retain), message.mid))
         except Exception:
             # paho re-raises it and aiomqtt drops the connection; the broker redelivers on reconnect.
             log.exception("handling a message on %s failed", message.topic)
@@ -141,18 +160,22 @@ class MqttLink:
             payload = payload.encode()
         elif not isinstance(payload, (bytes, bytearray)):
             payload = b"" if payload is None else str(payload).encode()
-        self._on_message(Incoming(str(message.topic), bytes(payload), message.qos,
-                                  bool(message.retain), message.mid))
+        self._handle(Incoming(str(message.topic), bytes(payload), message.qos, bool(message.retain), message.mid))
+
+    def _handle(self, message: Incoming) -> None:
+        if self.on_message is None:
+            raise RuntimeError("the MQTT link has no message handler")
+        self.on_message(message)
 
     def _lost(self, reason: str) -> None:
         self._client = None
         self.connected.clear()
 
     async def _notify(self, up: bool, reason: str) -> None:
-        if self._on_state is None:
+        if self.on_state is None:
             return
         try:
-            result = self._on_state(up, reason)
+            result = self.on_state(up, reason)
             if asyncio.iscoroutine(result):
                 await result
         except Exception:  # noqa: BLE001

@@ -36,7 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from assistant.llm import Agent, ChatModel, Completion, LlmError, ToolBinding, TransformersChatModel  # noqa: E402
 from assistant.llm.backends import GEMMA3_270M, SMOLLM2_135M, chunked_gguf_parts, packaged_gguf  # noqa: E402
-from assistant.llm.hub import _constrained  # noqa: E402
+from assistant.llm.wiring import _constrained  # noqa: E402
 from assistant.llm.protocol import Malformed, ToolRequest, read_decision  # noqa: E402
 from assistant.skill_api import tool_schema  # noqa: E402
 

@@ -9,7 +9,7 @@ then goes through the voice pipeline into an offline hub running the device_cont
 as ``POST /api/voice`` would take it: speech-to-text, intent recognition, the skill's handler, the
 command encoded and published (to the offline hub's outbox), the rows logged. Each run checks that
 the kitchen light's command was published. Times are wall-clock on this machine, split into
-speech-to-text, intent (the recogniser) and dispatch (the rest of ``hub.say``: handler, command,
+speech-to-text, intent (the recogniser) and dispatch (the rest of ``hub.hear``: handler, command,
 event log). The model is loaded (and timed) before the runs.
 
 Models: faster-whisper tiny.en (short-clip decoding, the default, and Whisper's full 30 s window),
@@ -87,9 +87,9 @@ async def bench_model(spec: str, runs: int, audio: np.ndarray, folder: Path) -> 
             stt.check()
         except ModelUnavailable as error:
             return {"spec": spec, "unavailable": str(error)}
-        timed = TimedRecognizer(h.hub.skills.recognizer)
-        h.hub.skills.recognizer = timed
-        pipeline = VoicePipeline(h.hub.say, stt)
+        timed = TimedRecognizer(h.hub.conversation.recognizer)
+        h.hub.conversation.recognizer = timed
+        pipeline = VoicePipeline(h.hub.hear, stt)
         started = time.perf_counter()
         await stt.backend_for("en").load()  # type: ignore[attr-defined]
         load = time.perf_counter() - started
@@ -97,12 +97,12 @@ async def bench_model(spec: str, runs: int, audio: np.ndarray, folder: Path) -> 
         published = 0
         heard: set[str] = set()
         for _ in range(runs):
-            before = len(h.hub.outbox)
+            before = len(h.hub.outbox.messages)
             started = time.perf_counter()
             result = await pipeline.handle_audio(audio, language="en")
             total = time.perf_counter() - started
             heard.add(result.transcript.text)
-            if len(h.hub.outbox) == before + 1 and h.hub.outbox[-1][0] == EXPECTED_TOPIC:
+            if len(h.hub.outbox.messages) == before + 1 and h.hub.outbox.messages[-1][0] == EXPECTED_TOPIC:
                 published += 1
             say = result.timings.get("intent+dispatch", 0.0)
             rows["stt"].append(result.timings["stt"])

@@ -8,6 +8,7 @@ so the hub, the simulator and the tests all use them as they are. The contract i
 from __future__ import annotations
 
 from assistant.commands import Command
+from assistant.config import DEVICE_KINDS
 from assistant.errors import DecodeError, UnsupportedCommand
 from devices.actuators import LIGHT, SPEAKER, SWITCH
 from devices.buttons import BUTTON, PILLBOX
@@ -18,19 +19,8 @@ from devices.wearable import WEARABLE
 
 __all__ = ["KINDS", "Decoded", "decode", "encode"]
 
-KINDS: tuple[str, ...] = (
-    "wearable",
-    "motion",
-    "contact",
-    "occupancy",
-    "light",
-    "switch",
-    "climate",
-    "button",
-    "pillbox",
-    "speaker",
-    "phone",
-)
+KINDS: tuple[str, ...] = DEVICE_KINDS
+"""Every device kind config.yaml may name (the list lives with the config's validation)."""
 
 _CODECS: dict[str, KindCodec] = {
     codec.kind: codec
@@ -38,7 +28,7 @@ _CODECS: dict[str, KindCodec] = {
         WEARABLE, MOTION, CONTACT, OCCUPANCY, LIGHT, SWITCH, CLIMATE, BUTTON, PILLBOX, SPEAKER, PHONE
     )
 }
-assert tuple(_CODECS) == KINDS, "every kind needs exactly one codec"
+assert tuple(_CODECS) == KINDS, "every kind config.yaml accepts needs exactly one codec, in the same order"
 
 
 def decode(kind: str, channel: str, payload: bytes) -> Decoded:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Annotated, Any, Union
 
 from pydantic import Field, TypeAdapter, ValidationError
@@ -16,6 +15,7 @@ from pydantic import Field, TypeAdapter, ValidationError
 from assistant.commands import Command, SetHeartbeat
 from assistant.errors import DecodeError, UnsupportedCommand
 from assistant.events import Event
+from assistant.ports import Decoded
 from devices.schemas import Payload
 
 Encoder = Callable[[Command], "dict[str, Any] | None"]
@@ -23,20 +23,6 @@ Encoder = Callable[[Command], "dict[str, Any] | None"]
 
 MAX_ERRORS_SHOWN = 5
 """A payload with 1,000 bad accelerometer samples should not make a 1,000-line reason."""
-
-
-@dataclass(frozen=True)
-class Decoded:
-    """What one MQTT payload turned into."""
-
-    events: list[Event] = field(default_factory=list)
-    """Events with empty envelopes; the hub stamps id, ts, home, device and person."""
-    msg_id: str | None = None
-    """The payload's ``msg_id``, for dropping a redelivered message."""
-    device_ts: str | None = None
-    """The payload's ``ts`` exactly as the device wrote it (checked to be an ISO-8601 date-time)."""
-    heartbeat: bool = False
-    """True for ``{"type": "heartbeat"}``, which only refreshes the device's ``last_seen``."""
 
 
 def with_article(kind: str) -> str:

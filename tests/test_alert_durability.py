@@ -24,7 +24,8 @@ import pytest
 import yaml
 from aiohttp import web
 
-from assistant.alerts.store import AlertStore, caregiver_token
+from assistant.alerts.store import AlertStore
+from assistant.alerts.tokens import caregiver_token
 from tests.conftest import free_port
 from tests.hubkit import publish
 

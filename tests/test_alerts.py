@@ -10,7 +10,7 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from assistant.app import Hub
+from assistant.app import Hub, build_hub
 from assistant.clock import FakeClock
 from assistant.config import parse_config
 from assistant.events import ButtonPressed
@@ -88,7 +88,7 @@ async def make_hub(tmp_path):
 
     async def make(raw: dict) -> tuple[Hub, FakeClock]:
         clock = FakeClock(T0)
-        hub = Hub(parse_config(raw, "test", tmp_path), clock=clock, offline=True, skills=[])
+        hub = build_hub(parse_config(raw, "test", tmp_path), clock=clock, offline=True, skills=[])
         await hub.start()
         hubs.append(hub)
         return hub, clock
@@ -102,7 +102,7 @@ async def advance(hub: Hub, clock: FakeClock, seconds: float) -> None:
     await clock.advance(seconds)
     for _ in range(20):
         await asyncio.sleep(0.01)
-    await hub.alerts.settle()
+    await hub.escalation.settle()
 
 
 async def test_high_alert_reaches_tier_one_then_widens_until_acknowledged(make_hub, receiver, tmp_path):
@@ -122,7 +122,7 @@ async def test_high_alert_reaches_tier_one_then_widens_until_acknowledged(make_h
     await advance(hub, clock, 1)
     await until(lambda: receiver.count("sam") == 1 and receiver.count("anna") == 2)
 
-    token = hub.alerts.token_for("neighbour")
+    token = hub.alerts.tokens.token_for("neighbour")
     async with aiohttp.ClientSession() as http:
         async with http.post(f"http://127.0.0.1:{hub.http.port}/api/alerts/{alert_id}/ack",
                              headers={"Authorization": f"Bearer {token}"}) as resp:
@@ -130,10 +130,10 @@ async def test_high_alert_reaches_tier_one_then_widens_until_acknowledged(make_h
             assert (await resp.json())["acked_by"] == "neighbour"
     await advance(hub, clock, 600)
     assert (receiver.count("anna"), receiver.count("sam")) == (2, 1)  # nothing after the acknowledgement
-    history = [h["transition"] for h in hub.alerts.store.history(alert_id)]
+    history = [h.transition for h in hub.alerts.store.history(alert_id)]
     assert history[0] == "raised" and history.index("escalated") < history.index("acknowledged")
     assert history.count("escalated") == 1  # nothing escalated after the acknowledgement
-    rows = await hub.query_events(kind="alert_acknowledged")
+    rows = await hub.reader.rows(kind="alert_acknowledged")
     assert rows[0]["data"] == {"alert_id": alert_id, "by": "neighbour", "via": "http"}
 
 
@@ -147,19 +147,19 @@ async def test_http_acknowledgement_needs_the_right_caregiver(make_hub, receiver
             assert resp.status == 401
         async with http.post(f"{base}/{alert_id}/ack", params={"token": "guess"}) as resp:
             assert resp.status == 401
-        async with http.post(f"{base}/{alert_id}/ack", params={"token": hub.alerts.token_for("dad")}) as resp:
+        async with http.post(f"{base}/{alert_id}/ack", params={"token": hub.alerts.tokens.token_for("dad")}) as resp:
             assert resp.status == 403  # dad looks after leo, not grandma
-        async with http.post(f"{base}/nope/ack", params={"token": hub.alerts.token_for("anna")}) as resp:
+        async with http.post(f"{base}/nope/ack", params={"token": hub.alerts.tokens.token_for("anna")}) as resp:
             assert resp.status == 404
-        async with http.get(base, params={"token": hub.alerts.token_for("dad")}) as resp:
+        async with http.get(base, params={"token": hub.alerts.tokens.token_for("dad")}) as resp:
             assert (await resp.json())["alerts"] == []
-        async with http.get(base, params={"token": hub.alerts.token_for("anna")}) as resp:
+        async with http.get(base, params={"token": hub.alerts.tokens.token_for("anna")}) as resp:
             assert [a["id"] for a in (await resp.json())["alerts"]] == [alert_id]
-        async with http.get(f"{base}/{alert_id}/ack", params={"token": hub.alerts.token_for("anna")}) as resp:
+        async with http.get(f"{base}/{alert_id}/ack", params={"token": hub.alerts.tokens.token_for("anna")}) as resp:
             page = await resp.text()
             assert resp.status == 200 and "<form method='post'>" in page
             assert "<script>" not in page and "SOS &lt;script&gt;" in page   # the message is escaped
-        async with http.post(f"{base}/{alert_id}/ack", params={"token": hub.alerts.token_for("anna")}) as resp:
+        async with http.post(f"{base}/{alert_id}/ack", params={"token": hub.alerts.tokens.token_for("anna")}) as resp:
             assert (await resp.json())["status"] == "acknowledged"
 
 
@@ -184,10 +184,10 @@ async def test_identical_alerts_fold_into_one_with_a_count(make_hub, receiver, t
     second = await hub.alerts.raise_alert(kind="door_open_at_night", priority="medium", person="grandma",
                                           device="front-door", message="Front door open")
     assert second == first
-    assert hub.alerts.store.get(first)["count"] == 2
+    assert hub.alerts.store.get(first).count == 2
     await advance(hub, clock, 1)
     assert receiver.count("anna") == 1
-    assert (await hub.query_events(kind="alert_folded"))[0]["data"]["count"] == 2
+    assert (await hub.reader.rows(kind="alert_folded"))[0]["data"]["count"] == 2
 
 
 async def test_a_failing_channel_falls_over_to_the_next(make_hub, receiver, tmp_path):
@@ -200,14 +200,14 @@ async def test_a_failing_channel_falls_over_to_the_next(make_hub, receiver, tmp_
     backup = ("anna", f"json://127.0.0.1:{receiver.port}")
     async with asyncio.timeout(10):  # the receiver can have the message before the hub logs the result
         while True:
-            attempts = await hub.query_events(kind="alert_delivered")
+            attempts = await hub.reader.rows(kind="alert_delivered")
             by_channel = {(r["data"]["caregiver"], r["data"]["channel"]): r["data"]["ok"] for r in attempts}
             if backup in by_channel:
                 break
             await asyncio.sleep(0.02)
     assert by_channel[("anna", dead.rsplit("/", 1)[0])] is False
     assert by_channel[("anna", f"json://127.0.0.1:{receiver.port}")] is True
-    assert [h for h in hub.alerts.store.history(alert_id) if h["transition"] == "delivered"]
+    assert [h for h in hub.alerts.store.history(alert_id) if h.transition == "delivered"]
 
 
 async def test_an_alert_no_one_can_receive_is_itself_an_event(make_hub, receiver, tmp_path):
@@ -217,7 +217,7 @@ async def test_an_alert_no_one_can_receive_is_itself_an_event(make_hub, receiver
     hub, _ = await make_hub(raw)
     await hub.alerts.raise_alert(kind="sos", priority="high", person="grandma", message="SOS")
     async with asyncio.timeout(10):
-        while not await hub.query_events(kind="alert_undeliverable"):
+        while not await hub.reader.rows(kind="alert_undeliverable"):
             await asyncio.sleep(0.05)
 
 
@@ -228,10 +228,10 @@ async def test_the_person_can_cancel_an_alert_that_allows_it(make_hub, receiver,
     other = await hub.alerts.raise_alert(kind="sos", priority="high", person="grandma", message="SOS")
     await hub.emit(ButtonPressed(action="cancel", device="panic-button", person="grandma"))
     async with asyncio.timeout(10):
-        while hub.alerts.store.get(cancellable)["status"] != "acknowledged":
+        while hub.alerts.store.get(cancellable).status != "acknowledged":
             await asyncio.sleep(0.02)
-    assert hub.alerts.store.get(cancellable)["acked_via"] == "button"
-    assert hub.alerts.store.get(other)["status"] == "open"
+    assert hub.alerts.store.get(cancellable).acked_via == "button"
+    assert hub.alerts.store.get(other).status == "open"
 
 
 async def test_low_priority_waits_for_the_digest(make_hub, receiver, tmp_path):
@@ -252,7 +252,7 @@ async def test_a_skill_notification_becomes_an_alert(make_hub, receiver, tmp_pat
                                             skill="child_safety", person="leo"))
     await until(lambda: receiver.count("dad") == 1)
     assert receiver.count("anna") == 0
-    raised = await hub.query_events(kind="alert_raised")
+    raised = await hub.reader.rows(kind="alert_raised")
     assert raised[0]["cause"] == note.id
 
 
@@ -263,7 +263,7 @@ async def test_quiet_hours_hold_back_low_priority_only(make_hub, receiver, tmp_p
     await hub.alerts.raise_alert(kind="battery_low", priority="low", person="grandma", message="Battery low")
     sos = await hub.alerts.raise_alert(kind="sos", priority="high", person="grandma", message="SOS")
     await until(lambda: receiver.count("anna") == 1)          # the high alert goes through quiet hours
-    await hub.alerts.acknowledge(sos, "bo", "http")
+    await hub.alerts.acknowledge(sos, by="bo", via="http")
     await advance(hub, clock, 8 * 3600)                        # 18:00 London: the digest
     await until(lambda: receiver.count("bo") == 2)             # bo has no quiet hours
     assert receiver.count("anna") == 1

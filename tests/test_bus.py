@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from assistant.app import Hub
+from assistant.app import Hub, build_hub
 from assistant.bus import EventBus
 from assistant.events import (
     BatteryReported, Event, MotionCleared, MotionDetected, SubscriberFailed, VitalSignsMeasured,
@@ -258,7 +258,7 @@ async def test_handler_raising_cancelled_error_is_isolated(bus, failures):
 async def test_subscriber_failure_is_logged_with_the_event_as_cause(amqtt_broker, tmp_path):
     config = hub_config(tmp_path, amqtt_broker.port)
     healthy: list[Event] = []
-    async with Hub(config) as hub:
+    async with build_hub(config) as hub:
         def broken(event: Event) -> None:
             raise RuntimeError("pump exploded")
 
@@ -266,8 +266,8 @@ async def test_subscriber_failure_is_logged_with_the_event_as_cause(amqtt_broker
         hub.bus.subscribe(_collector(healthy), BatteryReported, name="healthy-skill")
         event = await hub.emit(BatteryReported(level=5, device="grandma-watch", person="grandma"))
         rows = await wait_for_rows(config.database_path, lambda r: r, kind="subscriber_failed")
-        chain = await hub.cause_chain(rows[0]["id"])
-        counted = hub.counters["subscriber_failures"]
+        chain = await hub.reader.cause_chain(rows[0]["id"])
+        counted = hub.bus.failures
 
     [failure] = rows
     assert failure["cause"] == event.id

@@ -11,7 +11,7 @@ from pathlib import Path
 import yaml
 from click.testing import CliRunner
 
-from assistant.app import Hub
+from assistant.app import Hub, build_hub
 from assistant.cli import main, parse_since
 from assistant.eventlog import EventLog
 from assistant.events import FallDetected, MessageRejected, SosPressed, VitalSignsMeasured
@@ -116,7 +116,7 @@ async def test_simulate_publishes_to_a_running_hub(amqtt_broker, tmp_path):
     raw["devices"] = default_household_devices()
     raw["people"] = [{"id": "grandma", "name": "Margaret", "role": "elder"}, {"id": "leo", "name": "Leo", "role": "child"}]
     config = parse_config(raw, "test", tmp_path)
-    async with Hub(config) as hub:
+    async with build_hub(config) as hub:
         await hub.wait_connected()
         result = await asyncio.to_thread(CliRunner().invoke, main, [
             "simulate", "--scenario", "night_wandering", "--speed", "0",

@@ -11,8 +11,9 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from assistant.alerts.store import AlertStore, caregiver_token
-from assistant.app import Hub
+from assistant.alerts.store import AlertStore
+from assistant.alerts.tokens import caregiver_token
+from assistant.app import Hub, build_hub
 from assistant.cli import main
 from assistant.clock import FakeClock
 from assistant.config import parse_config
@@ -50,7 +51,7 @@ async def _prepare(tmp_path: Path) -> Prepared:
     receiver = Receiver()
     await receiver.start()
     raw = household(tmp_path, receiver)
-    hub = Hub(parse_config(raw, "test", tmp_path), clock=FakeClock(T0), offline=True, skills=[])
+    hub = build_hub(parse_config(raw, "test", tmp_path), clock=FakeClock(T0), offline=True, skills=[])
     await hub.start()
     try:
         sos = await hub.emit(SosPressed(device="panic-button", person="grandma"))
@@ -59,18 +60,18 @@ async def _prepare(tmp_path: Path) -> Prepared:
         await until(lambda: receiver.count("anna") == 1 and receiver.count("bo") == 1)
         missed = await hub.alerts.raise_alert(kind="missed_dose", priority="medium", person="leo",
                                               message="Leo missed his inhaler")
-        await hub.alerts.acknowledge(missed, "dad", "http")
+        await hub.alerts.acknowledge(missed, by="dad", via="http")
         battery = await hub.alerts.raise_alert(kind="battery_low", priority="low", person="grandma",
                                                message="Watch battery low")
         await hub.alerts.resolve(battery, "charged")
-        await hub.alerts.settle()
-        sos_alert = (await hub.alerts.list_for(None, "open"))[0]
-        anna_token = hub.alerts.token_for("anna")
+        await hub.escalation.settle()
+        sos_alert = (await hub.alerts.list(None, "open"))[0]
+        anna_token = hub.alerts.tokens.token_for("anna")
     finally:
         await hub.stop()
         await receiver.stop()
-    assert sos_alert["kind"] == "sos" and sos_alert["cause"] == note.id
-    return Prepared(_write_config(tmp_path, raw), Path(raw["storage"]["database"]), sos_alert["id"], sos.id,
+    assert sos_alert.kind == "sos" and sos_alert.cause == note.id
+    return Prepared(_write_config(tmp_path, raw), Path(raw["storage"]["database"]), sos_alert.id, sos.id,
                     note.id, missed, battery, anna_token)
 
 
@@ -107,7 +108,7 @@ def test_list_as_table_and_json_with_a_status_filter(prepared):
 def test_list_without_a_database_says_so(tmp_path):
     config = _write_config(tmp_path, {"storage": {"database": str(tmp_path / "none.db")}})
     result = CliRunner().invoke(main, ["--config", str(config), "alerts"])
-    assert result.exit_code == 1 and "no database" in result.output
+    assert result.exit_code == 1 and "no event log at" in result.output
     assert not (tmp_path / "none.db").exists()
 
 
@@ -142,7 +143,7 @@ def test_ack_outcomes(prepared):
     assert result.exit_code == 2 and "does not look after 'grandma'" in result.output
     store = AlertStore(prepared.db)
     try:
-        assert store.get(prepared.sos)["status"] == "open"
+        assert store.get(prepared.sos).status == "open"
     finally:
         store.close()
 
@@ -155,9 +156,8 @@ def test_ack_outcomes(prepared):
         history = store.history(prepared.sos)
     finally:
         store.close()
-    assert (alert["status"], alert["acked_by"], alert["acked_via"], alert["next_at"]) == \
-        ("acknowledged", "neighbour", "cli", None)
-    assert history[-1]["transition"] == "acknowledged"
+    assert (alert.status, alert.acked_by, alert.acked_via, alert.next_at) == ("acknowledged", "neighbour", "cli", None)
+    assert history[-1].transition == "acknowledged"
     query = EventQuery(prepared.db)
     try:
         rows = query.events(kind="alert_acknowledged", limit=10)
@@ -199,12 +199,12 @@ async def test_a_running_hub_sends_no_further_step_after_a_cli_ack(tmp_path, rec
     raw = household(tmp_path, receiver)
     config = _write_config(tmp_path, raw)
     clock = FakeClock(T0)
-    hub = Hub(parse_config(raw, "test", tmp_path), clock=clock, offline=True, skills=[])
+    hub = build_hub(parse_config(raw, "test", tmp_path), clock=clock, offline=True, skills=[])
     await hub.start()
     try:
         alert_id = await hub.alerts.raise_alert(kind="sos", priority="high", person="grandma", message="SOS")
         await until(lambda: receiver.count("anna") == 1 and receiver.count("bo") == 1)
-        await hub.alerts.settle()
+        await hub.escalation.settle()
         # Another process, as from a terminal: the hub is told nothing and finds out from the database.
         result = await asyncio.to_thread(CliRunner().invoke, main,
                                          ["--config", str(config), "alerts", "ack", alert_id, "--by", "bo"])
@@ -212,8 +212,8 @@ async def test_a_running_hub_sends_no_further_step_after_a_cli_ack(tmp_path, rec
         await advance(hub, clock, 60)
         await advance(hub, clock, 600)
         assert (receiver.count("anna"), receiver.count("bo"), receiver.count("sam")) == (1, 1, 0)
-        assert not [h for h in hub.alerts.store.history(alert_id) if h["step"] and h["transition"] == "sending"]
-        rows = await hub.query_events(kind="alert_acknowledged")
+        assert not [h for h in hub.alerts.store.history(alert_id) if h.step and h.transition == "sending"]
+        rows = await hub.reader.rows(kind="alert_acknowledged")
         assert [r["data"] for r in rows] == [{"alert_id": alert_id, "by": "bo", "via": "cli"}]
     finally:
         await hub.stop()

@@ -6,13 +6,13 @@ import json
 
 import aiohttp
 
-from assistant.app import Hub
+from assistant.app import Hub, build_hub
 from tests.hubkit import hub_config, publish, wait_for_rows
 
 
 async def test_readings_and_events_become_rows(any_broker, tmp_path):
     config = hub_config(tmp_path, any_broker.port)
-    async with Hub(config) as hub:
+    async with build_hub(config) as hub:
         await hub.wait_connected()
         await publish(any_broker.port, [
             ("carehub/flat1/grandma-watch/state", json.dumps({"heart_rate": 71, "spo2": 97, "msg_id": "w1"})),
@@ -35,7 +35,7 @@ async def test_readings_and_events_become_rows(any_broker, tmp_path):
 
 async def test_zigbee2mqtt_device_is_read(any_broker, tmp_path):
     config = hub_config(tmp_path, any_broker.port)
-    async with Hub(config) as hub:
+    async with build_hub(config) as hub:
         await hub.wait_connected()
         await publish(any_broker.port, [("zigbee2mqtt/Hallway motion", json.dumps(
             {"battery": 100, "illuminance": 12, "linkquality": 87, "occupancy": True, "voltage": 3005}))])
@@ -45,7 +45,7 @@ async def test_zigbee2mqtt_device_is_read(any_broker, tmp_path):
 
 async def test_bad_input_is_rejected_with_reason_and_hub_keeps_going(any_broker, tmp_path):
     config = hub_config(tmp_path, any_broker.port)
-    async with Hub(config) as hub:
+    async with build_hub(config) as hub:
         await hub.wait_connected()
         await publish(any_broker.port, [
             ("carehub/flat1/grandma-watch/state", b"{not json"),
@@ -78,7 +78,7 @@ async def test_bad_input_is_rejected_with_reason_and_hub_keeps_going(any_broker,
 
 async def test_redelivered_message_is_logged_once(any_broker, tmp_path):
     config = hub_config(tmp_path, any_broker.port)
-    async with Hub(config) as hub:
+    async with build_hub(config) as hub:
         await hub.wait_connected()
         payload = json.dumps({"heart_rate": 80, "msg_id": "same"})
         await publish(any_broker.port, [("carehub/flat1/grandma-watch/state", payload)] * 3
@@ -90,7 +90,7 @@ async def test_redelivered_message_is_logged_once(any_broker, tmp_path):
 
 async def test_http_events_filters(amqtt_broker, tmp_path):
     config = hub_config(tmp_path, amqtt_broker.port)
-    async with Hub(config) as hub:
+    async with build_hub(config) as hub:
         await hub.wait_connected()
         await publish(amqtt_broker.port, [
             ("carehub/flat1/kitchen-motion/state", json.dumps({"motion": True})),

@@ -10,7 +10,7 @@ import yaml
 from pydantic import ValidationError
 
 from assistant.llm import LlmConfig, OpenAIChatModel, TransformersChatModel
-from assistant.llm.hub import build_model
+from assistant.llm.wiring import build_model
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "llm.md"
 

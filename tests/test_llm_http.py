@@ -14,7 +14,7 @@ from aiohttp import web
 from assistant.events import UtteranceHeard
 from assistant.llm import FALLBACK, HONEST, Agent, LlmConfig, LlmError, OpenAIChatModel, ToolBinding
 from assistant.llm.agent import TOOL_FAILED
-from assistant.llm.hub import build_agent, converse
+from assistant.llm.wiring import build_agent, converse
 from skills.device_control import DeviceControl
 from skills.medication import Medication
 
@@ -432,19 +432,19 @@ async def test_second_opinion(server, model, tools):
 async def test_hub_tools_run_through_the_skill_runtime_with_the_utterance_as_cause(server, skill_harness):
     h = await skill_harness(DeviceControl, also=[Medication])
     config = LlmConfig(enabled=True, backend="openai", base_url=server.url, model="test-model")
-    agent = build_agent(h.hub, config)
+    agent = build_agent(h.hub.config.model_copy(update={"llm": config}), h.hub.skills, h.hub.clock)
     assert {"adherence", "switch_device"} <= set(agent.tools)
     assert "kitchen-light" in agent.tools["switch_device"].parameters["properties"]["device"]["enum"]
     heard = await h.hub.emit(UtteranceHeard(text="it's dark in here", language="en", source="test",
                                             person="grandma"))
     server.queue(tool_json("switch_device", device="kitchen-light; rm -rf /", on=True),
                  tool_json("switch_device", device="kitchen-light", on=True), "The kitchen light is on now.")
-    reply = await converse(h.hub, agent, "it's dark in here", person="grandma", language="en", cause=heard.id)
+    reply = await converse(h.hub.recorder, agent, "it's dark in here", person="grandma", language="en", cause=heard.id)
     await agent.model.close()
     assert reply.text == "The kitchen light is on now."
     assert h.published == [("carehub/home/kitchen-light/set", {"state": "on"})]
     command = (await h.rows(kind="command_sent"))[0]
-    assert [r["kind"] for r in await h.hub.cause_chain(command["id"])] == ["command_sent", "utterance_heard"]
+    assert [r["kind"] for r in await h.hub.reader.cause_chain(command["id"])] == ["command_sent", "utterance_heard"]
     called = await h.rows(kind="tool_called")
     assert [(r["data"]["tool"], r["data"]["executed"], r["cause"]) for r in reversed(called)] == [
         ("switch_device", False, heard.id), ("switch_device", True, heard.id)]

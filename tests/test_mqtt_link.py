@@ -7,7 +7,7 @@ import json
 
 import aiomqtt
 
-from assistant.app import Hub
+from assistant.app import Hub, build_hub
 from assistant.broker import EmbeddedBroker
 from tests.conftest import free_port, start_mosquitto
 from tests.hubkit import hub_config, publish, wait_for_rows
@@ -24,7 +24,7 @@ async def _retained(port: int, topic: str) -> bytes:
 
 async def test_hub_status_is_online_then_offline(any_broker, tmp_path):
     config = hub_config(tmp_path, any_broker.port)
-    hub = Hub(config)
+    hub = build_hub(config)
     await hub.start()
     await hub.wait_connected()
     assert await _retained(any_broker.port, "carehub/flat1/hub/status") == b"online"
@@ -38,7 +38,7 @@ async def test_hub_reconnects_after_the_broker_restarts(tmp_path):
     (tmp_path / "m2").mkdir()
     broker = start_mosquitto(tmp_path / "m1", port)
     config = hub_config(tmp_path, port)
-    hub = Hub(config)
+    hub = build_hub(config)
     hub.link._max_backoff = 1.0  # noqa: SLF001 - keep the outage short in a test
     try:
         await hub.start()

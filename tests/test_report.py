@@ -15,7 +15,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from assistant.app import Hub
+from assistant.app import Hub, build_hub
 from assistant.cli import main
 from assistant.clock import FakeClock
 from assistant.config import Config, parse_config
@@ -71,7 +71,7 @@ async def until(read: Any, done: Any, timeout: float = 30.0) -> None:
 async def _live_the_day(tmp: Path) -> tuple[Path, str]:
     database = tmp / "carehub.db"
     h = await start_harness([(Medication, MEDICATION, None)], database, config=HOUSEHOLD, start=START)
-    h.hub.alerts.notifier = AlwaysDelivered()
+    h.hub.escalation.notifier = AlwaysDelivered()
 
     async def at(hhmm: str) -> None:
         hours, minutes = (int(x) for x in hhmm.split(":"))
@@ -105,13 +105,13 @@ async def _live_the_day(tmp: Path) -> tuple[Path, str]:
             await h.publish(event, device=device)
         await at("21:00")   # the 20:00 dose was never confirmed: missed, and a medium alert to Anna
         # The alert manager works in its own tasks and threads, which the harness does not wait for.
-        await until(lambda: h.hub.alerts.list_for(None), lambda alerts: len(alerts) == 1)
-        (alert,) = await h.hub.alerts.list_for(None)
+        await until(lambda: h.hub.alerts.list(None), lambda alerts: len(alerts) == 1)
+        (alert,) = await h.hub.alerts.list(None)
         await at("21:10")   # nobody answered: escalated to Sam
-        await until(lambda: asyncio.to_thread(h.hub.alerts.store.history, alert["id"]),
-                    lambda history: any(step["transition"] == "escalated" for step in history))
+        await until(lambda: h.hub.alerts.history(alert.id),
+                    lambda history: any(step.transition == "escalated" for step in history))
         await at("21:12")
-        assert await h.hub.alerts.acknowledge(alert["id"], "sam", "http")
+        assert (await h.hub.alerts.acknowledge(alert.id, by="sam", via="http")).now
         await at("22:10")
         await h.publish(MotionDetected(), device="bedroom-motion")
         await at("22:15")
@@ -119,7 +119,7 @@ async def _live_the_day(tmp: Path) -> tuple[Path, str]:
         await at("23:00")
     finally:
         await h.stop()
-    return database, alert["id"]
+    return database, alert.id
 
 
 @pytest.fixture(scope="module")
@@ -345,12 +345,12 @@ def test_cli_refuses_unknown_people_and_bad_dates(day: Day, tmp_path):
 async def test_http_serves_the_report_to_the_persons_caregivers(day: Day, tmp_path):
     database = _copy(day.database, tmp_path / "carehub.db")
     raw = {**day.raw, "storage": {"database": str(database)}, "http": {"host": "127.0.0.1", "port": 0}}
-    hub = Hub(parse_config(raw, "test", tmp_path), clock=FakeClock(datetime(2026, 1, 6, 9, 0, tzinfo=timezone.utc)),
+    hub = build_hub(parse_config(raw, "test", tmp_path), clock=FakeClock(datetime(2026, 1, 6, 9, 0, tzinfo=timezone.utc)),
               offline=True, skills=[], notifier=AlwaysDelivered())
     await hub.start()
     try:
         base = f"http://127.0.0.1:{hub.http.port}/api/reports"
-        anna = {"Authorization": f"Bearer {hub.alerts.token_for('anna')}"}
+        anna = {"Authorization": f"Bearer {hub.alerts.tokens.token_for('anna')}"}
         async with aiohttp.ClientSession() as http:
             async with http.get(f"{base}/grandma/2026-01-05", headers=anna) as resp:
                 assert resp.status == 200 and resp.content_type == "text/html"
@@ -359,7 +359,7 @@ async def test_http_serves_the_report_to_the_persons_caregivers(day: Day, tmp_pa
             assert "12 min" in page
             async with http.get(f"{base}/grandma/2026-01-05") as resp:
                 assert resp.status == 401
-            async with http.get(f"{base}/grandma/2026-01-05", params={"token": hub.alerts.token_for("dad")}) as resp:
+            async with http.get(f"{base}/grandma/2026-01-05", params={"token": hub.alerts.tokens.token_for("dad")}) as resp:
                 assert resp.status == 403  # Dad looks after Leo only
             async with http.get(f"{base}/grandpa/2026-01-05", headers=anna) as resp:
                 assert resp.status == 404 and "grandpa" in (await resp.json())["error"]

@@ -56,7 +56,7 @@ async def test_every_step_links_to_its_cause(skill_harness):
     h = await skill_harness(DeviceControl)
     await h.say("turn off the kettle")
     command = (await h.rows(kind="command_sent"))[0]
-    chain = await h.hub.cause_chain(command["id"])
+    chain = await h.hub.reader.cause_chain(command["id"])
     assert [row["kind"] for row in chain] == ["command_sent", "intent_recognized", "utterance_heard"]
 
 

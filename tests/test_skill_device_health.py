@@ -86,6 +86,6 @@ async def test_saying_im_ok_calls_off_a_cancellable_alert(skill_harness):
     sos_id = await h.hub.alerts.raise_alert(kind="sos", priority="high", person="grandma", message="SOS")
     reply = await h.say("I'm OK", person="grandma")
     assert reply.text == "Glad to hear it. I've told your family."
-    assert h.hub.alerts.store.get(alert_id)["acked_via"] == "voice"
-    assert h.hub.alerts.store.get(sos_id)["status"] == "open"
+    assert h.hub.alerts.store.get(alert_id).acked_via == "voice"
+    assert h.hub.alerts.store.get(sos_id).status == "open"
     assert (await h.say("我没事", person="grandma")).text == "好的。"

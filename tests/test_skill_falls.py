@@ -33,7 +33,7 @@ async def test_no_answer_within_the_window_pages_caregivers_with_room_and_time(s
     (note,) = h.notifications
     assert note.priority == "high" and note.person == "grandma" and note.self_cancel
     assert "in the kitchen at 08:00" in note.message["en"] and "(no answer)" in note.message["en"]
-    chain = await h.hub.cause_chain(note.id)
+    chain = await h.hub.reader.cause_chain(note.id)
     assert chain[-1]["id"] == fall.id  # the page is linked to the fall
 
 

@@ -14,7 +14,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from assistant.app import Hub
+from assistant.app import Hub, build_hub
 from assistant.cli import main
 from tests.conftest import free_port
 from tests.hubkit import HOUSEHOLD, hub_config, wait_for_rows
@@ -27,7 +27,7 @@ async def running_hub(amqtt_broker, tmp_path):
     """The real hub (skills discovered through their entry points) with HTTP on a free port."""
     config = hub_config(tmp_path, amqtt_broker.port, rooms={"kitchen": {"zh-CN": ["厨房"]}})
     assert config.device("kitchen-light").room == "kitchen"
-    async with Hub(config) as hub:
+    async with build_hub(config) as hub:
         await hub.wait_connected()
         yield hub
 
@@ -66,7 +66,7 @@ async def test_post_say_switches_the_light_over_mqtt(running_hub, amqtt_broker):
     assert body["understood"] is True and body["intent"] == "HassTurnOn" and body["skill"] == "device_control"
     assert body["reply"] == "Turned on the kitchen lights." and body["language"] == "en"
     rows = await wait_for_rows(hub.config.database_path, lambda r: len(r) == 1, kind="command_sent")
-    chain = await hub.cause_chain(rows[0]["id"])
+    chain = await hub.reader.cause_chain(rows[0]["id"])
     assert [r["kind"] for r in chain] == ["command_sent", "intent_recognized", "utterance_heard"]
     assert chain[-1]["id"] == body["utterance_id"]
 
@@ -98,7 +98,7 @@ async def test_post_say_refuses_bad_bodies_clearly(running_hub, body, error):
             answer = await response.json()
     assert response.status == 400
     assert answer == {"error": error}
-    assert await running_hub.query_events(kind="utterance_heard") == []
+    assert await running_hub.reader.rows(kind="utterance_heard") == []
 
 
 def _cli_config(tmp_path: Path, port: int) -> Path:

@@ -10,7 +10,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from assistant.app import Hub
+from assistant.app import Hub, build_hub
 from assistant.cli import main
 from assistant.clock import FakeClock
 from assistant.config import Config, parse_config
@@ -110,7 +110,7 @@ async def test_a_folder_skill_runs_with_its_sentence_files(tmp_path):
     broken_skills(tmp_path / "skills")
     config = config_for(tmp_path)
     clock = FakeClock()
-    hub = Hub(config, clock=clock, offline=True)
+    hub = build_hub(config, clock=clock, offline=True)
     h = SkillHarness(hub, clock)
     await hub.start()
     try:

@@ -62,7 +62,7 @@ async def test_a_police_safe_account_call_warns_grandma_and_pages_caregivers(ski
     assert 'asks to move money to a "safe account"' in en and "claims to be the police" in en
     assert "要求转入\"安全账户\"" in zh and "冒充公安/警察" in zh and "+44 20 7946 0811" in zh
     # "Why was I paged?": notification -> assessment (with its cues) -> the call.
-    chain = await h.hub.cause_chain(note.id)
+    chain = await h.hub.reader.cause_chain(note.id)
     assert [row["kind"] for row in chain] == ["alert_requested", "scam_risk_assessed", "call_reported"]
     assert chain[-1]["id"] == reported.id
     cue_ids = [c["id"] for c in chain[1]["data"]["cues"]]

@@ -8,7 +8,7 @@ from typing import Literal
 import pytest
 from pydantic import BaseModel, ConfigDict, Field
 
-from assistant.app import Hub
+from assistant.app import Hub, build_hub
 from assistant.clock import FakeClock
 from assistant.config import parse_config
 from assistant.errors import SkillError
@@ -491,7 +491,7 @@ async def _offline_hub(tmp_path: Path, *classes: type) -> SkillHarness:
                            "devices": [{"id": "panic-button", "kind": "button"}]}, "test", tmp_path)
     prepared = [_prepare(cls.__name__.lower(), cls, "test", config) for cls in classes]
     clock = FakeClock()
-    hub = Hub(config, clock=clock, offline=True, skills=prepared)
+    hub = build_hub(config, clock=clock, offline=True, skills=prepared)
     harness = SkillHarness(hub, clock)
     await hub.start()
     return harness

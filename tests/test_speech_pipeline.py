@@ -23,9 +23,9 @@ from click.testing import CliRunner
 
 from assistant.config import parse_config
 from assistant.speech.audio import decode_wav, encode_wav
-from assistant.speech.cli_commands import listen
+from assistant.cli.listen import listen
 from assistant.speech.http import voice_route
-from assistant.speech.pipeline import VoicePipeline, VoiceStreams, household_vocabulary, pipeline_for_hub
+from assistant.speech.pipeline import VoicePipeline, VoiceStreams, household_vocabulary, pipeline_for
 from assistant.speech.stt import SpeechSettings, build_speech_to_text
 from assistant.speech.tts import TextToSpeech
 from skills.device_control import DeviceControl
@@ -64,7 +64,7 @@ def stt():
 
 async def test_a_spoken_command_publishes_the_device_command(skill_harness, stt):
     h = await skill_harness(DeviceControl)
-    pipeline = pipeline_for_hub(h.hub, stt=stt)
+    pipeline = pipeline_for(h.hub.config, h.hub.hear, stt=stt)
     result = await pipeline.handle_audio(speak("turn on the kitchen light"), person="grandma")
     await h.settle()
     assert result.transcript.language == "en" and not result.transcript.no_speech
@@ -77,7 +77,7 @@ async def test_a_spoken_command_publishes_the_device_command(skill_harness, stt)
 
 async def test_i_took_my_pills_reaches_the_medication_skill(skill_harness, stt):
     h = await skill_harness(Medication, settings=MEDICATION, start=datetime(2026, 1, 5, 8, 5, tzinfo=timezone.utc))
-    result = await pipeline_for_hub(h.hub, stt=stt).handle_audio(speak("I took my pills"), person="grandma")
+    result = await pipeline_for(h.hub.config, h.hub.hear, stt=stt).handle_audio(speak("I took my pills"), person="grandma")
     await h.settle()
     assert result.reply.intent == "MedicationTaken", result.transcript
     assert result.reply.text == "Thank you, I've noted your blood pressure pills."
@@ -86,7 +86,7 @@ async def test_i_took_my_pills_reaches_the_medication_skill(skill_harness, stt):
 
 async def test_silence_is_not_sent_to_the_hub(skill_harness, stt):
     h = await skill_harness(DeviceControl)
-    result = await pipeline_for_hub(h.hub, stt=stt).handle_audio(np.zeros(32000, np.int16), person="grandma")
+    result = await pipeline_for(h.hub.config, h.hub.hear, stt=stt).handle_audio(np.zeros(32000, np.int16), person="grandma")
     await h.settle()
     assert result.reply is None and result.transcript.reason == "silence"
     assert await h.rows(kind="utterance_heard") == [] and h.replies == []
@@ -94,7 +94,7 @@ async def test_silence_is_not_sent_to_the_hub(skill_harness, stt):
 
 async def test_the_reply_can_be_spoken(skill_harness, stt):
     h = await skill_harness(DeviceControl)
-    pipeline = VoicePipeline(h.hub.say, stt, TextToSpeech(use_piper=False))
+    pipeline = VoicePipeline(h.hub.hear, stt, TextToSpeech(use_piper=False))
     result = await pipeline.handle_audio(speak("turn on the kitchen light"), language="en", speak=True)
     assert result.speech is not None and result.speech.engine == "espeak-ng" and result.speech.seconds > 1
     assert decode_wav(result.speech.wav).seconds > 1 and result.timings["tts"] > 0
@@ -102,7 +102,7 @@ async def test_the_reply_can_be_spoken(skill_harness, stt):
 
 async def test_a_satellites_audio_stream_becomes_a_command_in_its_room_and_a_spoken_reply(skill_harness, stt):
     h = await skill_harness(DeviceControl)
-    streams = VoiceStreams(h.hub, pipeline_for_hub(h.hub, stt=stt))
+    streams = VoiceStreams(h.hub.config, pipeline_for(h.hub.config, h.hub.hear, stt=stt), h.hub.commands, h.hub.clock)
     base = "carehub/home/kitchen-speaker/audio"
     pcm = speak("turn on the light").tobytes()  # no light named: the speaker's room (kitchen) fills it in
     assert streams.feed(f"{base}/start", json.dumps({"stream": "u1", "rate": 16000}).encode())
@@ -124,7 +124,7 @@ async def test_a_satellites_audio_stream_becomes_a_command_in_its_room_and_a_spo
 async def test_post_api_voice(skill_harness, stt):
     h = await skill_harness(DeviceControl)
     app = web.Application()
-    app.router.add_post("/api/voice", voice_route(h.hub, pipeline_for_hub(h.hub, stt=stt), max_bytes=1_000_000))
+    app.router.add_post("/api/voice", voice_route(h.hub.config, pipeline_for(h.hub.config, h.hub.hear, stt=stt), max_bytes=1_000_000))
     async with TestClient(TestServer(app)) as client:
         wav = encode_wav(speak("turn on the kitchen light"))
         answer = await client.post("/api/voice?person=grandma", data=wav, headers={"Content-Type": "audio/wav"})

@@ -27,10 +27,10 @@ def test_the_hub_subscribes_to_satellites_audio():
 
 async def test_bad_audio_messages_are_refused_logged_and_counted(skill_harness):
     h = await skill_harness(DeviceControl)
-    h.hub.handle_message(incoming("carehub/home/kitchen-speaker/audio/chunk/nope", b"\x00\x00"))
-    h.hub.handle_message(incoming("carehub/home/toaster/audio/start", b'{"stream": "a"}'))
-    h.hub.handle_message(incoming("carehub/home/kitchen-speaker/audio/start", b"{not json"))
-    h.hub.handle_message(incoming("carehub/home/kitchen-speaker/audio/chunk/a", b"\x00" * 70_000))
+    h.hub.ingest.handle(incoming("carehub/home/kitchen-speaker/audio/chunk/nope", b"\x00\x00"))
+    h.hub.ingest.handle(incoming("carehub/home/toaster/audio/start", b'{"stream": "a"}'))
+    h.hub.ingest.handle(incoming("carehub/home/kitchen-speaker/audio/start", b"{not json"))
+    h.hub.ingest.handle(incoming("carehub/home/kitchen-speaker/audio/chunk/a", b"\x00" * 70_000))
     await h.settle()
     rows = await h.rows(kind="message_rejected")
     reasons = {r["data"]["topic"].split("/audio/")[1] + "@" + r["data"]["topic"].split("/")[2]: r["data"]["reason"]
@@ -40,18 +40,18 @@ async def test_bad_audio_messages_are_refused_logged_and_counted(skill_harness):
     assert reasons["start@toaster"] == "audio from unknown device 'toaster' (not in config.yaml)"
     assert "json" in reasons["start@kitchen-speaker"].lower()
     assert reasons["chunk/a@kitchen-speaker"].startswith("payload too large: 70000 bytes")
-    assert h.hub.counters["rejected"] == 4 and h.hub.counters["received"] == 4
+    assert h.hub.ingest.counters["rejected"] == 4 and h.hub.ingest.counters["received"] == 4
 
 
 async def test_a_start_and_an_end_with_silence_are_accepted_and_say_nothing(skill_harness):
     h = await skill_harness(DeviceControl)
     base = "carehub/home/kitchen-speaker/audio"
-    h.hub.handle_message(incoming(f"{base}/start", b'{"stream": "s1", "rate": 16000}'))
-    h.hub.handle_message(incoming(f"{base}/chunk/s1", b"\x00\x00" * 16000))
-    h.hub.handle_message(incoming(f"{base}/end", b'{"stream": "s1"}'))
+    h.hub.ingest.handle(incoming(f"{base}/start", b'{"stream": "s1", "rate": 16000}'))
+    h.hub.ingest.handle(incoming(f"{base}/chunk/s1", b"\x00\x00" * 16000))
+    h.hub.ingest.handle(incoming(f"{base}/end", b'{"stream": "s1"}'))
     await h.hub.voice.drain()
     await h.settle()
-    assert h.hub.counters["audio"] == 3 and h.hub.counters["rejected"] == 0
+    assert h.hub.ingest.counters["audio"] == 3 and h.hub.ingest.counters["rejected"] == 0
     assert await h.rows(kind="utterance_heard") == []      # silence is not sent on as a command
     assert h.published == []
 
@@ -71,7 +71,7 @@ async def test_a_speaker_that_plays_audio_gets_a_wav_of_the_reply(skill_harness)
             device["speech"] = "audio"
     h = await skill_harness(Greeter, config={"devices": devices})
     await h.say("greet")
-    played = [(topic, payload) for topic, payload, _ in h.hub.outbox]
+    played = [(topic, payload) for topic, payload, _ in h.hub.outbox.messages]
     assert [topic for topic, _ in played] == ["carehub/home/kitchen-speaker/speech"] * 2
     for _, wav in played:
         with wave.open(BytesIO(wav)) as audio:

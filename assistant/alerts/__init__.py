@@ -1,6 +1,10 @@
-"""Caregiver alerts: raised by skills, delivered and escalated until someone acknowledges, all logged."""
+"""Caregiver alerts: raised by skills, delivered and escalated until someone acknowledges, all logged.
 
-from assistant.alerts.manager import AlertManager
-from assistant.alerts.model import AlertStatus, Priority
+``desk`` is where alerts are raised, read, acknowledged and resolved (one permission rule);
+``escalation`` delivers their steps on time; ``policy`` says who is told when (pure); ``store`` keeps
+them; ``delivery`` sends through Apprise; ``tokens`` are caregivers' acknowledgement tokens.
+"""
 
-__all__ = ["AlertManager", "AlertStatus", "Priority"]
+from assistant.alerts.model import Alert, AlertStatus, Priority, Transition
+
+__all__ = ["Alert", "AlertStatus", "Priority", "Transition"]

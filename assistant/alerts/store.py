@@ -1,21 +1,22 @@
 """The alerts table and its log: every transition of every alert, committed before it takes effect.
 
-All methods are blocking (one SQLite connection behind a lock); the alert manager calls them with
-``asyncio.to_thread``.
+All methods are blocking (one SQLite connection, opened on first use, behind a lock); the alert desk
+and the escalation call them with ``asyncio.to_thread``.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import secrets
 import sqlite3
 import threading
-from datetime import datetime
+from collections.abc import Sequence
+from dataclasses import fields
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from assistant.alerts.model import Alert, AlertStatus, Priority, Transition
 from assistant.eventlog import open_database
 
 _ALERT_COLUMNS = ("id", "raised_at", "home", "person", "device", "kind", "priority", "messages", "cause",
@@ -24,23 +25,38 @@ _ALERT_COLUMNS = ("id", "raised_at", "home", "person", "device", "kind", "priori
 
 
 def _iso(when: datetime) -> str:
-    from datetime import timezone
-
     return when.astimezone(timezone.utc).isoformat(timespec="microseconds")
+
+
+def _time(text: str | None) -> datetime | None:
+    """A stored time (ISO-8601 text, UTC when it has no offset)."""
+    if not text:
+        return None
+    when = datetime.fromisoformat(text)
+    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
 
 
 class AlertStore:
     """Alerts, their transition log and the hub's secret."""
 
     def __init__(self, path: Path) -> None:
-        self._db = open_database(path)
-        self._conn: sqlite3.Connection = self._db.conn
+        self.path = path
+        self._connection: sqlite3.Connection | None = None
         self._lock = threading.Lock()
+
+    @property
+    def _conn(self) -> sqlite3.Connection:
+        """The connection, opened (and the schema migrated) on first use, always under the lock."""
+        if self._connection is None:
+            self._connection = open_database(self.path).conn
+        return self._connection
 
     def close(self) -> None:
         # Under the lock: a worker thread may still be inside a query the event loop gave up waiting for.
         with self._lock:
-            self._conn.close()
+            if self._connection is not None:
+                self._connection.close()
+                self._connection = None
 
     def _rows(self, sql: str, args: list[Any] | tuple = ()) -> list[dict[str, Any]]:
         with self._lock:
@@ -48,52 +64,64 @@ class AlertStore:
             cols = [c[0] for c in cur.description]
             return [dict(zip(cols, r)) for r in cur.fetchall()]
 
-    def _alert(self, row: dict[str, Any]) -> dict[str, Any]:
-        row["messages"] = json.loads(row["messages"] or "{}")
-        return row
+    def _alert(self, row: dict[str, Any]) -> Alert:
+        return Alert(
+            id=row["id"], raised_at=_time(row["raised_at"]), home=row["home"] or "", person=row["person"],
+            device=row["device"], kind=row["kind"] or "", priority=Priority(row["priority"]),
+            messages=json.loads(row["messages"] or "{}"), cause=row["cause"], status=AlertStatus(row["status"]),
+            count=row["count"] or 1, fold_key=row["fold_key"] or "", self_cancel=bool(row["self_cancel"]),
+            step=row["step"] or 0, next_at=_time(row["next_at"]), acked_by=row["acked_by"],
+            acked_via=row["acked_via"], acked_at=_time(row["acked_at"]), resolved_at=_time(row["resolved_at"]),
+            resolve_reason=row["resolve_reason"], updated=_time(row["updated"]),
+        )
 
     # -- reading -------------------------------------------------------------------------------
 
-    def get(self, alert_id: str) -> dict[str, Any] | None:
+    def get(self, alert_id: str) -> Alert | None:
         rows = self._rows("SELECT * FROM alerts WHERE id = ?", [alert_id])
         return self._alert(rows[0]) if rows else None
 
-    def open_alerts(self) -> list[dict[str, Any]]:
+    def open_alerts(self) -> list[Alert]:
         return [self._alert(r) for r in self._rows("SELECT * FROM alerts WHERE status = 'open' ORDER BY raised_at")]
 
-    def find_open(self, fold_key: str) -> dict[str, Any] | None:
+    def find_open(self, fold_key: str) -> Alert | None:
         rows = self._rows("SELECT * FROM alerts WHERE fold_key = ? AND status = 'open' ORDER BY raised_at DESC "
                           "LIMIT 1", [fold_key])
         return self._alert(rows[0]) if rows else None
 
-    def find_unresolved(self, fold_key: str) -> dict[str, Any] | None:
+    def find_unresolved(self, fold_key: str) -> Alert | None:
         """The newest open or acknowledged alert for a condition."""
         rows = self._rows("SELECT * FROM alerts WHERE fold_key = ? AND status IN ('open', 'acknowledged') "
                           "ORDER BY raised_at DESC LIMIT 1", [fold_key])
         return self._alert(rows[0]) if rows else None
 
-    def list(self, *, status: str | None = None, people: list[str] | None = None,
-             limit: int = 100) -> list[dict[str, Any]]:
-        where, args = [], []
+    def list(self, *, status: AlertStatus | str | None = None, people: Sequence[str] | None = None,
+             limit: int = 100) -> list[Alert]:
+        where: list[str] = []
+        args: list[Any] = []
         if status:
             where.append("status = ?")
-            args.append(status)
+            args.append(str(status))
         if people is not None:
             where.append(f"person IN ({','.join('?' * len(people))})" if people else "0")
             args += people
         sql = "SELECT * FROM alerts" + (" WHERE " + " AND ".join(where) if where else "")
         return [self._alert(r) for r in self._rows(sql + " ORDER BY raised_at DESC LIMIT ?", args + [limit])]
 
-    def history(self, alert_id: str) -> list[dict[str, Any]]:
-        return self._rows("SELECT ts, transition, step, caregiver, channel, ok, detail FROM alert_log "
+    def history(self, alert_id: str) -> list[Transition]:
+        rows = self._rows("SELECT ts, transition, step, caregiver, channel, ok, detail FROM alert_log "
                           "WHERE alert_id = ? ORDER BY id", [alert_id])
+        return [Transition(ts=_time(r["ts"]) or datetime.min, transition=r["transition"], step=r["step"],
+                           caregiver=r["caregiver"], channel=r["channel"],
+                           ok=None if r["ok"] is None else bool(r["ok"]), detail=r["detail"] or "") for r in rows]
 
-    def unfinished_sends(self, alert_id: str) -> list[dict[str, Any]]:
-        """Steps marked as sending whose delivery result never got written (a crash in between)."""
-        return self._rows(
+    def unfinished_sends(self, alert_id: str) -> list[tuple[int, str]]:
+        """(step, caregiver) of sends marked as begun whose result never got written (a crash in between)."""
+        rows = self._rows(
             "SELECT s.step, s.caregiver FROM alert_log s WHERE s.alert_id = ? AND s.transition = 'sending' "
             "AND NOT EXISTS (SELECT 1 FROM alert_log r WHERE r.alert_id = s.alert_id AND r.step = s.step "
             "AND r.caregiver = s.caregiver AND r.transition IN ('delivered', 'failed'))", [alert_id])
+        return [(r["step"], r["caregiver"]) for r in rows]
 
     # -- writing -------------------------------------------------------------------------------
 
@@ -105,13 +133,16 @@ class AlertStore:
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [alert_id, _iso(when), transition, step, caregiver, channel, None if ok is None else int(ok), detail])
 
-    def insert(self, alert: dict[str, Any], when: datetime) -> None:
-        row = {c: alert.get(c) for c in _ALERT_COLUMNS}
-        row["messages"] = json.dumps(alert.get("messages") or {}, ensure_ascii=False)
+    def insert(self, alert: Alert) -> None:
+        row = {f.name: getattr(alert, f.name) for f in fields(alert)}
+        row.update(raised_at=alert.raised_at.isoformat(), priority=alert.priority.value, status=alert.status.value,
+                   messages=json.dumps(alert.messages, ensure_ascii=False), self_cancel=int(alert.self_cancel),
+                   next_at=alert.next_at.isoformat() if alert.next_at else None,
+                   updated=(alert.updated or alert.raised_at).isoformat())
         with self._lock, self._conn:
             self._conn.execute(f"INSERT INTO alerts ({', '.join(_ALERT_COLUMNS)}) VALUES "
-                               f"({', '.join('?' * len(_ALERT_COLUMNS))})", [row[c] for c in _ALERT_COLUMNS])
-            self._log(alert["id"], when, "raised", detail=alert["priority"])
+                               f"({', '.join('?' * len(_ALERT_COLUMNS))})", [row.get(c) for c in _ALERT_COLUMNS])
+            self._log(alert.id, alert.raised_at, "raised", detail=alert.priority.value)
 
     def fold(self, alert_id: str, when: datetime) -> int:
         with self._lock, self._conn:
@@ -193,7 +224,3 @@ class AlertStore:
             self._conn.execute("INSERT INTO hub_settings (key, value) VALUES ('secret', ?)", [value])
             return value
 
-
-def caregiver_token(secret: str, caregiver_id: str) -> str:
-    """A caregiver's acknowledgement token, derived so it needs no storage and survives restarts."""
-    return hmac.new(secret.encode(), f"caregiver:{caregiver_id}".encode(), hashlib.sha256).hexdigest()[:32]

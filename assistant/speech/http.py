@@ -1,5 +1,5 @@
-"""``POST /api/voice``: a WAV upload heard as if spoken; register with
-``app.router.add_post("/api/voice", voice_route(hub))`` in assistant/http.py.
+"""``POST /api/voice``: a WAV upload heard as if spoken; registered by assistant/http.py with
+``app.router.add_post("/api/voice", voice_route(config, pipeline))``.
 """
 
 from __future__ import annotations
@@ -12,24 +12,24 @@ from aiohttp import web
 
 from assistant.speech.audio import MAX_WAV_BYTES, AudioError, AudioTooLarge
 from assistant.speech.models import ModelUnavailable
-from assistant.speech.pipeline import VoicePipeline, pipeline_for_hub
+from assistant.config import Config
+from assistant.speech.pipeline import VoicePipeline
 from assistant.speech.stt import SpeechError
-from assistant.speech.tts import SpeechUnavailable, TextToSpeech
+from assistant.speech.tts import SpeechUnavailable
 
 log = logging.getLogger(__name__)
 
 _QUERY = {"language", "person", "room", "speak"}
 
 
-def voice_route(hub: Any, pipeline: VoicePipeline | None = None, *, max_bytes: int = MAX_WAV_BYTES) -> Any:
+def voice_route(config: Config, pipeline: VoicePipeline, *, max_bytes: int = MAX_WAV_BYTES) -> Any:
     """The handler: body is a WAV (``audio/wav``, or the first file of a ``multipart/form-data`` upload);
     query ``language``, ``person``, ``room``, ``speak=1`` (adds the spoken reply as base64 WAV).
 
     Answers 200 with the transcript, reply and timings; 400 for malformed audio or query; 413 over
-    ``max_bytes`` or the length limit; 503 when a speech model is not installed. The pipeline (and
-    its models) is made on first use, so a hub that never hears a voice never loads one.
+    ``max_bytes`` or the length limit; 503 when a speech model is not installed. The pipeline loads
+    its models on first use, so a hub that never hears a voice never loads one.
     """
-    holder: dict[str, VoicePipeline] = {} if pipeline is None else {"p": pipeline}
 
     def error(status: int, message: str) -> web.Response:
         return web.json_response({"error": message}, status=status)
@@ -39,7 +39,7 @@ def voice_route(hub: Any, pipeline: VoicePipeline | None = None, *, max_bytes: i
         if unknown:
             return error(400, f"unknown parameter(s): {', '.join(sorted(unknown))}")
         person = request.query.get("person")
-        if person and hub.config.person(person) is None:
+        if person and config.person(person) is None:
             return error(400, f"person: no person with id '{person}'")
         if request.content_length is not None and request.content_length > max_bytes:
             return error(413, f"upload too large: {request.content_length} bytes (limit {max_bytes})")
@@ -47,11 +47,9 @@ def voice_route(hub: Any, pipeline: VoicePipeline | None = None, *, max_bytes: i
             data = await _read_upload(request, max_bytes)
         except AudioError as problem:
             return error(413 if isinstance(problem, AudioTooLarge) else 400, problem.reason)
-        if "p" not in holder:
-            holder["p"] = pipeline_for_hub(hub, tts=TextToSpeech())
         speak = request.query.get("speak", "") in ("1", "true", "yes")
         try:
-            result = await holder["p"].handle_wav(data, max_bytes=max_bytes, language=request.query.get("language"),
+            result = await pipeline.handle_wav(data, max_bytes=max_bytes, language=request.query.get("language"),
                                                   person=person, room=request.query.get("room"), speak=speak)
         except AudioTooLarge as problem:
             return error(413, problem.reason)

@@ -1,8 +1,8 @@
-"""The voice path: audio → transcript → the hub's text route (``say``) → reply (→ spoken reply).
+"""The voice path: audio → transcript → the conversation (``hear``) → reply (→ spoken reply).
 
-``VoicePipeline`` knows nothing of the Hub: it takes the ``say`` coroutine (``hub.say``), a
+``VoicePipeline`` knows nothing of the hub: it takes the ``hear`` coroutine (the conversation's), a
 speech-to-text and optionally a text-to-speech, so tests and benches can wire it as they like.
-``pipeline_for_hub`` builds one from a hub's config; ``VoiceStreams`` feeds satellites' MQTT audio
+``pipeline_for`` builds one from a home's config; ``VoiceStreams`` feeds satellites' MQTT audio
 streams into it.
 """
 
@@ -17,7 +17,10 @@ from typing import Any
 
 import numpy as np
 
+from assistant.clock import Clock
 from assistant.commands import Speak
+from assistant.config import Config, DeviceConfig
+from assistant.ports import CommandSender
 from assistant.speech.audio import (
     MAX_SECONDS, MAX_WAV_BYTES, AudioError, StreamAssembler, Utterance, decode_wav, parse_audio_topic,
 )
@@ -26,8 +29,8 @@ from assistant.speech.tts import Speech, TextToSpeech
 
 log = logging.getLogger(__name__)
 
-Say = Callable[..., Awaitable[Any]]
-"""``hub.say(text, *, language, person, room, source)`` returning a Reply (.text, .language, .understood, .intent)."""
+Hear = Callable[..., Awaitable[Any]]
+"""``hear(text, *, language, person, room, source)`` returning a Reply (.text, .language, .understood, .intent)."""
 
 
 @dataclass(frozen=True)
@@ -40,7 +43,7 @@ class VoiceResult:
     speech: Speech | None = None
     """The reply spoken, when asked for and there was a reply."""
     timings: dict[str, float] = field(default_factory=dict)
-    """Seconds: ``stt``, ``intent+dispatch`` (the ``say`` call), ``tts``, ``total``."""
+    """Seconds: ``stt``, ``intent+dispatch`` (the ``hear`` call), ``tts``, ``total``."""
 
     def as_json(self) -> dict[str, Any]:
         reply = self.reply
@@ -55,16 +58,16 @@ class VoiceResult:
 
 
 class VoicePipeline:
-    """Transcribe, drop what is not speech, hand the text to ``say``, optionally speak the reply.
+    """Transcribe, drop what is not speech, hand the text to ``hear``, optionally speak the reply.
 
     ``language_for(person, device)`` supplies a language when the caller gives none (a person's or a
     device's configured language); without one the speech-to-text detects it.
     """
 
-    def __init__(self, say: Say, stt: SpeechToText, tts: TextToSpeech | None = None, *,
+    def __init__(self, hear: Hear, stt: SpeechToText, tts: TextToSpeech | None = None, *,
                  language_for: Callable[[str | None, str | None], str | None] | None = None,
                  max_seconds: float = MAX_SECONDS) -> None:
-        self.say = say
+        self.hear = hear
         self.stt = stt
         self.tts = tts
         self.language_for = language_for
@@ -84,7 +87,7 @@ class VoicePipeline:
             timings["total"] = time.perf_counter() - started
             return VoiceResult(transcript, None, None, timings)
         said = time.perf_counter()
-        reply = await self.say(transcript.text, language=transcript.language or language, person=person, room=room,
+        reply = await self.hear(transcript.text, language=transcript.language or language, person=person, room=room,
                                source="speech")
         timings["intent+dispatch"] = time.perf_counter() - said
         speech = None
@@ -102,7 +105,7 @@ class VoicePipeline:
         return await self.handle_audio(audio.pcm, **kwargs)
 
 
-def household_vocabulary(config: Any) -> dict[str, str]:
+def household_vocabulary(config: Config) -> dict[str, str]:
     """Device and room names per Whisper language, to bias transcription toward this home's words."""
     english: list[str] = []
     chinese: list[str] = []
@@ -121,11 +124,10 @@ def household_vocabulary(config: Any) -> dict[str, str]:
     return {"en": ", ".join(unique(english)[:24]), "zh": "，".join(unique(chinese)[:24])}
 
 
-def pipeline_for_hub(hub: Any, settings: SpeechSettings | None = None, *, tts: TextToSpeech | None = None,
-                     stt: SpeechToText | None = None) -> VoicePipeline:
-    """A pipeline on ``hub.say``: the household's languages for detection, its words in the prompt,
+def pipeline_for(config: Config, hear: Hear, settings: SpeechSettings | None = None, *,
+                 tts: TextToSpeech | None = None, stt: SpeechToText | None = None) -> VoicePipeline:
+    """A pipeline on ``hear``: the household's languages for detection, its words in the prompt,
     and a person's (or a device owner's) configured language when none is given."""
-    config = hub.config
     settings = settings or SpeechSettings()
     if not settings.languages:
         settings = settings.model_copy(update={"languages": list(config.languages)})
@@ -139,7 +141,7 @@ def pipeline_for_hub(hub: Any, settings: SpeechSettings | None = None, *, tts: T
         p = config.person(person) if person else None
         return p.language if p and p.language else None
 
-    return VoicePipeline(hub.say, stt, tts, language_for=language_for, max_seconds=settings.max_seconds)
+    return VoicePipeline(hear, stt, tts, language_for=language_for, max_seconds=settings.max_seconds)
 
 
 class VoiceStreams:
@@ -150,8 +152,11 @@ class VoiceStreams:
     (it says it with its own voice). Refused messages are logged (and kept in ``errors``).
     """
 
-    def __init__(self, hub: Any, pipeline: VoicePipeline, assembler: StreamAssembler | None = None) -> None:
-        self.hub = hub
+    def __init__(self, config: Config, pipeline: VoicePipeline, commands: CommandSender, clock: Clock,
+                 assembler: StreamAssembler | None = None) -> None:
+        self._config = config
+        self._commands = commands
+        self._clock = clock
         self.pipeline = pipeline
         self.assembler = assembler or StreamAssembler(max_seconds=pipeline.max_seconds)
         self.errors: list[AudioError] = []
@@ -161,14 +166,14 @@ class VoiceStreams:
     def feed(self, topic: str, payload: bytes) -> bool | AudioError:
         """Take one message: True when accepted, the ``AudioError`` when refused (the hub logs and counts
         it), False when the topic is not an audio stream topic of this home."""
-        route = parse_audio_topic(topic, self.hub.prefix)
-        if route is None or route.home != self.hub.home:
+        route = parse_audio_topic(topic, self._config.mqtt.topic_prefix)
+        if route is None or route.home != self._config.home.id:
             return False
-        device = self.hub.config.device(route.device)
+        device = self._config.device(route.device)
         if device is None:
             return self._refuse(AudioError(f"audio from unknown device '{route.device}' (not in config.yaml)"))
         try:
-            utterance = self.assembler.handle(route, payload, self.hub.clock.now().timestamp())
+            utterance = self.assembler.handle(route, payload, self._clock.now().timestamp())
         except AudioError as error:
             return self._refuse(error)
         if utterance is not None:
@@ -177,7 +182,7 @@ class VoiceStreams:
             task.add_done_callback(self._tasks.discard)
         return True
 
-    async def _run(self, utterance: Utterance, device: Any) -> None:
+    async def _run(self, utterance: Utterance, device: DeviceConfig) -> None:
         try:
             result = await self.pipeline.handle_audio(utterance.pcm, device=device.id, room=device.room,
                                                       person=device.person, language=utterance.language)
@@ -185,8 +190,8 @@ class VoiceStreams:
             del self.results[:-100]
             reply = result.reply
             if device.kind == "speaker" and reply is not None and getattr(reply, "text", None):
-                await self.hub.send_command(device.id, Speak(reply.text, reply.language),
-                                            cause=getattr(reply, "utterance_id", None) or None)
+                await self._commands.send_command(device.id, Speak(reply.text, reply.language),
+                                                  cause=getattr(reply, "utterance_id", None) or None)
         except Exception:  # one bad utterance must not end the stream handling
             log.exception("voice from %s (stream %s) failed", utterance.device, utterance.stream)
 

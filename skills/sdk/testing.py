@@ -30,7 +30,7 @@ try:
 except ImportError:  # pragma: no cover - the plugin must never break a plain pytest run
     _async_fixture = pytest.fixture
 
-from assistant.app import Hub
+from assistant.app import Hub, build_hub
 from assistant.clock import FakeClock
 from assistant.config import parse_config
 from assistant.events import (
@@ -67,8 +67,10 @@ class SkillHarness:
     """One skill (or several) running in an offline hub on a fake clock."""
 
     def __init__(self, hub: Hub, clock: FakeClock) -> None:
+        assert hub.outbox is not None, "the harness runs an offline hub"
         self.hub = hub
         self.clock = clock
+        self._outbox = hub.outbox.messages
         self.events: list[Event] = []
         self._stopped = False
         hub.bus.subscribe(self.events.append, name="harness")
@@ -81,7 +83,7 @@ class SkillHarness:
         device = device or event.device
         config = self.hub.config.device(device) if device else None
         person = person or event.person or (config.person if config else None)
-        stamped = self.hub.stamp(event, device=device, person=person, cause=event.cause)
+        stamped = self.hub.recorder.stamp(event, device=device, person=person, cause=event.cause)
         await self.hub.emit(stamped)
         await self.settle()
         return stamped
@@ -89,7 +91,7 @@ class SkillHarness:
     async def say(self, text: str, *, language: str | None = None, person: str | None = None,
                   room: str | None = None) -> Reply:
         """Type an utterance, as ``carehub say`` does; returns carehub's reply."""
-        reply = await self.hub.say(text, language=language, person=person, room=room, source="test")
+        reply = await self.hub.hear(text, language=language, person=person, room=room, source="test")
         await self.settle()
         return reply
 
@@ -107,7 +109,7 @@ class SkillHarness:
         ``SETTLE_TIMEOUT`` real seconds, naming it.
         """
         def progress() -> tuple[int, int, int]:
-            return len(self.events), len(self.hub.outbox), self.hub.log.committed_rows
+            return len(self.events), len(self._outbox), self.hub.log.committed_rows
 
         loop = asyncio.get_running_loop()
         deadline = loop.time() + SETTLE_TIMEOUT
@@ -157,9 +159,9 @@ class SkillHarness:
                                     tzinfo=zone) - t0).total_seconds()
         specs = [{"id": d.id, "kind": d.kind, "heartbeat": d.heartbeat or 60}
                  for d in self.hub.config.devices if d.kind in FIRMWARE]
-        household = Household(specs, home=self.hub.home, prefix=self.hub.prefix,
+        household = Household(specs, home=self.hub.home, prefix=self.hub.config.mqtt.topic_prefix,
                               client_factory=_HarnessClient, firmware_options=DEFAULT_FIRMWARE_OPTIONS)
-        delivered = len(self.hub.outbox)
+        delivered = len(self._outbox)
         sent = 0
 
         async def deliver() -> None:
@@ -168,14 +170,14 @@ class SkillHarness:
                 client: _HarnessClient = device.client  # type: ignore[assignment]
                 for topic, payload in client.take():
                     sent += 1
-                    self.hub.handle_message(Incoming(topic, payload, qos=1, retain=False, mid=0))
+                    self.hub.ingest.handle(Incoming(topic, payload, qos=1, retain=False, mid=0))
             await self.settle()
-            for topic, payload, _ in self.hub.outbox[delivered:]:
+            for topic, payload, _ in self._outbox[delivered:]:
                 for device in household.devices.values():
                     client = device.client  # type: ignore[assignment]
                     if topic == device.topic("set"):
                         client.inbox.append((topic.encode(), payload))
-            delivered = len(self.hub.outbox)
+            delivered = len(self._outbox)
 
         async def move_to(offset: float) -> float:
             target = t0 + timedelta(seconds=offset)
@@ -224,7 +226,7 @@ class SkillHarness:
     @property
     def published(self) -> list[tuple[str, Any]]:
         """(topic, decoded JSON payload) of everything that would have gone to the broker."""
-        return [(topic, json.loads(payload)) for topic, payload, _ in self.hub.outbox]
+        return [(topic, json.loads(payload)) for topic, payload, _ in self._outbox]
 
     @property
     def failures(self) -> list[SkillFailed]:
@@ -233,7 +235,7 @@ class SkillHarness:
     async def rows(self, **filters: Any) -> list[dict[str, Any]]:
         """Rows of the real event log (newest first), after everything queued is committed."""
         await self.hub.log.append([])
-        return await self.hub.query_events(limit=10000, **filters)
+        return await self.hub.reader.rows(limit=10000, **filters)
 
     async def stop(self) -> None:
         """Stop the hub (teardown runs, waiting handlers are cancelled); stopping again does nothing."""
@@ -299,7 +301,7 @@ async def start_harness(skills: list[tuple[type, dict[str, Any] | None, str | No
         # The clock runs in UTC; a naive start is home time: datetime(2026, 1, 5, 7, 0) is 07:00 at home.
         start = (start if start.tzinfo else start.replace(tzinfo=ZoneInfo(cfg.home.timezone))).astimezone(timezone.utc)
     clock = FakeClock(start)
-    hub = Hub(cfg, clock=clock, offline=True, skills=classes)
+    hub = build_hub(cfg, clock=clock, offline=True, skills=classes)
     harness = SkillHarness(hub, clock)
     await hub.start()
     if hub.skills.errors:

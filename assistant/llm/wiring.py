@@ -1,4 +1,4 @@
-"""Wiring the language model into a hub: the model from ``LlmConfig``, tool bindings from the running
+"""Wiring the language model to carehub: the model from ``LlmConfig``, tool bindings from the running
 skills' ``@tool`` methods, and one conversational turn with its tool calls logged as events.
 """
 
@@ -8,18 +8,19 @@ import contextvars
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from zoneinfo import ZoneInfo
 
+from assistant.clock import Clock
+from assistant.config import Config
 from assistant.events import Event
 from assistant.llm.agent import Agent, AgentReply, ToolBinding
 from assistant.llm.backends import ChatModel, OpenAIChatModel, TransformersChatModel
 from assistant.llm.config import LlmConfig
+from assistant.ports import EventSink
 from assistant.skill_api import ToolSpec
-
-if TYPE_CHECKING:
-    from assistant.app import Hub
-    from assistant.skill_runtime import SkillRuntime
+from assistant.skill_runtime.calls import HANDLER_FAILED
+from assistant.skill_runtime.runtime import SkillRuntime
 
 log = logging.getLogger(__name__)
 
@@ -64,11 +65,10 @@ def _constrained(schema: dict[str, Any], choices: dict[str, list[str]]) -> dict[
     return {**schema, "properties": properties}
 
 
-def tool_bindings(runtime: SkillRuntime) -> list[ToolBinding]:
+def tool_bindings(config: Config, runtime: SkillRuntime) -> list[ToolBinding]:
     """One binding per ``@tool`` of the running skills, called through the runtime (isolated, with the
     utterance as cause). ``person`` and ``device`` arguments are limited to configured ids; a name
     offered by two skills is kept for the first and offered as ``<skill>_<name>`` for the next."""
-    config = runtime.hub.config
     choices = {"person": [p.id for p in config.people], "device": [d.id for d in config.devices]}
     bindings: list[ToolBinding] = []
     taken: set[str] = set()
@@ -86,8 +86,6 @@ def tool_bindings(runtime: SkillRuntime) -> list[ToolBinding]:
 
 
 def _caller(runtime: SkillRuntime, skill_id: str, method: str, spec: ToolSpec) -> Any:
-    from assistant import skill_runtime
-
     bound = getattr(runtime.loaded[skill_id].instance, method)
 
     async def call(**arguments: Any) -> Any:
@@ -96,7 +94,7 @@ def _caller(runtime: SkillRuntime, skill_id: str, method: str, spec: ToolSpec) -
 
         run.__name__ = method
         result = await runtime.invoke(skill_id, method, run, _turn_cause.get())
-        if result is skill_runtime.HANDLER_FAILED:
+        if result is HANDLER_FAILED:
             raise ToolFailed(f"tool {spec.name} of skill {skill_id} failed")
         return result
 
@@ -104,15 +102,20 @@ def _caller(runtime: SkillRuntime, skill_id: str, method: str, spec: ToolSpec) -
     return call
 
 
-def build_agent(hub: Hub, config: LlmConfig, model: ChatModel | None = None) -> Agent:
-    """The agent for ``hub``: its people by name, home time, and the running skills' tools."""
-    people = {p.id: f"{p.name} ({p.role}, id {p.id})" for p in hub.config.people}
-    return Agent(model or build_model(config), tool_bindings(hub.skills), memory_turns=config.memory_turns,
-                 max_tokens=config.max_tokens, home_name=hub.config.home.name, people=people,
-                 now=lambda: home_time(hub))
+def build_agent(config: Config, runtime: SkillRuntime, clock: Clock, model: ChatModel | None = None) -> Agent:
+    """The agent of a home: its people by name, home time, and the running skills' tools."""
+    people = {p.id: f"{p.name} ({p.role}, id {p.id})" for p in config.people}
+    zone = ZoneInfo(config.home.timezone)
+
+    def home_time() -> datetime:
+        """The clock's time as a naive home wall time (what the agent's prompt shows)."""
+        return clock.now().astimezone(zone).replace(tzinfo=None)
+
+    return Agent(model or build_model(config.llm), tool_bindings(config, runtime), memory_turns=config.llm.memory_turns,
+                 max_tokens=config.llm.max_tokens, home_name=config.home.name, people=people, now=home_time)
 
 
-async def converse(hub: Hub, agent: Agent, text: str, *, person: str | None, language: str,
+async def converse(sink: EventSink, agent: Agent, text: str, *, person: str | None, language: str,
                    cause: str | None) -> AgentReply:
     """One turn: tools run with ``cause`` (the utterance) as their cause; each requested call is logged
     as a ``ToolCalled`` event caused by the utterance."""
@@ -123,12 +126,7 @@ async def converse(hub: Hub, agent: Agent, text: str, *, person: str | None, lan
     finally:
         _turn_cause.reset(token)
     for record in reply.tool_calls:
-        await hub.emit(ToolCalled(tool=record.name, skill=skills_of.get(record.name), arguments=dict(record.args),
-                                  executed=record.executed, ok=record.ok, error=record.error, person=person,
-                                  cause=cause))
+        await sink.emit(ToolCalled(tool=record.name, skill=skills_of.get(record.name), arguments=dict(record.args),
+                                   executed=record.executed, ok=record.ok, error=record.error, person=person,
+                                   cause=cause))
     return reply
-
-
-def home_time(hub: Hub) -> datetime:
-    """The hub clock's time as a naive home wall time (what the agent's prompt shows)."""
-    return hub.clock.now().astimezone(ZoneInfo(hub.config.home.timezone)).replace(tzinfo=None)

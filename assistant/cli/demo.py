@@ -1,19 +1,23 @@
-"""``carehub demo``: the hub and a simulated household living through a scenario, shown live."""
+"""``carehub demo`` (the hub and a simulated household living through a scenario, shown live) and
+``carehub simulate`` (the household alone, against a running hub)."""
 
 from __future__ import annotations
 
 import asyncio
 import socket
+import sys
 import tempfile
 from collections import Counter
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import click
 from rich.console import Console
 from rich.table import Table
 
-from assistant.app import Hub
+from assistant.app import build_hub
+from assistant.cli.common import console, load
 from assistant.clock import ScaledClock
 from assistant.config import Config
 from assistant.events import Event, MessageRejected
@@ -60,7 +64,7 @@ async def run_demo(config: Config, scenario_name: str, speed: float, database: P
     scenario = SCENARIOS[scenario_name](day=datetime.now(zone).strftime("%a").lower())
     start = datetime.combine(datetime.now(zone).date(), scenario.starts_at, tzinfo=zone)
     clock = ScaledClock(start, speed, paused=True)  # runs from when the household does
-    hub = Hub(config, clock=clock)
+    hub = build_hub(config, clock=clock)
     counts: Counter[str] = Counter()
     names = {p.id: p.name for p in config.people}
 
@@ -102,3 +106,43 @@ async def run_demo(config: Config, scenario_name: str, speed: float, database: P
     if tmp is not None:
         tmp.cleanup()
     return counts
+
+
+@click.command()
+@click.option("--scenario", default="normal_day", show_default=True,
+              type=click.Choice(["normal_day", "fall", "missed_medication", "night_wandering",
+                                 "child_leaves_school"]))
+@click.option("--speed", default=1200.0, show_default=True, type=click.FloatRange(min=1),
+              help="simulated seconds per real second")
+@click.option("--database", type=click.Path(dir_okay=False, path_type=Path),
+              help="keep the demo's event log here (default: a temporary file)")
+@click.option("--all", "show_all", is_flag=True, help="also show battery and step readings")
+@click.pass_context
+def demo(ctx: click.Context, scenario: str, speed: float, database: Path | None, show_all: bool) -> None:
+    """Run the hub and a simulated household through a day, showing every event live."""
+    config = load(ctx)
+    asyncio.run(run_demo(config, scenario, speed, database, console, show_all))
+
+
+@click.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+@click.pass_context
+def simulate(ctx: click.Context) -> None:
+    """Replay a scenario with simulated devices against a running hub's broker.
+
+    Defaults come from the configuration (broker host and port, home id); any option of the
+    simulator (--scenario, --speed, --start, --seed, --host, --port) can be given; see --help.
+    """
+    from firmware_stubs.household import main as simulate_main
+
+    args = list(ctx.args)
+    if "-h" not in args and "--help" not in args:
+        config = load(ctx)
+        defaults = {"--host": config.mqtt.host, "--port": str(config.mqtt.port), "--home": config.home.id,
+                    "--prefix": config.mqtt.topic_prefix}
+        for flag, value in defaults.items():
+            if flag not in args and not any(a.startswith(flag + "=") for a in args):
+                args += [flag, value]
+    sys.exit(simulate_main(args))
+
+
+COMMANDS = (demo, simulate)

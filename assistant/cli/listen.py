@@ -1,6 +1,4 @@
-"""Command-line pieces of the voice path: ``carehub listen FILE.wav`` and ``say --speak OUT.wav``.
-
-Register with ``main.add_command(listen)`` in assistant/cli.py; ``speak_to_file`` is what
+"""The voice path on the command line: ``carehub listen FILE.wav``, and ``speak_to_file``, which
 ``carehub say --speak OUT.wav`` calls with the hub's reply.
 """
 
@@ -14,25 +12,11 @@ from typing import Any
 
 import click
 
-from assistant.errors import ConfigError
+from assistant.cli.common import load
 from assistant.speech.audio import AudioError
 from assistant.speech.models import ModelUnavailable
 from assistant.speech.stt import SpeechError, SpeechSettings
 from assistant.speech.tts import SpeechUnavailable, TextToSpeech
-
-
-def _config(ctx: click.Context, config_path: str | None) -> Any:
-    from assistant.config import load_config
-
-    path = config_path or (ctx.obj or {}).get("config")
-    try:
-        return load_config(path)
-    except ConfigError as error:
-        click.echo(f"invalid configuration {error.source}:", err=True)
-        for problem in error.problems:
-            click.echo(f"  {problem}", err=True)
-        ctx.exit(2)
-        raise
 
 
 def offline_copy(config: Any, folder: Path) -> Any:
@@ -49,19 +33,20 @@ async def listen_once(config: Any, data: bytes, *, language: str | None = None, 
                       speak: bool = False) -> tuple[Any, list[tuple[str, bytes]]]:
     """Run an offline hub (every installed skill, a temporary event log), hand it one WAV; returns the
     VoiceResult and what the hub would have published (topic, payload)."""
-    from assistant.app import Hub
-    from assistant.speech.pipeline import pipeline_for_hub
+    from assistant.app import build_hub
+    from assistant.speech.pipeline import pipeline_for
 
     with tempfile.TemporaryDirectory(prefix="carehub-listen-") as folder:
-        hub = Hub(offline_copy(config, Path(folder)), offline=True)
+        hub = build_hub(offline_copy(config, Path(folder)), offline=True)
         await hub.start()
         try:
-            pipeline = pipeline_for_hub(hub, settings, tts=TextToSpeech() if speak else None)
+            pipeline = pipeline_for(hub.config, hub.hear, settings, tts=TextToSpeech() if speak else None)
             result = await pipeline.handle_wav(data, language=language, person=person, room=room, speak=speak)
             await hub.bus.drain()
         finally:
             await hub.stop()
-    return result, [(topic, payload) for topic, payload, _ in hub.outbox]
+    assert hub.outbox is not None
+    return result, [(topic, payload) for topic, payload, _ in hub.outbox.messages]
 
 
 @click.command()
@@ -83,7 +68,7 @@ def listen(ctx: click.Context, wav: Path, language: str | None, person: str | No
     Runs the household's skills in an offline hub with a throw-away event log (nothing is sent to
     devices; commands are printed). Exit code 3 when nothing was understood.
     """
-    config = _config(ctx, config_path)
+    config = load(ctx, config_path)
     if person is not None and config.person(person) is None:
         raise click.BadParameter(f"no person with id '{person}' in the configuration", param_hint="--person")
     settings = SpeechSettings(models={"*": model}) if model else None
@@ -123,3 +108,6 @@ def speak_to_file(text: str, language: str, path: Path, *, tts: TextToSpeech | N
     speech = asyncio.run((tts or TextToSpeech()).synthesize(text, language))
     path.write_bytes(speech.wav)
     return path
+
+
+COMMANDS = (listen,)

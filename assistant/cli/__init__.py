@@ -1,0 +1,37 @@
+"""The ``carehub`` command line: one module per command group, registered on ``main`` here.
+
+``hub`` runs and checks the hub and talks to a running one; ``log`` reads the event log and the
+devices; ``alerts`` and ``report`` are for caregivers; ``demo`` shows a simulated household;
+``listen`` hears a WAV file; ``develop`` scaffolds skills.
+"""
+
+from __future__ import annotations
+
+import click
+
+from assistant import __version__
+from assistant.cli.common import parse_since
+
+
+@click.group()
+@click.version_option(__version__, prog_name="carehub")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), envvar="CAREHUB_CONFIG",
+              help="config.yaml to use (default: $CAREHUB_CONFIG, ./config.yaml, built-in defaults)")
+@click.pass_context
+def main(ctx: click.Context, config_path: str | None) -> None:
+    """carehub: a local-first home hub for families who look after someone."""
+    ctx.ensure_object(dict)
+    ctx.obj["config"] = config_path
+
+
+def _register() -> None:
+    from assistant.cli import alerts, demo, develop, hub, listen, log, report
+
+    for module in (hub, log, demo, develop, alerts, report, listen):
+        for command in module.COMMANDS:
+            main.add_command(command)
+
+
+_register()
+
+__all__ = ["main", "parse_since"]

@@ -1,0 +1,77 @@
+"""What the ``carehub`` commands share: loading the configuration, times, the event log, the consoles."""
+
+from __future__ import annotations
+
+import re
+import sys
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+from assistant.config import Config, load_config
+from assistant.errors import ConfigError
+from assistant.eventlog import EventQuery
+
+console = Console()
+err_console = Console(stderr=True)
+
+_RELATIVE = re.compile(r"^(\d+)\s*([smhd])$")
+_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
+
+
+def parse_since(value: str | None, now: datetime | None = None) -> str | None:
+    """``30m``, ``2h``, ``7d`` (before now) or an ISO-8601 time, as an ISO string in UTC."""
+    if value is None:
+        return None
+    now = now or datetime.now(timezone.utc)
+    match = _RELATIVE.match(value.strip())
+    if match:
+        return (now - timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})).isoformat()
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"not a time: {value!r} (use 30m, 2h, 7d or an ISO-8601 time)") from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=timezone.utc)
+    return parsed.astimezone(timezone.utc).isoformat()
+
+
+def load(ctx: click.Context, config_path: str | None = None) -> Config:
+    """The configuration the command was given (``--config``, ``$CAREHUB_CONFIG``, ./config.yaml, built in);
+    every problem listed and exit code 2 when it is invalid."""
+    path = config_path or (ctx.obj or {}).get("config")
+    try:
+        return load_config(path)
+    except ConfigError as error:
+        # Plain lines, never wrapped: one problem per line, so they can be grepped.
+        click.echo(f"invalid configuration {error.source}:", err=True)
+        for problem in error.problems:
+            click.echo(f"  {problem}", err=True)
+        ctx.exit(2)
+        raise  # unreachable; keeps type checkers happy
+
+
+def require_database(config: Config) -> Path:
+    """The event log's path; exit 1 with a hint when the hub has never run."""
+    path = config.database_path
+    if not path.exists():
+        click.echo(f"no event log at {path} yet (start the hub with 'carehub run')", err=True)
+        sys.exit(1)
+    return path
+
+
+def open_log(config: Config) -> EventQuery:
+    return EventQuery(require_database(config))
+
+
+def utc_time(when: datetime | str | None) -> str:
+    """A time as ``YYYY-MM-DD HH:MM:SS`` in UTC (blank for none)."""
+    if not when:
+        return ""
+    if isinstance(when, str):
+        when = datetime.fromisoformat(when)
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return when.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")

@@ -1,0 +1,209 @@
+"""The ingest path: one MQTT message → device → typed events → log and bus → acknowledged once committed.
+
+A message the hub cannot use becomes one ``message_rejected`` row naming what was wrong; it is
+acknowledged too (the broker must not redeliver it forever) and counted by reason.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+from collections import Counter
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from assistant import topics
+from assistant.bus import EventBus
+from assistant.clock import Clock
+from assistant.config import Config
+from assistant.errors import DecodeError
+from assistant.eventlog import EventLog
+from assistant.events import DeviceCameOnline, DeviceWentOffline, Event, MessageRejected
+from assistant.ids import new_id
+from assistant.mqtt import Incoming
+from assistant.ports import Decoded, DeviceAdapters
+from assistant.registry import DeviceRegistry
+from assistant.state import StateStore
+
+log = logging.getLogger(__name__)
+
+_PREVIEW_BYTES = 200
+_RETRY_COMMIT_AFTER = 1.0
+_PLAIN_EVENT: dict[type[Event], bool] = {}
+
+AudioFeed = Callable[[str, bytes], "bool | Exception"]
+"""Takes a message on an audio topic: True when taken, the error when refused, False when not audio."""
+
+
+class Acknowledger(Protocol):
+    """Acknowledges messages to the broker (the MQTT link); a no-op when the hub runs offline."""
+
+    def ack_token(self) -> int:
+        """Which connection the message being handled arrived on."""
+
+    def ack(self, message: Incoming, token: int) -> None:
+        """Acknowledge ``message``, unless the connection it came on is gone."""
+
+
+class NoBroker:
+    """The ``Acknowledger`` of an offline hub."""
+
+    def ack_token(self) -> int:
+        return 0
+
+    def ack(self, message: Incoming, token: int) -> None:
+        pass
+
+
+def _stamped(event: Event, **envelope: Any) -> Event:
+    """``event.stamped(**envelope)``; for every message, so the usual case skips ``dataclasses.replace``.
+
+    For an event class that keeps ``Event.stamped`` and whose fields all go through ``__init__``,
+    calling the class with the event's fields and the envelope makes the same event.
+    """
+    cls = type(event)
+    plain = _PLAIN_EVENT.get(cls)
+    if plain is None:
+        names = [f.name for f in dataclasses.fields(cls) if f.init]
+        plain = _PLAIN_EVENT[cls] = (cls.stamped is Event.stamped and list(vars(event)) == names
+                                     and len(names) == len(dataclasses.fields(cls)))
+    if plain:
+        return cls(**{**vars(event), **envelope})
+    return event.stamped(**envelope)
+
+
+class Ingest:
+    """Turns MQTT messages into logged, published events (``handle`` is the link's message callback)."""
+
+    def __init__(self, config: Config, adapters: DeviceAdapters, registry: DeviceRegistry, log: EventLog,
+                 bus: EventBus, state: StateStore, clock: Clock, acknowledger: Acknowledger, *,
+                 audio: AudioFeed | None = None) -> None:
+        self._config = config
+        self._adapters = adapters
+        self._home = config.home.id
+        self._prefix = config.mqtt.topic_prefix
+        self._registry = registry
+        self._log = log
+        self._bus = bus
+        self._state = state
+        self._clock = clock
+        self._acks = acknowledger
+        self._audio = audio
+        self.counters: Counter[str] = Counter()
+        """``received``, ``accepted``, ``rejected``, ``audio``."""
+        self.rejections: Counter[str] = Counter()
+        """Rejected messages by the first words of their reason."""
+        self._rejection_log_budget: Counter[str] = Counter()
+
+    def handle(self, message: Incoming) -> None:
+        """Turn one MQTT message into logged events; acknowledge it once they are committed."""
+        token = self._acks.ack_token()
+        self.counters["received"] += 1
+        if self._audio_message(message, token):
+            return
+        try:
+            events, dedupe_key, extra, touch = self._decode(message)
+        except DecodeError as error:
+            self._reject(message, token, error.reason)
+            return
+        self.counters["accepted"] += 1
+        self._log_then_ack(message, token, events, dedupe_key, extra, [touch])
+        for event in events:
+            self._state.apply(event)
+            self._bus.publish(event)
+
+    def _too_large(self, message: Incoming) -> str | None:
+        limit = self._config.mqtt.max_payload_bytes
+        if len(message.payload) > limit:
+            return f"payload too large: {len(message.payload)} bytes (limit {limit})"
+        return None
+
+    def _audio_message(self, message: Incoming, token: int) -> bool:
+        """A satellite's audio stream message: handed to the voice streams; False for any other topic."""
+        if self._audio is None or "/audio/" not in message.topic:
+            return False
+        too_large = self._too_large(message)
+        if too_large:
+            self._reject(message, token, too_large)
+            return True
+        taken = self._audio(message.topic, message.payload)
+        if taken is False:
+            return False
+        if isinstance(taken, Exception):
+            self._reject(message, token, getattr(taken, "reason", str(taken)))
+            return True
+        self.counters["audio"] += 1
+        self._acks.ack(message, token)
+        return True
+
+    def _decode(self, message: Incoming) -> tuple[list[Event], str | None, dict[str, Any] | None, tuple]:
+        too_large = self._too_large(message)
+        if too_large:
+            raise DecodeError(too_large)
+        route = topics.parse(message.topic, self._prefix, self._config.mqtt.zigbee2mqtt_topic)
+        if route is None:
+            raise DecodeError("topic is not part of the carehub topic contract")
+        now = self._clock.now()
+        if route.channel == "zigbee2mqtt":
+            status = self._registry.by_zigbee2mqtt(route.device)
+            if status is None:
+                self._registry.note_unknown(message.topic, now, "unknown Zigbee2MQTT device")
+                raise DecodeError(f"unknown Zigbee2MQTT device '{route.device}' (no device in config.yaml has "
+                                  "this zigbee2mqtt name)")
+        else:
+            status = self._registry.get(route.home, route.device)
+            if status is None:
+                reason = (f"unknown home '{route.home}'" if route.home != self._home
+                          else f"unknown device '{route.device}' (not in config.yaml)")
+                self._registry.note_unknown(message.topic, now, reason)
+                raise DecodeError(reason)
+        device = status.config
+        online: bool | None = None
+        if route.channel == "availability":
+            online = self._adapters.availability(message.payload)
+            changed = status.online is not online
+            decoded = Decoded(events=[DeviceCameOnline() if online else DeviceWentOffline()] if changed else [])
+            status.online = online
+        else:
+            decoded = self._adapters.decode(device, route.channel, message.payload)
+        status.last_seen = now
+        status.messages += 1
+        events = [
+            _stamped(ev, id=new_id(), ts=now, home=self._home, device=device.id, person=device.person)
+            for ev in decoded.events
+        ]
+        dedupe_key = f"{self._home}/{device.id}/{decoded.msg_id}" if decoded.msg_id else None
+        extra = {"device_ts": decoded.device_ts} if decoded.device_ts else None
+        touch = (self._home, device.id, now, None if online is None else int(online), 1, message.topic)
+        return events, dedupe_key, extra, touch
+
+    def _reject(self, message: Incoming, token: int, reason: str) -> None:
+        self.counters["rejected"] += 1
+        self.rejections[reason.split(":")[0][:60]] += 1
+        route = topics.parse(message.topic, self._prefix, self._config.mqtt.zigbee2mqtt_topic)
+        preview = message.payload[:_PREVIEW_BYTES].decode("utf-8", "replace")
+        event = MessageRejected(topic=message.topic, reason=reason, preview=preview).stamped(
+            id=new_id(), ts=self._clock.now(), home=self._home, device=route.device if route else None)
+        # Logging every rejection of a flooding sender would drown the log; the rows keep them all.
+        self._rejection_log_budget[message.topic] += 1
+        n = self._rejection_log_budget[message.topic]
+        if n <= 5 or n % 1000 == 0:
+            log.warning("rejected message on %s (event %s): %s", message.topic, event.id, reason)
+        self._log_then_ack(message, token, [event], None, None, [])
+        self._bus.publish(event)
+
+    def _log_then_ack(self, message: Incoming, token: int, events: list[Event], dedupe_key: str | None,
+                      extra: dict[str, Any] | None, touches: list[tuple]) -> None:
+        """Log a message's rows; acknowledge the message once they are committed."""
+
+        def committed(error: BaseException | None) -> None:
+            if error is None:
+                self._acks.ack(message, token)
+                return
+            # Not acknowledging keeps the message with the broker; retry so it is not stuck in flight.
+            log.error("commit failed for message on %s; retrying: %s", message.topic, error)
+            asyncio.get_running_loop().call_later(
+                _RETRY_COMMIT_AFTER, self._log_then_ack, message, token, events, dedupe_key, extra, touches)
+
+        self._log.append_then(committed, events, dedupe_key=dedupe_key, extra=extra, touches=touches)

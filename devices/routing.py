@@ -1,0 +1,53 @@
+"""Which adapter reads a device's message, and which topic and payload carry a command to it.
+
+A device talks either on carehub's own topics (``<prefix>/<home>/<device>/state|event|availability``,
+commands on ``.../set``) or through Zigbee2MQTT (``zigbee2mqtt/<friendly name>``, commands on
+``.../set``); ``config.yaml``'s ``zigbee2mqtt:`` name says which. Pure functions, like the adapters.
+"""
+
+from __future__ import annotations
+
+import devices
+import devices.zigbee2mqtt
+from assistant import topics
+from assistant.commands import Command
+from assistant.config import DeviceConfig
+from assistant.errors import DecodeError
+from assistant.ports import Decoded
+
+
+def parse_availability(payload: bytes) -> bool:
+    """``online`` → True, ``offline`` → False (any case, surrounding space ignored); DecodeError otherwise."""
+    text = payload.strip().decode("ascii", "replace").lower()
+    if text not in ("online", "offline"):
+        raise DecodeError(f"availability must be 'online' or 'offline', not {text[:40]!r}")
+    return text == "online"
+
+
+def decode_readings(device: DeviceConfig, channel: str, payload: bytes) -> Decoded:
+    """The events in a ``state`` or ``event`` payload, or a Zigbee2MQTT one (channel ``zigbee2mqtt``)."""
+    if channel == "zigbee2mqtt":
+        return devices.zigbee2mqtt.decode(device.kind, payload)
+    return devices.decode(device.kind, channel, payload)
+
+
+def command_message(device: DeviceConfig, command: Command, *, prefix: str, home: str,
+                    zigbee2mqtt_topic: str) -> tuple[str, bytes]:
+    """The topic and payload that carry ``command`` to ``device`` (UnsupportedCommand if it cannot)."""
+    if device.zigbee2mqtt:
+        return f"{zigbee2mqtt_topic}/{device.zigbee2mqtt}/set", devices.zigbee2mqtt.encode(device.kind, command)
+    return topics.device_topic(prefix, home, device.id, "set"), devices.encode(device.kind, command)
+
+
+class Adapters:
+    """These functions as the hub's ``DeviceAdapters``."""
+
+    def availability(self, payload: bytes) -> bool:
+        return parse_availability(payload)
+
+    def decode(self, device: DeviceConfig, channel: str, payload: bytes) -> Decoded:
+        return decode_readings(device, channel, payload)
+
+    def command(self, device: DeviceConfig, command: Command, *, prefix: str, home: str,
+                zigbee2mqtt_topic: str) -> tuple[str, bytes]:
+        return command_message(device, command, prefix=prefix, home=home, zigbee2mqtt_topic=zigbee2mqtt_topic)
