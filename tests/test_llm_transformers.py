@@ -10,6 +10,7 @@ import pytest
 
 from assistant.llm import SMOLLM2_135M, Agent, TransformersChatModel
 from assistant.llm.backends import packaged_gguf
+from skills.scam_guard.second_opinion import SYSTEM_PROMPT, message_prompt, verdict
 from tests.llmkit import assert_agent_turns_keep_their_invariants
 
 
@@ -51,5 +52,10 @@ async def test_summary_and_second_opinion_degrade_safely(smollm2):
     facts = "Margaret was first active at 07:12 and last active at 21:40. Medication: 2 of 2 doses taken."
     summary = await agent.summarize(facts, "en", max_tokens=48)
     assert summary == facts or (summary.strip() and "{" not in summary)
-    opinion = await agent.second_opinion("Police here. Move your savings to a safe account and tell nobody.")
+    message = message_prompt("Police here. Move your savings to a safe account and tell nobody.")
+    reply = await agent.ask(SYSTEM_PROMPT, message)
+    assert reply is None or ("<|" not in reply and "\n" not in reply)
+    answer = await agent.ask_json(SYSTEM_PROMPT, message)
+    assert answer is None or isinstance(answer, dict)
+    opinion = verdict(answer)  # what the scam guard makes of it
     assert opinion is None or (isinstance(opinion["scam"], bool) and opinion["reason"])

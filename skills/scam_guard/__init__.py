@@ -20,12 +20,14 @@ from collections.abc import Awaitable, Callable
 import dataclasses
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from skills.sdk import CallReported, Event, Skill, SmsReceived, on, tool
 from skills.scam_guard.rules import Assessment, CueMatch, Thresholds, assess, level_rank
+from skills.scam_guard.second_opinion import ask_model
 
 SecondOpinion = Callable[[str, Assessment], Awaitable[Assessment | None]]
 """``async (text, rules_assessment) -> revised assessment, or None to keep the rules' one``."""
@@ -140,9 +142,10 @@ class ScamGuard(Skill[ScamGuardSettings]):
     """Scores calls and messages, warns the elder on high risk, alerts caregivers from medium risk."""
 
     second_opinion: SecondOpinion | None = None
-    """The LLM hook (a later issue wires a model in; set it on the instance): called with the text and the
+    """Another reviewer than the hub's language model (set it on the instance): called with the text and the
     rules' assessment when ``llm_second_opinion`` is on; its answer replaces the rules' assessment, None
-    keeps it. A failure keeps the rules' assessment. Rules only while this is None."""
+    keeps it. A failure keeps the rules' assessment. While this is None the hub's model (``ctx.model``), if
+    any, is asked through ``model_opinion``; without one the rules decide alone."""
 
     async def setup(self) -> None:
         self.thresholds = self.settings.thresholds
@@ -164,7 +167,7 @@ class ScamGuard(Skill[ScamGuardSettings]):
         """The rules' assessment, or a language model's revision of it when enabled and wired in."""
         opinion = self.second_opinion
         if opinion is None and self.ctx.model is not None:
-            opinion = model_opinion(self.ctx.model.second_opinion)
+            opinion = model_opinion(partial(ask_model, self.ctx.model))
         if not (self.settings.llm_second_opinion and opinion is not None and text.strip()):
             return assessment, False
         try:
