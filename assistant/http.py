@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 
 from assistant.report import collect, html_document, parse_day, summary_text
+from assistant.skill_loader import SkillClass
 
 if TYPE_CHECKING:
     from assistant.app import Hub
@@ -185,7 +186,8 @@ async def daily_report(request: web.Request) -> web.Response:
     if caregiver is None or person not in caregiver.people:
         return web.json_response({"error": f"caregiver '{who}' does not look after '{person}'"}, status=403)
     # SQLite reads and matplotlib both block: never on the hub's event loop.
-    report = await asyncio.to_thread(collect, hub.config, person, day, now=hub.clock.now())
+    running = [SkillClass(s.id, type(s.instance), s.origin, s.instance.settings) for s in hub.skills.loaded.values()]
+    report = await asyncio.to_thread(collect, hub.config, person, day, now=hub.clock.now(), skills=running)
     summary = None
     if hub.agent is not None:  # the language model rewrites the rule-based paragraph, keeping its numbers
         caregiver = hub.config.caregiver(who)
