@@ -19,7 +19,7 @@ ACTIVITY_EVENTS: tuple[type[Event], ...] = (
     MotionDetected, ContactChanged, OccupancyChanged, PillboxOpened, ButtonPressed, SosPressed, UtteranceHeard,
 )
 """Events that mean the person did something (a rising step count counts too, and what skills add).
-Vital-sign readings do not: a watch reports them while its wearer sleeps."""
+A watch's readings do not: it measures its wearer asleep too."""
 
 
 def number(value: Any, kind: type = float) -> Any:

@@ -50,7 +50,8 @@ class ReportDay:
     """Every event of the person that day, oldest first, typed (filter with ``isinstance``). A row that
     no longer fits its class (written by an older version) comes as a ``GenericEvent``."""
     stored: Callable[[str], Any] = field(default=_nothing_stored, repr=False)
-    """``stored(key)``: the value under ``key`` in this skill's own key-value store, or None (read-only)."""
+    """``stored(key)``: the value under ``key`` in this skill's own key-value store, or None; read-only, and
+    only during the ``daily_report`` call."""
 
     @classmethod
     def of(cls, person: str, day: date, timezone: str, *, name: str = "", events: tuple[Event, ...] = (),

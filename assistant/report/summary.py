@@ -27,7 +27,7 @@ def summary_text(report: DailyReport) -> str:
 
 
 def _noun(title: str) -> str:
-    """A section's title as it reads mid-sentence: ``Vital signs`` → ``vital signs`` (``NEWS2`` stays)."""
+    """A section's title as it reads mid-sentence: ``Sleep diary`` → ``sleep diary`` (``SpO2`` stays)."""
     return title if title[:2].isupper() else title[:1].lower() + title[1:]
 
 
