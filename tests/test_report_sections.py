@@ -17,7 +17,7 @@ import yaml
 
 from assistant.config import Config, parse_config
 from assistant.eventlog import open_database
-from assistant.events import GenericEvent, IntentRecognized, MotionDetected, PillboxOpened, VitalSignsMeasured
+from assistant.events import GenericEvent, IntentRecognized, PillboxOpened, VitalSignsMeasured
 from assistant.report import collect, html_document, render_html, summary_text
 from assistant.skill_loader import SkillClass
 from skills.check_in import CheckIn, CheckInAnswered, CheckInSettings
@@ -98,7 +98,8 @@ def _log(tmp_path: Path) -> tuple[Config, Any]:
 
 
 def _insert(db: Any, ts: datetime, kind: str, data: dict[str, Any], device: str | None = None) -> None:
-    db.execute("INSERT INTO events (id, ts, home, device, person, kind, data) VALUES (?, ?, 'home', ?, 'grandma', ?, ?)",
+    db.execute("INSERT INTO events (id, ts, home, device, person, kind, data) "
+               "VALUES (?, ?, 'home', ?, 'grandma', ?, ?)",
                [f"{kind}-{ts.isoformat()}", ts.isoformat(timespec="microseconds"), device, kind, json.dumps(data)])
 
 
@@ -225,7 +226,8 @@ def test_sections_are_checked_where_they_are_made():
 
 
 def test_medication_section():
-    settings = MedicationSettings(doses=[{"name": "pills", "person": "grandma", "rrule": "FREQ=DAILY;BYHOUR=8;BYMINUTE=0"}])
+    settings = MedicationSettings(doses=[{"name": "pills", "person": "grandma",
+                                          "rrule": "FREQ=DAILY;BYHOUR=8;BYMINUTE=0"}])
     only_scheduled = Medication.daily_report(settings, ReportDay.of("grandma", DAY, "Europe/London"))
     assert only_scheduled.facts == (("scheduled", "08:00"), ("adherence", "nothing recorded by the medication skill"))
     assert not only_scheduled.has_data and only_scheduled.summary == ()

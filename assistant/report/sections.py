@@ -56,7 +56,7 @@ class ReportDay:
     @classmethod
     def of(cls, person: str, day: date, timezone: str, *, name: str = "", events: tuple[Event, ...] = (),
            stored: Callable[[str], Any] | None = None, now: datetime | None = None) -> ReportDay:
-        """The day ``day`` of ``person`` in ``timezone``, its bounds worked out; complete unless ``now`` is in it or before."""
+        """``person``'s day ``day`` in ``timezone``, bounds worked out; complete unless ``now`` comes before its end."""
         zone = ZoneInfo(timezone)
         start = datetime.combine(day, time(0), tzinfo=zone)
         end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone)  # 23 or 25 h on DST days
