@@ -212,7 +212,8 @@ async def daily_report(request: web.Request) -> web.Response:
     if caregiver is None or person not in caregiver.people:
         return web.json_response({"error": f"caregiver '{who}' does not look after '{person}'"}, status=403)
     # SQLite reads and matplotlib both block: never on the hub's event loop.
-    report = await asyncio.to_thread(collect, config, person, day, now=parts.clock.now())
+    running = [skill.as_class() for skill in parts.skills.loaded.values()]
+    report = await asyncio.to_thread(collect, config, person, day, now=parts.clock.now(), skills=running)
     summary = None
     agent = parts.agent()
     if agent is not None:  # the language model rewrites the rule-based paragraph, keeping its numbers

@@ -22,6 +22,7 @@ from assistant.alerts.model import Priority
 from assistant.commands import Command
 from assistant.errors import SkillError
 from assistant.events import Event
+from assistant.report.sections import ReportDay, ReportSection
 
 SDK_VERSION = "1.0"
 _SPEC_ATTR = "__carehub_handler__"
@@ -415,6 +416,15 @@ class Skill(Generic[SettingsT]):
 
     async def teardown(self) -> None:
         """Called once when the hub stops."""
+
+    @classmethod
+    def daily_report(cls, settings: SettingsT, day: ReportDay) -> ReportSection | None:
+        """This skill's section of a person's daily report, or None (the default: no section).
+
+        Pure and blocking: it runs in a worker thread, with or without a running hub (``carehub report``
+        builds the report from the log alone), so everything comes as data in ``day``.
+        """
+        return None
 
     @classmethod
     def handlers(cls) -> list[tuple[str, HandlerSpec]]:

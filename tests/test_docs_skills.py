@@ -19,7 +19,8 @@ def test_skills_guide_examples_run(tmp_path):
         target = tmp_path / block["path"]
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(block["body"], encoding="utf-8")
-    env = {**os.environ, "PYTHONPATH": str(tmp_path)}
+    # The checkout's own carehub (not whichever one is installed), so the guide is checked against this code.
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), str(DOC.parents[1])])}
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "asyncio_mode=auto",
          "--rootdir", str(tmp_path), str(tmp_path / "tests")],

@@ -1,4 +1,7 @@
-"""The daily caregiver report: a real day in a real hub's log (fake clock), then collect, CLI and HTTP."""
+"""The daily caregiver report: a real day in a real hub's log (fake clock), then collect, CLI and HTTP.
+
+Vital signs, medication and check-ins come from the built-in skills' sections (``Skill.daily_report``),
+so ``collect`` is given the skills ``carehub report`` would find."""
 
 from __future__ import annotations
 
@@ -23,6 +26,7 @@ from assistant.eventlog import open_database
 from assistant.events import ContactChanged, MotionDetected, OccupancyChanged, PillboxOpened, StepsCounted, \
     VitalSignsMeasured
 from assistant.report import NoEventLog, UnknownPerson, collect, html_document, parse_day, render_html, summary_text
+from assistant.skill_loader import SkillClass, discover
 from skills.medication import Medication
 from skills.sdk.testing import _default_config_text, _merge, start_harness
 
@@ -59,6 +63,8 @@ class Day:
     database: Path
     config_file: Path
     alert_id: str
+    skills: list[SkillClass]
+    """The installed skills, as ``carehub report`` finds them."""
 
 
 async def until(read: Any, done: Any, timeout: float = 30.0) -> None:
@@ -132,7 +138,14 @@ def day(tmp_path_factory: pytest.TempPathFactory) -> Day:
     raw["skills"] = {"medication": MEDICATION}
     config_file = tmp / "config.yaml"
     config_file.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
-    return Day(raw, parse_config(raw, "test", tmp), database, config_file, alert_id)
+    config = parse_config(raw, "test", tmp)
+    return Day(raw, config, database, config_file, alert_id, _skills(config))
+
+
+def _skills(config: Config) -> list[SkillClass]:
+    classes, errors = discover(config)
+    assert not errors, errors
+    return classes
 
 
 def _copy(database: Path, to: Path) -> Path:
@@ -150,7 +163,7 @@ def _copy(database: Path, to: Path) -> Path:
 
 
 def test_activity_of_the_day(day: Day):
-    report = collect(day.config, "grandma", DAY)
+    report = collect(day.config, "grandma", DAY, skills=day.skills)
     a = report.activity
     assert report.name == "Margaret" and report.complete
     assert (a.first.strftime("%H:%M"), a.last.strftime("%H:%M")) == ("07:01", "22:15")
@@ -165,20 +178,23 @@ def test_activity_of_the_day(day: Day):
 
 
 def test_vitals_medication_and_alerts(day: Day):
-    report = collect(day.config, "grandma", DAY)
-    hr = report.vitals.series["heart_rate"]
-    assert (hr.minimum, hr.maximum, len(hr.readings)) == (58, 91, 3)
-    assert round(hr.mean, 1) == 73.7
-    assert (report.vitals.series["spo2"].minimum, report.vitals.series["spo2"].maximum) == (95, 97)
-    assert set(report.vitals.series) == {"heart_rate", "spo2", "systolic", "diastolic"}
-    assert report.vitals.news2 == []
+    report = collect(day.config, "grandma", DAY, skills=day.skills)
+    vitals = report.section("vitals")
+    (readings,) = vitals.tables  # no NEWS2 table: nothing scored NEWS2 that day
+    by_label = {row[0]: row[1:] for row in readings.rows}
+    assert readings.headers == ("vital sign", "readings", "min", "max", "mean", "unit")
+    assert by_label["Heart rate"] == (3, "58", "91", "73.7", "bpm")
+    assert by_label["SpO2"][1:3] == ("95", "97")
+    assert set(by_label) == {"Heart rate", "SpO2", "Systolic blood pressure", "Diastolic blood pressure"}
+    assert vitals.has_data and not any("NEWS2" in sentence for sentence in vitals.summary)
 
-    m = report.medication
-    assert (m.taken, m.missed) == (1, 1)
-    assert [t.strftime("%H:%M") for t in m.scheduled] == ["08:00", "20:00"]
-    assert [(t.strftime("%H:%M"), how) for t, how in m.confirmations] == [("08:03", "pillbox")]
-    assert [t.strftime("%H:%M") for t, _ in m.missed_notices] == ["21:00"]
-    assert "was not taken (due 20:00)" in m.missed_notices[0][1]
+    m = report.section("medication")
+    assert dict(m.facts) == {"scheduled": "08:00, 20:00", "doses taken": 1, "doses missed": 1}
+    (doses,) = m.tables
+    assert [(at, what.split(":")[0]) for at, what in doses.rows] == [("08:03", "taken (pillbox opened)"),
+                                                                    ("21:00", "missed")]
+    assert "was not taken (due 20:00)" in doses.rows[1][1]
+    assert m.has_data
 
     (alert,) = report.alerts
     assert alert.id == day.alert_id
@@ -190,12 +206,14 @@ def test_vitals_medication_and_alerts(day: Day):
 
     timeline = [(t.at.strftime("%H:%M"), t.what) for t in report.timeline]
     assert ("07:01", "got out of bed") in timeline and ("22:15", "got into bed") in timeline
+    assert ("08:03", "pillbox opened") in timeline  # the medication section's moments are merged in
+    assert [what for at, what in timeline if at == "21:00" and what.startswith("missed dose: ")]
     assert ("21:12", "alert missed_dose acknowledged by Sam after 12 min") in timeline
     assert [t.at for t in report.timeline] == sorted(t.at for t in report.timeline)
 
 
 def test_summary_paragraph(day: Day):
-    text = summary_text(collect(day.config, "grandma", DAY))
+    text = summary_text(collect(day.config, "grandma", DAY, skills=day.skills))
     assert "Margaret was first active at 07:01 and last active at 22:15" in text
     assert "longest quiet spell was 3 h (12:30-15:30)" in text
     assert "3,400 steps." in text
@@ -206,7 +224,7 @@ def test_summary_paragraph(day: Day):
 
 
 def test_an_empty_day_is_still_a_report(day: Day):
-    report = collect(day.config, "grandma", date(2026, 1, 4))
+    report = collect(day.config, "grandma", date(2026, 1, 4), skills=day.skills)
     assert not report.has_data and report.alerts == [] and report.activity.first is None
     assert summary_text(report) == ("No activity, vital signs, medication or alerts were recorded for Margaret "
                                     "on Sunday 4 January 2026.")
@@ -216,7 +234,7 @@ def test_an_empty_day_is_still_a_report(day: Day):
 
 
 def test_other_people_and_unknown_ones(day: Day):
-    leo = collect(day.config, "leo", DAY)
+    leo = collect(day.config, "leo", DAY, skills=day.skills)
     assert not leo.has_data  # grandma's sensors and alerts are not Leo's
     with pytest.raises(UnknownPerson) as caught:
         collect(day.config, "grandpa", DAY)
@@ -225,11 +243,11 @@ def test_other_people_and_unknown_ones(day: Day):
 
 def test_the_log_is_read_only(day: Day, tmp_path):
     before = day.database.stat().st_mtime_ns, day.database.stat().st_size
-    collect(day.config, "grandma", DAY)
+    collect(day.config, "grandma", DAY, skills=day.skills)
     assert (day.database.stat().st_mtime_ns, day.database.stat().st_size) == before
     config = parse_config({**day.raw, "storage": {"database": str(tmp_path / "none.db")}}, "test", tmp_path)
     with pytest.raises(NoEventLog):
-        collect(config, "grandma", DAY)
+        collect(config, "grandma", DAY, skills=day.skills)
     assert not (tmp_path / "none.db").exists()  # a report never creates a log
 
 
@@ -258,15 +276,17 @@ def test_news2_scores_and_check_ins_when_present(tmp_path):
         _insert(db, "2026-01-05T14:00:00.000000+00:00", "news2_scored", {"score": 5, "band": "medium", "x": 1})
         _insert(db, "2026-01-05T15:00:00.000000+00:00", "news2_scored", {"score": "n/a"})  # ignored
         _insert(db, "2026-01-05T10:00:00.000000+00:00", "check_in_answered",
-                {"answer": "<b>Fine</b>, a bit tired", "mood": "ok"})
+                {"question": "How are you feeling today?", "answer": "<b>Fine</b>, a bit tired", "mood": "ok"})
         _insert(db, "2026-01-05T11:00:00.000000+00:00", "vital_signs_recorded",
                 {"temperature": 38.4, "source": "voice"})
     db.close()
-    report = collect(config, "grandma", DAY)
-    assert [v for _, v in report.vitals.series["temperature"].readings] == [38.4]   # a spoken reading
-    assert [(s.score, s.band) for s in report.vitals.news2] == [(1, "low"), (5, "medium")]
-    assert report.vitals.highest_news2.score == 5
-    assert [(c.answer, c.mood) for c in report.check_ins] == [("<b>Fine</b>, a bit tired", "ok")]
+    report = collect(config, "grandma", DAY, skills=_skills(config))
+    readings, scores = report.section("vitals").tables
+    assert [row for row in readings.rows if row[0] == "Body temperature"] == \
+        [("Body temperature", 1, "38.4", "38.4", "38.4", "°C")]   # a spoken reading
+    assert scores.rows == (("09:00", 1, "low"), ("14:00", 5, "medium"))  # the "n/a" score is left out
+    (answers,) = report.section("check_in").tables
+    assert answers.rows == (("10:00", "<b>Fine</b>, a bit tired", "ok"),)
     assert report.activity.first.strftime("%H:%M") == "10:00"  # answering is activity
     text = summary_text(report)
     assert "Highest NEWS2 score 5 (medium) at 14:00." in text and "mood: ok" in text
@@ -286,7 +306,8 @@ def test_the_day_follows_the_home_time_zone(tmp_path):
         _insert(db, "2026-01-05T15:59:59.000000+00:00", "motion_detected", {}, device="kitchen-motion")  # 23:59:59
         _insert(db, "2026-01-05T16:00:00.000000+00:00", "motion_detected", {}, device="kitchen-motion")  # the 6th
     db.close()
-    report = collect(config, "grandma", DAY, now=datetime(2026, 1, 5, 12, 0, tzinfo=timezone.utc))
+    report = collect(config, "grandma", DAY, now=datetime(2026, 1, 5, 12, 0, tzinfo=timezone.utc),
+                     skills=_skills(config))
     kitchen = report.activity.motion_by_room["kitchen"]
     assert sum(kitchen) == 2 and kitchen[0] == 1 and kitchen[23] == 1
     assert not report.complete  # 20:00 in Shanghai: the day is still going on
@@ -370,7 +391,7 @@ async def test_http_serves_the_report_to_the_persons_caregivers(day: Day, tmp_pa
 
 
 def test_render_html_takes_a_summary_from_elsewhere(day: Day, tmp_path):
-    report = collect(day.config, "grandma", DAY)
+    report = collect(day.config, "grandma", DAY, skills=day.skills)
     (page,) = render_html(report, tmp_path / "r.html", summary="Margaret had a <quiet> day.")
     text = page.read_text(encoding="utf-8")
     assert "Margaret had a &lt;quiet&gt; day." in text and "was first active at" not in text

@@ -25,6 +25,7 @@ def report(ctx: click.Context, person: str, day_text: str | None, out_path: Path
     Reads the event log without changing it; works while the hub is running.
     """
     from assistant.report import NoEventLog, collect, parse_day, render_html, today_at_home
+    from assistant.skill_loader import discover
 
     config = load(ctx, config_path)
     if config.person(person) is None:
@@ -39,8 +40,9 @@ def report(ctx: click.Context, person: str, day_text: str | None, out_path: Path
         except ValueError as error:
             raise click.BadParameter(str(error), param_hint="--date") from None
     out_path = out_path or Path(f"report-{person}-{day.isoformat()}.html")
+    skills, _ = discover(config)  # a skill that cannot load adds no section ('carehub check' says why)
     try:
-        daily = collect(config, person, day)
+        daily = collect(config, person, day, skills=skills)
     except NoEventLog as error:
         click.echo(f"carehub: {error}", err=True)
         ctx.exit(1)

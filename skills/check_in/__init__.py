@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from skills.sdk import Event, IntentMatch, Skill, every, intent
+from skills.sdk import Event, IntentMatch, ReportDay, ReportSection, ReportTable, Skill, every, intent
 
 QUESTION = {"en": "Good morning! How are you feeling today?", "zh": "您好！今天感觉怎么样？"}
 AGAIN = {"en": "I'm checking in: how are you feeling today?", "zh": "我想问问您，今天身体怎么样？"}
@@ -106,6 +106,22 @@ class CheckInMissed(Event):
 
     question: str
     asked: int = 2
+
+
+def report_section(day: ReportDay) -> ReportSection | None:
+    """The day's answers as a daily-report section (after the alerts), or None when nobody answered."""
+    answers = [e for e in day.events if isinstance(e, CheckInAnswered)]
+    if not answers:
+        return None
+    last = answers[-1]
+    mood = f" (mood: {last.mood})." if last.mood else "."
+    return ReportSection(
+        "Check-ins", 500, summary=(f"Check-in at {day.local(last.ts):%H:%M}: \u201c{last.answer}\u201d{mood}",),
+        tables=(ReportTable(("time", "answer", "mood"),
+                            tuple((f"{day.local(a.ts):%H:%M}", str(a.answer), str(a.mood)) for a in answers)),),
+        timeline=tuple((a.ts, f"check-in answered: {a.answer}" + (f" (mood: {a.mood})" if a.mood else ""))
+                       for a in answers),
+        activity=tuple(a.ts for a in answers), has_data=True)
 
 
 class PersonCheckIn(BaseModel):
@@ -209,6 +225,11 @@ class CheckIn(Skill[CheckInSettings]):
         if speak:
             await self.ctx.say(reply, person=person, language="zh-CN" if lang == "zh" else "en")
         return reply
+
+    @classmethod
+    def daily_report(cls, settings: CheckInSettings, day: ReportDay) -> ReportSection | None:
+        """The answers of the day; answering counts as activity."""
+        return report_section(day)
 
     @intent("CareFeelingUnwell",
             en=["i (feel|am feeling|'m feeling) (dizzy|sick|unwell|faint|ill|bad|awful|terrible|weak)",

@@ -17,7 +17,10 @@ from zoneinfo import ZoneInfo
 from dateutil.rrule import rrulestr
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from skills.sdk import ButtonPressed, IntentMatch, Notify, PillboxOpened, Skill, every, intent, on, tool
+from skills.medication import report
+from skills.sdk import (
+    ButtonPressed, IntentMatch, Notify, PillboxOpened, ReportDay, ReportSection, Skill, every, intent, on, tool,
+)
 
 
 class Dose(BaseModel):
@@ -92,7 +95,7 @@ class Medication(Skill[MedicationSettings]):
         return "zh" if profile and (profile.language or "").startswith("zh") else "en"
 
     async def _count(self, person: str, day: date, outcome: str) -> None:
-        key = f"adherence:{person}:{day.isoformat()}"
+        key = report.adherence_key(person, day.isoformat())
         counts = await self.ctx.store.get(key, {"taken": 0, "missed": 0})
         counts[outcome] += 1
         await self.ctx.store.set(key, counts)
@@ -172,6 +175,14 @@ class Medication(Skill[MedicationSettings]):
             if taken and event.person:
                 await self.ctx.say(THANKS[lang].format(names=", ".join(taken)), person=event.person)
 
+    @classmethod
+    def daily_report(cls, settings: MedicationSettings, day: ReportDay) -> ReportSection | None:
+        """Adherence, the person's doses that day, and how each was confirmed or missed."""
+        zone = ZoneInfo(day.timezone)
+        scheduled = sorted(t for dose in settings.doses if dose.person == day.person
+                           for t in occurrences(dose.rrule, day.date, zone))
+        return report.section(day, scheduled)
+
     @tool
     async def adherence(self, person: str, day: str) -> dict[str, int]:
         """Doses a person took and missed on a day.
@@ -180,4 +191,4 @@ class Medication(Skill[MedicationSettings]):
             person: the person's id, e.g. grandma
             day: the date, YYYY-MM-DD
         """
-        return await self.ctx.store.get(f"adherence:{person}:{day}", {"taken": 0, "missed": 0})
+        return await self.ctx.store.get(report.adherence_key(person, day), {"taken": 0, "missed": 0})

@@ -22,6 +22,7 @@ from assistant.events import (
     SosPressed, StepsCounted, SwitchStateReported, UtteranceHeard, UtteranceNotUnderstood, UtteranceReported,
     VitalSignsMeasured, WearStateReported,
 )
+from assistant.report.sections import Chart, Panel, ReportDay, ReportSection, ReportTable, Series
 from assistant.skill_api import (
     SDK_VERSION, IntentMatch, KeyValueStore, LanguageModel, NoSettings, Skill, SkillContext, at, every, intent,
     localized, on, rrule, short_language, tool, tool_schema,
@@ -33,6 +34,8 @@ __all__ = [
     "Skill", "NoSettings", "SkillContext", "KeyValueStore", "IntentMatch", "LanguageModel", "Priority",
     # languages
     "short_language", "localized",
+    # the skill's section of the daily report (Skill.daily_report)
+    "ReportDay", "ReportSection", "ReportTable", "Chart", "Panel", "Series",
     # decorators
     "on", "intent", "every", "at", "rrule", "tool", "tool_schema",
     # commands a skill can send

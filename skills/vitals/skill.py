@@ -16,7 +16,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from skills.sdk import (
-    Event, IntentMatch, Skill, StepsCounted, VitalSignsMeasured, WearStateReported, every, intent, on, tool,
+    Event, IntentMatch, ReportDay, ReportSection, Skill, StepsCounted, VitalSignsMeasured, WearStateReported, every,
+    intent, on, tool,
 )
 from skills.vitals import manual
 from skills.vitals.news2 import (
@@ -266,6 +267,13 @@ class Vitals(Skill[VitalsSettings]):
                 state = self._state(key.removeprefix("latest:"))
                 for parameter, (value, at, source) in (await self.ctx.store.get(key, {})).items():
                     state.latest[parameter] = Reading(value, datetime.fromisoformat(at), source)
+
+    @classmethod
+    def daily_report(cls, settings: VitalsSettings, day: ReportDay) -> ReportSection | None:
+        """Each vital sign through the day, its range and chart, and the NEWS2 scores."""
+        from skills.vitals import report  # it reads this module's events, so it is imported once they exist
+
+        return report.section(day)
 
     # -- settings and state ---------------------------------------------------------------------------
 
