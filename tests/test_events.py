@@ -10,6 +10,7 @@ from datetime import datetime, timezone
 import pytest
 
 from assistant import events
+import assistant.events.base  # noqa: F401 - events.base, patched below
 from assistant.eventlog import event_row
 from assistant.events import (
     AccelerationSampled, ButtonPressed, Event, GenericEvent, MessageRejected, SosPressed, SubscriberFailed,
@@ -46,7 +47,7 @@ def test_every_kind_is_registered_and_matches_its_class():
 
 def test_new_subclass_gets_a_kind(monkeypatch):
     # A private copy of the registry, so this test-only class is not seen by other tests.
-    monkeypatch.setattr(events, "_REGISTRY", dict(events._REGISTRY))
+    monkeypatch.setattr(events.base, "_REGISTRY", dict(events.base._REGISTRY))
 
     @dataclasses.dataclass(frozen=True, kw_only=True)
     class TestOnlyDoseLogged(Event):
@@ -59,19 +60,19 @@ def test_new_subclass_gets_a_kind(monkeypatch):
 
 
 def test_a_class_that_takes_an_existing_kind_is_refused(monkeypatch):
-    monkeypatch.setattr(events, "_REGISTRY", dict(events._REGISTRY))
+    monkeypatch.setattr(events.base, "_REGISTRY", dict(events.base._REGISTRY))
     with pytest.raises(events.EventKindTaken) as refused:
         @dataclasses.dataclass(frozen=True, kw_only=True)
         class FallDetected(Event):  # a skill's class named like the core's
             severity: str = ""
     assert refused.value.kind == "fall_detected"
-    assert refused.value.existing == "assistant.events.FallDetected"
+    assert refused.value.existing == "assistant.events.devices.FallDetected"
     assert "rename the class" in str(refused.value)
     assert event_types()["fall_detected"] is events.FallDetected
 
 
 def test_the_same_class_defined_again_replaces_itself(monkeypatch):
-    monkeypatch.setattr(events, "_REGISTRY", dict(events._REGISTRY))
+    monkeypatch.setattr(events.base, "_REGISTRY", dict(events.base._REGISTRY))
 
     def define() -> type[Event]:
         @dataclasses.dataclass(frozen=True, kw_only=True)

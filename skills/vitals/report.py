@@ -9,8 +9,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from skills.sdk import Chart, Panel, ReportDay, ReportSection, ReportTable, Series, VitalSignsMeasured
-from skills.vitals.skill import News2Scored, VitalSignsRecorded
+from skills.sdk import (
+    Chart,
+    Panel,
+    ReportDay,
+    ReportSection,
+    ReportTable,
+    Series,
+    VitalSignsMeasured,
+)
+from skills.vitals.events import News2Scored, VitalSignsRecorded
 
 ORDER = 200
 """Right after the core's Activity (100)."""

@@ -13,219 +13,44 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
-
 from skills.sdk import (
-    Event, IntentMatch, ReportDay, ReportSection, Skill, StepsCounted, VitalSignsMeasured, WearStateReported, every,
-    intent, on, tool,
+    Event,
+    IntentMatch,
+    ReportDay,
+    ReportSection,
+    Skill,
+    StepsCounted,
+    VitalSignsMeasured,
+    WearStateReported,
+    every,
+    intent,
+    on,
+    tool,
 )
-from skills.vitals import manual
+from skills.vitals import manual, report
+from skills.vitals.events import News2NotScored, News2Scored, VitalSignsRecorded
 from skills.vitals.news2 import (
-    PARAMETERS, RESPONSE_SHORT, TRIGGERS, Freshness, News2Score, NotScored, Reading, observations, score,
+    RESPONSE_SHORT,
+    Freshness,
+    News2Score,
+    NotScored,
+    Reading,
+    observations,
+    score,
 )
+from skills.vitals.settings import CONDITIONS, RANK, PersonVitals, VitalsSettings
 from skills.vitals.sustained import StepLog, SustainedCondition, SustainRule
-
-Priority = Literal["none", "low", "medium", "high"]
-RANK: dict[str, int] = {"none": 0, "low": 1, "medium": 2, "high": 3}
-CONDITIONS = ("heart_rate_high", "heart_rate_low", "spo2_low", "fever")
-"""Single-vital conditions; each is also the alert kind."""
-
-
-# --- settings ----------------------------------------------------------------------------------------
-
-
-class PersonVitals(BaseModel):
-    """How one person is scored and alerted on; fields set under ``people.<id>`` override ``defaults``."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    news2: bool | None = None
-    """Score NEWS2; None means yes for elders and adults, no for children (NEWS2 is not validated under 16)."""
-    spo2_scale: Literal[1, 2] = 1
-    """2 only when a clinician has set a target saturation of 88–92 % (hypercapnic respiratory failure)."""
-    on_oxygen: bool = False
-    """On supplemental oxygen (2 NEWS2 points; changes scale 2)."""
-    consciousness: Literal["A", "C", "V", "P", "U"] = "A"
-    """ACVPU when nobody has recorded otherwise; only *new* confusion is C."""
-    skin_temp_offset: float | None = None
-    """°C to add to the wrist's skin temperature for a core estimate; None ignores skin temperature."""
-    heart_rate_high: float = Field(120, gt=0)
-    """Alert when the heart rate stays above this at rest."""
-    heart_rate_low: float = Field(40, gt=0)
-    """Alert when it stays below this (NEWS2 scores ≤40 as 3)."""
-    spo2_low: float | None = Field(None, gt=50, le=100)
-    """Alert when SpO2 stays below this; None means 90 % on scale 1 and 84 % on scale 2."""
-    fever: float = Field(38.0, gt=35, lt=43)
-    """°C; a temperature at or above this is a fever (NICE NG143 / CG160: 38 °C)."""
-
-    def spo2_threshold(self) -> float:
-        if self.spo2_low is not None:
-            return self.spo2_low
-        return 84.0 if self.spo2_scale == 2 else 90.0
-
-
-class VitalsSettings(BaseModel):
-    """Settings of the vitals skill: ``skills: {vitals: {...}}``."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    defaults: PersonVitals = Field(default_factory=PersonVitals)
-    people: dict[str, PersonVitals] = Field(default_factory=dict)
-    """Per person, e.g. ``{grandma: {spo2_scale: 2, skin_temp_offset: 2.5}}``."""
-    sustain_minutes: float = Field(10, gt=0)
-    """A single-vital condition must hold in every reading across this long to page (and to clear)."""
-    min_readings: int = Field(2, ge=1)
-    """... in at least this many readings."""
-    max_gap_minutes: float = Field(20, gt=0)
-    """A longer gap between readings restarts the window."""
-    rest_minutes: float = Field(10, gt=0)
-    """Rest is judged over this long before each reading ..."""
-    rest_steps_per_minute: float = Field(20, ge=0)
-    """... as at most this many steps a minute on average (walking is 60–120)."""
-    unknown_activity_is_rest: bool = True
-    """With no step counter at all, readings count as taken at rest."""
-    needs_rest: dict[str, bool] = Field(default_factory=lambda: {
-        "heart_rate_high": True, "heart_rate_low": False, "spo2_low": True, "fever": False})
-    """Per condition: only readings at rest count towards it."""
-    alert_priority: dict[str, Priority] = Field(default_factory=lambda: {
-        "heart_rate_high": "medium", "heart_rate_low": "medium", "spo2_low": "medium", "fever": "medium"})
-    """Per single-vital condition; ``none`` logs without paging."""
-    news2_priority: dict[str, Priority] = Field(default_factory=lambda: {
-        "0": "none", "1-4": "none", "single 3": "medium", "5-6": "medium", "7+": "high"})
-    """Per RCP trigger (``0``, ``1-4``, ``single 3``, ``5-6``, ``7+``)."""
-    news2_confirm_minutes: float = Field(5, ge=0)
-    """A NEWS2 priority must hold over wearable scorings this long (and two of them) to page or clear;
-    a manual reading confirms at once."""
-    news2_at_rest_only: bool = True
-    """Wearable scorings taken while walking neither raise nor clear a NEWS2 alert (the chart is for rest)."""
-    stale_after_minutes: dict[str, float] = Field(default_factory=lambda: {
-        "respiration_rate": 60, "spo2": 60, "pulse": 60, "systolic": 240, "temperature": 240,
-        "consciousness": 720, "air_or_oxygen": 720})
-    """How old a parameter's latest reading may be and still be scored."""
-    score_every_minutes: float = Field(5, gt=0)
-    """Rescore (for staleness) this often when no reading arrives; logged only when the result changed."""
-    steps_grace_seconds: float = Field(3, ge=0)
-    """How long a wearable reading waits for the same report's step count before it is judged."""
-
-    @field_validator("needs_rest", "alert_priority")
-    @classmethod
-    def _conditions(cls, value: dict[str, Any]) -> dict[str, Any]:
-        unknown = set(value) - set(CONDITIONS)
-        if unknown:
-            raise ValueError(f"unknown condition {sorted(unknown)}; known: {', '.join(CONDITIONS)}")
-        return value
-
-    @field_validator("news2_priority")
-    @classmethod
-    def _triggers(cls, value: dict[str, Any]) -> dict[str, Any]:
-        unknown = set(value) - set(TRIGGERS)
-        if unknown:
-            raise ValueError(f"unknown trigger {sorted(unknown)}; known: {', '.join(TRIGGERS)}")
-        return value
-
-    @field_validator("stale_after_minutes")
-    @classmethod
-    def _parameters(cls, value: dict[str, float]) -> dict[str, float]:
-        unknown = set(value) - set(PARAMETERS)
-        if unknown:
-            raise ValueError(f"unknown parameter {sorted(unknown)}; known: {', '.join(PARAMETERS)}")
-        return value
-
-
-# --- events ------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, kw_only=True)
-class News2Scored(Event):
-    """A NEWS2 score from the person's latest fresh readings."""
-
-    score: int
-    """Aggregate score; a lower bound when ``complete`` is False."""
-    band: str
-    """Clinical risk: ``low``, ``low-medium``, ``medium`` or ``high``."""
-    trigger: str = ""
-    """RCP trigger: ``0``, ``1-4``, ``single 3``, ``5-6``, ``7+``."""
-    scores: dict[str, int] = field(default_factory=dict)
-    """Points per scored parameter."""
-    values: dict[str, Any] = field(default_factory=dict)
-    """The recorded values scored."""
-    missing: tuple[str, ...] = ()
-    stale: tuple[str, ...] = ()
-    assumed: tuple[str, ...] = ()
-    """Parameters taken from settings (air or oxygen, consciousness), not observed."""
-    complete: bool = False
-    at_rest: bool | None = None
-    """Whether the person was at rest (None: no step counter)."""
-    response: str = ""
-    """The RCP's recommended clinical response."""
-
-
-@dataclass(frozen=True, kw_only=True)
-class News2NotScored(Event):
-    """Too few fresh readings to score NEWS2: what is missing and what is stale."""
-
-    reason: str
-    missing: tuple[str, ...] = ()
-    stale: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, kw_only=True)
-class VitalSignsRecorded(Event):
-    """Readings someone said, typed or recorded through a tool (a thermometer, a cuff, an oximeter)."""
-
-    temperature: float | None = None
-    """°C, from a thermometer (core)."""
-    systolic: float | None = None
-    diastolic: float | None = None
-    heart_rate: float | None = None
-    spo2: float | None = None
-    respiration_rate: float | None = None
-    consciousness: str | None = None
-    on_oxygen: bool | None = None
-    source: str = "voice"
-
-
-# --- texts -------------------------------------------------------------------------------------------
-
-NAMES = {
-    "respiration_rate": ("respiration", "呼吸频率"), "spo2": ("SpO2", "血氧"), "air_or_oxygen": ("air/oxygen", "吸氧"),
-    "systolic": ("systolic BP", "收缩压"), "pulse": ("pulse", "脉搏"), "consciousness": ("consciousness", "意识"),
-    "temperature": ("temperature", "体温"),
-}
-UNITS = {"respiration_rate": "/min", "spo2": " %", "systolic": " mmHg", "pulse": "/min", "temperature": " °C"}
-BANDS_ZH = {"low": "低", "low-medium": "中低", "medium": "中", "high": "高"}
-NOTED = {"en": "I've noted your {what}: {value}.", "zh": "好的，已记下您的{what}：{value}。"}
-TOLD = {"en": " I've let your family know.", "zh": "我已经告诉您的家人了。"}
-WHAT = {
-    "temperature": ("temperature", "体温"), "blood_pressure": ("blood pressure", "血压"),
-    "heart_rate": ("heart rate", "心率"), "spo2": ("oxygen level", "血氧"), "respiration_rate": ("breathing rate", "呼吸频率"),
-}
-NOT_A_READING = {"en": "Sorry, I didn't catch a reading in that ({reason}).", "zh": "抱歉，没听清读数。"}
-WHO = {"en": "Whose reading is that?", "zh": "这是谁的读数？"}
-
-
-def _lang(language: str | None) -> str:
-    return "zh" if (language or "").startswith("zh") else "en"
-
-
-def _fmt(value: Any) -> str:
-    return f"{value:g}" if isinstance(value, float) else str(value)
-
-
-def explain(result: News2Score, language: str) -> str:
-    """``pulse 135/min → 3, SpO2 91 % → 3`` for the parameters that scored, worst first."""
-    zh = language == "zh"
-    parts = [f"{NAMES[p][1 if zh else 0]} {_fmt(result.values[p])}{UNITS.get(p, '')} → {result.scores[p]}"
-             for p in result.worst()]
-    absent = [NAMES[p][1 if zh else 0] for p in (*result.missing, *result.stale)]
-    text = ("，" if zh else ", ").join(parts) or ("各项均为0分" if zh else "every parameter scored 0")
-    if result.stale:
-        stale = ("、" if zh else ", ").join(NAMES[p][1 if zh else 0] for p in result.stale)
-        text += f"；{stale}读数过旧" if zh else f"; stale: {stale}"
-    if absent:
-        text += "（不完整，实际分数可能更高）" if zh else " (partial set: the full score may be higher)"
-    return text
-
+from skills.vitals.wording import (
+    BANDS_ZH,
+    NAMES,
+    NOT_A_READING,
+    NOTED,
+    TOLD,
+    WHAT,
+    WHO,
+    _lang,
+    explain,
+)
 
 # --- per-person state --------------------------------------------------------------------------------
 
@@ -271,8 +96,6 @@ class Vitals(Skill[VitalsSettings]):
     @classmethod
     def daily_report(cls, settings: VitalsSettings, day: ReportDay) -> ReportSection | None:
         """Each vital sign through the day, its range and chart, and the NEWS2 scores."""
-        from skills.vitals import report  # it reads this module's events, so it is imported once they exist
-
         return report.section(day)
 
     # -- settings and state ---------------------------------------------------------------------------

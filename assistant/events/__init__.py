@@ -1,0 +1,37 @@
+"""Typed events: frozen facts that happened, each with an id, a time and the id of its cause.
+
+Device adapters build events with an empty envelope; the hub stamps id, time, home, device and
+person before it logs and publishes them. ``base`` holds the envelope and the kind registry;
+``devices``, ``hub`` and ``alerts`` the events of each part. Import them from here.
+"""
+
+from __future__ import annotations
+
+from assistant.events.base import (
+    Event, EventKindTaken, GenericEvent, event_from_row, event_types, kinds_of
+)
+from assistant.events.devices import (
+    VitalSignsMeasured, StepsCounted, AccelerationSampled, LocationReported, WearStateReported, BatteryReported,
+    FallDetected, SosPressed, ButtonPressed, MotionDetected, MotionCleared, ContactChanged, OccupancyChanged,
+    SwitchStateReported, ClimateMeasured, PillboxOpened, SpeakerStateReported, CallReported, SmsReceived,
+    UtteranceReported, DeviceCameOnline, DeviceWentOffline
+)
+from assistant.events.hub import (
+    MessageRejected, HubStarted, HubStopped, BrokerConnected, BrokerDisconnected, SubscriberFailed, UtteranceHeard,
+    IntentRecognized, UtteranceNotUnderstood, ReplyGiven, CommandSent, AlertRequested, SkillFailed, SkillLoadFailed
+)
+from assistant.events.alerts import (
+    AlertRaised, AlertFolded, AlertDelivered, AlertEscalated, AlertUndeliverable, AlertAcknowledged, AlertResolved
+)
+
+__all__ = [
+    "AccelerationSampled", "AlertAcknowledged", "AlertDelivered", "AlertEscalated", "AlertFolded", "AlertRaised",
+    "AlertRequested", "AlertResolved", "AlertUndeliverable", "BatteryReported", "BrokerConnected",
+    "BrokerDisconnected", "ButtonPressed", "CallReported", "ClimateMeasured", "CommandSent", "ContactChanged",
+    "DeviceCameOnline", "DeviceWentOffline", "Event", "EventKindTaken", "FallDetected", "GenericEvent",
+    "HubStarted", "HubStopped", "IntentRecognized", "LocationReported", "MessageRejected", "MotionCleared",
+    "MotionDetected", "OccupancyChanged", "PillboxOpened", "ReplyGiven", "SkillFailed", "SkillLoadFailed",
+    "SmsReceived", "SosPressed", "SpeakerStateReported", "StepsCounted", "SubscriberFailed", "SwitchStateReported",
+    "UtteranceHeard", "UtteranceNotUnderstood", "UtteranceReported", "VitalSignsMeasured", "WearStateReported",
+    "event_from_row", "event_types", "kinds_of"
+]

@@ -1,0 +1,78 @@
+"""Events of an alert's life: raised, folded, delivered, escalated, undeliverable, acknowledged, resolved."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from assistant.events.base import Event
+
+
+# --- caregiver alerts ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class AlertRaised(Event):
+    """An alert for caregivers was opened; ``cause`` is what it is about."""
+
+    alert_id: str
+    alert_kind: str
+    priority: str
+    message: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class AlertFolded(Event):
+    """The same condition happened again while its alert was open; ``count`` is how often in all."""
+
+    alert_id: str
+    count: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class AlertDelivered(Event):
+    """One delivery attempt of an alert step to one caregiver over one channel, and how it went."""
+
+    alert_id: str
+    caregiver: str
+    channel: str
+    """The channel's scheme and host only (no secrets)."""
+    step: int
+    ok: bool
+    detail: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class AlertEscalated(Event):
+    """Nobody acknowledged in time: the alert went to its next, wider step."""
+
+    alert_id: str
+    step: int
+    caregivers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class AlertUndeliverable(Event):
+    """A step reached no caregiver at all over any channel."""
+
+    alert_id: str
+    step: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class AlertAcknowledged(Event):
+    """Someone took responsibility for an alert."""
+
+    alert_id: str
+    by: str
+    """A caregiver id, or the person's id when they cancelled it themselves."""
+    via: str
+    """``http``, ``cli``, ``button``, ``voice`` or ``mqtt``."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class AlertResolved(Event):
+    """The alert's condition ended or someone closed it."""
+
+    alert_id: str
+    reason: str = ""

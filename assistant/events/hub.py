@@ -1,0 +1,142 @@
+"""Events the hub and its skills state: refused messages, the hub and broker, conversation, skills."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from assistant.events.base import Event
+
+
+# --- the hub --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class MessageRejected(Event):
+    """An MQTT message the hub refused; nothing else was made of it."""
+
+    topic: str
+    reason: str
+    preview: str = ""
+    """The first bytes of the payload, for diagnosis."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class HubStarted(Event):
+    """The hub came up."""
+
+    version: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class HubStopped(Event):
+    """The hub shut down cleanly."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class BrokerConnected(Event):
+    """The hub's MQTT link is up."""
+
+    broker: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class BrokerDisconnected(Event):
+    """The hub's MQTT link went down."""
+
+    broker: str = ""
+    reason: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class SubscriberFailed(Event):
+    """A bus subscriber raised or timed out while handling the ``cause`` event."""
+
+    subscriber: str
+    error: str
+
+
+# --- conversation and skills ------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class UtteranceHeard(Event):
+    """Someone said or typed something to carehub."""
+
+    text: str
+    language: str
+    source: str = "text"
+    """``text`` (CLI / HTTP), ``speech`` (a satellite's audio), ``satellite`` (a satellite's own transcript),
+    ``test``."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class IntentRecognized(Event):
+    """An utterance matched a skill's intent; ``cause`` is the utterance."""
+
+    intent: str
+    skill: str
+    slots: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, kw_only=True)
+class UtteranceNotUnderstood(Event):
+    """No grammar matched an utterance; ``cause`` is the utterance."""
+
+    text: str
+    language: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReplyGiven(Event):
+    """carehub answered someone (spoken on a speaker or returned as text)."""
+
+    text: str
+    language: str = "en"
+    room: str | None = None
+    skill: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class CommandSent(Event):
+    """A command was published to a device's ``set`` topic."""
+
+    command: str
+    """The command class name, e.g. ``TurnOn``."""
+    args: dict[str, Any] = field(default_factory=dict)
+    topic: str = ""
+    skill: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class AlertRequested(Event):
+    """A skill asked for caregivers to be alerted; the alert desk raises (or folds) the alert.
+
+    Nobody has been told yet when this is logged: ``alert_raised`` and ``alert_delivered`` follow.
+    """
+
+    message: str | dict[str, str]
+    """The text, or the text by language (``{"en": ..., "zh": ...}``) so each caregiver reads their own."""
+    priority: str = "medium"
+    """``high``, ``medium`` or ``low``."""
+    alert_kind: str = ""
+    skill: str | None = None
+    self_cancel: bool = False
+    """Whether the person may cancel it themselves (panic button "cancel", "I'm OK")."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class SkillFailed(Event):
+    """A skill's handler raised; ``cause`` is the event it was handling, if any."""
+
+    skill: str
+    handler: str
+    error: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class SkillLoadFailed(Event):
+    """A skill could not be imported or validated; the hub runs on without it."""
+
+    skill: str
+    error: str

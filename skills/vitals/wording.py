@@ -1,0 +1,48 @@
+"""What the vitals skill says, in English and Chinese: names of vitals, readings noted, NEWS2 explained."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from skills.vitals.news2 import News2Score
+
+# --- texts -------------------------------------------------------------------------------------------
+
+NAMES = {
+    "respiration_rate": ("respiration", "呼吸频率"), "spo2": ("SpO2", "血氧"), "air_or_oxygen": ("air/oxygen", "吸氧"),
+    "systolic": ("systolic BP", "收缩压"), "pulse": ("pulse", "脉搏"), "consciousness": ("consciousness", "意识"),
+    "temperature": ("temperature", "体温"),
+}
+UNITS = {"respiration_rate": "/min", "spo2": " %", "systolic": " mmHg", "pulse": "/min", "temperature": " °C"}
+BANDS_ZH = {"low": "低", "low-medium": "中低", "medium": "中", "high": "高"}
+NOTED = {"en": "I've noted your {what}: {value}.", "zh": "好的，已记下您的{what}：{value}。"}
+TOLD = {"en": " I've let your family know.", "zh": "我已经告诉您的家人了。"}
+WHAT = {
+    "temperature": ("temperature", "体温"), "blood_pressure": ("blood pressure", "血压"),
+    "heart_rate": ("heart rate", "心率"), "spo2": ("oxygen level", "血氧"), "respiration_rate": ("breathing rate", "呼吸频率"),
+}
+NOT_A_READING = {"en": "Sorry, I didn't catch a reading in that ({reason}).", "zh": "抱歉，没听清读数。"}
+WHO = {"en": "Whose reading is that?", "zh": "这是谁的读数？"}
+
+
+def _lang(language: str | None) -> str:
+    return "zh" if (language or "").startswith("zh") else "en"
+
+
+def _fmt(value: Any) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def explain(result: News2Score, language: str) -> str:
+    """``pulse 135/min → 3, SpO2 91 % → 3`` for the parameters that scored, worst first."""
+    zh = language == "zh"
+    parts = [f"{NAMES[p][1 if zh else 0]} {_fmt(result.values[p])}{UNITS.get(p, '')} → {result.scores[p]}"
+             for p in result.worst()]
+    absent = [NAMES[p][1 if zh else 0] for p in (*result.missing, *result.stale)]
+    text = ("，" if zh else ", ").join(parts) or ("各项均为0分" if zh else "every parameter scored 0")
+    if result.stale:
+        stale = ("、" if zh else ", ").join(NAMES[p][1 if zh else 0] for p in result.stale)
+        text += f"；{stale}读数过旧" if zh else f"; stale: {stale}"
+    if absent:
+        text += "（不完整，实际分数可能更高）" if zh else " (partial set: the full score may be higher)"
+    return text
