@@ -58,7 +58,7 @@ class Finding:
     seen_start: bool = True
     """Whether the hub saw ``since`` happen; False: it only knows "since at least then"."""
     last: Sign | None = None
-    """The latest sign of the person (``last seen 10:57, hallway``)."""
+    """The latest sign of the person, where the message quotes it (``last seen 10:57, hallway``)."""
     went_out: datetime | None = None
     """When the person went out, if they are out."""
     limit: float | None = None
@@ -136,7 +136,7 @@ def check_long_inactivity(state: PersonState, rules: PersonRoutine, now: datetim
             return None
         return Finding(rule="long_inactivity", priority=rules.priority("long_inactivity"),
                        episode=quiet_since.isoformat(), found=now, cause=state.last_exit, since=quiet_since,
-                       last=state.last, went_out=state.last_exit.ts, limit=rules.away_hours, outside=True)
+                       went_out=state.last_exit.ts, limit=rules.away_hours, outside=True)
     opened = DailyWindow.parse(rules.inactivity_window).opened(now)
     if rules.inactivity_hours is None or opened is None:
         return None
@@ -171,8 +171,8 @@ def check_night_exit(state: PersonState, rules: PersonRoutine, now: datetime) ->
             or state.alerted.get("night_exit") == exit_.opened.ts.isoformat():
         return None
     return Finding(rule="night_exit", priority=rules.priority("night_exit"), episode=exit_.opened.ts.isoformat(),
-                   found=now, cause=exit_.opened, since=exit_.opened.ts, last=state.last,
-                   limit=rules.night_exit_minutes, outside=True)
+                   found=now, cause=exit_.opened, since=exit_.opened.ts, limit=rules.night_exit_minutes,
+                   outside=True)
 
 
 def check_untouched(state: PersonState, rules: PersonRoutine, now: datetime) -> Iterator[Finding]:
@@ -187,8 +187,8 @@ def check_untouched(state: PersonState, rules: PersonRoutine, now: datetime) -> 
                 or window.overlap_seconds(since.astimezone(_zone(now)), now) < hours * 3600:
             continue
         yield Finding(rule=f"{subtype}_untouched", priority=rules.priority("untouched"), episode=since.isoformat(),
-                      found=now, cause=last, since=since, seen_start=last is not None, last=state.last,
-                      limit=hours, subtype=subtype)
+                      found=now, cause=last, since=since, seen_start=last is not None, limit=hours,
+                      subtype=subtype)
 
 
 MINUTE_CHECKS = (check_no_morning_activity, check_not_up, check_long_inactivity, check_bathroom_too_long,
