@@ -14,7 +14,7 @@ from firmware_stubs import scenarios
 from firmware_stubs.scenarios import HOME, SCHOOL, Scenario, Step
 from skills.child_safety import ChildSafety, ChildSafetySettings
 from skills.child_safety.geo import offset
-from skills.child_safety.skill import in_window
+from skills.child_safety.rules import in_window
 from skills.safety import Safety
 from skills.sdk import AlertResolved, LocationReported, SosPressed, SwitchStateReported
 
