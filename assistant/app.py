@@ -6,6 +6,7 @@ narrow things it uses (an event sink, a command sender, an event reader, the clo
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Sequence
@@ -22,6 +23,7 @@ from assistant.clock import Clock, SystemClock
 from assistant.commands import Speak
 from assistant.config import Config
 from assistant.dispatch import CommandDispatcher, Outbox
+from assistant.errors import SkillError
 from assistant.eventlog import EventLog
 from assistant.events import (
     AlertRequested, BrokerConnected, BrokerDisconnected, ButtonPressed, Event, HubStarted, HubStopped,
@@ -105,6 +107,7 @@ class Hub:
             self.broker = EmbeddedBroker(self.config.mqtt.host, self.config.mqtt.port, self.config.mqtt.session_expiry)
             await self.broker.start()
         await self.recorder.emit(HubStarted(version=__version__))
+        errors: list[SkillError]
         if self._explicit_skills is not None:
             classes, errors = list(self._explicit_skills), []
         else:
@@ -191,9 +194,7 @@ class Hub:
         }
 
 
-async def _discover(config: Config) -> tuple[list[SkillClass], list[Any]]:
-    import asyncio
-
+async def _discover(config: Config) -> tuple[list[SkillClass], list[SkillError]]:
     return await asyncio.to_thread(discover, config)
 
 

@@ -54,7 +54,7 @@ class EventBus:
                   timeout: float | None = None, **filters: Any) -> None:
         """Call ``handler`` for each event of ``types`` whose attributes match ``filters``."""
         sub = _Subscriber(
-            name=name or getattr(handler, "__qualname__", repr(handler)),
+            name=name or str(getattr(handler, "__qualname__", repr(handler))),
             types=types or (Event,),
             handler=handler,
             timeout=timeout or self._default_timeout,

@@ -31,15 +31,6 @@ class DecodeError(ReasonError):
     """A device payload could not be turned into events; ``reason`` says what was wrong."""
 
 
-class RejectedMessage(CarehubError):
-    """An MQTT message the hub refused, with the topic and the reason."""
-
-    def __init__(self, topic: str, reason: str) -> None:
-        self.topic = topic
-        self.reason = reason
-        super().__init__(f"{topic}: {reason}")
-
-
 class UnsupportedCommand(CarehubError):
     """A command a device kind cannot carry out (``kind``, ``command``)."""
 

@@ -350,7 +350,7 @@ class EventQuery:
 
     def cause_chain(self, event_id: str, max_depth: int = 50) -> list[dict[str, Any]]:
         """The event and every cause before it, effect first: "why was I paged?"."""
-        chain = []
+        chain: list[dict[str, Any]] = []
         current: str | None = event_id
         while current and len(chain) < max_depth:
             row = self.event(current)

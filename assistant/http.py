@@ -255,7 +255,7 @@ class HttpServer:
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, self.port)
         await site.start()
-        server = site._server  # noqa: SLF001 - the only way to learn the bound port
+        server: Any = site._server  # noqa: SLF001 - the only way to learn the bound port
         if server is not None and server.sockets:
             self.port = server.sockets[0].getsockname()[1]
         log.info("HTTP API on http://%s:%d", self.host, self.port)

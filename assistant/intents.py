@@ -53,8 +53,8 @@ def normalize_language(code: str) -> str:
 def guess_languages(text: str, preferred: list[str]) -> list[str]:
     """Languages to try, most likely first: Chinese ones first when the text has Han characters."""
     if _CJK.search(text):
-        return [lang for lang in preferred if lang.startswith("zh")] + [l for l in preferred if not l.startswith("zh")]
-    return [lang for lang in preferred if not lang.startswith("zh")] + [l for l in preferred if l.startswith("zh")]
+        return sorted(preferred, key=lambda code: not code.startswith("zh"))
+    return sorted(preferred, key=lambda code: code.startswith("zh"))
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ class Migrations:
     def apply(self, db: sqlite_utils.Database) -> list[str]:
         """Run every step not yet applied; return their names."""
         if "_migrations" not in db.table_names():
-            db["_migrations"].create({"name": str, "applied_at": str}, pk="name")
+            db.table("_migrations").create({"name": str, "applied_at": str}, pk="name")
         done = self._applied(db)
         applied = []
         for name, step in self._steps:
@@ -92,7 +92,7 @@ class _NoCommitConnection:
 
 def _NoCommit(db: sqlite_utils.Database) -> sqlite_utils.Database:
     """The same database, seen through a connection that cannot commit."""
-    return sqlite_utils.Database(_NoCommitConnection(db.conn))
+    return sqlite_utils.Database(_NoCommitConnection(db.conn))  # type: ignore[arg-type]
 
 
 migrations = Migrations()
@@ -100,7 +100,7 @@ migrations = Migrations()
 
 @migrations
 def m001_events(db: sqlite_utils.Database) -> None:
-    db["events"].create(
+    db.table("events").create(
         {
             "id": str, "ts": str, "home": str, "device": str, "person": str,
             "kind": str, "data": str, "cause": str, "dedupe_key": str,
@@ -108,17 +108,17 @@ def m001_events(db: sqlite_utils.Database) -> None:
         pk="id",
         not_null={"id", "ts", "home", "kind"},
     )
-    db["events"].create_index(["home", "ts"], index_name="events_home_ts")
-    db["events"].create_index(["kind", "ts"], index_name="events_kind_ts")
-    db["events"].create_index(["device", "ts"], index_name="events_device_ts")
-    db["events"].create_index(["cause"], index_name="events_cause")
+    db.table("events").create_index(["home", "ts"], index_name="events_home_ts")
+    db.table("events").create_index(["kind", "ts"], index_name="events_kind_ts")
+    db.table("events").create_index(["device", "ts"], index_name="events_device_ts")
+    db.table("events").create_index(["cause"], index_name="events_cause")
     # Partial unique index: a device's msg_id is only ever logged once, even when redelivered.
     db.execute("CREATE UNIQUE INDEX events_dedupe ON events(dedupe_key) WHERE dedupe_key IS NOT NULL")
 
 
 @migrations
 def m002_devices(db: sqlite_utils.Database) -> None:
-    db["devices"].create(
+    db.table("devices").create(
         {"home": str, "id": str, "last_seen": str, "online": int, "configured": int, "last_topic": str},
         pk=("home", "id"),
     )
@@ -126,12 +126,12 @@ def m002_devices(db: sqlite_utils.Database) -> None:
 
 @migrations
 def m003_skill_store(db: sqlite_utils.Database) -> None:
-    db["skill_store"].create({"skill": str, "key": str, "value": str, "updated": str}, pk=("skill", "key"))
+    db.table("skill_store").create({"skill": str, "key": str, "value": str, "updated": str}, pk=("skill", "key"))
 
 
 @migrations
 def m004_alerts(db: sqlite_utils.Database) -> None:
-    db["alerts"].create(
+    db.table("alerts").create(
         {
             "id": str, "raised_at": str, "home": str, "person": str, "device": str, "kind": str,
             "priority": str, "messages": str, "cause": str, "status": str, "count": int, "fold_key": str,
@@ -140,15 +140,15 @@ def m004_alerts(db: sqlite_utils.Database) -> None:
         },
         pk="id",
     )
-    db["alerts"].create_index(["status", "next_at"], index_name="alerts_status_next")
-    db["alerts"].create_index(["fold_key", "status"], index_name="alerts_fold")
-    db["alert_log"].create(
+    db.table("alerts").create_index(["status", "next_at"], index_name="alerts_status_next")
+    db.table("alerts").create_index(["fold_key", "status"], index_name="alerts_fold")
+    db.table("alert_log").create(
         {"id": int, "alert_id": str, "ts": str, "transition": str, "step": int, "caregiver": str,
          "channel": str, "ok": int, "detail": str},
         pk="id",
     )
-    db["alert_log"].create_index(["alert_id", "id"], index_name="alert_log_alert")
+    db.table("alert_log").create_index(["alert_id", "id"], index_name="alert_log_alert")
     # A step is sent to a caregiver once: the row is written (and committed) before the message goes out.
     db.execute("CREATE UNIQUE INDEX alert_log_step_once ON alert_log(alert_id, step, caregiver) "
                "WHERE transition = 'sending'")
-    db["hub_settings"].create({"key": str, "value": str}, pk="key")
+    db.table("hub_settings").create({"key": str, "value": str}, pk="key")

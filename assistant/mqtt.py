@@ -147,7 +147,8 @@ class MqttLink:
     def _on_paho_message(self, paho_client: object, userdata: object, message: MQTTMessage) -> None:
         self.received += 1
         try:
-            self._handle(Incoming(message.topic, message.payload, message.qos, bool(message.retain), message.mid))
+            self._handle(Incoming(message.topic, bytes(message.payload), message.qos, bool(message.retain),
+                                  message.mid))
         except Exception:
             # paho re-raises it and aiomqtt drops the connection; the broker redelivers on reconnect.
             log.exception("handling a message on %s failed", message.topic)

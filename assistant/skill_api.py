@@ -1,7 +1,7 @@
 """What a skill is made of: the ``Skill`` base, handler decorators and the context a skill talks to.
 
 ``skills.sdk`` re-exports this as the public, versioned surface; the hub's skill runtime
-(``assistant/skill_runtime.py``) reads the handler specs the decorators attach.
+(``assistant/skill_runtime/``) reads the handler specs the decorators attach.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from assistant.errors import SkillError
 from assistant.events import Event
 from assistant.report.sections import ReportDay, ReportSection
 
-SDK_VERSION = "1.0"
+SDK_VERSION = "2.0"
 _SPEC_ATTR = "__carehub_handler__"
 
 
@@ -270,9 +270,15 @@ def short_language(language: str | None) -> str:
 
 
 def localized(table: dict[str, str], language: str | None) -> str:
-    """The entry of ``table`` for ``language``: exact (``zh-TW``), then its family (``zh``), then ``en``."""
+    """The entry of ``table`` for ``language``: exact (``zh-TW``), then its family (``zh``, then any
+    ``zh-*``), then English, then any."""
     language = language or "en"
-    return table.get(language) or table.get(language.split("-")[0]) or table["en"]
+    family = language.split("-")[0]
+    found = table.get(language) or table.get(family)
+    if found:
+        return found
+    found = next((text for code, text in table.items() if code.split("-")[0] == family and text), None)
+    return found or table.get("en") or next(iter(table.values()), "")
 
 
 # --- the context a skill talks to ----------------------------------------------------------------
@@ -309,11 +315,16 @@ class SkillContext(Protocol):
     skill_id: str
     log: logging.Logger
     """A logger named ``carehub.skill.<id>``."""
-    store: KeyValueStore
     home_id: str
     timezone: str
-    model: LanguageModel | None
-    """The hub's language model when ``llm.enabled`` (see ``LanguageModel``), else None."""
+
+    @property
+    def store(self) -> KeyValueStore:
+        """The skill's own key-value store (JSON values), kept with the event log."""
+
+    @property
+    def model(self) -> LanguageModel | None:
+        """The hub's language model when ``llm.enabled`` (see ``LanguageModel``), else None."""
 
     def now(self) -> datetime:
         """The current time (UTC) from the hub's clock; fake in tests."""

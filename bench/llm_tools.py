@@ -24,7 +24,6 @@ import argparse
 import asyncio
 import gc
 import os
-import statistics
 import sys
 import time
 from dataclasses import dataclass, field

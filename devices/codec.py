@@ -14,7 +14,6 @@ from pydantic import Field, TypeAdapter, ValidationError
 
 from assistant.commands import Command, SetHeartbeat
 from assistant.errors import DecodeError, UnsupportedCommand
-from assistant.events import Event
 from assistant.ports import Decoded
 from devices.schemas import Payload
 

@@ -14,7 +14,7 @@ import queue
 import socket
 import struct
 import threading
-from typing import Callable
+from typing import Any, Callable
 
 import paho.mqtt.client as mqtt
 
@@ -78,7 +78,7 @@ class MQTTClient:
             reconnect_on_failure=False,
         )
         if self.user is not None:
-            client.username_pw_set(self.user, self.password)
+            client.username_pw_set(self.user, _text(self.password) if self.password is not None else None)
         if self._will is not None:
             topic, payload, retain, qos = self._will
             client.will_set(topic, payload, qos=qos, retain=retain)
@@ -96,6 +96,7 @@ class MQTTClient:
                 self._abandon()
                 raise OSError(f"{self.client_id}: no CONNACK from {self.server}:{self.port}")
             connack = self._connack
+        assert connack is not None
         if connack.is_failure:
             self._abandon()
             raise MQTTException(connack.value)
@@ -125,7 +126,7 @@ class MQTTClient:
         with self._lock:
             if not self._lock.wait_for(lambda: mid in self._subacks or not self._connected, self.timeout):
                 raise OSError(f"{self.client_id}: no SUBACK within {self.timeout} s")
-            codes = self._subacks.pop(mid, None)
+            codes = self._subacks.pop(mid, None) if mid is not None else None
         if codes is None:
             raise OSError(f"{self.client_id}: connection lost while subscribing")
         if any(code.is_failure for code in codes):
@@ -169,7 +170,7 @@ class MQTTClient:
         if client is None:
             return
         client.loop_stop()
-        sock = client.socket()
+        sock: Any = client.socket()
         if sock is not None:
             # Linger 0 makes close() send a TCP reset rather than an orderly shutdown.
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))

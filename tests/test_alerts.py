@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 from datetime import datetime, timezone
 
 import aiohttp
@@ -287,3 +286,41 @@ async def test_low_alerts_due_together_arrive_as_one_digest(make_hub, receiver, 
     assert "Watch battery low" in digest["message"] and "Back door left open" in digest["message"]
     assert f"alert-id: {first} step: 0" in digest["message"] and f"alert-id: {second} step: 0" in digest["message"]
     assert receiver.got["bo"][0]["title"] == "每日汇总：2 条提醒"
+
+
+# -- the desk: one rule of who may see and acknowledge, for HTTP, the CLI and skills alike ----------------
+
+
+async def test_the_desk_refuses_a_caregiver_who_does_not_look_after_the_person(make_hub, receiver, tmp_path):
+    from assistant.alerts.desk import NotTheirs, UnknownAlert, UnknownCaregiver
+
+    hub, _ = await make_hub(household(tmp_path, receiver))
+    fall = await hub.alerts.raise_alert(kind="fall", priority="high", person="grandma", message="Fall?")
+    with pytest.raises(NotTheirs) as refused:
+        await hub.alerts.acknowledge(fall, by="dad", via="http")
+    assert (refused.value.status, refused.value.reason) == (403, "caregiver 'dad' does not look after 'grandma'")
+    with pytest.raises(UnknownCaregiver):
+        await hub.alerts.acknowledge(fall, by="nobody", via="cli")
+    with pytest.raises(UnknownAlert):
+        await hub.alerts.acknowledge("no-such-alert", by="anna", via="cli")
+    assert (await hub.alerts.get(fall)).status == "open"
+    assert [a.id for a in await hub.alerts.list("dad")] == []
+
+    done = await hub.alerts.acknowledge(fall, by="anna", via="http")
+    again = await hub.alerts.acknowledge(fall, by="bo", via="http")
+    assert (done.now, again.now) == (True, False)
+    assert (again.alert.status, again.alert.acked_by) == ("acknowledged", "anna")
+    assert [r["data"]["by"] for r in await hub.reader.rows(kind="alert_acknowledged")] == ["anna"]
+
+
+async def test_a_household_alert_is_every_caregivers(make_hub, receiver, tmp_path):
+    hub, _ = await make_hub(household(tmp_path, receiver))
+    broker = await hub.alerts.raise_alert(kind="broker_lost", priority="medium", message="The hub lost its broker")
+    assert {a.id for a in await hub.alerts.list("dad")} == {broker}
+    assert (await hub.alerts.acknowledge(broker, by="dad", via="http")).now
+
+
+async def test_an_unknown_priority_is_refused_naming_the_allowed_ones(make_hub, receiver, tmp_path):
+    hub, _ = await make_hub(household(tmp_path, receiver))
+    with pytest.raises(ValueError, match="priority must be high, medium or low, not 'urgent'"):
+        await hub.alerts.raise_alert(kind="fall", priority="urgent", person="grandma", message="Fall?")

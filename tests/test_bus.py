@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from assistant.app import Hub, build_hub
+from assistant.app import build_hub
 from assistant.bus import EventBus
 from assistant.events import (
     BatteryReported, Event, MotionCleared, MotionDetected, SubscriberFailed, VitalSignsMeasured,

@@ -11,7 +11,7 @@ from pathlib import Path
 import yaml
 from click.testing import CliRunner
 
-from assistant.app import Hub, build_hub
+from assistant.app import build_hub
 from assistant.cli import main, parse_since
 from assistant.eventlog import EventLog
 from assistant.events import FallDetected, MessageRejected, SosPressed, VitalSignsMeasured

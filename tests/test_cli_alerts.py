@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from assistant.alerts.store import AlertStore
 from assistant.alerts.tokens import caregiver_token
-from assistant.app import Hub, build_hub
+from assistant.app import build_hub
 from assistant.cli import main
 from assistant.clock import FakeClock
 from assistant.config import parse_config

@@ -9,7 +9,7 @@ import aiomqtt
 import pytest
 
 import devices as hub_devices
-from assistant.config import DeviceConfig, load_config
+from assistant.config import load_config
 from conftest import free_port
 from firmware_stubs import scenarios
 from firmware_stubs.household import FIRMWARE, Household, default_household_devices, main, run

@@ -6,7 +6,7 @@ import json
 
 import aiohttp
 
-from assistant.app import Hub, build_hub
+from assistant.app import build_hub
 from tests.hubkit import hub_config, publish, wait_for_rows
 
 
@@ -97,7 +97,7 @@ async def test_http_events_filters(amqtt_broker, tmp_path):
             ("carehub/flat1/grandma-watch/state", json.dumps({"heart_rate": 70})),
         ])
         await wait_for_rows(config.database_path, lambda r: len(r) >= 2, kind=None,
-                            device=None, person=None) 
+                            device=None, person=None)
         await wait_for_rows(config.database_path, lambda r: r, kind="vital_signs_measured")
         base = f"http://127.0.0.1:{hub.http.port}"
         async with aiohttp.ClientSession() as http:

@@ -7,7 +7,7 @@ import json
 
 import aiomqtt
 
-from assistant.app import Hub, build_hub
+from assistant.app import build_hub
 from assistant.broker import EmbeddedBroker
 from tests.conftest import free_port, start_mosquitto
 from tests.hubkit import hub_config, publish, wait_for_rows

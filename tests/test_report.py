@@ -18,7 +18,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from assistant.app import Hub, build_hub
+from assistant.app import build_hub
 from assistant.cli import main
 from assistant.clock import FakeClock
 from assistant.config import Config, parse_config
@@ -110,7 +110,7 @@ async def _live_the_day(tmp: Path) -> tuple[Path, str]:
             await at(when)
             await h.publish(event, device=device)
         await at("21:00")   # the 20:00 dose was never confirmed: missed, and a medium alert to Anna
-        # The alert manager works in its own tasks and threads, which the harness does not wait for.
+        # The alert desk and escalation work in their own tasks and threads, which the harness does not wait for.
         await until(lambda: h.hub.alerts.list(None), lambda alerts: len(alerts) == 1)
         (alert,) = await h.hub.alerts.list(None)
         await at("21:10")   # nobody answered: escalated to Sam

@@ -10,7 +10,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from assistant.app import Hub, build_hub
+from assistant.app import build_hub
 from assistant.cli import main
 from assistant.clock import FakeClock
 from assistant.config import Config, parse_config

@@ -8,7 +8,7 @@ from typing import Literal
 import pytest
 from pydantic import BaseModel, ConfigDict, Field
 
-from assistant.app import Hub, build_hub
+from assistant.app import build_hub
 from assistant.clock import FakeClock
 from assistant.config import parse_config
 from assistant.errors import SkillError

@@ -1,6 +1,6 @@
 """Delivering a notification to one channel: Apprise, off the event loop.
 
-A ``Notifier`` is injected into the alert manager, so tests can use Apprise against a local HTTP
+A ``Notifier`` is injected into the escalation, so tests can use Apprise against a local HTTP
 receiver (``json://127.0.0.1:PORT/path``) — or any fake — without patching.
 """
 

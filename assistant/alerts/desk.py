@@ -8,6 +8,8 @@ household alerts that are about nobody in particular). Every transition is commi
 
 from __future__ import annotations
 
+import builtins
+
 import asyncio
 import logging
 from collections.abc import Callable
@@ -87,7 +89,7 @@ class AlertDesk:
         self._sink = sink
         self._clock = clock
         self._zone = ZoneInfo(config.home.timezone)
-        self._changed: list[Callable[[], None]] = []
+        self._changed: builtins.list[Callable[[], None]] = []
         self._tokens: CaregiverTokens | None = None
 
     async def start(self) -> None:
@@ -130,11 +132,11 @@ class AlertDesk:
     async def get(self, alert_id: str) -> Alert | None:
         return await asyncio.to_thread(self.store.get, alert_id)
 
-    async def history(self, alert_id: str) -> list[Transition]:
+    async def history(self, alert_id: str) -> builtins.list[Transition]:
         return await asyncio.to_thread(self.store.history, alert_id)
 
     async def list(self, caregiver_id: str | None = None, status: AlertStatus | str | None = None,
-                   limit: int = 100) -> list[Alert]:
+                   limit: int = 100) -> builtins.list[Alert]:
         """Newest first: those a caregiver may see, or every alert for None."""
         people = None
         if caregiver_id is not None:
@@ -201,7 +203,7 @@ class AlertDesk:
         if isinstance(event, ButtonPressed) and event.action == "cancel" and event.person is not None:
             await self.cancel_by_person(event.person, "button")
 
-    async def cancel_by_person(self, person: str, via: str) -> list[str]:
+    async def cancel_by_person(self, person: str, via: str) -> builtins.list[str]:
         """The person says they are fine: acknowledge their open alerts that allow it; returns the ids."""
         done = []
         for alert in await asyncio.to_thread(self.store.open_alerts):

@@ -6,6 +6,8 @@ and the escalation call them with ``asyncio.to_thread``.
 
 from __future__ import annotations
 
+import builtins
+
 import json
 import secrets
 import sqlite3
@@ -26,6 +28,12 @@ _ALERT_COLUMNS = ("id", "raised_at", "home", "person", "device", "kind", "priori
 
 def _iso(when: datetime) -> str:
     return when.astimezone(timezone.utc).isoformat(timespec="microseconds")
+
+
+def _required_time(text: str) -> datetime:
+    when = _time(text)
+    assert when is not None, "an alert always has a time it was raised"
+    return when
 
 
 def _time(text: str | None) -> datetime | None:
@@ -58,7 +66,7 @@ class AlertStore:
                 self._connection.close()
                 self._connection = None
 
-    def _rows(self, sql: str, args: list[Any] | tuple = ()) -> list[dict[str, Any]]:
+    def _rows(self, sql: str, args: builtins.list[Any] | tuple = ()) -> builtins.list[dict[str, Any]]:
         with self._lock:
             cur = self._conn.execute(sql, args)
             cols = [c[0] for c in cur.description]
@@ -66,7 +74,7 @@ class AlertStore:
 
     def _alert(self, row: dict[str, Any]) -> Alert:
         return Alert(
-            id=row["id"], raised_at=_time(row["raised_at"]), home=row["home"] or "", person=row["person"],
+            id=row["id"], raised_at=_required_time(row["raised_at"]), home=row["home"] or "", person=row["person"],
             device=row["device"], kind=row["kind"] or "", priority=Priority(row["priority"]),
             messages=json.loads(row["messages"] or "{}"), cause=row["cause"], status=AlertStatus(row["status"]),
             count=row["count"] or 1, fold_key=row["fold_key"] or "", self_cancel=bool(row["self_cancel"]),
@@ -81,7 +89,7 @@ class AlertStore:
         rows = self._rows("SELECT * FROM alerts WHERE id = ?", [alert_id])
         return self._alert(rows[0]) if rows else None
 
-    def open_alerts(self) -> list[Alert]:
+    def open_alerts(self) -> builtins.list[Alert]:
         return [self._alert(r) for r in self._rows("SELECT * FROM alerts WHERE status = 'open' ORDER BY raised_at")]
 
     def find_open(self, fold_key: str) -> Alert | None:
@@ -96,26 +104,29 @@ class AlertStore:
         return self._alert(rows[0]) if rows else None
 
     def list(self, *, status: AlertStatus | str | None = None, people: Sequence[str] | None = None,
-             limit: int = 100) -> list[Alert]:
-        where: list[str] = []
-        args: list[Any] = []
+             limit: int = 100) -> builtins.list[Alert]:
+        """Newest first; with ``people``, only alerts about them and household alerts."""
+        where: builtins.list[str] = []
+        args: builtins.list[Any] = []
         if status:
             where.append("status = ?")
             args.append(str(status))
         if people is not None:
-            where.append(f"person IN ({','.join('?' * len(people))})" if people else "0")
+            # Household alerts (about nobody in particular) belong to everyone: see AlertDesk.may_see.
+            where.append(f"(person IS NULL OR person IN ({','.join('?' * len(people))}))" if people
+                         else "person IS NULL")
             args += people
         sql = "SELECT * FROM alerts" + (" WHERE " + " AND ".join(where) if where else "")
         return [self._alert(r) for r in self._rows(sql + " ORDER BY raised_at DESC LIMIT ?", args + [limit])]
 
-    def history(self, alert_id: str) -> list[Transition]:
+    def history(self, alert_id: str) -> builtins.list[Transition]:
         rows = self._rows("SELECT ts, transition, step, caregiver, channel, ok, detail FROM alert_log "
                           "WHERE alert_id = ? ORDER BY id", [alert_id])
         return [Transition(ts=_time(r["ts"]) or datetime.min, transition=r["transition"], step=r["step"],
                            caregiver=r["caregiver"], channel=r["channel"],
                            ok=None if r["ok"] is None else bool(r["ok"]), detail=r["detail"] or "") for r in rows]
 
-    def unfinished_sends(self, alert_id: str) -> list[tuple[int, str]]:
+    def unfinished_sends(self, alert_id: str) -> builtins.list[tuple[int, str]]:
         """(step, caregiver) of sends marked as begun whose result never got written (a crash in between)."""
         rows = self._rows(
             "SELECT s.step, s.caregiver FROM alert_log s WHERE s.alert_id = ? AND s.transition = 'sending' "
@@ -152,7 +163,7 @@ class AlertStore:
         return count
 
     def begin_step(self, alert_id: str, step: int, caregivers: tuple[str, ...], next_at: datetime | None,
-                   when: datetime) -> list[str] | None:
+                   when: datetime) -> builtins.list[str] | None:
         """Record a step as being sent, atomically with the alert's next step and time.
 
         Returns the caregivers newly marked (a step already begun is not sent again), or None if the

@@ -2,7 +2,7 @@
 with validated arguments, remembers a short conversation per person, and never claims an action that no
 tool call did.
 
-Decoupled from the hub: it gets a ``ChatModel`` and ``ToolBinding``s (``assistant.llm.hub`` builds them
+Decoupled from the hub: it gets a ``ChatModel`` and ``ToolBinding``s (``assistant.llm.wiring`` builds them
 from the running skills), so tests drive it with a fake server or a real small model.
 """
 

@@ -125,9 +125,9 @@ def read_decision(text: str) -> Decision:
         if not isinstance(arguments, dict):
             return Malformed('"arguments" must be a JSON object')
         return ToolRequest(name, arguments)
-    reply = obj.get("reply", obj.get("answer"))
-    if isinstance(reply, str) and clean_reply(reply):
-        return Answer(clean_reply(reply))
+    said = obj.get("reply", obj.get("answer"))
+    if isinstance(said, str) and clean_reply(said):
+        return Answer(clean_reply(said))
     return Malformed('the JSON object needs either "tool" and "arguments", or "reply" with the words to say')
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
+import datetime as dt
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -54,7 +55,7 @@ class ReportDay:
     only during the ``daily_report`` call."""
 
     @classmethod
-    def of(cls, person: str, day: date, timezone: str, *, name: str = "", events: tuple[Event, ...] = (),
+    def of(cls, person: str, day: dt.date, timezone: str, *, name: str = "", events: tuple[Event, ...] = (),
            stored: Callable[[str], Any] | None = None, now: datetime | None = None) -> ReportDay:
         """``person``'s day ``day`` in ``timezone``, bounds worked out; complete unless ``now`` comes before its end."""
         zone = ZoneInfo(timezone)

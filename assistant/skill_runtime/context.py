@@ -138,9 +138,10 @@ class HubSkillContext:
         future = answers.expect(person)
         await self.say(question, person=person, language=language)
         sleeper = asyncio.ensure_future(self._host.clock.sleep(timeout))
+        either: set[asyncio.Future[Any]] = {future, sleeper}
         try:
             with waiting():
-                await asyncio.wait({future, sleeper}, return_when=asyncio.FIRST_COMPLETED)
+                await asyncio.wait(either, return_when=asyncio.FIRST_COMPLETED)
         finally:
             sleeper.cancel()
             answers.forget(person, future)

@@ -84,9 +84,9 @@ class SkillRuntime:
                 continue
             self.loaded[sc.id] = loaded
             self.grammar_sources.append(source)
-        for error in self.errors:
-            log.error("%s", error)
-            await self._host.sink.emit(SkillLoadFailed(skill=error.skill, error=str(error)))
+        for failed in self.errors:
+            log.error("%s", failed)
+            await self._host.sink.emit(SkillLoadFailed(skill=failed.skill, error=str(failed)))
 
     async def _start_one(self, sc: SkillClass) -> tuple[LoadedSkill, GrammarSource]:
         ctx = HubSkillContext(self, self._host, sc.id)

@@ -10,7 +10,8 @@ from assistant.clock import Clock
 from assistant.skill_api import ScheduleSpec
 
 
-async def run_on_schedule(spec: ScheduleSpec, clock: Clock, zone: ZoneInfo, run: Callable[[], Awaitable[object]]) -> None:
+async def run_on_schedule(spec: ScheduleSpec, clock: Clock, zone: ZoneInfo,
+                          run: Callable[[], Awaitable[object]]) -> None:
     """Call ``run`` each time ``spec`` falls due on ``clock``, until the schedule ends or the task is cancelled."""
     after = clock.now()
     while True:

@@ -240,11 +240,6 @@ class AudioRoute:
     """Only on ``chunk`` topics: the stream id is the last topic level, so the payload stays raw PCM."""
 
 
-def audio_subscriptions(prefix: str, homes: list[str]) -> list[str]:
-    """Topic filters for satellites' audio streams."""
-    return [f"{prefix}/{home}/+/audio/#" for home in homes]
-
-
 def parse_audio_topic(topic: str, prefix: str) -> AudioRoute | None:
     """The route of an audio stream topic, or None when the topic is not one."""
     parts = topic.split("/")

@@ -8,7 +8,7 @@ import base64
 import logging
 from typing import Any
 
-from aiohttp import web
+from aiohttp import BodyPartReader, web
 
 from assistant.speech.audio import MAX_WAV_BYTES, AudioError, AudioTooLarge
 from assistant.speech.models import ModelUnavailable
@@ -73,9 +73,11 @@ async def _read_upload(request: web.Request, max_bytes: int) -> bytes:
     if request.content_type.startswith("multipart/"):
         reader = await request.multipart()
         async for part in reader:
+            if not isinstance(part, BodyPartReader):
+                continue  # a nested multipart: not an upload
             if part.filename is None and part.name not in ("file", "audio"):
                 continue
-            return await _read_stream(part.read_chunk, max_bytes)  # type: ignore[union-attr]
+            return await _read_stream(part.read_chunk, max_bytes)
         raise AudioError("multipart upload has no file part (send the WAV as 'file')")
     if request.content_type not in ("audio/wav", "audio/x-wav", "audio/wave", "application/octet-stream", ""):
         raise AudioError(f"body must be a WAV file (audio/wav), not {request.content_type}")

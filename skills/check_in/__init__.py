@@ -11,14 +11,17 @@ same. Every answer is logged as a ``check_in_answered`` event, so the daily repo
 
 from __future__ import annotations
 
+import functools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from skills.sdk import Event, IntentMatch, ReportDay, ReportSection, ReportTable, Skill, every, intent
+from skills.sdk import (
+    Event, IntentMatch, Priority, ReportDay, ReportSection, ReportTable, Skill, every, intent, short_language,
+)
 
 QUESTION = {"en": "Good morning! How are you feeling today?", "zh": "您好！今天感觉怎么样？"}
 AGAIN = {"en": "I'm checking in: how are you feeling today?", "zh": "我想问问您，今天身体怎么样？"}
@@ -156,12 +159,8 @@ class CheckInSettings(BaseModel):
 
     people: dict[str, PersonCheckIn] | None = None
     """Per person; by default every person whose role is ``elder`` is asked at 10:00."""
-    no_answer_priority: str = Field("low", pattern="^(low|medium|high)$")
-    worrying_priority: str = Field("medium", pattern="^(low|medium|high)$")
-
-
-def _lang(language: str | None) -> str:
-    return "zh" if (language or "").startswith("zh") else "en"
+    no_answer_priority: Priority = Priority.LOW
+    worrying_priority: Priority = Priority.MEDIUM
 
 
 class CheckIn(Skill[CheckInSettings]):
@@ -188,11 +187,11 @@ class CheckIn(Skill[CheckInSettings]):
                 # A check-in that fell due before the hub started is not asked late.
                 if due <= now and due >= self.started.replace(second=0, microsecond=0) and key not in self.asked:
                     self.asked.add(key)
-                    self.ctx.call_later(0, lambda p=person, c=plan: self._check_in(p, c))
+                    self.ctx.call_later(0, functools.partial(self._check_in, person, plan))
 
     async def _check_in(self, person: str, plan: PersonCheckIn) -> None:
         profile = self.ctx.person(person)
-        lang = _lang(profile.language if profile else None)
+        lang = short_language(self.ctx.language(person))
         question = plan.question.get(lang) or QUESTION[lang]
         answer = await self.ctx.ask(question, person=person, timeout=plan.answer_minutes * 60)
         if answer is None and plan.ask_again_after_minutes > 0:
@@ -202,7 +201,7 @@ class CheckIn(Skill[CheckInSettings]):
             await self.ctx.emit(CheckInMissed(question=question, person=person))
             name = profile.name if profile else person
             await self.ctx.notify(
-                {"en": f"{name} did not answer today's check-in (asked twice).",  # type: ignore[arg-type]
+                {"en": f"{name} did not answer today's check-in (asked twice).",
                  "zh": f"{name} 今天没有回答问候（问了两次）。"},
                 priority=self.settings.no_answer_priority, person=person, kind="check_in_missed")
             return
@@ -216,7 +215,7 @@ class CheckIn(Skill[CheckInSettings]):
             profile = self.ctx.person(person)
             name = profile.name if profile else person
             await self.ctx.notify(
-                {"en": f"{name} said: \"{answer}\" ({', '.join(mood.cues)}).",  # type: ignore[arg-type]
+                {"en": f"{name} said: \"{answer}\" ({', '.join(mood.cues)}).",
                  "zh": f"{name} 说：“{answer}”（{', '.join(mood.cues)}）。"},
                 priority=self.settings.worrying_priority, person=person, kind="feeling_unwell")
             reply = SORRY[lang]
@@ -239,7 +238,7 @@ class CheckIn(Skill[CheckInSettings]):
                    "我胸闷", "我[有点]发烧"])
     async def feeling_unwell(self, match: IntentMatch) -> str:
         """Said unprompted: logged like a check-in answer, and caregivers told."""
-        lang = _lang(match.language)
+        lang = short_language(match.language)
         if match.person is None:
             return NOTED[lang]
         return await self._answered(match.person, "", match.text, lang, speak=False)

@@ -10,10 +10,11 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from skills.sdk import Priority
+
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 SCHOOL_DAYS: list[Weekday] = ["mon", "tue", "wed", "thu", "fri"]
-Priority = Literal["high", "medium", "low"]
 
 
 class _Model(BaseModel):
@@ -39,12 +40,12 @@ class ZoneWindow(_Model):
     start: time
     end: time
     """May be earlier than ``start``: the window then runs past midnight."""
-    priority: Priority = "high"
+    priority: Priority = Priority.HIGH
     """A child leaving school unaccompanied in school hours is treated as urgent (every tier-1 caregiver)."""
     arrive_within_minutes: float | None = Field(None, gt=0, le=24 * 60)
     """When set, not being confirmed inside ``zone`` this long after ``start`` is an alert ("Leo has not
     arrived at school"), with the last position; it clears when the watch is confirmed there."""
-    arrive_priority: Priority = "medium"
+    arrive_priority: Priority = Priority.MEDIUM
     """A late arrival is usually a late bus or a sick day nobody told carehub about: one caregiver first."""
 
 
@@ -53,7 +54,7 @@ class HomeBy(_Model):
 
     days: list[Weekday] = Field(default_factory=lambda: list(WEEKDAYS))
     at: time
-    priority: Priority = "medium"
+    priority: Priority = Priority.MEDIUM
     """Late home is usually a bus or a friend's house: one caregiver is told first."""
 
 
@@ -63,7 +64,7 @@ class Curfew(_Model):
     at: time
     until: time = time(6, 30)
     days: list[Weekday] = Field(default_factory=lambda: list(WEEKDAYS))
-    priority: Priority = "high"
+    priority: Priority = Priority.HIGH
 
 
 DEFAULT_REMINDER = {"en": "{name}, it's bedtime. Time to brush your teeth and get into bed.",

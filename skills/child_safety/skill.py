@@ -21,10 +21,11 @@ from skills.child_safety.events import (
 )
 from skills.child_safety.fence import FenceState
 from skills.child_safety.geo import Circle, distance_m, nearest
-from skills.child_safety.settings import Bedtime, Child, ChildSafetySettings, Gps, Priority, Weekday, ZoneWindow
+from skills.child_safety.settings import Bedtime, Child, ChildSafetySettings, Gps, Weekday, ZoneWindow
 from skills.child_safety.state import Fix, Track
-from skills.child_safety.wording import _lang
-from skills.sdk import IntentMatch, LocationReported, Skill, SosPressed, TurnOn, every, intent, on, tool
+from skills.sdk import (
+    IntentMatch, LocationReported, Priority, Skill, SosPressed, TurnOn, every, intent, on, short_language, tool,
+)
 
 
 class ChildSafety(Skill[ChildSafetySettings]):
@@ -246,7 +247,7 @@ class ChildSafety(Skill[ChildSafetySettings]):
 
     @intent("ChildWhereIs")  # sentences/<lang>.yaml: "where is leo", "leo在哪里"
     async def asked_where(self, match: IntentMatch) -> str:
-        lang = _lang(match.language)
+        lang = short_language(match.language)
         pid = self._child(str(match.slots.get("child", "")))
         if pid is None:
             return wording.unknown_child_reply([self._name(p) for p in self.settings.children], lang)

@@ -10,15 +10,7 @@ from datetime import datetime, time, timezone, tzinfo
 from skills.child_safety.rules import Whereabouts
 from skills.child_safety.settings import Curfew, Zone, ZoneWindow
 from skills.child_safety.state import Fix
-
-
-def _lang(language: str | None) -> str:
-    return "zh" if (language or "").startswith("zh") else "en"
-
-
-def _pick(table: dict[str, str], lang: str) -> str:
-    return table.get(lang) or next((v for k, v in table.items() if k.split("-")[0] == lang), None) \
-        or table.get("en") or next(iter(table.values()))
+from skills.sdk import localized, short_language
 
 
 def _distance(metres: float, lang: str) -> str:
@@ -119,7 +111,7 @@ def not_arrived(name: str, window: ZoneWindow, checked_at: time, zones: Mapping[
 
 def bedtime_reminder(reminder: dict[str, str], language: str | None, name: str) -> str:
     """The reminder in the child's language (``people[].language``), ``{name}`` filled in."""
-    return _pick(reminder, _lang(language)).replace("{name}", name)
+    return localized(reminder, short_language(language)).replace("{name}", name)
 
 
 def where_reply(name: str, position: str | None, lang: str) -> str:

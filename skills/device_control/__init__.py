@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from skills.sdk import IntentMatch, Skill, TurnOff, TurnOn, intent, tool
+from skills.sdk import IntentMatch, Skill, TurnOff, TurnOn, intent, localized, short_language, tool
 
 CONTROLLABLE = ("light", "switch")
 
@@ -38,13 +38,9 @@ class DeviceControlSettings(BaseModel):
     """Brightness (0-255) for "turn on" of a dimmable light; None keeps the light's own."""
 
 
-def _lang(language: str) -> str:
-    return "zh" if language.startswith("zh") else "en"
-
-
 def reply(key: str, language: str, **values: Any) -> str:
     table = REPLIES[key]
-    return table.get(_lang(language), table["en"]).format(**values)
+    return localized(table, short_language(language)).format(**values)
 
 
 class DeviceControl(Skill[DeviceControlSettings]):
@@ -68,7 +64,7 @@ class DeviceControl(Skill[DeviceControlSettings]):
             return match.slot_text["name"]
         if "area" in match.slot_text:
             noun = {"light": "lights", "switch": "switches"}.get(str(match.slots.get("domain")), "devices")
-            if _lang(match.language) == "zh":
+            if short_language(match.language) == "zh":
                 return f"{match.slot_text['area']}的" + {"light": "灯"}.get(str(match.slots.get("domain")), "设备")
             return f"{match.slot_text['area']} {noun}"
         return ", ".join(d.display_name for d in targets)
@@ -115,7 +111,7 @@ class DeviceControl(Skill[DeviceControlSettings]):
         on = self.ctx.device_state(device.id).get("on") if device else None
         if on is None:
             return reply("unknown_state", match.language, name=name)
-        words = ON_OFF[_lang(match.language)]
+        words = ON_OFF[short_language(match.language)]
         asked = match.slots.get("state")
         if asked in ("on", "off"):
             wanted = asked == "on"

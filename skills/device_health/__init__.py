@@ -39,7 +39,8 @@ class DeviceHealthSettings(BaseModel):
 
 TEXT = {
     "offline": {"en": "{device} went offline.", "zh": "{device} 已离线。"},
-    "silent": {"en": "{device} has not reported for {minutes} minutes.", "zh": "{device} 已经 {minutes} 分钟没有消息。"},
+    "silent": {"en": "{device} has not reported for {minutes} minutes.",
+               "zh": "{device} 已经 {minutes} 分钟没有消息。"},
     "battery": {"en": "{device} battery is at {level:.0f}%.", "zh": "{device} 电量只剩 {level:.0f}%。"},
     "not_worn": {"en": "{device} is not being worn.", "zh": "{device} 没有佩戴。"},
     "broker": {"en": "The hub lost its connection to the MQTT broker: devices cannot reach it.",

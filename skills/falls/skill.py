@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from skills.falls.detector import Sample, detect_fall, lying_posture, up_and_moving
 from skills.sdk import (
-    AccelerationSampled, ButtonPressed, Event, FallDetected, MotionDetected, Skill, StepsCounted, on,
+    AccelerationSampled, ButtonPressed, FallDetected, MotionDetected, Skill, StepsCounted, on, short_language,
 )
 
 OK_WORDS = re.compile(r"\b(ok|okay|fine|alright|all right|good|no)\b|没事|还好|很好|不用|没有", re.I)
@@ -44,13 +44,10 @@ class FallSettings(BaseModel):
     """Steps counted since the fall that mean the person is up and walking."""
 
 
-QUESTION = {"en": "Did you fall? Are you OK? Say \"I'm OK\" if you are.", "zh": "您摔倒了吗？还好吗？没事的话请说“我没事”。"}
+QUESTION = {"en": "Did you fall? Are you OK? Say \"I'm OK\" if you are.",
+            "zh": "您摔倒了吗？还好吗？没事的话请说“我没事”。"}
 CALLED_OFF = {"en": "Alright, I won't call anyone.", "zh": "好的，我不会通知家人。"}
 CALLING = {"en": "I'm calling your family now. Help is coming.", "zh": "我正在通知您的家人，请稍等。"}
-
-
-def _lang(language: str | None) -> str:
-    return "zh" if (language or "").startswith("zh") else "en"
 
 
 class Falls(Skill[FallSettings]):
@@ -123,7 +120,7 @@ class Falls(Skill[FallSettings]):
                 return
             self.last_fall[person] = event.ts
         profile = self.ctx.person(person) if person else None
-        language = _lang(profile.language if profile else None)
+        language = short_language(self.ctx.language(person))
         outcome = "no answer"
         if person is not None:
             called_off = self.cancelled[person] = asyncio.Event()
@@ -157,6 +154,6 @@ class Falls(Skill[FallSettings]):
         where_zh = f"在{self.ctx.room_name(room, 'zh-CN')}" if room else ""
         outcome_zh = "无人应答" if outcome == "no answer" else outcome.replace("asked for help:", "请求帮助：")
         await self.ctx.notify(
-            {"en": f"{name} may have fallen{where_en} at {when} ({outcome}).",  # type: ignore[arg-type]
+            {"en": f"{name} may have fallen{where_en} at {when} ({outcome}).",
              "zh": f"{name} 可能于 {when} {where_zh}摔倒（{outcome_zh}）。"},
             priority="high", person=person, kind="fall", device=event.device, self_cancel=True)

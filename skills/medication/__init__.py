@@ -19,7 +19,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from skills.medication import report
 from skills.sdk import (
-    ButtonPressed, IntentMatch, Notify, PillboxOpened, ReportDay, ReportSection, Skill, every, intent, on, tool,
+    ButtonPressed, IntentMatch, Notify, PillboxOpened, ReportDay, ReportSection, Skill, every, intent, on,
+    short_language, tool,
 )
 
 
@@ -90,10 +91,6 @@ class Medication(Skill[MedicationSettings]):
         self.pending: dict[str, Pending] = {}
         self.handled: set[str] = set()
 
-    def _lang(self, person: str) -> str:
-        profile = self.ctx.person(person)
-        return "zh" if profile and (profile.language or "").startswith("zh") else "en"
-
     async def _count(self, person: str, day: date, outcome: str) -> None:
         key = report.adherence_key(person, day.isoformat())
         counts = await self.ctx.store.get(key, {"taken": 0, "missed": 0})
@@ -116,7 +113,7 @@ class Medication(Skill[MedicationSettings]):
                 profile = self.ctx.person(item.dose.person)
                 name = profile.name if profile else item.dose.person
                 await self.ctx.notify(
-                    {"en": f"{item.dose.name} for {name} was not taken "  # type: ignore[arg-type]
+                    {"en": f"{item.dose.name} for {name} was not taken "
                            f"(due {item.due:%H:%M}).",
                      "zh": f"{name} 没有按时吃 {item.dose.name}（{item.due:%H:%M}）。"},
                     priority="medium", person=item.dose.person, kind="missed_dose")
@@ -124,7 +121,7 @@ class Medication(Skill[MedicationSettings]):
                     now - item.last_reminder >= timedelta(minutes=item.dose.remind_every_minutes):
                 first = item.last_reminder is None
                 item.last_reminder = now
-                lang = self._lang(item.dose.person)
+                lang = short_language(self.ctx.language(item.dose.person))
                 text = REMIND[lang].format(name=item.dose.name)
                 await self.ctx.say(text, person=item.dose.person)
                 if first and self.settings.phone_reminder:
@@ -171,7 +168,7 @@ class Medication(Skill[MedicationSettings]):
     async def button(self, event: ButtonPressed) -> None:
         if event.device in self.settings.confirm_buttons and event.action == self.settings.confirm_action:
             taken = await self._confirm(event.person)
-            lang = self._lang(event.person) if event.person else "en"
+            lang = short_language(self.ctx.language(event.person))
             if taken and event.person:
                 await self.ctx.say(THANKS[lang].format(names=", ".join(taken)), person=event.person)
 

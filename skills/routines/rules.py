@@ -33,9 +33,10 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
 from skills.routines.baseline import Assessment
-from skills.routines.settings import Priority, PersonRoutine
+from skills.routines.settings import PersonRoutine
 from skills.routines.state import PersonState, Sign
 from skills.routines.windows import DailyWindow, at_clock, parse_clock, seconds_between
+from skills.sdk import Priority
 
 
 @dataclass(frozen=True)

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from skills.routines.baseline import BaselineParams
 from skills.routines.windows import DailyWindow, parse_clock
+from skills.sdk import Priority
 
-Priority = Literal["low", "medium", "high"]
 RULES = ("no_morning_activity", "long_inactivity", "bathroom_too_long", "night_exit", "untouched", "not_up",
          "unusual_day")
 
@@ -101,8 +99,8 @@ class PersonRoutine(BaseModel):
 
 
 DEFAULT_PRIORITY: dict[str, Priority] = {
-    "no_morning_activity": "medium", "long_inactivity": "medium", "bathroom_too_long": "high",
-    "night_exit": "high", "untouched": "low", "not_up": "medium", "unusual_day": "low"}
+    "no_morning_activity": Priority.MEDIUM, "long_inactivity": Priority.MEDIUM, "bathroom_too_long": Priority.HIGH,
+    "night_exit": Priority.HIGH, "untouched": Priority.LOW, "not_up": Priority.MEDIUM, "unusual_day": Priority.LOW}
 
 
 class RoutineSettings(BaseModel):

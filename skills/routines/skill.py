@@ -86,8 +86,8 @@ class Routines(Skill[RoutineSettings]):
 
     async def _replay(self, pid: str, state: PersonState, now: datetime) -> None:
         """Rebuild what the skill knew from the last day and a half of the log (after a restart)."""
-        events = await self.ctx.events(person=pid, since=now - timedelta(hours=36), limit=20000)
-        events = [e for e in reversed(events) if e.kind in SIGNALS]
+        logged: list[Event] = await self.ctx.events(person=pid, since=now - timedelta(hours=36), limit=20000)
+        events = [e for e in reversed(logged) if e.kind in SIGNALS]
         rules = self.rules(pid)
         for event in events:
             observe(state, rules, event, self.roles.get(event.device or ""), self.zone)

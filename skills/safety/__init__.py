@@ -51,12 +51,13 @@ class Safety(Skill[SafetySettings]):
             how_zh = f"（{'，'.join(quality_zh)}）" if quality_zh else ""
             where_en, where_zh = f" Last position{how_en}: {link}", f" 最后位置{how_zh}：{link}"
         await self.ctx.notify(
-            {"en": f"{name} pressed SOS on {event.device}.{where_en}",  # type: ignore[arg-type]
+            {"en": f"{name} pressed SOS on {event.device}.{where_en}",
              "zh": f"{name} 按下了 {event.device} 的求救按钮。{where_zh}"},
             priority="high", person=event.person, kind="sos", device=event.device)
 
-    @intent("CareHelp", en=["help [me]", "(please|somebody|someone) help [me]", "i (fell|have fallen|'ve fallen) [down]",
-                             "i can('t| not|not) get up", "call (for help|an ambulance|my family)", "emergency"],
+    @intent("CareHelp", en=["help [me]", "(please|somebody|someone) help [me]",
+                            "i (fell|have fallen|'ve fallen) [down]", "i can('t| not|not) get up",
+                            "call (for help|an ambulance|my family)", "emergency"],
             zh_CN=["救命[啊]", "(帮帮|帮|救救)我", "我摔倒了", "我[跌倒|摔跤]了", "我起不来[了]", "快叫救护车"])
     async def help_me(self, match: IntentMatch) -> str:
         zh = match.language.startswith("zh")
@@ -66,7 +67,7 @@ class Safety(Skill[SafetySettings]):
         if match.room:
             where = f" in the {self.ctx.room_name(match.room, 'en')}"
         await self.ctx.notify(
-            {"en": f"{name} asked for help{where}: \"{match.text}\"",  # type: ignore[arg-type]
+            {"en": f"{name} asked for help{where}: \"{match.text}\"",
              "zh": f"{name} 呼救：“{match.text}”"},
             priority="high", person=match.person, kind="help_asked", self_cancel=True)
         return "我正在通知您的家人，请稍等。" if zh else "I'm calling your family now. Help is coming."

@@ -16,8 +16,8 @@ A call is alerted once, and again only if its level rises; messages from one num
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 import dataclasses
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
@@ -25,9 +25,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from skills.sdk import CallReported, Event, Skill, SmsReceived, on, tool
 from skills.scam_guard.rules import Assessment, CueMatch, Thresholds, assess, level_rank
 from skills.scam_guard.second_opinion import ask_model
+from skills.sdk import CallReported, Event, Skill, SmsReceived, on, short_language, tool
 
 SecondOpinion = Callable[[str, Assessment], Awaitable[Assessment | None]]
 """``async (text, rules_assessment) -> revised assessment, or None to keep the rules' one``."""
@@ -159,10 +159,6 @@ class ScamGuard(Skill[ScamGuardSettings]):
         """The home's known numbers plus the person's own contacts."""
         return [*self.settings.known_numbers, *(self.settings.contacts.get(person, []) if person else [])]
 
-    def _language(self, person: str | None) -> str:
-        profile = self.ctx.person(person) if person else None
-        return "zh" if profile and (profile.language or "").startswith("zh") else "en"
-
     async def review(self, text: str, assessment: Assessment) -> tuple[Assessment, bool]:
         """The rules' assessment, or a language model's revision of it when enabled and wired in."""
         opinion = self.second_opinion
@@ -227,12 +223,12 @@ class ScamGuard(Skill[ScamGuardSettings]):
         if event.level == "high" and self.settings.speak_warning and event.person:
             await self.ctx.say(self.warning(event.channel, cues, event.person), person=event.person)
         priority = "high" if event.level == "high" else self.settings.medium_risk_priority
-        await self.ctx.notify(self.alert_message(event, cues),  # type: ignore[arg-type]
+        await self.ctx.notify(self.alert_message(event, cues),
                               priority=priority, person=event.person, kind="scam_risk", device=event.device)
 
     def warning(self, channel: str, cues: list[CueMatch], person: str) -> str:
         """What the elder hears, in their language: the danger, one piece of advice, whom to call."""
-        lang = self._language(person)
+        lang = short_language(self.ctx.language(person))
         advice_by = ADVICE.get(next((c.family for c in cues if c.family in ADVICE), ""), DEFAULT_ADVICE)
         contact = self.settings.trusted_contacts.get(person) or FAMILY[lang]
         return WARNING[(channel, lang)].format(advice=advice_by[lang], contact=contact)

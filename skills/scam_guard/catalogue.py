@@ -187,7 +187,7 @@ class _Loader:
         self.cue_ids = {raw.value["id"] for raw in self.cues
                         if isinstance(raw.value, dict) and isinstance(raw.value.get("id"), str)}
         for name in self.sets:
-            self.set(name, "", "", ())
+            self.named_set(name, "", "", ())
         for name, raw in self.fragments.items():
             if not isinstance(raw.value, str) or not raw.value:
                 self.problem(raw.file, f"fragments.{name}", "expected a non-empty regular expression in quotes")
@@ -287,7 +287,7 @@ class _Loader:
         out: set[str] = set()
         for item in items:
             if isinstance(item, str) and item.startswith("$"):
-                resolved = self.set(item[1:], file, where, stack)
+                resolved = self.named_set(item[1:], file, where, stack)
                 if resolved is None:
                     return None
                 out |= resolved
@@ -298,7 +298,7 @@ class _Loader:
                 return None
         return frozenset(out)
 
-    def set(self, name: str, file: str, where: str, stack: tuple[str, ...]) -> frozenset[str] | None:
+    def named_set(self, name: str, file: str, where: str, stack: tuple[str, ...]) -> frozenset[str] | None:
         if name in self._resolved:
             return self._resolved[name]  # None when it is bad: reported once, where it is defined
         if name not in self.sets:

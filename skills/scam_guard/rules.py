@@ -184,8 +184,8 @@ _SENTENCE_END = re.compile(r"[.!?。!?;\n]")
 def _sentence(text: str, start: int, end: int) -> str:
     """The sentence of ``text`` around ``text[start:end]``."""
     sentence_start = 0
-    for stop in _SENTENCE_END.finditer(text, 0, start):
-        sentence_start = stop.end()
+    for found in _SENTENCE_END.finditer(text, 0, start):
+        sentence_start = found.end()
     stop = _SENTENCE_END.search(text, end)
     return text[sentence_start:stop.start() if stop else len(text)]
 
@@ -193,8 +193,8 @@ def _sentence(text: str, start: int, end: int) -> str:
 def _negated(masked: str, start: int, warnings: Warnings) -> bool:
     """Whether the match at ``start`` is inside a warning ("never ... safe account")."""
     sentence_start = 0
-    for end in _SENTENCE_END.finditer(masked, 0, start):
-        sentence_start = end.end()
+    for found in _SENTENCE_END.finditer(masked, 0, start):
+        sentence_start = found.end()
     before = masked[sentence_start:start]
     # "I will never ask for your PIN, just read me the passcode": the warning ends where "just" starts the ask.
     clause = warnings.clause_turn.split(before)
@@ -315,9 +315,9 @@ def text_cues(text: str, catalogue: Catalogue | None = None) -> list[CueMatch]:
         if combo.fallback and specific_fired:
             continue
         parts: list[CueMatch] = []
-        for group in combo.groups:
+        for members in combo.groups:
             # Two different cues read off the same words ("关税": customs, and a fee) are one piece of evidence.
-            hit = next((fired[i] for i in sorted(group, key=lambda i: -cue_by_id[i].weight)
+            hit = next((fired[i] for i in sorted(members, key=lambda i: -cue_by_id[i].weight)
                         if i in fired and not any(p.text == fired[i].text and p.id != i for p in parts)), None)
             if hit is None:
                 break

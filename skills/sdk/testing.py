@@ -25,11 +25,6 @@ from zoneinfo import ZoneInfo
 import pytest
 import yaml
 
-try:
-    from pytest_asyncio import fixture as _async_fixture
-except ImportError:  # pragma: no cover - the plugin must never break a plain pytest run
-    _async_fixture = pytest.fixture
-
 from assistant.app import Hub, build_hub
 from assistant.clock import FakeClock
 from assistant.config import parse_config
@@ -39,6 +34,12 @@ from assistant.events import (
 from assistant.skill_loader import SkillClass, _prepare
 from assistant.mqtt import Incoming
 from assistant.skill_runtime import Reply
+
+_async_fixture: Any
+try:
+    from pytest_asyncio import fixture as _async_fixture
+except ImportError:  # pragma: no cover - the plugin must never break a plain pytest run
+    _async_fixture = pytest.fixture
 
 __all__ = ["SkillHarness", "skill_harness"]
 
@@ -167,14 +168,14 @@ class SkillHarness:
         async def deliver() -> None:
             nonlocal delivered, sent
             for device in household.devices.values():
-                client: _HarnessClient = device.client  # type: ignore[assignment]
+                client: _HarnessClient = device.client
                 for topic, payload in client.take():
                     sent += 1
                     self.hub.ingest.handle(Incoming(topic, payload, qos=1, retain=False, mid=0))
             await self.settle()
             for topic, payload, _ in self._outbox[delivered:]:
                 for device in household.devices.values():
-                    client = device.client  # type: ignore[assignment]
+                    client = device.client
                     if topic == device.topic("set"):
                         client.inbox.append((topic.encode(), payload))
             delivered = len(self._outbox)

@@ -19,6 +19,10 @@ CONDITIONS = ("heart_rate_high", "heart_rate_low", "spo2_low", "fever")
 # --- settings ----------------------------------------------------------------------------------------
 
 
+def _levels(by_name: dict[str, str]) -> dict[str, AlertLevel]:
+    return {key: "none" if level == "none" else Priority(level) for key, level in by_name.items()}
+
+
 class PersonVitals(BaseModel):
     """How one person is scored and alerted on; fields set under ``people.<id>`` override ``defaults``."""
 
@@ -72,11 +76,11 @@ class VitalsSettings(BaseModel):
     needs_rest: dict[str, bool] = Field(default_factory=lambda: {
         "heart_rate_high": True, "heart_rate_low": False, "spo2_low": True, "fever": False})
     """Per condition: only readings at rest count towards it."""
-    alert_priority: dict[str, AlertLevel] = Field(default_factory=lambda: {
-        "heart_rate_high": "medium", "heart_rate_low": "medium", "spo2_low": "medium", "fever": "medium"})
+    alert_priority: dict[str, AlertLevel] = Field(default_factory=lambda: _levels(
+        {"heart_rate_high": "medium", "heart_rate_low": "medium", "spo2_low": "medium", "fever": "medium"}))
     """Per single-vital condition; ``none`` logs without paging."""
-    news2_priority: dict[str, AlertLevel] = Field(default_factory=lambda: {
-        "0": "none", "1-4": "none", "single 3": "medium", "5-6": "medium", "7+": "high"})
+    news2_priority: dict[str, AlertLevel] = Field(default_factory=lambda: _levels(
+        {"0": "none", "1-4": "none", "single 3": "medium", "5-6": "medium", "7+": "high"}))
     """Per RCP trigger (``0``, ``1-4``, ``single 3``, ``5-6``, ``7+``)."""
     news2_confirm_minutes: float = Field(5, ge=0)
     """A NEWS2 priority must hold over wearable scorings this long (and two of them) to page or clear;
@@ -84,8 +88,8 @@ class VitalsSettings(BaseModel):
     news2_at_rest_only: bool = True
     """Wearable scorings taken while walking neither raise nor clear a NEWS2 alert (the chart is for rest)."""
     stale_after_minutes: dict[str, float] = Field(default_factory=lambda: {
-        "respiration_rate": 60, "spo2": 60, "pulse": 60, "systolic": 240, "temperature": 240,
-        "consciousness": 720, "air_or_oxygen": 720})
+        "respiration_rate": 60.0, "spo2": 60.0, "pulse": 60.0, "systolic": 240.0, "temperature": 240.0,
+        "consciousness": 720.0, "air_or_oxygen": 720.0})
     """How old a parameter's latest reading may be and still be scored."""
     score_every_minutes: float = Field(5, gt=0)
     """Rescore (for staleness) this often when no reading arrives; logged only when the result changed."""

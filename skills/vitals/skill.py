@@ -3,7 +3,7 @@ only when a condition is sustained at rest. See docs/care/vitals.md.
 
 Readings come from the wearable (``VitalSignsMeasured``) and from people ("my temperature is 38.5",
 the ``record_reading`` tool). Each parameter's latest reading is kept per person with its time; a
-reading older than its limit is *stale*: named, never scored. Alerts go through the alert manager
+reading older than its limit is *stale*: named, never scored. Alerts go through the alert desk
 (which folds repeats and escalates) and clear when the condition ends.
 """
 
@@ -14,43 +14,15 @@ from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from skills.sdk import (
-    Event,
-    IntentMatch,
-    ReportDay,
-    ReportSection,
-    Skill,
-    StepsCounted,
-    VitalSignsMeasured,
-    WearStateReported,
-    every,
-    intent,
-    on,
-    tool,
+    Event, IntentMatch, ReportDay, ReportSection, Skill, StepsCounted, VitalSignsMeasured, WearStateReported, every,
+    intent, on, short_language, tool,
 )
 from skills.vitals import manual, report
 from skills.vitals.events import News2NotScored, News2Scored, VitalSignsRecorded
-from skills.vitals.news2 import (
-    RESPONSE_SHORT,
-    Freshness,
-    News2Score,
-    NotScored,
-    Reading,
-    observations,
-    score,
-)
+from skills.vitals.news2 import RESPONSE_SHORT, Freshness, News2Score, NotScored, Reading, observations, score
 from skills.vitals.settings import CONDITIONS, RANK, PersonVitals, VitalsSettings
 from skills.vitals.sustained import StepLog, SustainedCondition, SustainRule
-from skills.vitals.wording import (
-    BANDS_ZH,
-    NAMES,
-    NOT_A_READING,
-    NOTED,
-    TOLD,
-    WHAT,
-    WHO,
-    _lang,
-    explain,
-)
+from skills.vitals.wording import BANDS_ZH, NAMES, NOT_A_READING, NOTED, TOLD, WHAT, WHO, explain
 
 # --- per-person state --------------------------------------------------------------------------------
 
@@ -369,7 +341,7 @@ class Vitals(Skill[VitalsSettings]):
 
     @intent("VitalsReading")  # sentences/<lang>.yaml: "my temperature is 38.5", "我的血压是140和90"
     async def said_reading(self, match: IntentMatch) -> str:
-        lang = _lang(match.language)
+        lang = short_language(match.language)
         person = self._who(match.person)
         if person is None:
             return WHO[lang]
@@ -396,7 +368,7 @@ class Vitals(Skill[VitalsSettings]):
                                 "what's my news[2| 2] score"],
             zh_CN=["我的生命体征怎么样", "我的体征怎么样", "我的NEWS2评分是多少"])
     async def status(self, match: IntentMatch) -> str:
-        lang = _lang(match.language)
+        lang = short_language(match.language)
         person = self._who(match.person)
         if person is None:
             return WHO[lang]

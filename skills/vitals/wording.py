@@ -19,14 +19,11 @@ NOTED = {"en": "I've noted your {what}: {value}.", "zh": "好的，已记下您�
 TOLD = {"en": " I've let your family know.", "zh": "我已经告诉您的家人了。"}
 WHAT = {
     "temperature": ("temperature", "体温"), "blood_pressure": ("blood pressure", "血压"),
-    "heart_rate": ("heart rate", "心率"), "spo2": ("oxygen level", "血氧"), "respiration_rate": ("breathing rate", "呼吸频率"),
+    "heart_rate": ("heart rate", "心率"), "spo2": ("oxygen level", "血氧"),
+    "respiration_rate": ("breathing rate", "呼吸频率"),
 }
 NOT_A_READING = {"en": "Sorry, I didn't catch a reading in that ({reason}).", "zh": "抱歉，没听清读数。"}
 WHO = {"en": "Whose reading is that?", "zh": "这是谁的读数？"}
-
-
-def _lang(language: str | None) -> str:
-    return "zh" if (language or "").startswith("zh") else "en"
 
 
 def _fmt(value: Any) -> str:

@@ -1,0 +1,36 @@
+"""The guard in conftest.py that fails a test when the hub's code holds the event loop for over 100 ms."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+from tests import conftest
+
+
+def _busy(seconds: float) -> None:
+    end = time.thread_time() + seconds
+    while time.thread_time() < end:
+        pass
+
+
+def test_a_callback_that_works_for_long_is_measured():
+    loop = asyncio.new_event_loop()
+    try:
+        loop.call_soon(_busy, 0.15)
+        loop.call_soon(loop.stop)
+        loop.run_forever()
+    finally:
+        loop.close()
+    (slow,) = [s for s in conftest._slow if "_busy" in s.what]
+    conftest._slow.clear()  # this test's slow callback is on purpose
+    assert slow.seconds > 0.1 and slow.cpu > 0.1 and slow.blocking
+
+
+def test_only_the_hubs_own_code_counts_and_only_when_it_worked_or_waited_on_the_disk():
+    bus = f"<Task pending name='bus:alerts:notify' coro=<EventBus._run() running at {conftest._REPO}/assistant/bus.py:120>"
+    broker = "<Task pending coro=<MQTTFixedHeader.from_stream() running at /site-packages/amqtt/mqtt/packet.py:103>"
+    assert conftest._HUB_CODE.search(bus) and not conftest._HUB_CODE.search(broker)
+    assert conftest.SlowCallback(bus, 0.2, cpu=0.15, blocks=0).blocking
+    assert conftest.SlowCallback(bus, 0.2, cpu=0.001, blocks=8).blocking
+    assert not conftest.SlowCallback(bus, 0.2, cpu=0.004, blocks=0).blocking  # descheduled on a busy machine
