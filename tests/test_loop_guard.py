@@ -34,3 +34,24 @@ def test_only_the_hubs_own_code_counts_and_only_when_it_worked_or_waited_on_the_
     assert conftest.SlowCallback(bus, 0.2, cpu=0.15, blocks=0).blocking
     assert conftest.SlowCallback(bus, 0.2, cpu=0.001, blocks=8).blocking
     assert not conftest.SlowCallback(bus, 0.2, cpu=0.004, blocks=0).blocking  # descheduled on a busy machine
+
+
+def test_a_garbage_collection_is_not_counted_against_the_callback_that_triggered_it():
+    import gc
+
+    heap = [[i] for i in range(2_000_000)]  # enough objects for a full collection to take a while
+    loop = asyncio.new_event_loop()
+    try:
+        started = time.thread_time()
+        loop.call_soon(gc.collect)
+        loop.call_soon(loop.stop)
+        loop.run_forever()
+        collecting = time.thread_time() - started
+    finally:
+        loop.close()
+        del heap
+    slow = [s for s in conftest._slow if "collect" in s.what]
+    conftest._slow.clear()
+    if collecting > conftest.SLOW_CALLBACK:  # on a fast machine the collection may not even be slow
+        (slow,) = slow
+        assert slow.cpu < conftest.SLOW_CALLBACK / 2 and not slow.blocking

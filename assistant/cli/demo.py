@@ -16,7 +16,6 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from assistant.app import build_hub
 from assistant.cli.common import console, load
 from assistant.clock import ScaledClock
 from assistant.config import Config
@@ -52,6 +51,7 @@ def demo_config(config: Config, database: Path) -> Config:
 
 async def run_demo(config: Config, scenario_name: str, speed: float, database: Path | None,
                    console: Console, show_all: bool = False) -> Counter[str]:
+    from assistant.app import build_hub
     from firmware_stubs import household as sim
     from firmware_stubs.scenarios import SCENARIOS
 
