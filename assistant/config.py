@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from assistant.errors import ConfigError
 from assistant.llm.config import LlmConfig
@@ -123,12 +123,22 @@ class DeviceConfig(_Model):
     """Friendly name when the device is paired with Zigbee2MQTT."""
     aliases: dict[str, list[str]] = Field(default_factory=dict)
     """Extra spoken names per language code."""
+    placement: Literal["wrist", "waist", "pendant"] | None = None
+    """Wearables: where it is worn — ``wrist`` (a watch), ``waist`` (on a belt or in a trouser pocket) or
+    ``pendant`` (on a cord at the chest). Fall detection uses the parameters validated for that place;
+    unset means ``wrist``, the usual watch."""
     speech: Literal["text", "audio"] = "text"
     """Speakers: ``text`` — the device says the text itself (``{"say": ...}`` on ``set``); ``audio`` — carehub
     synthesizes it (Piper for English when installed, espeak-ng otherwise and for Chinese) and publishes
     the WAV on ``.../speech``."""
 
     _id = field_validator("id")(_check_id)
+
+    @model_validator(mode="after")
+    def _placement_is_for_wearables(self) -> "DeviceConfig":
+        if self.placement is not None and self.kind != "wearable":
+            raise ValueError(f"placement: only a wearable is worn somewhere, not a {self.kind}")
+        return self
 
     @field_validator("kind")
     @classmethod

@@ -259,3 +259,15 @@ def test_cli_check_uses_environment_variable(tmp_path, monkeypatch):
     result = CliRunner().invoke(main, ["check"])
     assert result.exit_code == 2
     assert "devices[2].colour: unknown field" in result.stderr
+
+
+def test_a_wearable_says_where_it_is_worn_and_nothing_else_may():
+    config = parse_config({"devices": [{"id": "belt", "kind": "wearable", "placement": "waist"},
+                                       {"id": "watch", "kind": "wearable"}]}, "test")
+    assert [d.placement for d in config.devices] == ["waist", None]
+    with pytest.raises(ConfigError) as bad:
+        parse_config({"devices": [{"id": "door", "kind": "contact", "placement": "wrist"},
+                                  {"id": "watch", "kind": "wearable", "placement": "ankle"}]}, "test")
+    problems = "\n".join(bad.value.problems)
+    assert "devices[0]: placement: only a wearable is worn somewhere, not a contact" in problems
+    assert "devices[1].placement" in problems
