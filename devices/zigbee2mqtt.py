@@ -150,18 +150,16 @@ class Z2mButton(Z2mPayload):
         return events + self.battery_events()
 
 
-_ADAPTERS: dict[str, TypeAdapter[Z2mPayload]] = {
-    kind: TypeAdapter(model)
-    for kind, model in {
-        "motion": Z2mMotion,
-        "contact": Z2mContact,
-        "occupancy": Z2mOccupancy,
-        "light": Z2mLight,
-        "switch": Z2mSwitch,
-        "climate": Z2mClimate,
-        "button": Z2mButton,
-    }.items()
+_MODELS: dict[str, type[Z2mPayload]] = {
+    "motion": Z2mMotion,
+    "contact": Z2mContact,
+    "occupancy": Z2mOccupancy,
+    "light": Z2mLight,
+    "switch": Z2mSwitch,
+    "climate": Z2mClimate,
+    "button": Z2mButton,
 }
+_ADAPTERS: dict[str, TypeAdapter[Z2mPayload]] = {kind: TypeAdapter(model) for kind, model in _MODELS.items()}
 
 KINDS: tuple[str, ...] = tuple(_ADAPTERS)
 """Device kinds that can be read from Zigbee2MQTT."""
