@@ -23,6 +23,28 @@ class TurnOff(Command):
 
 
 @dataclass(frozen=True)
+class Open(Command):
+    """Open a cover (blinds, curtains) all the way."""
+
+
+@dataclass(frozen=True)
+class Close(Command):
+    """Close a cover all the way."""
+
+
+@dataclass(frozen=True)
+class Stop(Command):
+    """Stop a cover where it is."""
+
+
+@dataclass(frozen=True)
+class SetPosition(Command):
+    """Move a cover to ``position`` percent open (0 closed, 100 open)."""
+
+    position: int
+
+
+@dataclass(frozen=True)
 class Speak(Command):
     """Ask a speaker satellite or a wearable to say ``text`` aloud."""
 

@@ -17,7 +17,7 @@ from assistant.speech.stt import SpeechSettings
 ENV_VAR = "CAREHUB_CONFIG"
 DEVICE_KINDS = (
     "wearable", "motion", "contact", "occupancy", "light", "switch",
-    "climate", "button", "pillbox", "speaker", "phone",
+    "climate", "button", "pillbox", "speaker", "phone", "fan", "cover",
 )
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
@@ -116,7 +116,8 @@ class DeviceConfig(_Model):
     """Id of the person who wears or owns it."""
     room: str | None = None
     subtype: str | None = None
-    """For contacts: door, window, fridge, medicine_cabinet; for occupancy: bed, chair."""
+    """For contacts: door, window, fridge, medicine_cabinet; for occupancy: bed, chair; for covers: blind,
+    curtain, shade, shutter, awning, garage, gate (what it is called: "open the blinds")."""
     heartbeat: int = Field(300, ge=5, le=86400)
     """Seconds between the device's heartbeats; silence for 2.5x this marks it as not reporting."""
     zigbee2mqtt: str | None = None

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from assistant.events import (
-    BatteryReported, ClimateMeasured, ContactChanged, DeviceCameOnline, DeviceWentOffline, Event,
+    BatteryReported, ClimateMeasured, ContactChanged, CoverStateReported, DeviceCameOnline, DeviceWentOffline, Event,
     LocationReported, MotionCleared, MotionDetected, OccupancyChanged, SpeakerStateReported,
     SwitchStateReported, VitalSignsMeasured, WearStateReported,
 )
@@ -18,7 +18,8 @@ def fold(state: dict[str, Any], event: Event) -> dict[str, Any]:
     """The device state after ``event`` (a new dict; ``state`` is not changed)."""
     new = dict(state)
     if isinstance(event, (SwitchStateReported, ClimateMeasured, SpeakerStateReported, VitalSignsMeasured,
-                          ContactChanged, OccupancyChanged, WearStateReported, LocationReported)):
+                          ContactChanged, OccupancyChanged, WearStateReported, LocationReported,
+                          CoverStateReported)):
         new.update({k: v for k, v in event.data().items() if v is not None})
     elif isinstance(event, MotionDetected):
         new["motion"] = True

@@ -10,7 +10,7 @@ from __future__ import annotations
 from assistant.commands import Command
 from assistant.config import DEVICE_KINDS
 from assistant.errors import DecodeError, UnsupportedCommand
-from devices.actuators import LIGHT, SPEAKER, SWITCH
+from devices.actuators import COVER, FAN, LIGHT, SPEAKER, SWITCH
 from devices.buttons import BUTTON, PILLBOX
 from devices.codec import Decoded, KindCodec
 from devices.phone import PHONE
@@ -25,7 +25,7 @@ KINDS: tuple[str, ...] = DEVICE_KINDS
 _CODECS: dict[str, KindCodec] = {
     codec.kind: codec
     for codec in (
-        WEARABLE, MOTION, CONTACT, OCCUPANCY, LIGHT, SWITCH, CLIMATE, BUTTON, PILLBOX, SPEAKER, PHONE
+        WEARABLE, MOTION, CONTACT, OCCUPANCY, LIGHT, SWITCH, CLIMATE, BUTTON, PILLBOX, SPEAKER, PHONE, FAN, COVER
     )
 }
 assert tuple(_CODECS) == KINDS, "every kind config.yaml accepts needs exactly one codec, in the same order"

@@ -1,4 +1,4 @@
-"""Devices the hub drives: lights, switches / plugs and speaker satellites."""
+"""Devices the hub drives: lights, switches / plugs, fans, covers (blinds, curtains) and speaker satellites."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 
-from assistant.commands import Command, Speak, TurnOff, TurnOn
-from assistant.events import Event, SpeakerStateReported, SwitchStateReported, UtteranceReported
+from assistant.commands import Close, Command, Open, SetPosition, Speak, Stop, TurnOff, TurnOn
+from assistant.events import CoverStateReported, Event, SpeakerStateReported, SwitchStateReported, UtteranceReported
 from devices.codec import KindCodec, brightness
 from devices.schemas import Brightness, Heartbeat, OnOff, Payload, Watts
 
@@ -34,6 +34,32 @@ class SwitchedState(Payload):
             events.append(
                 SwitchStateReported(on=self.state == "on", brightness=self.brightness, power=self.power)
             )
+        return events + self.battery_events()
+
+
+class FanState(Payload):
+    """``{"state": "on", "speed": 60}``: on or off, and how fast (percent) when the fan says."""
+
+    state: OnOff | None = None
+    speed: Annotated[int, Field(ge=0, le=100)] | None = None
+
+    def to_events(self) -> list[Event]:
+        events: list[Event] = []
+        if self.state is not None:
+            events.append(SwitchStateReported(on=self.state == "on"))
+        return events + self.battery_events()
+
+
+class CoverState(Payload):
+    """``{"state": "closed", "position": 0}``: where blinds or curtains are (position: percent open)."""
+
+    state: Literal["open", "closed", "opening", "closing", "stopped"] | None = None
+    position: Annotated[int, Field(ge=0, le=100)] | None = None
+
+    def to_events(self) -> list[Event]:
+        events: list[Event] = []
+        if self.state is not None or self.position is not None:
+            events.append(CoverStateReported(state=self.state, position=self.position))
         return events + self.battery_events()
 
 
@@ -83,6 +109,26 @@ def encode_switch(command: Command) -> dict[str, Any] | None:
     return None
 
 
+def encode_cover(command: Command) -> dict[str, Any] | None:
+    """``{"state": "open" | "close" | "stop"}`` / ``{"position": 40}``."""
+    if isinstance(command, (Open, TurnOn)):
+        return {"state": "open"}
+    if isinstance(command, (Close, TurnOff)):
+        return {"state": "close"}
+    if isinstance(command, Stop):
+        return {"state": "stop"}
+    if isinstance(command, SetPosition):
+        return {"position": percent(command.position)}
+    return None
+
+
+def percent(value: int) -> int:
+    """Check a cover position before it reaches a device that would misread it."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:
+        raise ValueError(f"position must be a whole number 0-100, not {value!r}")
+    return value
+
+
 def encode_speaker(command: Command) -> dict[str, Any] | None:
     """``{"say": "Time for your pills", "language": "en"}``."""
     if isinstance(command, Speak):
@@ -93,3 +139,5 @@ def encode_speaker(command: Command) -> dict[str, Any] | None:
 LIGHT = KindCodec("light", state=SwitchedState, events=(Heartbeat,), encode=encode_light)
 SWITCH = KindCodec("switch", state=SwitchedState, events=(Heartbeat,), encode=encode_switch)
 SPEAKER = KindCodec("speaker", state=SpeakerState, events=(HeardEvent, Heartbeat), encode=encode_speaker)
+FAN = KindCodec("fan", state=FanState, events=(Heartbeat,), encode=encode_switch)
+COVER = KindCodec("cover", state=CoverState, events=(Heartbeat,), encode=encode_cover)

@@ -138,3 +138,31 @@ def test_unsupported_commands(kind, command):
     with pytest.raises(UnsupportedCommand) as caught:
         encode(kind, command)
     assert caught.value.kind == kind and caught.value.command == command
+
+
+# -- fans and covers ---------------------------------------------------------------------------------------
+
+
+def test_fan_state_and_commands():
+    assert decode("fan", "state", b'{"state": "on", "speed": 60}').events == [SwitchStateReported(on=True)]
+    assert json.loads(encode("fan", TurnOn(brightness=100))) == {"state": "on"}  # a fan does not dim
+    assert json.loads(encode("fan", TurnOff())) == {"state": "off"}
+    assert "speed: Input should be less than or equal to 100" in reason_for("fan", "state", b'{"speed": 140}')
+
+
+def test_cover_state_and_commands():
+    from assistant.commands import Close, Open, SetPosition, Stop
+    from assistant.events import CoverStateReported
+
+    assert decode("cover", "state", b'{"state": "closed", "position": 0}').events == [
+        CoverStateReported(state="closed", position=0)]
+    assert decode("cover", "state", b'{"position": 35}').events == [CoverStateReported(position=35)]
+    assert [json.loads(encode("cover", c)) for c in (Open(), Close(), Stop(), SetPosition(40))] == [
+        {"state": "open"}, {"state": "close"}, {"state": "stop"}, {"position": 40}]
+    assert json.loads(encode("cover", TurnOn())) == {"state": "open"}  # "turn on the blinds" opens them
+    assert "state: Input should be 'open', 'closed', 'opening', 'closing' or 'stopped'" in \
+        reason_for("cover", "state", b'{"state": "half"}')
+    with pytest.raises(ValueError, match="position must be a whole number 0-100"):
+        encode("cover", SetPosition(140))
+    with pytest.raises(UnsupportedCommand):
+        encode("cover", Speak("hello"))

@@ -65,7 +65,8 @@ async def test_tool_is_offered_with_a_json_schema(skill_harness):
     (skill_id, tool), = h.hub.skills.tools()
     assert skill_id == "device_control" and tool.name == "switch_device"
     assert tool.parameters["required"] == ["device", "on"]
-    assert tool.parameters["properties"]["on"] == {"type": "boolean", "description": "true to turn it on, false to turn it off"}
+    assert tool.parameters["properties"]["on"] == {
+        "type": "boolean", "description": "true to turn it on (or open it), false to turn it off (or close it)"}
 
 
 async def test_the_room_it_was_said_in_fills_the_area(skill_harness):
@@ -85,3 +86,35 @@ async def test_words_heard_by_a_speaker_act_in_its_room_and_are_answered_on_it(s
                                                                  "language": "en"})]
     (utterance,) = await h.rows(kind="utterance_heard")
     assert utterance["cause"] == heard.id and utterance["person"] == "grandma"
+
+
+FANS_AND_COVERS = {"devices": [
+    {"id": "living-fan", "kind": "fan", "room": "living_room", "name": "fan", "aliases": {"zh-CN": ["风扇", "电风扇"]}},
+    {"id": "bedroom-blinds", "kind": "cover", "subtype": "blind", "room": "bedroom", "name": "blinds",
+     "aliases": {"zh-CN": ["百叶窗"]}},
+    {"id": "living-curtains", "kind": "cover", "subtype": "curtain", "room": "living_room", "name": "curtains",
+     "aliases": {"zh-CN": ["客厅的窗帘"]}},
+], "rooms": {"living_room": {"en": ["living room"], "zh-CN": ["客厅"]}, "bedroom": {"zh-CN": ["卧室"]}}}
+
+
+@pytest.mark.parametrize("text, room, device, payload", [
+    ("turn on the fan", None, "living-fan", {"state": "on"}),
+    ("switch off the fan in the living room", None, "living-fan", {"state": "off"}),
+    ("打开风扇", None, "living-fan", {"state": "on"}),
+    ("close the blinds", None, "bedroom-blinds", {"state": "close"}),
+    ("open the curtains", None, "living-curtains", {"state": "open"}),
+    ("open the blinds in the bedroom", None, "bedroom-blinds", {"state": "open"}),
+    ("把客厅的窗帘关上", None, "living-curtains", {"state": "close"}),
+    ("set the blinds to 40%", None, "bedroom-blinds", {"position": 40}),
+])
+async def test_fans_and_covers_by_voice(skill_harness, text, room, device, payload):
+    h = await skill_harness(DeviceControl, config=FANS_AND_COVERS)
+    reply = await h.say(text, room=room)
+    assert reply.understood, reply
+    assert h.published == [(f"carehub/home/{device}/set", payload)]
+
+
+async def test_a_cover_is_opened_not_turned_on(skill_harness):
+    h = await skill_harness(DeviceControl, config=FANS_AND_COVERS)
+    assert (await h.say("close the blinds")).text == "Closed the blinds."
+    assert (await h.say("turn on the fan")).text == "Turned on the fan."

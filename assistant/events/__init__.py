@@ -13,8 +13,8 @@ from assistant.events.base import (
 from assistant.events.devices import (
     VitalSignsMeasured, StepsCounted, AccelerationSampled, LocationReported, WearStateReported, BatteryReported,
     FallDetected, SosPressed, ButtonPressed, MotionDetected, MotionCleared, ContactChanged, OccupancyChanged,
-    SwitchStateReported, ClimateMeasured, PillboxOpened, SpeakerStateReported, CallReported, SmsReceived,
-    UtteranceReported, DeviceCameOnline, DeviceWentOffline
+    SwitchStateReported, ClimateMeasured, CoverStateReported, PillboxOpened, SpeakerStateReported, CallReported,
+    SmsReceived, UtteranceReported, DeviceCameOnline, DeviceWentOffline
 )
 from assistant.events.hub import (
     MessageRejected, HubStarted, HubStopped, BrokerConnected, BrokerDisconnected, SubscriberFailed, UtteranceHeard,
@@ -28,6 +28,7 @@ __all__ = [
     "AccelerationSampled", "AlertAcknowledged", "AlertDelivered", "AlertEscalated", "AlertFolded", "AlertRaised",
     "AlertRequested", "AlertResolved", "AlertUndeliverable", "BatteryReported", "BrokerConnected",
     "BrokerDisconnected", "ButtonPressed", "CallReported", "ClimateMeasured", "CommandSent", "ContactChanged",
+    "CoverStateReported",
     "DeviceCameOnline", "DeviceWentOffline", "Event", "EventKindTaken", "FallDetected", "GenericEvent",
     "HubStarted", "HubStopped", "IntentRecognized", "LocationReported", "MessageRejected", "MotionCleared",
     "MotionDetected", "OccupancyChanged", "PillboxOpened", "ReplyGiven", "SkillFailed", "SkillLoadFailed",

@@ -128,6 +128,16 @@ class SwitchStateReported(Event):
 
 
 @dataclass(frozen=True, kw_only=True)
+class CoverStateReported(Event):
+    """Blinds, curtains or another cover reported where they are."""
+
+    state: str | None = None
+    """``open``, ``closed``, ``opening``, ``closing`` or ``stopped``."""
+    position: int | None = None
+    """Percent open: 0 closed, 100 fully open."""
+
+
+@dataclass(frozen=True, kw_only=True)
 class ClimateMeasured(Event):
     """A thermometer or climate device reading."""
 

@@ -23,8 +23,9 @@ if TYPE_CHECKING:
 NOT_UNDERSTOOD = {"en": "Sorry, I didn't understand that.", "zh": "抱歉，我没听懂。"}
 FAILED = {"en": "Sorry, something went wrong. I've noted it.", "zh": "抱歉，出了点问题，我已经记下了。"}
 
-_DOMAINS = {"light": "light", "switch": "switch", "climate": "climate", "speaker": "media_player",
-            "motion": "binary_sensor", "contact": "binary_sensor", "occupancy": "binary_sensor"}
+_DOMAINS = {"light": "light", "switch": "switch", "fan": "fan", "cover": "cover", "climate": "climate",
+            "speaker": "media_player", "motion": "binary_sensor", "contact": "binary_sensor",
+            "occupancy": "binary_sensor"}
 """Home Assistant's domain for each device kind, so its intents (``HassTurnOn``...) match our devices."""
 
 
@@ -147,6 +148,8 @@ def household_slot_lists(config: Config, language: str) -> dict[str, list[tuple[
     names: list[tuple[Any, ...]] = []
     for device in config.devices:
         context = {"domain": _DOMAINS.get(device.kind, "sensor")}
+        if device.kind == "cover" and device.subtype:
+            context["device_class"] = device.subtype  # "open the blinds" names a class of cover
         spoken = [device.display_name] + _in_language(device.aliases, language)
         names += [(text, device.id, context) for text in dict.fromkeys(spoken)]
     rooms = {d.room for d in config.devices if d.room} | set(config.rooms)

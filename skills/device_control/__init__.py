@@ -1,6 +1,7 @@
 """Device control by voice or text, on Home Assistant's own intent grammar (en, zh-CN, ...).
 
-"turn on the kitchen light", "打开厨房的灯", "is the kettle on?", "set the kitchen light to 40%".
+"turn on the kitchen light", "打开厨房的灯", "is the kettle on?", "set the kitchen light to 40%",
+"turn on the fan", "close the blinds", "把窗帘打开".
 Device names and rooms come from config.yaml (with per-language aliases); the sentences are
 home-assistant-intents', so every language they cover works once its names are configured.
 """
@@ -11,13 +12,18 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from skills.sdk import IntentMatch, Skill, TurnOff, TurnOn, intent, localized, short_language, tool
+from skills.sdk import (
+    Close, IntentMatch, Open, SetPosition, Skill, TurnOff, TurnOn, intent, localized, short_language, tool,
+)
 
-CONTROLLABLE = ("light", "switch")
+CONTROLLABLE = ("light", "switch", "fan", "cover")
 
 REPLIES: dict[str, dict[str, str]] = {
     "turned_on": {"en": "Turned on the {names}.", "zh": "已打开{names}。"},
     "turned_off": {"en": "Turned off the {names}.", "zh": "已关闭{names}。"},
+    "opened": {"en": "Opened the {names}.", "zh": "已打开{names}。"},
+    "closed": {"en": "Closed the {names}.", "zh": "已关上{names}。"},
+    "position": {"en": "Set the {names} to {level}% open.", "zh": "已把{names}开到{level}%。"},
     "brightness": {"en": "Set the {names} to {level}%.", "zh": "已把{names}调到{level}%。"},
     "nothing_there": {"en": "I couldn't find anything to control there.", "zh": "那里没有可以控制的设备。"},
     "cannot_control": {"en": "I can't switch the {names}.", "zh": "我无法控制{names}。"},
@@ -57,13 +63,17 @@ class DeviceControl(Skill[DeviceControlSettings]):
         found = self.ctx.devices(room=area)
         if domain:
             found = [d for d in found if d.kind == domain]
+        device_class = match.slots.get("device_class")
+        if device_class:
+            found = [d for d in found if d.subtype in (None, device_class)]
         return [d for d in found if d.kind in CONTROLLABLE]
 
     def _spoken(self, match: IntentMatch, targets: list[Any]) -> str:
         if "name" in match.slot_text:
             return match.slot_text["name"]
         if "area" in match.slot_text:
-            noun = {"light": "lights", "switch": "switches"}.get(str(match.slots.get("domain")), "devices")
+            noun = {"light": "lights", "switch": "switches", "fan": "fans", "cover": "covers"}.get(
+                str(match.slots.get("domain")), "devices")
             if short_language(match.language) == "zh":
                 return f"{match.slot_text['area']}的" + {"light": "灯"}.get(str(match.slots.get("domain")), "设备")
             return f"{match.slot_text['area']} {noun}"
@@ -77,8 +87,13 @@ class DeviceControl(Skill[DeviceControlSettings]):
         if any(d.kind not in CONTROLLABLE for d in targets):
             return reply("cannot_control", match.language, names=names)
         for device in targets:
+            if device.kind == "cover":
+                await self.ctx.command(device.id, Open() if on else Close())
+                continue
             brightness = self.settings.default_brightness if device.kind == "light" else None
             await self.ctx.command(device.id, TurnOn(brightness) if on else TurnOff())
+        if all(d.kind == "cover" for d in targets):
+            return reply("opened" if on else "closed", match.language, names=names)
         return reply("turned_on" if on else "turned_off", match.language, names=names)
 
     @intent("HassTurnOn")
@@ -101,6 +116,18 @@ class DeviceControl(Skill[DeviceControlSettings]):
             await self.ctx.command(device.id, TurnOn(brightness=round(level * 255 / 100)))
         return reply("brightness", match.language, names=self._spoken(match, targets), level=level)
 
+    @intent("HassSetPosition")
+    async def set_position(self, match: IntentMatch) -> str | None:
+        if "position" not in match.slots:
+            return None
+        targets = [d for d in self._targets(match) if d.kind == "cover"]
+        if not targets:
+            return reply("nothing_there", match.language)
+        level = max(0, min(100, int(float(match.slots["position"]))))
+        for device in targets:
+            await self.ctx.command(device.id, SetPosition(level))
+        return reply("position", match.language, names=self._spoken(match, targets), level=level)
+
     @intent("HassGetState")
     async def get_state(self, match: IntentMatch) -> str:
         targets = self._targets(match)
@@ -121,14 +148,17 @@ class DeviceControl(Skill[DeviceControlSettings]):
 
     @tool
     async def switch_device(self, device: str, on: bool) -> str:
-        """Turn a light or plug on or off.
+        """Turn a light, plug or fan on or off, or open or close blinds or curtains.
 
         Args:
             device: the device id, e.g. kitchen-light
-            on: true to turn it on, false to turn it off
+            on: true to turn it on (or open it), false to turn it off (or close it)
         """
         known = {d.id: d for d in self.ctx.devices()}
         if device not in known or known[device].kind not in CONTROLLABLE:
-            return f"no light or plug called {device}"
+            return f"no light, plug, fan or cover called {device}"
+        if known[device].kind == "cover":
+            await self.ctx.command(device, Open() if on else Close())
+            return f"{device} {'opened' if on else 'closed'}"
         await self.ctx.command(device, TurnOn() if on else TurnOff())
         return f"{device} turned {'on' if on else 'off'}"

@@ -13,10 +13,12 @@ registered under the ``carehub.skills`` entry-point group. See docs/skills.md.
 """
 
 from assistant.alerts.model import Priority
-from assistant.commands import Command, Notify, SetHeartbeat, Speak, TurnOff, TurnOn, Vibrate
+from assistant.commands import (
+    Close, Command, Notify, Open, SetHeartbeat, SetPosition, Speak, Stop, TurnOff, TurnOn, Vibrate,
+)
 from assistant.events import (
     AccelerationSampled, AlertAcknowledged, AlertRaised, AlertResolved, BatteryReported, BrokerConnected,
-    BrokerDisconnected, ButtonPressed, CallReported, AlertRequested, ClimateMeasured,
+    BrokerDisconnected, ButtonPressed, CallReported, AlertRequested, ClimateMeasured, CoverStateReported,
     CommandSent, ContactChanged, DeviceCameOnline, DeviceWentOffline, Event, FallDetected, IntentRecognized,
     LocationReported, MotionCleared, MotionDetected, OccupancyChanged, PillboxOpened, ReplyGiven, SmsReceived,
     SosPressed, StepsCounted, SwitchStateReported, UtteranceHeard, UtteranceNotUnderstood, UtteranceReported,
@@ -39,11 +41,13 @@ __all__ = [
     # decorators
     "on", "intent", "every", "at", "rrule", "tool", "tool_schema",
     # commands a skill can send
-    "Command", "TurnOn", "TurnOff", "Speak", "Vibrate", "SetHeartbeat", "Notify",
+    "Command", "TurnOn", "TurnOff", "Open", "Close", "Stop", "SetPosition", "Speak", "Vibrate", "SetHeartbeat",
+    "Notify",
     # events a skill can handle
     "Event", "AccelerationSampled", "AlertAcknowledged", "AlertRaised", "AlertResolved", "BatteryReported",
     "BrokerConnected", "BrokerDisconnected", "ButtonPressed", "CallReported", "AlertRequested",
-    "ClimateMeasured", "CommandSent", "ContactChanged", "DeviceCameOnline", "DeviceWentOffline", "FallDetected",
+    "ClimateMeasured", "CommandSent", "CoverStateReported", "ContactChanged", "DeviceCameOnline",
+    "DeviceWentOffline", "FallDetected",
     "IntentRecognized", "LocationReported", "MotionCleared", "MotionDetected", "OccupancyChanged", "PillboxOpened",
     "ReplyGiven", "SmsReceived", "SosPressed", "StepsCounted", "SwitchStateReported", "UtteranceHeard",
     "UtteranceNotUnderstood", "UtteranceReported", "VitalSignsMeasured", "WearStateReported",
