@@ -16,6 +16,7 @@ from assistant import __version__, topics
 from assistant.alerts.delivery import AppriseNotifier, Notifier
 from assistant.alerts.desk import AlertDesk
 from assistant.alerts.escalation import Escalation
+from assistant.alerts.messages import Messenger
 from assistant.alerts.store import AlertStore
 from assistant.broker import EmbeddedBroker
 from assistant.bus import EventBus
@@ -27,7 +28,7 @@ from assistant.errors import SkillError
 from assistant.eventlog import EventLog
 from assistant.events import (
     AlertRequested, BrokerConnected, BrokerDisconnected, ButtonPressed, Event, HubStarted, HubStopped,
-    SubscriberFailed, UtteranceReported,
+    MessageRequested, SubscriberFailed, UtteranceReported,
 )
 from assistant.http import ApiParts, HttpServer, create_app
 from assistant.ingest import Ingest, NoBroker
@@ -59,7 +60,7 @@ class Hub:
                  registry: DeviceRegistry, recorder: Recorder, reader: LogReader, outbox: Outbox | None,
                  link: MqttLink | None, commands: CommandDispatcher, alerts: AlertDesk, escalation: Escalation,
                  skills: SkillRuntime, conversation: Conversation, voice: VoiceStreams, ingest: Ingest,
-                 agent: AgentSlot, explicit_skills: Sequence[SkillClass] | None) -> None:
+                 messenger: Messenger, agent: AgentSlot, explicit_skills: Sequence[SkillClass] | None) -> None:
         self.config = config
         self.clock = clock
         self.log = log
@@ -74,6 +75,7 @@ class Hub:
         self.commands = commands
         self.alerts = alerts
         self.escalation = escalation
+        self.messenger = messenger
         self.skills = skills
         self.conversation = conversation
         self.voice = voice
@@ -147,6 +149,7 @@ class Hub:
             await self._agent.agent.model.close()
             self._agent.agent = None
         await self.escalation.stop()
+        await self.messenger.stop()
         self.alerts.store.close()
         # Committed in order after every message's rows: once it is, each message has been acknowledged.
         await self.recorder.emit(HubStopped())
@@ -229,8 +232,11 @@ def build_hub(config: Config, *, clock: Clock | None = None, offline: bool = Fal
     commands = CommandDispatcher(config, adapters, outbox if outbox is not None else link, recorder)  # type: ignore[arg-type]
     alert_store = AlertStore(config.database_path)
     desk = AlertDesk(config, alert_store, recorder, clock)
-    escalation = Escalation(config, alert_store, notifier or AppriseNotifier(), recorder, clock)
+    notifier = notifier or AppriseNotifier()
+    escalation = Escalation(config, alert_store, notifier, recorder, clock)
     desk.when_changed(escalation.wake)
+    messenger = Messenger(config, notifier, recorder, clock)
+    bus.subscribe(messenger.on_message_requested, MessageRequested, name="messages")
     bus.subscribe(desk.on_alert_requested, AlertRequested, name="alerts:notify")
     bus.subscribe(desk.on_button, ButtonPressed, name="alerts:cancel", action="cancel")
 
@@ -266,6 +272,6 @@ def build_hub(config: Config, *, clock: Clock | None = None, offline: bool = Fal
         link.on_state = broker_state
     hub = Hub(config=config, clock=clock, log=event_log, bus=bus, state=state, registry=registry, recorder=recorder,
               reader=reader, outbox=outbox, link=link, commands=commands, alerts=desk, escalation=escalation,
-              skills=runtime, conversation=conversation, voice=voice, ingest=ingest, agent=agent,
+              skills=runtime, conversation=conversation, voice=voice, ingest=ingest, messenger=messenger, agent=agent,
               explicit_skills=skills)
     return hub

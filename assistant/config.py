@@ -170,6 +170,9 @@ class CaregiverConfig(_Model):
     """``"22:00-07:00"`` in the home's time zone: low-priority alerts wait until it ends."""
     token: str | None = None
     """Secret for acknowledging over HTTP; derived from the hub's secret when not set."""
+    aliases: dict[str, list[str]] = Field(default_factory=dict)
+    """What the people at home call them, per language: ``{en: ["my daughter"], zh-CN: ["女儿"]}`` (their
+    ``name`` counts too), so "tell my daughter I'm home" reaches them."""
 
     _id = field_validator("id")(_check_id)
 

@@ -354,6 +354,13 @@ class SkillContext(Protocol):
         ``self_cancel`` the person may call it off themselves (panic button "cancel", "I'm OK").
         """
 
+    async def message(self, to: str, text: str, *, person: str | None = None) -> Event:
+        """Pass ``text`` from ``person`` to the caregiver ``to`` (an id) through their channels, once, with no
+        escalation ("tell Anna I'm fine"); returns the logged ``MessageRequested``; each attempt is logged."""
+
+    def caregivers(self, person: str | None = None) -> list[Any]:
+        """Configured caregivers (of ``person`` when given): id, name, language, aliases."""
+
     async def command(self, device: str, command: Command) -> None:
         """Send ``command`` to ``device`` on its ``set`` topic."""
 

@@ -17,7 +17,8 @@ from assistant.config import Config, parse_config
 from assistant.skill_loader import discover
 from skills.sdk.testing import SkillHarness
 
-BUILT_IN = {"device_control", "safety", "device_health", "falls", "medication", "check_in", "scam_guard", "vitals", "child_safety", "routines"}
+BUILT_IN = {"device_control", "safety", "device_health", "falls", "medication", "check_in", "scam_guard", "vitals",
+            "child_safety", "routines", "family_messages"}
 """Skills carehub itself registers under the carehub.skills entry point."""
 
 GOOD_SKILL = '''
@@ -295,4 +296,5 @@ def test_skills_json_lists_a_folder_skills_intents_schedules_and_tools(tmp_path)
     assert listing["water"]["intents"] == ["WaterDrank"]
     assert listing["water"]["schedules"] == ["remind: every 1:00:00"]
     assert listing["water"]["tools"] == ["glasses_today"]
-    assert listing["device_control"]["intents"] == ["HassTurnOn", "HassTurnOff", "HassLightSet", "HassGetState"]
+    assert listing["device_control"]["intents"] == ["HassTurnOn", "HassTurnOff", "HassLightSet", "HassSetPosition",
+                                                    "HassGetState"]

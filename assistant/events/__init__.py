@@ -8,31 +8,31 @@ person before it logs and publishes them. ``base`` holds the envelope and the ki
 from __future__ import annotations
 
 from assistant.events.base import (
-    Event, EventKindTaken, GenericEvent, event_from_row, event_types, kinds_of
+    Event, EventKindTaken, GenericEvent, event_from_row, event_types, kinds_of,
 )
 from assistant.events.devices import (
     VitalSignsMeasured, StepsCounted, AccelerationSampled, LocationReported, WearStateReported, BatteryReported,
     FallDetected, SosPressed, ButtonPressed, MotionDetected, MotionCleared, ContactChanged, OccupancyChanged,
-    SwitchStateReported, ClimateMeasured, CoverStateReported, PillboxOpened, SpeakerStateReported, CallReported,
-    SmsReceived, UtteranceReported, DeviceCameOnline, DeviceWentOffline
+    SwitchStateReported, CoverStateReported, ClimateMeasured, PillboxOpened, SpeakerStateReported, CallReported,
+    SmsReceived, UtteranceReported, DeviceCameOnline, DeviceWentOffline,
 )
 from assistant.events.hub import (
     MessageRejected, HubStarted, HubStopped, BrokerConnected, BrokerDisconnected, SubscriberFailed, UtteranceHeard,
-    IntentRecognized, UtteranceNotUnderstood, ReplyGiven, CommandSent, AlertRequested, SkillFailed, SkillLoadFailed
+    IntentRecognized, UtteranceNotUnderstood, ReplyGiven, CommandSent, AlertRequested, SkillFailed, SkillLoadFailed,
 )
 from assistant.events.alerts import (
-    AlertRaised, AlertFolded, AlertDelivered, AlertEscalated, AlertUndeliverable, AlertAcknowledged, AlertResolved
+    AlertRaised, AlertFolded, AlertDelivered, AlertEscalated, AlertUndeliverable, AlertAcknowledged, AlertResolved,
+    MessageRequested, MessageDelivered,
 )
 
 __all__ = [
     "AccelerationSampled", "AlertAcknowledged", "AlertDelivered", "AlertEscalated", "AlertFolded", "AlertRaised",
     "AlertRequested", "AlertResolved", "AlertUndeliverable", "BatteryReported", "BrokerConnected",
     "BrokerDisconnected", "ButtonPressed", "CallReported", "ClimateMeasured", "CommandSent", "ContactChanged",
-    "CoverStateReported",
-    "DeviceCameOnline", "DeviceWentOffline", "Event", "EventKindTaken", "FallDetected", "GenericEvent",
-    "HubStarted", "HubStopped", "IntentRecognized", "LocationReported", "MessageRejected", "MotionCleared",
-    "MotionDetected", "OccupancyChanged", "PillboxOpened", "ReplyGiven", "SkillFailed", "SkillLoadFailed",
-    "SmsReceived", "SosPressed", "SpeakerStateReported", "StepsCounted", "SubscriberFailed", "SwitchStateReported",
-    "UtteranceHeard", "UtteranceNotUnderstood", "UtteranceReported", "VitalSignsMeasured", "WearStateReported",
-    "event_from_row", "event_types", "kinds_of"
+    "CoverStateReported", "DeviceCameOnline", "DeviceWentOffline", "Event", "EventKindTaken", "FallDetected",
+    "GenericEvent", "HubStarted", "HubStopped", "IntentRecognized", "LocationReported", "MessageDelivered",
+    "MessageRejected", "MessageRequested", "MotionCleared", "MotionDetected", "OccupancyChanged", "PillboxOpened",
+    "ReplyGiven", "SkillFailed", "SkillLoadFailed", "SmsReceived", "SosPressed", "SpeakerStateReported",
+    "StepsCounted", "SubscriberFailed", "SwitchStateReported", "UtteranceHeard", "UtteranceNotUnderstood",
+    "UtteranceReported", "VitalSignsMeasured", "WearStateReported", "event_from_row", "event_types", "kinds_of"
 ]

@@ -1,4 +1,5 @@
-"""Events of an alert's life: raised, folded, delivered, escalated, undeliverable, acknowledged, resolved."""
+"""Events of an alert's life (raised, folded, delivered, escalated, undeliverable, acknowledged, resolved), and
+of a message to a caregiver (requested, delivered)."""
 
 from __future__ import annotations
 
@@ -75,3 +76,25 @@ class AlertResolved(Event):
 
     alert_id: str
     reason: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class MessageRequested(Event):
+    """Someone (through a skill) asked for a message to be passed to a caregiver: once, no escalation."""
+
+    to: str
+    """The caregiver's id."""
+    text: str
+    """The words to pass on, as said."""
+    skill: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class MessageDelivered(Event):
+    """One attempt to pass a message to a caregiver over one channel, and how it went; ``cause`` is the request."""
+
+    to: str
+    channel: str
+    """The channel's scheme and host only (no secrets)."""
+    ok: bool
+    detail: str = ""

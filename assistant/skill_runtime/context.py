@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 from assistant.alerts.model import Priority
 from assistant.clock import Clock
 from assistant.commands import Command, Speak
-from assistant.config import Config, DeviceConfig, PersonConfig
-from assistant.events import AlertRequested, Event, ReplyGiven
+from assistant.config import CaregiverConfig, Config, DeviceConfig, PersonConfig
+from assistant.events import AlertRequested, Event, MessageRequested, ReplyGiven
 from assistant.intents import normalize_language
 from assistant.ports import CommandSender, EventSink
 from assistant.registry import DeviceStatus
@@ -154,6 +154,13 @@ class HubSkillContext:
                                  skill=self.skill_id, person=person, cause=current_cause(), self_cancel=self_cancel,
                                  device=device)
         return await self._host.sink.emit(request)
+
+    async def message(self, to: str, text: str, *, person: str | None = None) -> Event:
+        request = MessageRequested(to=to, text=text, skill=self.skill_id, person=person, cause=current_cause())
+        return await self._host.sink.emit(request)
+
+    def caregivers(self, person: str | None = None) -> list[CaregiverConfig]:
+        return self._config.caregivers_of(person) if person else list(self._config.caregivers)
 
     async def command(self, device: str, command: Command) -> None:
         await self._host.commands.send_command(device, command, skill=self.skill_id, cause=current_cause())

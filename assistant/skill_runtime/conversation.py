@@ -144,7 +144,8 @@ class Conversation:
 
 
 def household_slot_lists(config: Config, language: str) -> dict[str, list[tuple[Any, ...]]]:
-    """The ``name`` (devices) and ``area`` (rooms) slot values of this home, by their names in ``language``."""
+    """The ``name`` (devices), ``area`` (rooms) and ``caregiver`` slot values of this home, by their names in
+    ``language`` (a caregiver by name and by what the household calls them: "my daughter", "女儿")."""
     names: list[tuple[Any, ...]] = []
     for device in config.devices:
         context = {"domain": _DOMAINS.get(device.kind, "sensor")}
@@ -157,7 +158,11 @@ def household_slot_lists(config: Config, language: str) -> dict[str, list[tuple[
     for room in sorted(rooms):
         spoken = [room.replace("_", " ")] + _in_language(config.rooms.get(room, {}), language)
         areas += [(text, room) for text in dict.fromkeys(spoken)]
-    return {"name": names, "area": areas, "floor": []}
+    caregivers: list[tuple[Any, ...]] = []
+    for caregiver in config.caregivers:
+        spoken = [caregiver.name] + _in_language(caregiver.aliases, language)
+        caregivers += [(text, caregiver.id) for text in dict.fromkeys(s for s in spoken if s)]
+    return {"name": names, "area": areas, "floor": [], "caregiver": caregivers}
 
 
 def _in_language(by_language: dict[str, list[str]], language: str) -> list[str]:

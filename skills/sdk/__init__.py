@@ -17,12 +17,12 @@ from assistant.commands import (
     Close, Command, Notify, Open, SetHeartbeat, SetPosition, Speak, Stop, TurnOff, TurnOn, Vibrate,
 )
 from assistant.events import (
-    AccelerationSampled, AlertAcknowledged, AlertRaised, AlertResolved, BatteryReported, BrokerConnected,
-    BrokerDisconnected, ButtonPressed, CallReported, AlertRequested, ClimateMeasured, CoverStateReported,
-    CommandSent, ContactChanged, DeviceCameOnline, DeviceWentOffline, Event, FallDetected, IntentRecognized,
-    LocationReported, MotionCleared, MotionDetected, OccupancyChanged, PillboxOpened, ReplyGiven, SmsReceived,
-    SosPressed, StepsCounted, SwitchStateReported, UtteranceHeard, UtteranceNotUnderstood, UtteranceReported,
-    VitalSignsMeasured, WearStateReported,
+    AccelerationSampled, AlertAcknowledged, AlertRaised, AlertRequested, AlertResolved, BatteryReported,
+    BrokerConnected, BrokerDisconnected, ButtonPressed, CallReported, ClimateMeasured, CommandSent, ContactChanged,
+    CoverStateReported, DeviceCameOnline, DeviceWentOffline, Event, FallDetected, IntentRecognized,
+    LocationReported, MessageDelivered, MessageRequested, MotionCleared, MotionDetected, OccupancyChanged,
+    PillboxOpened, ReplyGiven, SmsReceived, SosPressed, StepsCounted, SwitchStateReported, UtteranceHeard,
+    UtteranceNotUnderstood, UtteranceReported, VitalSignsMeasured, WearStateReported,
 )
 from assistant.report.sections import Chart, Panel, ReportDay, ReportSection, ReportTable, Series
 from assistant.skill_api import (
@@ -44,11 +44,11 @@ __all__ = [
     "Command", "TurnOn", "TurnOff", "Open", "Close", "Stop", "SetPosition", "Speak", "Vibrate", "SetHeartbeat",
     "Notify",
     # events a skill can handle
-    "Event", "AccelerationSampled", "AlertAcknowledged", "AlertRaised", "AlertResolved", "BatteryReported",
-    "BrokerConnected", "BrokerDisconnected", "ButtonPressed", "CallReported", "AlertRequested",
-    "ClimateMeasured", "CommandSent", "CoverStateReported", "ContactChanged", "DeviceCameOnline",
-    "DeviceWentOffline", "FallDetected",
-    "IntentRecognized", "LocationReported", "MotionCleared", "MotionDetected", "OccupancyChanged", "PillboxOpened",
-    "ReplyGiven", "SmsReceived", "SosPressed", "StepsCounted", "SwitchStateReported", "UtteranceHeard",
-    "UtteranceNotUnderstood", "UtteranceReported", "VitalSignsMeasured", "WearStateReported",
+    "Event", "AccelerationSampled", "AlertAcknowledged", "AlertRaised", "AlertRequested", "AlertResolved",
+    "BatteryReported", "BrokerConnected", "BrokerDisconnected", "ButtonPressed", "CallReported", "ClimateMeasured",
+    "CommandSent", "ContactChanged", "CoverStateReported", "DeviceCameOnline", "DeviceWentOffline", "FallDetected",
+    "IntentRecognized", "LocationReported", "MessageDelivered", "MessageRequested", "MotionCleared",
+    "MotionDetected", "OccupancyChanged", "PillboxOpened", "ReplyGiven", "SmsReceived", "SosPressed",
+    "StepsCounted", "SwitchStateReported", "UtteranceHeard", "UtteranceNotUnderstood", "UtteranceReported",
+    "VitalSignsMeasured", "WearStateReported",
 ]

@@ -133,7 +133,8 @@ class SkillHarness:
         queued = [f"{name} ({stats['queued']} queued, {stats['active']} running)"
                   for name, stats in self.hub.bus.stats().items()
                   if (stats["queued"] or stats["active"]) and name not in waiting]
-        return queued + self.hub.skills.busy()
+        sending = ["messages (sending)"] if self.hub.messenger.sending else []
+        return queued + self.hub.skills.busy() + sending
 
     async def play(self, scenario: Any, *, tick_every: float = 60.0, until: str | None = None) -> int:
         """Replay a household-simulator scenario through the hub, on the fake clock.
