@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import asyncio
 import re
+from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from skills.falls.detector import Sample, detect_fall, lying_posture, up_and_moving
+from skills.falls.detector import Sample, up_and_moving
+from skills.falls.model import PlacementModel, load_models
+from skills.falls.stream import DetectedFall, WearableStream
 from skills.sdk import (
     AccelerationSampled, ButtonPressed, FallDetected, MotionDetected, Skill, StepsCounted, on, short_language,
 )
@@ -31,10 +34,13 @@ class FallSettings(BaseModel):
 
     cancel_window: float = Field(30.0, gt=0)
     """Seconds the person has to call off the alarm."""
-    impact_g: float = Field(2.0, gt=1)
-    """Impact threshold for carehub's own detection (see skills.falls.detector)."""
+    impact_g: float | None = Field(None, gt=1)
+    """Override the impact threshold of carehub's own detection, in g; unset uses the one validated for the
+    wearable's placement (skills/falls/fall_model.json: 2.0 g at the wrist, 1.6 g at the waist)."""
     detect_from_samples: bool = True
     """Also look for falls in raw accelerometer samples, not only the watch's own fall events."""
+    max_gap: float = Field(1.0, gt=0)
+    """Seconds missing between two bursts of samples that break the stream (nothing is spliced across)."""
     same_fall_within: float = Field(120.0, ge=0)
     """Seconds in which further fall reports for the same person are the same fall (the watch's own
     verdict and carehub's detection of one fall arrive a moment apart)."""
@@ -61,6 +67,24 @@ class Falls(Skill[FallSettings]):
         """How each person's watch lay after their last detected fall."""
         self.steps: dict[str, int] = {}
         self.steps_at_fall: dict[str, int | None] = {}
+        self.models: dict[str, PlacementModel] = await asyncio.to_thread(load_models)
+        self.placement = {d.id: d.placement or "wrist" for d in self.ctx.devices(kind="wearable")}
+        """Where each configured wearable is worn (unset: wrist, the usual watch)."""
+        self.streams: dict[str, WearableStream] = {}
+        """Each wearable's samples as one stream across its bursts, by device id."""
+        self.stream_locks: dict[str, asyncio.Lock] = {}
+        self.wearer: dict[str, str | None] = {}
+
+    def _stream(self, device: str) -> WearableStream:
+        stream = self.streams.get(device)
+        if stream is None:
+            model = self.models[self.placement.get(device, "wrist")]
+            if self.settings.impact_g is not None:
+                model = replace(model, trigger_g=self.settings.impact_g,
+                                low_trigger_g=min(model.low_trigger_g, self.settings.impact_g))
+            stream = self.streams[device] = WearableStream(model, max_gap_s=self.settings.max_gap)
+            self.stream_locks[device] = asyncio.Lock()
+        return stream
 
     def _call_off(self, person: str | None, reason: str) -> None:
         if person in self.cancelled and not self.cancelled[person].is_set():
@@ -77,12 +101,40 @@ class Falls(Skill[FallSettings]):
                 return
         if not self.settings.detect_from_samples:
             return
-        verdict = await asyncio.to_thread(detect_fall, event.samples, event.rate_hz, impact_g=self.settings.impact_g)
-        if verdict is not None:
-            if person is not None:
-                self.lying[person] = lying_posture(event.samples, verdict, event.rate_hz)
-            await self.ctx.emit(FallDetected(source="detector", confidence=verdict.confidence,
-                                             device=event.device, person=person))
+        device = event.device or ""
+        stream = self._stream(device)
+        self.wearer[device] = person
+        # The hub stamps a burst when it takes the message: that is the time of its last sample.
+        async with self.stream_locks[device]:
+            update = await asyncio.to_thread(stream.add, event.ts.timestamp(), event.rate_hz, event.samples)
+        if update.dropped:
+            self.ctx.log.warning("samples %s from %s are older than the stream: dropped (%d so far)",
+                                 event.id, device, stream.dropped)
+            return
+        if update.gap_s is not None:
+            self.ctx.log.info("samples %s from %s follow a %.1f s gap: judged what was there, started afresh",
+                              event.id, device, update.gap_s)
+        last = stream.last_ts
+
+        async def judge_on_silence() -> None:
+            if stream.last_ts != last:
+                return  # more samples came: the stream goes on
+            async with self.stream_locks[device]:
+                falls = await asyncio.to_thread(stream.flush)
+            for fall in falls:
+                await self._found(device, fall)
+
+        self.ctx.call_later(stream.silence_s, judge_on_silence)
+        for fall in update.falls:
+            await self._found(device, fall)
+
+    async def _found(self, device: str, fall: DetectedFall) -> None:
+        person = self.wearer.get(device)
+        if person is not None:
+            self.lying[person] = fall.verdict.posture_after
+        self.ctx.log.info("fall found in %s's samples: %s", device or "a wearable", fall.verdict)
+        await self.ctx.emit(FallDetected(source="detector", confidence=fall.verdict.confidence,
+                                         device=device or None, person=person))
 
     @on(StepsCounted)
     async def stepped(self, event: StepsCounted) -> None:
