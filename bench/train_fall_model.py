@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 
 from skills.falls.detector import worth_judging  # noqa: E402
 from skills.falls.features import (  # noqa: E402
-    ANALYSIS_RATE_HZ, FEATURES, candidates, features, magnitude, to_grid,
+    ANALYSIS_RATE_HZ, FEATURES, MIN_AFTER_S, candidates, features, magnitude, to_grid,
 )
 from skills.falls.model import MODEL_FILE, PlacementModel, Tree  # noqa: E402
 
@@ -59,6 +59,7 @@ THRESHOLD = 0.5
 BOOSTING = {"trees": 150, "depth": 2, "learning_rate": 0.1, "subsample": 0.8, "min_leaf": 20, "bins": 32,
             "seed": 2017}
 NEAR_IMPACT_S = 0.5
+PRE_IMPACT_NEGATIVES = {"waist": True, "wrist": False}
 
 
 @dataclass
@@ -134,18 +135,30 @@ def candidate_table(traces: Sequence[Trace], placement: str) -> Candidates:
         grid = to_grid(trace.samples, trace.rate_hz)
         mag = magnitude(grid)
         impact_s = None if trace.event_index is None else trace.event_index / trace.rate_hz
+        # As the stream does at the end of a recording: no verdict without MIN_AFTER_S of aftermath.
+        last = len(mag) - int(round(MIN_AFTER_S * ANALYSIS_RATE_HZ))
         for at in candidates(mag, 0, len(mag), gate.low_trigger_g):
-            if not worth_judging(grid, mag, at, gate):
+            if at > last or not worth_judging(grid, mag, at, gate):
                 continue
             rows.append(features(grid, mag, at))
             owners.append(index)
-            if trace.label == "adl":
-                labels.append(0)
-            else:
-                labels.append(1 if impact_s is not None and abs(at / ANALYSIS_RATE_HZ - impact_s) <= NEAR_IMPACT_S
-                              else -1)
+            labels.append(_label(trace, at / ANALYSIS_RATE_HZ, impact_s))
     return Candidates(np.array(rows).reshape(-1, len(FEATURES)), np.array(labels, dtype=int),
                       np.array(owners, dtype=int))
+
+
+def _label(trace: Trace, at_s: float, impact_s: float | None) -> int:
+    """1 the fall's impact, 0 not a fall, -1 left out: a fall recording's candidates after its impact (moving
+    about on the floor), and at the wrist also those before it, where the largest |a| is often an arm's swing
+    rather than the landing. At the waist, a candidate seconds before the impact (a stride, the trip) is
+    not the fall: an alarm there comes early, and the landing is what the model must pick."""
+    if trace.label == "adl":
+        return 0
+    if impact_s is None or at_s > impact_s + NEAR_IMPACT_S:
+        return -1
+    if at_s >= impact_s - NEAR_IMPACT_S:
+        return 1
+    return 0 if PRE_IMPACT_NEGATIVES[trace.placement] else -1
 
 
 # --- gradient boosting ------------------------------------------------------------------------------------

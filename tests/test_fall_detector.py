@@ -49,7 +49,7 @@ def test_a_clear_fall_is_detected_with_the_person_lying_still():
     assert verdict.free_fall and verdict.lying_still and not verdict.low_impact
     assert verdict.orientation_change_deg == pytest.approx(90, abs=1)
     assert verdict.posture_after == pytest.approx(LYING)
-    assert 0.9 <= verdict.confidence <= 1.0 and verdict.placement == "wrist"
+    assert 0.8 <= verdict.confidence <= 1.0 and verdict.placement == "wrist"
 
 
 @pytest.mark.parametrize("placement", ["wrist", "waist", "pendant"])

@@ -111,11 +111,12 @@ def config_with(placement):
     return {"devices": devices}
 
 
-@pytest.mark.parametrize(("placement", "found"), [("wrist", 0), ("waist", 1), ("pendant", 1)])
-async def test_the_placement_in_config_chooses_the_model(skill_harness, placement, found):
-    # A soft landing (2.5 g): a fall where the trunk itself lands; hands and arms reach that all day.
+@pytest.mark.parametrize(("placement", "model"), [("wrist", "wrist"), ("waist", "waist"), ("pendant", "waist")])
+async def test_the_placement_in_config_chooses_the_model(skill_harness, caplog, placement, model):
     h = await skill_harness(Falls, config=config_with(placement))
-    await send(h, fall(peak_g=2.5), 3)
-    await h.advance(20)
-    assert len(detected(h)) == found
-
+    with caplog.at_level(logging.INFO):
+        await send(h, fall(peak_g=5.0), 3)
+        await h.advance(20)
+    assert len(detected(h)) == 1
+    (line,) = [r.getMessage() for r in caplog.records if "fall found in grandma-watch" in r.getMessage()]
+    assert f"placement='{model}'" in line

@@ -20,6 +20,9 @@ PRE_S = 4.0
 """Seconds of context a candidate's features read before it."""
 POST_S = 7.0
 """Seconds of aftermath a candidate's features read after it; it is judged once they are there."""
+MIN_AFTER_S = 1.5
+"""The least aftermath a candidate is judged on when no more samples come: the posture after is read 1-3 s
+after the impact, and a blow the recording or the device stops right after says nothing about a fall."""
 PEAK_HALFWIDTH_S = 0.5
 """A candidate is the largest |a| within this many seconds either side (one impact, one candidate)."""
 BUSY_PEAK_G = 1.8

@@ -22,7 +22,9 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from skills.falls.detector import FallVerdict, judge, validate
-from skills.falls.features import ANALYSIS_RATE_HZ, PEAK_HALFWIDTH_S, POST_S, PRE_S, candidates, magnitude, resample
+from skills.falls.features import (
+    ANALYSIS_RATE_HZ, MIN_AFTER_S, PEAK_HALFWIDTH_S, POST_S, PRE_S, candidates, magnitude, resample,
+)
 from skills.falls.model import PlacementModel
 
 STEP_S = 1.0 / ANALYSIS_RATE_HZ
@@ -69,6 +71,8 @@ class WearableStream:
         """Late bursts ignored so far."""
         self.gaps = 0
         """Gaps that broke the stream so far."""
+        self.unjudged = 0
+        """Candidates the stream ended too soon after to judge (``MIN_AFTER_S``)."""
         self._new_segment()
 
     def _new_segment(self) -> None:
@@ -128,14 +132,16 @@ class WearableStream:
         self._trim()
         return StreamUpdate(falls=falls, gap_s=gap)
 
-    def flush(self, min_after_s: float = 0.0) -> list[DetectedFall]:
+    def flush(self, min_after_s: float = MIN_AFTER_S) -> list[DetectedFall]:
         """Judge what is pending on the samples there are (the device went quiet, or a gap), and close the
-        segment: the next burst starts a new one."""
+        segment: the next burst starts a new one. Candidates with less than ``min_after_s`` of aftermath
+        cannot be judged and are counted in ``unjudged``."""
         self._scan(final=True)
         falls = self._judge(min_after_s=min_after_s)
-        last_ts, last_span, dropped, gaps = self.last_ts, self.last_span_s, self.dropped, self.gaps
+        self.unjudged += len(self._pending)
+        kept = self.last_ts, self.last_span_s, self.dropped, self.gaps, self.unjudged
         self._new_segment()
-        self.last_ts, self.last_span_s, self.dropped, self.gaps = last_ts, last_span, dropped, gaps
+        self.last_ts, self.last_span_s, self.dropped, self.gaps, self.unjudged = kept
         return falls
 
     def _scan(self, *, final: bool) -> None:
