@@ -1,6 +1,10 @@
 """The falls skill: a fall (reported by the watch, or found in its accelerometer samples) is met with a
 spoken question and a cancel window; if nobody calls it off, caregivers get a high-priority alert.
 
+Each wearable's bursts of samples feed one ``WearableStream``, judged with the model for where the wearable
+is worn (``placement`` in config.yaml; unset is the wrist): an impact is judged once its aftermath has come,
+in later bursts, or after the wearable has been quiet for the stream's ``silence_s``.
+
 The cancel window (30 s by default) follows social-alarm practice: most wearable fall alarms are
 false, and an alarm the person can stop with "I'm OK", the panic button's cancel, or by answering
 keeps caregivers trusting the real ones.
