@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from skills.falls import Falls
-from skills.sdk import AccelerationSampled, FallDetected
+from skills.sdk import AccelerationSampled, FallDetected, WearStateReported
 
 RATE = 50.0
 UPRIGHT = (0.0, 0.0, 1.0)
@@ -120,3 +120,17 @@ async def test_the_placement_in_config_chooses_the_model(skill_harness, caplog, 
     assert len(detected(h)) == 1
     (line,) = [r.getMessage() for r in caplog.records if "fall found in grandma-watch" in r.getMessage()]
     assert f"placement='{model}'" in line
+
+
+async def test_a_watch_taken_off_is_nobodys_fall(skill_harness):
+    # Put down or dropped: free fall, a blow, lying still at another angle. The watch says it is not worn.
+    h = await skill_harness(Falls)
+    await h.publish(WearStateReported(worn=False), device="grandma-watch")
+    await send(h, fall(), 3)
+    await h.advance(20)
+    assert detected(h) == []
+    await h.publish(WearStateReported(worn=True), device="grandma-watch")
+    await h.advance(30)
+    await send(h, fall(), 3)
+    await h.advance(20)
+    assert len(detected(h)) == 1

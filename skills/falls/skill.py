@@ -24,7 +24,8 @@ from skills.falls.detector import Sample, up_and_moving
 from skills.falls.model import PlacementModel, load_models
 from skills.falls.stream import DetectedFall, WearableStream
 from skills.sdk import (
-    AccelerationSampled, ButtonPressed, FallDetected, MotionDetected, Skill, StepsCounted, on, short_language,
+    AccelerationSampled, ButtonPressed, FallDetected, MotionDetected, Skill, StepsCounted, WearStateReported, on,
+    short_language,
 )
 
 OK_WORDS = re.compile(r"\b(ok|okay|fine|alright|all right|good|no)\b|没事|还好|很好|不用|没有", re.I)
@@ -78,6 +79,8 @@ class Falls(Skill[FallSettings]):
         """Each wearable's samples as one stream across its bursts, by device id."""
         self.stream_locks: dict[str, asyncio.Lock] = {}
         self.wearer: dict[str, str | None] = {}
+        self.taken_off: set[str] = set()
+        """Wearables whose last wear state was "not worn": a watch put down or dropped is nobody's fall."""
 
     def _stream(self, device: str) -> WearableStream:
         stream = self.streams.get(device)
@@ -103,9 +106,9 @@ class Falls(Skill[FallSettings]):
             if up:
                 self._call_off(person, "got up")
                 return
-        if not self.settings.detect_from_samples:
-            return
         device = event.device or ""
+        if not self.settings.detect_from_samples or device in self.taken_off:
+            return
         stream = self._stream(device)
         self.wearer[device] = person
         # The hub stamps a burst when it takes the message: that is the time of its last sample.
@@ -121,9 +124,9 @@ class Falls(Skill[FallSettings]):
         last = stream.last_ts
 
         async def judge_on_silence() -> None:
-            if stream.last_ts != last:
-                return  # more samples came: the stream goes on
             async with self.stream_locks[device]:
+                if stream.last_ts != last:
+                    return  # more samples came: the stream goes on
                 falls = await asyncio.to_thread(stream.flush)
             for fall in falls:
                 await self._found(device, fall)
@@ -139,6 +142,14 @@ class Falls(Skill[FallSettings]):
         self.ctx.log.info("fall found in %s's samples: %s", device or "a wearable", fall.verdict)
         await self.ctx.emit(FallDetected(source="detector", confidence=fall.verdict.confidence,
                                          device=device or None, person=person))
+
+    @on(WearStateReported)
+    async def worn(self, event: WearStateReported) -> None:
+        device = event.device or ""
+        if event.worn:
+            self.taken_off.discard(device)
+        else:
+            self.taken_off.add(device)
 
     @on(StepsCounted)
     async def stepped(self, event: StepsCounted) -> None:
