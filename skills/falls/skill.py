@@ -44,8 +44,9 @@ class FallSettings(BaseModel):
     wearable's placement (skills/falls/fall_model.json: 2.0 g at the wrist, 1.6 g at the waist)."""
     detect_from_samples: bool = True
     """Also look for falls in raw accelerometer samples, not only the watch's own fall events."""
-    max_gap: float = Field(1.0, gt=0)
-    """Seconds missing between two bursts of samples that break the stream (nothing is spliced across)."""
+    max_gap: float = Field(2.0, gt=0)
+    """Seconds missing between two bursts of samples that break the stream (nothing is spliced across); under
+    it, a late or early arrival (Wi-Fi power saving delays a message by up to a second or so) is jitter."""
     same_fall_within: float = Field(120.0, ge=0)
     """Seconds in which further fall reports for the same person are the same fall (the watch's own
     verdict and carehub's detection of one fall arrive a moment apart)."""

@@ -57,7 +57,7 @@ class StreamUpdate:
 class WearableStream:
     """The buffer and pending impact candidates of one wearable, judged with one placement's model."""
 
-    def __init__(self, model: PlacementModel, *, max_gap_s: float = 1.0, refractory_s: float = 10.0) -> None:
+    def __init__(self, model: PlacementModel, *, max_gap_s: float = 2.0, refractory_s: float = 10.0) -> None:
         self.model = model
         self.max_gap_s = max_gap_s
         """A burst starting more than this after the previous one's last sample breaks the stream."""
