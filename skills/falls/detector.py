@@ -1,76 +1,160 @@
-"""Threshold fall detection over one window of tri-axial accelerometer samples (in g), as a pure function.
+"""Fall detection over accelerometer samples (in g): the verdict on one impact candidate, the verdict on a
+window, and whether someone is up again. Pure functions over plain data and a ``PlacementModel``; no I/O.
 
-The method is the impact-plus-posture scheme of the threshold literature:
+The scheme is the impact-plus-posture one of the threshold literature, with the evidence weighed by a model
+trained on real recordings instead of fixed thresholds:
 
-* Bourke, O'Brien & Lyons 2007, "Evaluation of a threshold-based tri-axial accelerometer fall detection
-  algorithm", Gait & Posture 26(2):194-199, doi:10.1016/j.gaitpost.2006.09.012: an upper fall threshold
-  (UFT) on the sum-vector magnitude ``SVM = sqrt(x² + y² + z²)`` separated 480 falls and ADL at the trunk;
-  a lower fall threshold (LFT) catches the free-fall dip before the impact. As commonly quoted from that
-  paper: UFT 3.52 g at the trunk and 2.74 g at the thigh; LFT 0.41-0.60 g.
-* Kangas et al. 2008, "Comparison of low-complexity fall detection algorithms for body attached
-  accelerometers", Gait & Posture 28(2):285-291, doi:10.1016/j.gaitpost.2008.01.003: adding the posture
-  after the impact (lying, judged ~2 s after it) to the impact threshold gave 97-98 % sensitivity and
-  100 % specificity at the waist and head; the wrist did markedly worse, because a wrist's acceleration is
-  dominated by arm movement.
+* Bourke, O'Brien & Lyons 2007 (Gait & Posture 26:194-199): an impact above an upper fall threshold on
+  ``|a|``, often after a free-fall dip below ~0.6 g;
+* Kangas et al. 2008 (Gait & Posture 28:285-291): the posture after the impact (lying, ~2 s later) is what
+  makes an impact a fall; the wrist does markedly worse than the waist;
+* the aftermath: lying still, and not walking or jogging on, weighs against an impact that was a stride, a
+  clap or a stumble (``skills.falls.features`` lists every feature and why).
 
-``detect_fall`` looks for an impact (SVM above ``impact_g``, optionally preceded within ``free_fall_window_s``
-by a dip below ``free_fall_g``), then compares the mean acceleration vector (the gravity direction) before
-the fall with the one in a window after the impact: a change above ``min_orientation_change_deg`` means
-the wearer is no longer in the posture they fell from. It returns a ``FallVerdict`` for such an event, and
-says whether the wearer was also lying still (low SVM spread around 1 g), which is what makes it urgent.
+An impact is a peak of ``|a|`` at or above the placement's ``trigger_g`` (the largest within 0.5 s); a lower
+peak (``low_trigger_g`` up) is judged too when the posture turned by ``low_change_deg``: the low-impact path
+for a faint, a slide down a wall or a slip out of bed. Each is judged once its ``POST_S`` seconds of aftermath
+are there (``WearableStream``) or when the caller says there is no more (``final``).
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from skills.falls.features import (
+    ANALYSIS_RATE_HZ, FEATURES, angle_deg, candidates, features, magnitude, posture_after, posture_before,
+    to_grid,
+)
+from skills.falls.model import PlacementModel, load_models
 
 Sample = tuple[float, float, float]
+
+FREE_FALL_G = 0.6
+"""Bourke et al. 2007's lower fall threshold (0.41-0.60 g quoted): only reported, the model weighs the dip."""
+STILL_SD_G = 0.10
+"""The aftermath is "lying still" when |a| spreads less than this ..."""
+STILL_OFFSET_G = 0.15
+"""... and its mean is within this of 1 g (reported with the verdict; the model weighs the raw figures)."""
+
+_F = {name: i for i, name in enumerate(FEATURES)}
 
 
 @dataclass(frozen=True)
 class FallVerdict:
-    """A fall found in a window of accelerometer samples."""
+    """A fall found in accelerometer samples."""
 
     impact_g: float
-    """Peak sum-vector magnitude of the impact, in g."""
-    impact_index: int
-    """Index into the samples of that peak."""
+    """Largest |a| of the impact, in g, on the 20 Hz analysis grid (a faster sensor's own peak can be higher)."""
     impact_time_s: float
-    """Same moment in seconds from the first sample."""
-    free_fall: bool
-    """Whether the SVM dipped below the free-fall threshold shortly before the impact."""
-    orientation_change_deg: float
-    """Angle between the mean acceleration vector before the fall and the one after the impact."""
-    lying_still: bool
-    """Whether the post-impact window was quiet (SVM spread and offset from 1 g both small)."""
-    post_impact_sd_g: float
-    """Standard deviation of the SVM over the post-impact window, in g."""
+    """When, in seconds from the first sample judged (of the window, or of the stream's unbroken segment)."""
     confidence: float
-    """0..1 heuristic (not a calibrated probability): higher with stillness, free fall and a bigger impact."""
+    """The model's score, 0..1; a fall from the placement's ``threshold`` up (not a calibrated probability)."""
+    low_impact: bool
+    """Found by the low-impact path (peak under the placement's ``trigger_g``, posture turned)."""
+    free_fall: bool
+    """Whether |a| dipped under ``FREE_FALL_G`` in the second before the impact."""
+    orientation_change_deg: float
+    """Angle between the mean acceleration vector before the fall and the one 1-3 s after the impact."""
+    lying_still: bool
+    """Whether the 1-3.5 s after the impact were quiet (|a| spread and offset from 1 g both small)."""
+    post_impact_sd_g: float
+    """Standard deviation of |a| 1-3.5 s after the impact, in g."""
+    posture_after: Sample
+    """Mean acceleration vector 1-3 s after the impact: how the sensor lies (for "up again" later)."""
+    placement: str
+    """Which placement's model judged it."""
+    impact_index: int = -1
+    """``detect_fall``: index into the samples given of the impact's largest |a|; -1 from a stream."""
 
 
-def sum_vector_magnitude(samples: Sequence[Sample]) -> list[float]:
-    """SVM of each sample, in g (1.0 at rest, whatever the orientation)."""
-    return [math.sqrt(x * x + y * y + z * z) for x, y, z in samples]
+def worth_judging(grid: np.ndarray, mag: np.ndarray, at: int, model: PlacementModel) -> bool:
+    """Whether the candidate ``at`` goes to the model: an impact, or a lower peak (from ``low_trigger_g``)
+    with a posture change of ``low_change_deg``; either way the posture must have turned by ``min_change_deg``
+    (a blow that leaves the sensor as it was is a jump, a clap or a stumble, whatever the aftermath)."""
+    peak = float(mag[at])
+    if peak < model.low_trigger_g or at + 1 >= len(grid):
+        return False
+    change = angle_deg(posture_before(grid, at), posture_after(grid, at))
+    if peak < model.trigger_g:
+        return change >= max(model.low_change_deg, model.min_change_deg)
+    return change >= model.min_change_deg
 
 
-def angle_between_deg(a: Sample, b: Sample) -> float:
-    """Angle between two vectors in degrees; 0.0 if either is (nearly) zero."""
-    norm = math.sqrt(sum(v * v for v in a)) * math.sqrt(sum(v * v for v in b))
-    if norm < 1e-9:
-        return 0.0
-    cosine = sum(p * q for p, q in zip(a, b)) / norm
-    return math.degrees(math.acos(max(-1.0, min(1.0, cosine))))
+def judge(grid: np.ndarray, mag: np.ndarray, at: int, model: PlacementModel) -> FallVerdict | None:
+    """The verdict on the candidate ``at`` of ``grid`` (n x 3 at the analysis rate, ``mag`` its |a|), or None."""
+    if not worth_judging(grid, mag, at, model):
+        return None
+    x = features(grid, mag, at)
+    score = model.score(x.tolist())
+    if score < model.threshold:
+        return None
+    after = posture_after(grid, at)
+    return FallVerdict(
+        impact_g=round(float(mag[at]), 3),
+        impact_time_s=round(at / ANALYSIS_RATE_HZ, 3),
+        confidence=round(score, 3),
+        low_impact=bool(mag[at] < model.trigger_g),
+        free_fall=bool(x[_F["min_before_g"]] < FREE_FALL_G),
+        orientation_change_deg=round(float(x[_F["posture_change_deg"]]), 1),
+        lying_still=bool(x[_F["after_sd_g"]] < STILL_SD_G and x[_F["after_offset_g"]] < STILL_OFFSET_G),
+        post_impact_sd_g=round(float(x[_F["after_sd_g"]]), 4),
+        posture_after=(float(after[0]), float(after[1]), float(after[2])),
+        placement=model.placement,
+    )
 
 
-def _mean_vector(samples: Sequence[Sample]) -> Sample:
-    n = len(samples)
-    return (sum(s[0] for s in samples) / n, sum(s[1] for s in samples) / n, sum(s[2] for s in samples) / n)
+def detect_fall(
+    samples: Sequence[Sequence[float]],
+    rate_hz: float,
+    *,
+    placement: str = "wrist",
+    model: PlacementModel | None = None,
+    impact_g: float | None = None,
+    min_after_s: float = 3.0,
+) -> FallVerdict | None:
+    """The first fall in one window of ``samples`` (x, y, z in g at ``rate_hz``), or None.
+
+    Candidates with less than ``min_after_s`` of samples after them are not judged (call again with a longer
+    window, or feed a ``WearableStream``, which judges each impact once its aftermath is in). ``model``
+    defaults to the packaged one for ``placement`` (read once); ``impact_g`` overrides its trigger.
+    """
+    validate(samples, rate_hz)
+    if model is None:
+        model = _packaged()[placement]
+    if impact_g is not None:
+        model = replace(model, trigger_g=impact_g, low_trigger_g=min(model.low_trigger_g, impact_g))
+    raw = np.asarray(samples, dtype=float)
+    grid = to_grid(raw, rate_hz)
+    mag = magnitude(grid)
+    last = len(grid) - int(round(min_after_s * ANALYSIS_RATE_HZ))
+    for at in candidates(mag, 0, max(0, last), model.low_trigger_g):
+        verdict = judge(grid, mag, at, model)
+        if verdict is not None:
+            # The impact's own sample: the largest raw |a| within one grid step of the grid's peak.
+            centre = at / ANALYSIS_RATE_HZ * rate_hz
+            reach = max(1, math.ceil(rate_hz / ANALYSIS_RATE_HZ))
+            lo, hi = max(0, int(centre) - reach), min(len(raw), int(centre) + reach + 1)
+            index = lo + int(np.argmax(magnitude(raw[lo:hi])))
+            return replace(verdict, impact_index=index)
+    return None
 
 
-def _validate(samples: Sequence[Sample], rate_hz: float, windows: dict[str, float]) -> None:
+_models: dict[str, PlacementModel] = {}
+
+
+def _packaged() -> dict[str, PlacementModel]:
+    """The packaged models, read on first use (the skill reads them itself, off the event loop)."""
+    if not _models:
+        _models.update(load_models())
+    return _models
+
+
+def validate(samples: Sequence[Sequence[float]], rate_hz: float) -> None:
+    """Raise ValueError naming what is wrong with a burst: the rate, an empty burst, a sample without 3 axes."""
     if isinstance(rate_hz, bool) or not isinstance(rate_hz, (int, float)) or not math.isfinite(rate_hz) \
             or rate_hz <= 0:
         raise ValueError(f"rate_hz must be a positive, finite number of samples per second, got {rate_hz!r}")
@@ -79,117 +163,16 @@ def _validate(samples: Sequence[Sample], rate_hz: float, windows: dict[str, floa
     for index, sample in enumerate(samples):
         if len(sample) != 3:
             raise ValueError(f"samples[{index}] has {len(sample)} values, expected 3 (x, y, z in g)")
-    bad = [f"{name}={value!r}" for name, value in windows.items() if not (math.isfinite(value) and value >= 0)]
-    if bad:
-        raise ValueError("windows and thresholds must be finite and >= 0: " + ", ".join(bad))
-    if windows["post_impact_end_s"] <= windows["post_impact_start_s"]:
-        raise ValueError("post_impact_end_s must be greater than post_impact_start_s")
 
 
-def detect_fall(
-    samples: Sequence[Sample],
-    rate_hz: float,
-    *,
-    impact_g: float = 2.0,
-    free_fall_g: float = 0.6,
-    free_fall_window_s: float = 1.0,
-    require_free_fall: bool = False,
-    pre_fall_start_s: float = 3.0,
-    pre_fall_end_s: float = 1.0,
-    post_impact_start_s: float = 1.0,
-    post_impact_end_s: float = 3.0,
-    min_orientation_change_deg: float = 60.0,
-    still_sd_g: float = 0.10,
-    still_mean_tolerance_g: float = 0.15,
-) -> FallVerdict | None:
-    """The first fall in ``samples`` (x, y, z in g at ``rate_hz``), or None.
+def sum_vector_magnitude(samples: Sequence[Sample]) -> list[float]:
+    """|a| of each sample, in g (1.0 at rest, whatever the orientation)."""
+    return [math.sqrt(x * x + y * y + z * z) for x, y, z in samples]
 
-    A fall is an impact followed by a change of posture; the verdict also says whether the wearer then
-    lay still. Impacts without ``post_impact_end_s`` of samples after them are not judged (call again
-    with a longer window).
 
-    Defaults, and where they come from:
-
-    * ``impact_g=2.0``: Bourke et al. 2007 put the UFT at 3.52 g at the trunk and 2.74 g at the thigh.
-      A wrist sees larger spikes than the trunk when the hand or forearm hits the floor, but a watch is
-      also shaken by everyday arm movement, and a slow fall of a frail person, or a fall from the bed's
-      edge, lands softly. So carehub does not raise the threshold for a watch: it lowers it to 2.0 g to
-      keep soft falls, and leaves specificity to the posture test, which Kangas et al. 2008 found
-      necessary at the wrist. On ``bench/fall_detection.py`` (synthetic) 2.0 g finds 88 % of falls from
-      the bed's edge against 71 % at 2.5 g and 52 % at 3.0 g; its cost is the odd hard flop onto a bed
-      (an impact, then lying still) counted as a fall.
-    * ``free_fall_g=0.6``, ``free_fall_window_s=1.0``: Bourke et al. 2007's LFT (0.41-0.60 g quoted); the
-      dip precedes the impact by well under a second in falls from standing. Off by default
-      (``require_free_fall=False``) because a fall onto an arm, or out of bed, may not show it; it only
-      raises the confidence.
-    * ``pre_fall_start_s=3.0`` .. ``pre_fall_end_s=1.0`` before the impact: the posture the wearer fell
-      from, ending before a ~0.5-1 s descent (carehub choice).
-    * ``post_impact_start_s=1.0`` .. ``post_impact_end_s=3.0`` after the impact: Kangas et al. 2008 judged
-      posture about 2 s after the impact; the window starts at 1 s so rebound and settling are excluded.
-    * ``min_orientation_change_deg=60``: "no longer upright". Kangas et al. 2008 used a lying posture
-      after the impact; Bourke & Lyons 2008 (Med Eng Phys 30:84-90) used a trunk-angle change of
-      0.59 rad (34°) with a gyroscope. 60° is stricter, to ignore leaning back after sitting down hard
-      and the tilt a wrist adds (carehub choice, checked on the bench).
-    * ``still_sd_g=0.10``, ``still_mean_tolerance_g=0.15``: quiet means the SVM's standard deviation is
-      under 0.1 g and its mean within 0.15 g of 1 g; walking at the wrist spreads ~0.2-0.4 g.
-      Carehub choices, not published figures.
-    """
-    windows = {
-        "impact_g": impact_g, "free_fall_g": free_fall_g, "free_fall_window_s": free_fall_window_s,
-        "pre_fall_start_s": pre_fall_start_s, "pre_fall_end_s": pre_fall_end_s,
-        "post_impact_start_s": post_impact_start_s, "post_impact_end_s": post_impact_end_s,
-        "min_orientation_change_deg": min_orientation_change_deg, "still_sd_g": still_sd_g,
-        "still_mean_tolerance_g": still_mean_tolerance_g,
-    }
-    _validate(samples, rate_hz, windows)
-    svm = sum_vector_magnitude(samples)
-    n = len(svm)
-    post_first = round(post_impact_start_s * rate_hz)
-    post_last = max(post_first + 1, round(post_impact_end_s * rate_hz))
-    peak_halfwidth = max(1, round(0.5 * rate_hz))
-    min_pre_samples = max(1, round(0.25 * rate_hz))
-
-    index = 0
-    while index < n:
-        if svm[index] < impact_g:
-            index += 1
-            continue
-        # The peak of this burst: the largest SVM within half a second after the first crossing.
-        burst = range(index, min(n, index + peak_halfwidth))
-        peak = max(burst, key=svm.__getitem__)
-        index = burst.stop
-        if peak + post_last > n:
-            break
-        pre_start = max(0, peak - round(pre_fall_start_s * rate_hz))
-        pre_end = max(0, peak - round(pre_fall_end_s * rate_hz))
-        if pre_end - pre_start < min_pre_samples:
-            continue
-        before = _mean_vector(samples[pre_start:pre_end])
-        after_samples = samples[peak + post_first:peak + post_last]
-        after = _mean_vector(after_samples)
-        orientation_change = angle_between_deg(before, after)
-        if orientation_change < min_orientation_change_deg:
-            continue
-        dip_start = max(0, peak - round(free_fall_window_s * rate_hz))
-        free_fall = dip_start < peak and min(svm[dip_start:peak]) < free_fall_g
-        if require_free_fall and not free_fall:
-            continue
-        post_svm = svm[peak + post_first:peak + post_last]
-        post_mean = sum(post_svm) / len(post_svm)
-        post_sd = math.sqrt(sum((v - post_mean) ** 2 for v in post_svm) / len(post_svm))
-        lying_still = post_sd < still_sd_g and abs(post_mean - 1.0) < still_mean_tolerance_g
-        confidence = 0.4 + 0.3 * lying_still + 0.15 * free_fall + 0.15 * min(1.0, svm[peak] / (2 * impact_g))
-        return FallVerdict(
-            impact_g=round(svm[peak], 3),
-            impact_index=peak,
-            impact_time_s=round(peak / rate_hz, 3),
-            free_fall=free_fall,
-            orientation_change_deg=round(orientation_change, 1),
-            lying_still=lying_still,
-            post_impact_sd_g=round(post_sd, 4),
-            confidence=round(min(1.0, confidence), 3),
-        )
-    return None
+def angle_between_deg(a: Sample, b: Sample) -> float:
+    """Angle between two vectors in degrees; 0.0 if either is (nearly) zero."""
+    return angle_deg(np.asarray(a, dtype=float), np.asarray(b, dtype=float))
 
 
 def up_and_moving(
@@ -206,29 +189,20 @@ def up_and_moving(
 
     Up means the posture left the lying orientation (``lying``, the mean vector after the impact) by
     ``min_change_deg``, or, without it, that gravity is within ``upright_within_deg`` of the watch's
-    z axis as it is when the arm hangs or swings while walking; moving means the SVM spreads by
+    z axis as it is when the arm hangs or swings while walking; moving means |a| spreads by
     ``moving_sd_g`` (walking at the wrist spreads ~0.2-0.4 g, lying still under 0.05 g). Both must
     hold: rolling over on the floor changes posture without walking, and a shaking hand moves
     without getting up. Carehub choices, checked against the simulator's traces.
     """
-    _validate(samples, rate_hz, {"impact_g": 1.0, "free_fall_g": 0.0, "free_fall_window_s": 0.0,
-                                 "pre_fall_start_s": 0.0, "pre_fall_end_s": 0.0, "post_impact_start_s": 0.0,
-                                 "post_impact_end_s": 1.0, "min_orientation_change_deg": 0.0,
-                                 "still_sd_g": 0.0, "still_mean_tolerance_g": 0.0})
+    validate(samples, rate_hz)
     tail = samples[-max(2, round(window_s * rate_hz)):]
     svm = sum_vector_magnitude(tail)
     mean_svm = sum(svm) / len(svm)
     sd = math.sqrt(sum((v - mean_svm) ** 2 for v in svm) / len(svm))
-    posture = _mean_vector(tail)
+    n = len(tail)
+    posture = (sum(s[0] for s in tail) / n, sum(s[1] for s in tail) / n, sum(s[2] for s in tail) / n)
     if lying is not None:
         up = angle_between_deg(posture, lying) >= min_change_deg
     else:
         up = angle_between_deg(posture, (0.0, 0.0, 1.0)) <= upright_within_deg
     return up and sd >= moving_sd_g
-
-
-def lying_posture(samples: Sequence[Sample], verdict: FallVerdict, rate_hz: float) -> Sample:
-    """The mean acceleration vector of the second after the impact's post window starts (how she lies)."""
-    start = verdict.impact_index + round(rate_hz)
-    window = samples[start:start + max(1, round(rate_hz))] or samples[-1:]
-    return _mean_vector(window)

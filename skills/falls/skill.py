@@ -1,6 +1,10 @@
 """The falls skill: a fall (reported by the watch, or found in its accelerometer samples) is met with a
 spoken question and a cancel window; if nobody calls it off, caregivers get a high-priority alert.
 
+Each wearable's bursts of samples feed one ``WearableStream``, judged with the model for where the wearable
+is worn (``placement`` in config.yaml; unset is the wrist): an impact is judged once its aftermath has come,
+in later bursts, or after the wearable has been quiet for the stream's ``silence_s``.
+
 The cancel window (30 s by default) follows social-alarm practice: most wearable fall alarms are
 false, and an alarm the person can stop with "I'm OK", the panic button's cancel, or by answering
 keeps caregivers trusting the real ones.
@@ -10,14 +14,18 @@ from __future__ import annotations
 
 import asyncio
 import re
+from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from skills.falls.detector import Sample, detect_fall, lying_posture, up_and_moving
+from skills.falls.detector import Sample, up_and_moving
+from skills.falls.model import PlacementModel, load_models
+from skills.falls.stream import DetectedFall, WearableStream
 from skills.sdk import (
-    AccelerationSampled, ButtonPressed, FallDetected, MotionDetected, Skill, StepsCounted, on, short_language,
+    AccelerationSampled, ButtonPressed, FallDetected, MotionDetected, Skill, StepsCounted, WearStateReported, on,
+    short_language,
 )
 
 OK_WORDS = re.compile(r"\b(ok|okay|fine|alright|all right|good|no)\b|没事|还好|很好|不用|没有", re.I)
@@ -31,10 +39,14 @@ class FallSettings(BaseModel):
 
     cancel_window: float = Field(30.0, gt=0)
     """Seconds the person has to call off the alarm."""
-    impact_g: float = Field(2.0, gt=1)
-    """Impact threshold for carehub's own detection (see skills.falls.detector)."""
+    impact_g: float | None = Field(None, gt=1)
+    """Override the impact threshold of carehub's own detection, in g; unset uses the one validated for the
+    wearable's placement (skills/falls/fall_model.json: 2.0 g at the wrist, 1.6 g at the waist)."""
     detect_from_samples: bool = True
     """Also look for falls in raw accelerometer samples, not only the watch's own fall events."""
+    max_gap: float = Field(2.0, gt=0)
+    """Seconds missing between two bursts of samples that break the stream (nothing is spliced across); under
+    it, a late or early arrival (Wi-Fi power saving delays a message by up to a second or so) is jitter."""
     same_fall_within: float = Field(120.0, ge=0)
     """Seconds in which further fall reports for the same person are the same fall (the watch's own
     verdict and carehub's detection of one fall arrive a moment apart)."""
@@ -61,6 +73,26 @@ class Falls(Skill[FallSettings]):
         """How each person's watch lay after their last detected fall."""
         self.steps: dict[str, int] = {}
         self.steps_at_fall: dict[str, int | None] = {}
+        self.models: dict[str, PlacementModel] = await asyncio.to_thread(load_models)
+        self.placement = {d.id: d.placement or "wrist" for d in self.ctx.devices(kind="wearable")}
+        """Where each configured wearable is worn (unset: wrist, the usual watch)."""
+        self.streams: dict[str, WearableStream] = {}
+        """Each wearable's samples as one stream across its bursts, by device id."""
+        self.stream_locks: dict[str, asyncio.Lock] = {}
+        self.wearer: dict[str, str | None] = {}
+        self.taken_off: set[str] = set()
+        """Wearables whose last wear state was "not worn": a watch put down or dropped is nobody's fall."""
+
+    def _stream(self, device: str) -> WearableStream:
+        stream = self.streams.get(device)
+        if stream is None:
+            model = self.models[self.placement.get(device, "wrist")]
+            if self.settings.impact_g is not None:
+                model = replace(model, trigger_g=self.settings.impact_g,
+                                low_trigger_g=min(model.low_trigger_g, self.settings.impact_g))
+            stream = self.streams[device] = WearableStream(model, max_gap_s=self.settings.max_gap)
+            self.stream_locks[device] = asyncio.Lock()
+        return stream
 
     def _call_off(self, person: str | None, reason: str) -> None:
         if person in self.cancelled and not self.cancelled[person].is_set():
@@ -75,14 +107,50 @@ class Falls(Skill[FallSettings]):
             if up:
                 self._call_off(person, "got up")
                 return
-        if not self.settings.detect_from_samples:
+        device = event.device or ""
+        if not self.settings.detect_from_samples or device in self.taken_off:
             return
-        verdict = await asyncio.to_thread(detect_fall, event.samples, event.rate_hz, impact_g=self.settings.impact_g)
-        if verdict is not None:
-            if person is not None:
-                self.lying[person] = lying_posture(event.samples, verdict, event.rate_hz)
-            await self.ctx.emit(FallDetected(source="detector", confidence=verdict.confidence,
-                                             device=event.device, person=person))
+        stream = self._stream(device)
+        self.wearer[device] = person
+        # The hub stamps a burst when it takes the message: that is the time of its last sample.
+        async with self.stream_locks[device]:
+            update = await asyncio.to_thread(stream.add, event.ts.timestamp(), event.rate_hz, event.samples)
+        if update.dropped:
+            self.ctx.log.warning("samples %s from %s are older than the stream: dropped (%d so far)",
+                                 event.id, device, stream.dropped)
+            return
+        if update.gap_s is not None:
+            self.ctx.log.info("samples %s from %s follow a %.1f s gap: judged what was there, started afresh",
+                              event.id, device, update.gap_s)
+        last = stream.last_ts
+
+        async def judge_on_silence() -> None:
+            async with self.stream_locks[device]:
+                if stream.last_ts != last:
+                    return  # more samples came: the stream goes on
+                falls = await asyncio.to_thread(stream.flush)
+            for fall in falls:
+                await self._found(device, fall)
+
+        self.ctx.call_later(stream.silence_s, judge_on_silence)
+        for fall in update.falls:
+            await self._found(device, fall)
+
+    async def _found(self, device: str, fall: DetectedFall) -> None:
+        person = self.wearer.get(device)
+        if person is not None:
+            self.lying[person] = fall.verdict.posture_after
+        self.ctx.log.info("fall found in %s's samples: %s", device or "a wearable", fall.verdict)
+        await self.ctx.emit(FallDetected(source="detector", confidence=fall.verdict.confidence,
+                                         device=device or None, person=person))
+
+    @on(WearStateReported)
+    async def worn(self, event: WearStateReported) -> None:
+        device = event.device or ""
+        if event.worn:
+            self.taken_off.discard(device)
+        else:
+            self.taken_off.add(device)
 
     @on(StepsCounted)
     async def stepped(self, event: StepsCounted) -> None:
