@@ -454,7 +454,7 @@ class _Loader:
             after=re.compile(rf"\b(?:{after[0]})\b|{after[1]}"),
             # up to three words (or characters) between the negation and the match
             just_before=re.compile(rf"\b(?:{near[0]})\b(?: \S+){{0,3}} ?$|(?:{near[1]})[^。!?,;]{{0,3}}$"),
-            clause_turn=re.compile(rf"(?:,|—|--| - ) ?\b(?:{turn[0]})\b|[,，](?:{turn[1]})"),
+            clause_turn=re.compile(rf"(?:{turn[0]})|(?:{turn[1]})"),
         )
 
 
