@@ -7,7 +7,7 @@
 
 Every set here is development data. The tuning set and holdout-1/-2 (skills/scam_guard/samples.yaml) were written
 by carehub's developers; holdout-3 and holdout-4 (holdout3.yaml, holdout4.yaml) by engineers who had not seen
-the rules, each measured blind once and then used to develop them; round-5a to round-5c (round5.yaml) by
+the rules, each measured blind once and then used to develop them; round-5a to round-5e (round5.yaml) by
 carehub's developers while changing the rules. None of these rows estimates how the rules do on phrasings they
 have not seen: only a set written by someone who has not seen the rules does, scored once after the rules are
 final (``--blind``; its row is labelled ``blind``). None of it is real traffic.
@@ -84,11 +84,11 @@ def main(argv: list[str] | None = None) -> int:
         return [(s, a) for s, a in scored if s.set in sets]
 
     development = [(s, a) for s, a in scored if s.set != BLIND]
+    round5 = sorted({s.set for s in samples if s.set.startswith("round-5")})
     rows = [(name, group) for name, group in (
         ("tuning+holdout-1 (dev)", of("tuning", "holdout-1")), ("holdout-2 (dev)", of("holdout-2")),
         ("holdout-3 (dev)", of("holdout-3")), ("holdout-4 (dev)", of("holdout-4")),
-        ("round-5a (dev)", of("round-5a")), ("round-5b (dev)", of("round-5b")),
-        ("round-5c (dev)", of("round-5c"))) if group]
+        *((f"{name} (dev)", of(name)) for name in round5)) if group]
     print(f"scam guard bench: {len(samples)} samples ({sum(s.is_scam for s in samples)} scam, "
           f"{sum(not s.is_scam for s in samples)} legit), thresholds low {thresholds.low} / medium "
           f"{thresholds.medium} / high {thresholds.high}")
@@ -106,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
 
     print()
     rows = [("tuning..holdout-3 (dev)", of("tuning", "holdout-1", "holdout-2", "holdout-3")),
-            ("holdout-4 (dev)", of("holdout-4")), ("round-5 (dev)", of("round-5a", "round-5b", "round-5c"))] + summary
+            ("holdout-4 (dev)", of("holdout-4")), ("round-5 (dev)", of(*round5))] + summary
     rows = [(name, group) for name, group in rows if group]
     groups = [group for _, group in rows]
     print(f"recall per fraud family ({' | '.join(n for n, _ in rows)}), at medium / at high")
