@@ -154,8 +154,8 @@ _SHORT_FORMS = {
     "wouldnt": "wouldn't", "shouldnt": "shouldn't", "mustnt": "mustn't", "isnt": "isn't", "arent": "aren't",
     "wasnt": "wasn't", "werent": "weren't", "havent": "haven't", "hasnt": "hasn't", "hadnt": "hadn't",
     "wont": "won't", "im": "i'm", "ive": "i've", "youre": "you're", "youve": "you've", "youll": "you'll",
-    "theyre": "they're", "theyve": "they've", "weve": "we've", "hes": "he's", "shes": "she's", "thats": "that's", "whats": "what's",
-    "theres": "there's", "itll": "it'll", "u": "you", "ur": "your", "pls": "please", "plz": "please",
+    "theyre": "they're", "theyve": "they've", "weve": "we've", "hes": "he's", "shes": "she's", "thats": "that's",
+    "whats": "what's", "theres": "there's", "itll": "it'll", "u": "you", "ur": "your", "pls": "please", "plz": "please",
 }
 _SHORT_FORM = re.compile(r"(?<![\w.'])(" + "|".join(_SHORT_FORMS) + r")(?![\w.'])")
 
