@@ -7,7 +7,7 @@
 
 Every set here is development data. The tuning set and holdout-1/-2 (skills/scam_guard/samples.yaml) were written
 by carehub's developers; holdout-3 and holdout-4 (holdout3.yaml, holdout4.yaml) by engineers who had not seen
-the rules, each measured blind once and then used to develop them; round-5a to round-5e (round5.yaml) by
+the rules, each measured blind once and then used to develop them; round-5a to round-5f (round5.yaml) by
 carehub's developers while changing the rules. None of these rows estimates how the rules do on phrasings they
 have not seen: only a set written by someone who has not seen the rules does, scored once after the rules are
 final (``--blind``; its row is labelled ``blind``). None of it is real traffic.

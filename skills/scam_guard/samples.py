@@ -2,7 +2,7 @@
 
 ``samples.yaml`` holds the tuning set, holdout-1 and holdout-2; ``holdout3.yaml`` and ``holdout4.yaml`` hold
 holdout-3 and holdout-4, each measured blind once and then used to develop the rules; ``round5.yaml`` holds
-round-5a to round-5e, written by carehub's developers while changing the rules. All of them are development
+round-5a to round-5f, written by carehub's developers while changing the rules. All of them are development
 data: only a set written by someone who has not seen the rules measures them, and none is kept here (the bench
 scores one given by path, ``--blind``).
 """
@@ -19,7 +19,7 @@ SAMPLES_PATH = Path(__file__).with_name("samples.yaml")
 HOLDOUT3_PATH = Path(__file__).with_name("holdout3.yaml")
 HOLDOUT4_PATH = Path(__file__).with_name("holdout4.yaml")
 ROUND5_PATH = Path(__file__).with_name("round5.yaml")
-DEV_SETS = ("holdout-2", "holdout-3", "holdout-4", "round-5a", "round-5b", "round-5c", "round-5d", "round-5e")
+DEV_SETS = ("holdout-2", "holdout-3", "holdout-4", "round-5a", "round-5b", "round-5c", "round-5d", "round-5e", "round-5f")
 """Sets used to develop the rules (the first three after one blind measurement each); the bench reports them
 apart from the tuning set."""
 BLIND = "blind"
@@ -46,7 +46,7 @@ class Sample:
     """The other party's number; ``""`` when withheld, None when the sample does not say."""
     set: str = "tuning"
     """``tuning`` (the rules were tuned on it), ``holdout-1`` to ``holdout-4`` (each measured blind once, then used
-    for development), ``round-5a`` to ``round-5e`` (written by carehub's developers for the fifth round; development
+    for development), ``round-5a`` to ``round-5f`` (written by carehub's developers for the fifth round; development
     data) or ``blind`` (a file the bench was pointed at)."""
 
     @property
