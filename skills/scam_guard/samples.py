@@ -19,7 +19,8 @@ SAMPLES_PATH = Path(__file__).with_name("samples.yaml")
 HOLDOUT3_PATH = Path(__file__).with_name("holdout3.yaml")
 HOLDOUT4_PATH = Path(__file__).with_name("holdout4.yaml")
 ROUND5_PATH = Path(__file__).with_name("round5.yaml")
-DEV_SETS = ("holdout-2", "holdout-3", "holdout-4", "round-5a", "round-5b", "round-5c", "round-5d", "round-5e", "round-5f")
+DEV_SETS = ("holdout-2", "holdout-3", "holdout-4", "round-5a", "round-5b", "round-5c", "round-5d", "round-5e",
+            "round-5f")
 """Sets used to develop the rules (the first three after one blind measurement each); the bench reports them
 apart from the tuning set."""
 BLIND = "blind"
