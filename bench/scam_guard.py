@@ -1,17 +1,16 @@
-"""Scam guard rules on the labelled sample set: recall and false-positive rate per language and per fraud family.
+"""Scam guard rules on the labelled sample sets: recall and false-positive rate per set, language and fraud family.
 
     python bench/scam_guard.py                      # every figure, default thresholds
     python bench/scam_guard.py --misses             # ... and list the misses and false alarms
     python bench/scam_guard.py --medium 0.4 --high 0.65
-    python bench/scam_guard.py --no-blind           # leave the blind holdout-4 set out while developing
+    python bench/scam_guard.py --blind PATH         # ... and a blind set (a YAML list like holdout4.yaml)
 
-The samples (skills/scam_guard/samples.yaml) were written by carehub's developers in English and Simplified
-Chinese; the rules were tuned on the ``tuning`` set and on ``holdout-1`` (after it was measured blind), and
-generalised with ``holdout-2`` and then ``holdout-3`` (skills/scam_guard/holdout3.yaml, written by another
-engineer) in view, each after it was measured blind once, so all of them are development data now.
-``skills/scam_guard/holdout4.yaml``, when present, is the blind set (``holdout-4``) written by someone who had
-not seen the rules; its row is the fair estimate for phrasings the rules have not seen. Score it once, after the
-rules are final; while developing, run with ``--no-blind``. None of it is real traffic.
+Every set here is development data. The tuning set and holdout-1/-2 (skills/scam_guard/samples.yaml) were written
+by carehub's developers; holdout-3 and holdout-4 (holdout3.yaml, holdout4.yaml) by engineers who had not seen
+the rules, each measured blind once and then used to develop them; round-5a to round-5f (round5.yaml) by
+carehub's developers while changing the rules. None of these rows estimates how the rules do on phrasings they
+have not seen: only a set written by someone who has not seen the rules does, scored once after the rules are
+final (``--blind``; its row is labelled ``blind``). None of it is real traffic.
 
 "At medium" counts a sample as flagged when its level is medium or high (a caregiver is alerted); "at
 high" when it is high (the elder is warned aloud too). Recall is over scams, FPR over legit messages.
@@ -30,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from skills.scam_guard.rules import Assessment, Thresholds, assess, level_rank  # noqa: E402
 from skills.scam_guard.samples import (  # noqa: E402
-    BLIND_SETS, Sample, load_blind_samples, load_dev_samples, load_samples,
+    BLIND, Sample, load_blind_samples, load_dev_samples, load_samples,
 )
 
 Scored = tuple[Sample, Assessment]
@@ -62,11 +61,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--high", type=float, default=Thresholds.high)
     parser.add_argument("--repeat", type=int, default=20, help="times each message is scored for the timing")
     parser.add_argument("--misses", action="store_true", help="list scams below high and legit at medium or above")
-    parser.add_argument("--no-blind", action="store_true", help="leave out the blind holdout-4 set (while developing)")
+    parser.add_argument("--blind", type=Path, metavar="PATH",
+                        help="also score a blind set (a YAML list of {text, language, label, kind, family, number})")
     args = parser.parse_args(argv)
     thresholds = Thresholds(args.low, args.medium, args.high)
 
-    samples = load_samples() + load_dev_samples() + ([] if args.no_blind else load_blind_samples())
+    samples = load_samples() + load_dev_samples() + (load_blind_samples(args.blind) if args.blind else [])
 
     def score(sample: Sample) -> Assessment:
         return assess(sample.text, number=sample.number, language=sample.language,
@@ -80,29 +80,34 @@ def main(argv: list[str] | None = None) -> int:
             score(sample)
         timings_ms.append((time.perf_counter() - start) * 1000 / args.repeat)
 
-    tuned = [(s, a) for s, a in scored if s.set in ("tuning", "holdout-1")]
-    dev2 = [(s, a) for s, a in scored if s.set == "holdout-2"]
-    dev3 = [(s, a) for s, a in scored if s.set == "holdout-3"]
-    blind = [(s, a) for s, a in scored if s.set in BLIND_SETS]
+    def of(*sets: str) -> list[Scored]:
+        return [(s, a) for s, a in scored if s.set in sets]
+
+    development = [(s, a) for s, a in scored if s.set != BLIND]
+    round5 = sorted({s.set for s in samples if s.set.startswith("round-5")})
+    rows = [(name, group) for name, group in (
+        ("tuning+holdout-1 (dev)", of("tuning", "holdout-1")), ("holdout-2 (dev)", of("holdout-2")),
+        ("holdout-3 (dev)", of("holdout-3")), ("holdout-4 (dev)", of("holdout-4")),
+        *((f"{name} (dev)", of(name)) for name in round5)) if group]
     print(f"scam guard bench: {len(samples)} samples ({sum(s.is_scam for s in samples)} scam, "
           f"{sum(not s.is_scam for s in samples)} legit), thresholds low {thresholds.low} / medium "
           f"{thresholds.medium} / high {thresholds.high}")
-    if args.no_blind:
-        print("blind set (holdout-4) left out (--no-blind)")
-    elif not blind:
-        print("no blind set: skills/scam_guard/holdout4.yaml is not there")
+    print("every set but a --blind one is development data: the rules were developed on it")
+    if args.blind and not of(BLIND):
+        print(f"no blind set: {args.blind} is not there")
     header = (f"{'':<22}{'scams':>6}{'legit':>6}{'recall@med':>11}{'recall@hi':>10}{'FPR@med':>11}"
               f"{'FPR@hi':>10}")
     print(header)
-    rows = [("tuned sets", tuned), ("holdout-2 (dev)", dev2)]
-    rows += [("holdout-3 (dev)", dev3)] if dev3 else []
-    rows += [("holdout-4 (blind)", blind)] if blind else []
-    for name, group in (*rows, ("all", scored)):
+    summary = [("all development", development)] + ([("blind", of(BLIND))] if of(BLIND) else [])
+    for name, group in (*rows, *summary):
         print(_row(name, group))
         for language in ("en", "zh"):
             print(_row(f"  {language}", [(s, a) for s, a in group if s.language == language]))
 
     print()
+    rows = [("tuning..holdout-3 (dev)", of("tuning", "holdout-1", "holdout-2", "holdout-3")),
+            ("holdout-4 (dev)", of("holdout-4")), ("round-5 (dev)", of(*round5))] + summary
+    rows = [(name, group) for name, group in rows if group]
     groups = [group for _, group in rows]
     print(f"recall per fraud family ({' | '.join(n for n, _ in rows)}), at medium / at high")
     families = sorted({s.family for s in samples if s.is_scam})
@@ -124,6 +129,14 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(f"time per message: mean {statistics.mean(timings_ms):.3f} ms, "
           f"max {max(timings_ms):.3f} ms (pure Python regexes, {args.repeat} runs each)")
+    # A long call is one unpunctuated "sentence"; a pattern that backtracks over it shows up here first.
+    for language in ("en", "zh"):
+        calls = [s.text for s in samples if s.kind == "call" and s.language == language]
+        long_call = (" " if language == "en" else "").join(calls)[:6000].replace(".", "").replace(",", "")
+        start = time.perf_counter()
+        assess(long_call, language=language)
+        print(f"a {len(long_call)}-character {language} call transcript (calls joined, no punctuation): "
+              f"{(time.perf_counter() - start) * 1000:.1f} ms")
 
     if args.misses:
         print()

@@ -8,7 +8,7 @@ from skills.scam_guard.rules import (
     CUES, FAMILIES, Assessment, Thresholds, assess, combine, guess_language, is_international, normalize, number_cues,
     same_number,
 )
-from skills.scam_guard.samples import BLIND_SETS, DEV_SETS, load_blind_samples, load_dev_samples, load_samples
+from skills.scam_guard.samples import BLIND, DEV_SETS, load_blind_samples, load_dev_samples, load_samples
 
 
 def ids(a: Assessment) -> set[str]:
@@ -454,23 +454,24 @@ def test_one_phrase_is_not_two_pieces_of_evidence() -> None:
     assert {"authority_customs", "upfront_fee"} <= ids(a) and "combo_authority_ask" not in ids(a)
 
 
-# --- the sets: holdout-3 is development data now, holdout-4 is the blind set -------------------------------
+# --- the sets: every set kept here is development data; a blind set is a file the bench is pointed at -----------
 
-def test_holdout_3_is_development_data_and_holdout_4_the_blind_set(tmp_path) -> None:
-    assert "holdout-3" in DEV_SETS and BLIND_SETS == ("holdout-4",)
-    blind = tmp_path / "holdout4.yaml"
+def test_every_set_kept_here_is_development_data_and_a_blind_file_is_read_as_blind(tmp_path) -> None:
+    # holdout-4 used to be the blind set; it was measured once and has been development data since.
+    assert {"holdout-3", "holdout-4", "round-5a"} <= set(DEV_SETS)
+    assert {s.set for s in load_dev_samples()} <= set(DEV_SETS)
+    blind = tmp_path / "blind.yaml"
     blind.write_text("- {text: 'Hello there', language: en, label: legit, kind: sms, family: everyday, number: '+44 1',"
-                     " set: holdout-4, id: 7}\n", encoding="utf-8")
+                     " set: holdout-9, id: 7}\n", encoding="utf-8")
     (sample,) = load_blind_samples(blind)
-    assert sample.set == "holdout-4" and sample.number == "+44 1"
+    assert sample.set == BLIND and sample.number == "+44 1"
     assert load_blind_samples(tmp_path / "missing.yaml") == []
 
 
 def test_the_rules_meet_the_goal_on_holdout_3_now_it_is_development_data() -> None:
-    dev = load_dev_samples()
+    dev = [s for s in load_dev_samples() if s.set == "holdout-3"]
     if not dev:
         pytest.skip("holdout3.yaml is not there")
-    assert {s.set for s in dev} == {"holdout-3"}
     scored = [(s, assess(s.text, number=s.number, language=s.language, home_country_code=s.home_country_code))
               for s in dev]
     scams = [a for s, a in scored if s.is_scam]

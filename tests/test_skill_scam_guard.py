@@ -75,8 +75,8 @@ async def test_one_alert_per_call_as_the_transcript_grows_and_again_only_when_th
     await h.publish(call(None, state="ringing"), device="grandma-phone")
     await h.publish(call(POLICE_OPENING), device="grandma-phone")
     assert h.notifications == [] and h.replies == []
-    await h.publish(call(POLICE_OPENING + " We have seen suspicious activity on your account. Please stay on the "
-                         "line."), device="grandma-phone")
+    # (An account problem on top of this now warns aloud: secrecy around an official's story is a cue of its own.)
+    await h.publish(call(POLICE_OPENING + " Please stay on the line."), device="grandma-phone")
     assert [n.priority for n in h.notifications] == ["medium"]  # medium: caregivers only,
     assert h.replies == []                                       # grandma is not interrupted
     await h.publish(call(POLICE_SAFE_ACCOUNT), device="grandma-phone")
@@ -148,7 +148,7 @@ async def test_medium_risk_can_be_a_low_priority_alert_and_warnings_can_be_off(s
     h = await skill_harness(ScamGuard, settings={**SETTINGS, "medium_risk_priority": "low", "speak_warning": False},
                             config=CONFIG)
     await h.publish(SmsReceived(number="+44 7700 900286", text="Your bank account shows suspicious activity. "
-                                "Keep this confidential."), device="grandma-phone")
+                                "Call us back on 0330 555 0188."), device="grandma-phone")
     await h.publish(call(POLICE_SAFE_ACCOUNT), device="grandma-phone")
     assert [n.priority for n in h.notifications] == ["low", "high"]
     assert h.replies == []

@@ -452,9 +452,10 @@ class _Loader:
         return Warnings(
             before=re.compile(rf"\b(?:{before[0]})\b|{before[1]}"),
             after=re.compile(rf"\b(?:{after[0]})\b|{after[1]}"),
-            # up to three words (or characters) between the negation and the match
-            just_before=re.compile(rf"\b(?:{near[0]})\b(?: \S+){{0,3}} ?$|(?:{near[1]})[^。!?,;]{{0,3}}$"),
-            clause_turn=re.compile(rf"(?:,|—|--| - ) ?\b(?:{turn[0]})\b|[,，](?:{turn[1]})"),
+            # up to three words (or characters) between the negation and the match, not across a comma: "if you did
+            # not authorise this, call us" is not a negated "call us"
+            just_before=re.compile(rf"\b(?:{near[0]})\b(?: [^\s,;:]+){{0,3}} ?$|(?:{near[1]})[^。!?,;]{{0,3}}$"),
+            clause_turn=re.compile(rf"(?:{turn[0]})|(?:{turn[1]})"),
         )
 
 

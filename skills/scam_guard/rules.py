@@ -147,15 +147,28 @@ _TO_SIMPLIFIED = str.maketrans(_TRADITIONAL, _SIMPLIFIED)
 _QUOTES = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "`": "'"})
 _SPACE_BETWEEN_HAN = re.compile(rf"(?<=[{HAN}])\s+(?=[{HAN}])")
 _HAN_CHAR = re.compile(rf"[{HAN}]")
+# Text messages and speech-to-text drop apostrophes ("dont tell mom", "im at the station", "can u send"); the cues
+# are written with them. Only forms that are not also ordinary words ("its", "ill", "were", "lets" are left alone).
+_SHORT_FORMS = {
+    "dont": "don't", "doesnt": "doesn't", "didnt": "didn't", "cant": "can't", "couldnt": "couldn't",
+    "wouldnt": "wouldn't", "shouldnt": "shouldn't", "mustnt": "mustn't", "isnt": "isn't", "arent": "aren't",
+    "wasnt": "wasn't", "werent": "weren't", "havent": "haven't", "hasnt": "hasn't", "hadnt": "hadn't",
+    "wont": "won't", "im": "i'm", "ive": "i've", "youre": "you're", "youve": "you've", "youll": "you'll",
+    "theyre": "they're", "theyve": "they've", "weve": "we've", "hes": "he's", "shes": "she's", "thats": "that's",
+    "whats": "what's", "theres": "there's", "itll": "it'll", "u": "you", "ur": "your", "pls": "please", "plz": "please",
+}
+_SHORT_FORM = re.compile(r"(?<![\w.'])(" + "|".join(_SHORT_FORMS) + r")(?![\w.'])")
 
 
 def normalize(text: str) -> str:
     """Lower case, half-width (NFKC), straight quotes, simplified key characters, single spaces.
 
-    Spaces between two Chinese characters are dropped: speech-to-text often splits words with them.
+    Spaces between two Chinese characters are dropped: speech-to-text often splits words with them. Dropped
+    apostrophes are put back ("dont" -> "don't", "im" -> "i'm"), and "u", "ur", "pls" spelled out.
     """
     text = unicodedata.normalize("NFKC", text).casefold().translate(_QUOTES).translate(_TO_SIMPLIFIED)
     text = re.sub(r"\s+", " ", text).strip()
+    text = _SHORT_FORM.sub(lambda m: _SHORT_FORMS[m.group(1)], text)
     return _SPACE_BETWEEN_HAN.sub("", text)
 
 
@@ -179,6 +192,10 @@ CUE_BY_ID = CATALOGUE.cue_by_id
 # -- negation: a cue phrased as a warning is what a real bank or a police newsletter says ---------------------
 
 _SENTENCE_END = re.compile(r"[.!?。!?;\n]")
+# How far a warning word reaches back (and "... is a scam" forward). A call transcript has no full stops, so
+# without a limit one "never" early in the call would silence every ask after it.
+_WARNING_REACH = 100
+_WARNING_REACH_HAN = 40
 
 
 def _sentence(text: str, start: int, end: int) -> str:
@@ -195,14 +212,17 @@ def _negated(masked: str, start: int, warnings: Warnings) -> bool:
     sentence_start = 0
     for found in _SENTENCE_END.finditer(masked, 0, start):
         sentence_start = found.end()
-    before = masked[sentence_start:start]
+    before = masked[max(sentence_start, start - _WARNING_REACH):start]
+    if _HAN_CHAR.search(before[-_WARNING_REACH_HAN:]):
+        before = before[-_WARNING_REACH_HAN:]
     # "I will never ask for your PIN, just read me the passcode": the warning ends where "just" starts the ask.
     clause = warnings.clause_turn.split(before)
     before = clause[-1]
     if warnings.before.search(before):
         return True
     end = _SENTENCE_END.search(masked, start)
-    if warnings.after.search(masked, start, end.start() if end else len(masked)):
+    stop = min(end.start() if end else len(masked), start + _WARNING_REACH)
+    if warnings.after.search(masked, start, stop):
         return True
     return bool(warnings.just_before.search(before[-24:]))
 
@@ -291,7 +311,11 @@ def text_cues(text: str, catalogue: Catalogue | None = None) -> list[CueMatch]:
         cue_pattern = pattern(cue)
         if cue_pattern is None:
             continue
-        for m in cue_pattern.finditer(norm):
+        # A match a warning turns off is retried one character on: a long alternative ("密码，您只要把验证码念给")
+        # must not swallow the ask inside it.
+        position = 0
+        while (m := cue_pattern.search(norm, position)) is not None:
+            position = m.start() + 1
             if m.end() == m.start() or (cue.negatable and _negated(masked, m.start(), catalogue.warnings)):
                 continue
             if cue.unless is not None and cue.unless.search(_sentence(norm, m.start(), m.end())):

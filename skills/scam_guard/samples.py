@@ -1,9 +1,10 @@
 """The labelled sample sets beside this module, loaded into plain records for tests and the bench.
 
-``samples.yaml`` holds the tuning set, holdout-1 and holdout-2; ``holdout3.yaml`` holds holdout-3. Each was
-measured blind once and then used to develop the rules, so all of them are development data now.
-``holdout4.yaml``, when present, is the blind set: written by someone who had not seen the rules, scored once
-the rules are final, never tuned on.
+``samples.yaml`` holds the tuning set, holdout-1 and holdout-2; ``holdout3.yaml`` and ``holdout4.yaml`` hold
+holdout-3 and holdout-4, each measured blind once and then used to develop the rules; ``round5.yaml`` holds
+round-5a to round-5f, written by carehub's developers while changing the rules. All of them are development
+data: only a set written by someone who has not seen the rules measures them, and none is kept here (the bench
+scores one given by path, ``--blind``).
 """
 
 from __future__ import annotations
@@ -17,10 +18,13 @@ import yaml
 SAMPLES_PATH = Path(__file__).with_name("samples.yaml")
 HOLDOUT3_PATH = Path(__file__).with_name("holdout3.yaml")
 HOLDOUT4_PATH = Path(__file__).with_name("holdout4.yaml")
-DEV_SETS = ("holdout-2", "holdout-3")
-"""Sets that were measured blind once and then used for development; the bench reports them apart."""
-BLIND_SETS = ("holdout-4",)
-"""Sets nobody tuned the rules on; the bench reports them apart (and leaves them out with ``--no-blind``)."""
+ROUND5_PATH = Path(__file__).with_name("round5.yaml")
+DEV_SETS = ("holdout-2", "holdout-3", "holdout-4", "round-5a", "round-5b", "round-5c", "round-5d", "round-5e",
+            "round-5f")
+"""Sets used to develop the rules (the first three after one blind measurement each); the bench reports them
+apart from the tuning set."""
+BLIND = "blind"
+"""The set name the bench gives a blind file it is pointed at (``--blind PATH``)."""
 
 HOME_COUNTRY_CODE = {"en": "44", "zh": "86"}
 """The homes the samples imagine: an English-speaking one in the UK, a Chinese-speaking one in mainland China."""
@@ -42,8 +46,9 @@ class Sample:
     number: str | None = None
     """The other party's number; ``""`` when withheld, None when the sample does not say."""
     set: str = "tuning"
-    """``tuning`` (the rules were tuned on it), ``holdout-1``, ``holdout-2`` and ``holdout-3`` (each measured blind,
-    then used for development) or ``holdout-4`` (blind: written without seeing the rules, never tuned on)."""
+    """``tuning`` (the rules were tuned on it), ``holdout-1`` to ``holdout-4`` (each measured blind once, then used
+    for development), ``round-5a`` to ``round-5f`` (written by carehub's developers for the fifth round; development
+    data) or ``blind`` (a file the bench was pointed at)."""
 
     @property
     def is_scam(self) -> bool:
@@ -100,11 +105,14 @@ def load_holdout(path: Path, name: str) -> list[Sample]:
     return [dataclasses.replace(s, set=name) for s in load_samples(path, default_set=name, strict=False)]
 
 
-def load_dev_samples(path: Path = HOLDOUT3_PATH) -> list[Sample]:
-    """Holdout-3 (every item marked ``holdout-3``): measured blind once, development data since."""
-    return load_holdout(path, "holdout-3")
+def load_dev_samples() -> list[Sample]:
+    """Every development set outside ``samples.yaml``: holdout-3, holdout-4 (each measured blind once, development
+    data since) and round-5 (its items carry their ``set``); a file that is not there gives nothing."""
+    round5 = load_samples(ROUND5_PATH, default_set="round-5a") if ROUND5_PATH.exists() else []
+    return load_holdout(HOLDOUT3_PATH, "holdout-3") + load_holdout(HOLDOUT4_PATH, "holdout-4") + round5
 
 
-def load_blind_samples(path: Path = HOLDOUT4_PATH) -> list[Sample]:
-    """The blind holdout-4 set (every item marked ``holdout-4``), or ``[]`` when the file is not there."""
-    return load_holdout(path, "holdout-4")
+def load_blind_samples(path: Path) -> list[Sample]:
+    """A blind set written by someone who has not seen the rules (every item marked ``blind``), or ``[]`` when the
+    file is not there. Score it once, after the rules are final."""
+    return load_holdout(path, BLIND)
