@@ -7,9 +7,10 @@
 
 Every set here is development data. The tuning set and holdout-1/-2 (skills/scam_guard/samples.yaml) were written
 by carehub's developers; holdout-3 and holdout-4 (holdout3.yaml, holdout4.yaml) by engineers who had not seen
-the rules, each measured blind once and then used to develop them; round-5a to round-5f (round5.yaml) by
-carehub's developers while changing the rules. None of these rows estimates how the rules do on phrasings they
-have not seen: only a set written by someone who has not seen the rules does, scored once after the rules are
+the rules, each measured blind once and then used to develop them; holdout-5 (holdout5.yaml) likewise, measured
+blind once (80.8 % / 69.2 % recall, 1.7 % false alarms) and development data since; round-5a to round-5f
+(round5.yaml) by carehub's developers while changing the rules. None of these rows estimates how the rules do on
+phrasings they have not seen: only a set written by someone who has not seen the rules does, scored once after the rules are
 final (``--blind``; its row is labelled ``blind``). None of it is real traffic.
 
 "At medium" counts a sample as flagged when its level is medium or high (a caregiver is alerted); "at
@@ -88,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = [(name, group) for name, group in (
         ("tuning+holdout-1 (dev)", of("tuning", "holdout-1")), ("holdout-2 (dev)", of("holdout-2")),
         ("holdout-3 (dev)", of("holdout-3")), ("holdout-4 (dev)", of("holdout-4")),
-        *((f"{name} (dev)", of(name)) for name in round5)) if group]
+        *((f"{name} (dev)", of(name)) for name in round5), ("holdout-5 (dev)", of("holdout-5"))) if group]
     print(f"scam guard bench: {len(samples)} samples ({sum(s.is_scam for s in samples)} scam, "
           f"{sum(not s.is_scam for s in samples)} legit), thresholds low {thresholds.low} / medium "
           f"{thresholds.medium} / high {thresholds.high}")
@@ -106,7 +107,8 @@ def main(argv: list[str] | None = None) -> int:
 
     print()
     rows = [("tuning..holdout-3 (dev)", of("tuning", "holdout-1", "holdout-2", "holdout-3")),
-            ("holdout-4 (dev)", of("holdout-4")), ("round-5 (dev)", of(*round5))] + summary
+            ("holdout-4 (dev)", of("holdout-4")), ("round-5 (dev)", of(*round5)),
+            ("holdout-5 (dev)", of("holdout-5"))] + summary
     rows = [(name, group) for name, group in rows if group]
     groups = [group for _, group in rows]
     print(f"recall per fraud family ({' | '.join(n for n, _ in rows)}), at medium / at high")
