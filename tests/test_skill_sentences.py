@@ -1,0 +1,44 @@
+"""Every sentence file of the assistant skills against its test file of examples (tests/sentences/), in
+both languages: each example is understood as its intent with its slots, and each template has an example."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.config import parse_config
+from assistant.skill_runtime.conversation import household_slot_lists
+from skills.clock import Clock
+from tests.assistantkit import HOUSEHOLD
+from tests.sentencekit import examples, file_id, sentence_file, sentence_test_files, unexercised
+
+SKILLS = {"clock": Clock}
+FILES = sentence_test_files()
+
+
+def test_every_sentence_file_has_a_test_file():
+    for skill in SKILLS:
+        written = sorted(p.name for p in (Path("skills") / skill / "sentences").glob("*.yaml"))
+        tested = sorted(p.name for p in FILES if p.parent.name == skill)
+        assert written == tested, skill
+
+
+@pytest.mark.parametrize("path", FILES, ids=file_id)
+async def test_every_example_is_understood(skill_harness, path):
+    language, found = examples(path)
+    h = await skill_harness(SKILLS[path.parent.name], config=HOUSEHOLD)
+    wrong = []
+    for example in found:
+        reply = await h.say(example.text, language=language, room=example.room, person="grandma")
+        slots = {k: reply.slots.get(k) for k in example.slots}
+        if reply.intent != example.intent or slots != example.slots:
+            wrong.append(f"{example.text!r}: {reply.intent} {reply.slots}, expected {example.intent} {example.slots}")
+    assert wrong == []
+
+
+@pytest.mark.parametrize("path", FILES, ids=file_id)
+def test_every_template_has_an_example(path, tmp_path):
+    language, found = examples(path)
+    config = parse_config({**HOUSEHOLD, "home": {"id": "home", "timezone": "Europe/London"}}, "test", tmp_path)
+    assert unexercised(sentence_file(path), language, found, household_slot_lists(config, language)) == []
