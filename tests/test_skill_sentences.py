@@ -11,10 +11,11 @@ from assistant.config import parse_config
 from assistant.skill_runtime.conversation import household_slot_lists
 from skills.clock import Clock
 from skills.room_climate import RoomClimate
+from skills.timers import Timers
 from tests.assistantkit import HOUSEHOLD
 from tests.sentencekit import examples, file_id, sentence_file, sentence_test_files, unexercised
 
-SKILLS = {"clock": Clock, "room_climate": RoomClimate}
+SKILLS = {"clock": Clock, "room_climate": RoomClimate, "timers": Timers}
 FILES = sentence_test_files()
 
 
