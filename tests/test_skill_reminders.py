@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
 
+from assistant.report import collect, html_document, summary_text
+from assistant.skill_loader import SkillClass
 from skills.reminders import Reminders
-from skills.reminders.events import ReminderCancelled, ReminderDue, ReminderSet
+from skills.reminders.events import ReminderDue, ReminderSet
 from skills.sdk import MotionDetected, NoSettings, ReportDay
 from tests.assistantkit import HOUSEHOLD, speaker_said
 
@@ -163,18 +165,22 @@ async def test_the_days_reminders_in_the_caregivers_report(skill_harness):
     await h.advance(60)
     await h.say("cancel the reminder to feed the fish", person="grandma")
     await h.advance(5 * 3600)
-    events = tuple(e for e in h.events if isinstance(e, (ReminderSet, ReminderDue, ReminderCancelled)))
-    day = ReportDay.of("grandma", date(2026, 1, 5), "Europe/London", events=events)
-    section = Reminders.daily_report(NoSettings(), day)
+    await h.stop()
+    # The core's report, read back from the log, with the skill's section in it.
+    report = collect(h.hub.config, "grandma", date(2026, 1, 5), now=datetime(2026, 1, 6, tzinfo=timezone.utc),
+                     skills=[SkillClass("reminders", Reminders, "test", NoSettings())])
+    section = report.section("reminders")
     assert section is not None and section.has_data
-    assert section.summary == ("Reminders: 2 set, 1 said, 1 cancelled.",)
+    assert section.summary == ("Reminders: 2 set, 1 spoken, 1 cancelled.",)
     assert section.tables[0].rows == (
         ("10:00", "call Anna", "set for 15:00"),
         ("10:00", "feed the fish", "set for 17:00"),
         ("10:01", "feed the fish", "cancelled (was for 17:00)"),
-        ("15:00", "call Anna", "said"),
+        ("15:00", "call Anna", "spoken"),
     )
-    assert section.timeline[-1] == (datetime(2026, 1, 5, 15, 0, tzinfo=timezone.utc), "reminder said: call Anna")
+    assert ("15:00", "reminder spoken: call Anna") in [(t.at.strftime("%H:%M"), t.what) for t in report.timeline]
+    assert "Reminders: 2 set, 1 spoken, 1 cancelled." in summary_text(report)
+    assert "<h2>Reminders</h2>" in html_document(report)
 
 
 def test_a_late_reminder_and_an_empty_day_in_the_report():
@@ -186,7 +192,7 @@ def test_a_late_reminder_and_an_empty_day_in_the_report():
     section = Reminders.daily_report(NoSettings(), ReportDay.of("grandma", date(2026, 1, 6), "Europe/London",
                                                                  events=(said, made)))
     assert section is not None
-    assert section.tables[0].rows == (("10:00", "call Anna", "said late (carehub was off)"),
+    assert section.tables[0].rows == (("10:00", "call Anna", "spoken late (carehub was off)"),
                                       ("10:01", "(nothing said)", "set for Wed 09:30"))
     empty = Reminders.daily_report(NoSettings(), ReportDay.of("grandma", date(2026, 1, 6), "Europe/London"))
-    assert empty is not None and not empty.has_data and empty.empty == "No reminders were set, said or cancelled."
+    assert empty is not None and not empty.has_data and empty.empty == "No reminders were set, spoken or cancelled."

@@ -178,5 +178,5 @@ class Reminders(Skill[NoSettings]):
 
     @classmethod
     def daily_report(cls, settings: NoSettings, day: ReportDay) -> ReportSection | None:
-        """The day's reminders: set, said (and whether late), cancelled."""
+        """The day's reminders: set, spoken (and whether late), cancelled."""
         return report.section(day)
