@@ -18,7 +18,7 @@ from assistant.skill_loader import discover
 from skills.sdk.testing import SkillHarness
 
 BUILT_IN = {"device_control", "safety", "device_health", "falls", "medication", "check_in", "scam_guard", "vitals",
-            "child_safety", "routines", "family_messages"}
+            "child_safety", "routines", "family_messages", "clock", "room_climate", "timers", "reminders"}
 """Skills carehub itself registers under the carehub.skills entry point."""
 
 GOOD_SKILL = '''
