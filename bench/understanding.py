@@ -125,9 +125,9 @@ class Household:
     def room(self, name: str | None) -> str | None:
         return None if name is None else self.rooms.get(name.strip().lower())
 
-    def person_in(self, room: str | None) -> str:
-        """Who is talking: Leo in his room, Margaret anywhere else."""
-        return "leo" if room == "leo-room" else "grandma"
+    def speaker(self, room: str | None, style: str) -> str:
+        """Who is talking: Leo in his room or when the line is a child's, Margaret otherwise."""
+        return "leo" if room == "leo-room" or style == "child" else "grandma"
 
 
 # --- judging -------------------------------------------------------------------------------------------
@@ -268,7 +268,7 @@ async def run_carehub(items: list[Item], household: Household) -> tuple[list[Out
         outcomes = []
         for item in items:
             room = household.room(item.room)
-            person = household.person_in(room)
+            person = household.speaker(room, item.style)
             events_before, published_before = len(h.events), len(h.published)
             now = h.clock.now()
             started = time.perf_counter()

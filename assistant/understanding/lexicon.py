@@ -46,17 +46,24 @@ class Lexicon:
     level_to: tuple[str, ...]
     ordinals: dict[str, int]
     never_mind: tuple[str, ...]
+    heard_by_sound: tuple[str, ...] = field(default=())
+    """Words listened for by sound (Chinese), besides the lexicon's commands and the household's names."""
     protected: tuple[str, ...] = field(default=())
+    """Common words never heard as something else."""
 
-    def words(self) -> set[str]:
-        """Every word this lexicon knows (for hearing Chinese by sound)."""
-        known: set[str] = set(self.fillers) | set(self.openers) | set(self.closers) | set(self.actions)
-        known |= set(self.question_phrases) | set(self.question_words) | set(self.explained) | set(self.here)
-        known |= set(self.pronouns) | set(self.owner) | set(self.levels) | set(self.level_to) | set(self.ordinals)
-        known |= set(self.never_mind) | set(self.protected) | set(self.all) | set(self.negations)
+    def listened_for(self) -> set[str]:
+        """The words put back where they are heard by sound: commands, kinds, "here", and ``heard_by_sound``."""
+        known: set[str] = set(self.actions) | set(self.question_phrases) | set(self.here) | set(self.levels)
+        known |= set(self.level_to) | set(self.heard_by_sound)
         for names in self.kinds.values():
             known |= set(names)
         return known
+
+    def kept(self) -> set[str]:
+        """Words left as they are: every other word the lexicon knows, and ``protected``."""
+        return set(self.fillers) | set(self.openers) | set(self.closers) | set(self.explained) | \
+            set(self.question_words) | set(self.pronouns) | set(self.owner) | set(self.ordinals) | \
+            set(self.never_mind) | set(self.all) | set(self.negations) | set(self.protected)
 
 
 def _tuple(data: dict[str, Any], key: str) -> tuple[str, ...]:
@@ -90,7 +97,8 @@ def parse_lexicon(data: dict[str, Any]) -> Lexicon:
         levels={str(k): int(v) for k, v in (data.get("levels") or {}).items()},
         percent=_tuple(data, "percent"), level_to=_tuple(data, "level_to"),
         ordinals={str(k): int(v) for k, v in (data.get("ordinals") or {}).items()},
-        never_mind=_tuple(data, "never_mind"), protected=_tuple(data, "protected"),
+        never_mind=_tuple(data, "never_mind"), heard_by_sound=_tuple(data, "heard_by_sound"),
+        protected=_tuple(data, "protected"),
     )
 
 

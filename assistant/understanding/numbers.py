@@ -86,6 +86,8 @@ def chinese_digits(text: str) -> str:
 
     def replace(match: re.Match[str]) -> str:
         word = match.group(0)
+        if word == "百":  # 百叶窗, 百分: a hundred is said 一百
+            return word
         if word in ("一", "两") and match.end() < len(text) and text[match.end()] in "下点些个会边样直起同块半":
             return word
         value = chinese_number(word)

@@ -25,6 +25,8 @@ from assistant.understanding.resolve import DEVICE_INTENTS, Act, Ask, Refuse, re
 ROOM_INTENTS = {"HassClimateGetTemperature": "climate", "ClimateGetHumidity": "climate"}
 """Intents about a room that only rooms with a device of this kind can answer: asked without a room, or in a
 room without one, carehub asks which room."""
+URGENT = ("CareHelp",)
+"""Intents that win over whatever else another clause asks ("please get help, I feel terrible")."""
 OK = {"en": "OK.", "zh": "好的。"}
 
 
@@ -70,7 +72,7 @@ class Understanding:
             if not found.spaced:
                 names = {n for d in home.devices for n in d.names.get(language, ())}
                 names |= {n for r in home.rooms for n in r.names.get(language, ())}
-                self._sounds[language] = SoundIndex(found.words() | names | set(words))
+                self._sounds[language] = SoundIndex(found.listened_for() | names | set(words), found.kept())
 
     def heard(self, text: str, language: str) -> Heard | None:
         """``text`` made ready in ``language`` (None when carehub has no lexicon for it)."""
@@ -107,11 +109,16 @@ class Understanding:
         command = self._device_command(heard, language, room, person)
         if command is not None:
             return command
-        for _, _, span in heard.spans(longest=2):
+        found: Recognized | None = None
+        for start, end, span in heard.spans(longest=2):
+            if found is not None and end - start > 1:
+                continue
             match = self._grammar(span, language, room)
-            if match is not None:
-                return self._with_room(match, room)
-        return None
+            if match is not None and (found is None or match.intent in URGENT):
+                found = match
+                if match.intent in URGENT:
+                    break
+        return self._with_room(found, room) if found is not None else None
 
     def _grammar(self, text: str, language: str, room: str | None) -> Recognized | None:
         """The grammars' match, leaving device commands to carehub's own reading (which asks when unsure)."""
@@ -156,7 +163,7 @@ class Understanding:
     def _with_room(self, match: Recognized, room: str | None) -> Understood:
         """A question about a room, asked without one (or where there is nothing to answer it): which room?"""
         kind = ROOM_INTENTS.get(match.intent)
-        if kind is None or "area" in match.slots or "name" in match.slots:
+        if kind is None or "name" in match.slots or self._names_room(match):
             return match
         rooms = sorted({d.room for d in self.home.devices if d.kind == kind and d.room})
         if room in rooms or not rooms:
@@ -165,6 +172,14 @@ class Understanding:
             return _with_area(match, rooms[0], self.home)
         pending = Pending(match.language, "room", tuple(rooms), intent=match.intent, slots=dict(match.slots))
         return Question(question(pending, self.home), match.language, pending)
+
+    def _names_room(self, match: Recognized) -> bool:
+        """Whether the utterance names its room (an area the grammar took from where it was said does not count)."""
+        area = self.home.room(str(match.slots.get("area") or ""))
+        if area is None:
+            return False
+        text = match.text.lower()
+        return any(name.lower() in text for names in area.names.values() for name in names)
 
     # -- answers -------------------------------------------------------------------------------------------
 
