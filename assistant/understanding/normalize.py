@@ -34,6 +34,8 @@ class Heard:
     clauses: tuple[Clause, ...]
     spaced: bool = True
     """Whether words are separated by spaces."""
+    corrected: str = ""
+    """The utterance as said, only with slips put right (for grammars whose wildcards take words as said)."""
 
     def spans(self, longest: int = 3) -> list[tuple[int, int, str]]:
         """(first clause, last clause + 1, text) of every run of up to ``longest`` adjacent clauses, longest first."""
@@ -103,7 +105,8 @@ def _normalize_spaced(text: str, lexicon: Lexicon) -> Heard:
             part = _strip_start(part, lexicon.openers, True)
             if part:
                 clauses.append(Clause(part, question))
-    return Heard(raw, " ".join(c.text for c in clauses), tuple(clauses))
+    corrected = _replace_words(" ".join(text.split()), lexicon.homophones)
+    return Heard(raw, " ".join(c.text for c in clauses), tuple(clauses), corrected=corrected)
 
 
 def _split_before(text: str, starts: tuple[str, ...]) -> list[str]:
@@ -121,6 +124,23 @@ def _split_before(text: str, starts: tuple[str, ...]) -> list[str]:
     return [" ".join(part) for part in out if part]
 
 
+def _split_unspaced(text: str, lexicon: Lexicon) -> list[str]:
+    """Cut a run-on Chinese clause where a new one starts (救命啊 | 我摔倒了)."""
+    cuts = []
+    for start in lexicon.clause_starts:
+        i = text.find(start, 1)
+        while i != -1:
+            before, after = text[:i], text[i + len(start):i + len(start) + 1]
+            if not before.endswith(lexicon.takes_object) and after not in ("的", "们"):
+                cuts.append(i)
+            i = text.find(start, i + 1)
+    parts, last = [], 0
+    for cut in sorted(cuts):
+        parts.append(text[last:cut])
+        last = cut
+    return parts + [text[last:]]
+
+
 def _normalize_unspaced(text: str, lexicon: Lexicon, correct: Callable[[str], str] | None) -> Heard:
     raw = text
     text = text.strip().lower()
@@ -135,8 +155,10 @@ def _normalize_unspaced(text: str, lexicon: Lexicon, correct: Callable[[str], st
             piece = correct(piece)
         for filler in lexicon.fillers:
             piece = piece.replace(filler, "")
-        piece = _strip_start(piece, lexicon.openers, False)
-        piece = _strip_end(piece, lexicon.closers)
-        if piece:
-            clauses.append(Clause(piece, question))
-    return Heard(raw, "".join(c.text for c in clauses), tuple(clauses), spaced=False)
+        for part in _split_unspaced(piece, lexicon):
+            part = _strip_start(part, lexicon.openers, False)
+            part = _strip_end(part, lexicon.closers)
+            if part:
+                clauses.append(Clause(part, question))
+    corrected = correct(text) if correct is not None else text
+    return Heard(raw, "".join(c.text for c in clauses), tuple(clauses), spaced=False, corrected=corrected)

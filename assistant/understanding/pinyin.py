@@ -34,7 +34,7 @@ def sounds_alike(heard: str, word: str) -> bool:
                                            for a, b in zip(heard, word))
 
 
-NUMERALS = set("零〇一二两三四五六七八九十百千半")
+NUMERALS = set("零〇一二两三四五六七八九十半")
 """Numbers are never heard as something else (定十五分钟 is not 定时五分钟)."""
 
 

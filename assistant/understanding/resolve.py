@@ -80,8 +80,8 @@ def resolve(frame: Frame, home: Home, *, room: str | None = None, person: str | 
     mentions = frame.mentions
     if not mentions.anything and context is not None and (context.anything or not mentions.rooms):
         mentions = Mentions(context.devices, context.kinds, mentions.rooms | context.rooms,
-                            mentions.here or context.here, mentions.owner or context.owner, mentions.pronoun,
-                            mentions.all)
+                            mentions.here or context.here, mentions.owner or (context.owner and context.anything),
+                            mentions.pronoun, mentions.all)
     elif fragments is not None and not mentions.rooms and not mentions.here:
         mentions = Mentions(mentions.devices, mentions.kinds, fragments.rooms, fragments.here, mentions.owner,
                             mentions.pronoun, mentions.all)

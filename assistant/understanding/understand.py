@@ -102,7 +102,7 @@ class Understanding:
         return None
 
     def _in(self, heard: Heard, language: str, room: str | None, person: str | None) -> Understood:
-        for variant in dict.fromkeys((heard.raw, heard.text)):
+        for variant in dict.fromkeys((heard.corrected or heard.raw, heard.raw, heard.text)):
             match = self._grammar(variant, language, room)
             if match is not None:
                 return self._with_room(match, room)
