@@ -92,6 +92,8 @@ class Conversation:
         recognizer = await asyncio.to_thread(Recognizer, self._runtime.grammar_sources, self._config.languages)
         for language in recognizer.languages:
             recognizer.set_slot_lists(language, household_slot_lists(self._config, language))
+        for language in recognizer.languages:
+            await asyncio.to_thread(recognizer.intents_for, language)  # built now, not on the first utterance
         self.recognizer = recognizer
         home = home_from_config(self._config, recognizer.languages)
         names = [name for c in self._config.caregivers for names in c.aliases.values() for name in names]

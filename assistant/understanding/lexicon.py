@@ -60,6 +60,11 @@ class Lexicon:
             known |= set(names)
         return known
 
+    def small_words(self) -> set[str]:
+        """The language's small words: every word of the lexicon that is not a command's or a device's."""
+        return self.kept() | set(self.question_starts) | set(self.particles) | set(self.verbs) | set(self.states) | \
+            set(self.alone) | set(self.level_to) | set(self.percent)
+
     def kept(self) -> set[str]:
         """Words left as they are: every other word the lexicon knows, and ``protected``."""
         return set(self.fillers) | set(self.openers) | set(self.closers) | set(self.explained) | \

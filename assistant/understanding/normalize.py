@@ -85,11 +85,11 @@ def _strip_end(text: str, words: tuple[str, ...]) -> str:
 def normalize(text: str, lexicon: Lexicon, correct: Callable[[str], str] | None = None) -> Heard:
     """``text`` as clauses of known words: ``correct`` puts right what was heard by sound (Chinese)."""
     if lexicon.spaced:
-        return _normalize_spaced(text, lexicon)
+        return _normalize_spaced(text, lexicon, correct)
     return _normalize_unspaced(text, lexicon, correct)
 
 
-def _normalize_spaced(text: str, lexicon: Lexicon) -> Heard:
+def _normalize_spaced(text: str, lexicon: Lexicon, correct: Callable[[str], str] | None) -> Heard:
     raw = text
     text = text.lower().replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
     clauses: list[Clause] = []
@@ -100,12 +100,15 @@ def _normalize_spaced(text: str, lexicon: Lexicon) -> Heard:
         piece = _NOT_WORD_EN.sub(" ", piece)
         piece = " ".join(piece.split())
         piece = _replace_words(piece, lexicon.homophones)
+        if correct is not None:
+            piece = correct(piece)
         piece = _remove_words(piece, lexicon.fillers)
         for part in _split_before(piece, lexicon.clause_starts):
             part = _strip_start(part, lexicon.openers, True)
             if part:
                 clauses.append(Clause(part, question))
     corrected = _replace_words(" ".join(text.split()), lexicon.homophones)
+    corrected = correct(corrected) if correct is not None else corrected
     return Heard(raw, " ".join(c.text for c in clauses), tuple(clauses), corrected=corrected)
 
 

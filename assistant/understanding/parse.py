@@ -236,8 +236,6 @@ def read_pieces(pieces: list[Piece], question: bool, text: str = "") -> Frame | 
         elif "" in table:
             actions.append(table[""])
             used.add(i)
-        elif "action" not in piece.roles:
-            return None
     for i, piece in enumerate(pieces):
         if i in used:
             continue

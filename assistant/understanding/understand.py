@@ -20,6 +20,7 @@ from assistant.understanding.lexicon import Lexicon, lexicon
 from assistant.understanding.normalize import Heard, normalize
 from assistant.understanding.parse import Frame, Mentions, Vocabulary
 from assistant.understanding.pinyin import SoundIndex
+from assistant.understanding.spelling import Spelling
 from assistant.understanding.resolve import DEVICE_INTENTS, Act, Ask, Refuse, resolve, slots_for
 
 ROOM_INTENTS = {"HassClimateGetTemperature": "climate", "ClimateGetHumidity": "climate"}
@@ -63,15 +64,18 @@ class Understanding:
         self._lexicons: dict[str, Lexicon] = {}
         self._vocabularies: dict[str, Vocabulary] = {}
         self._sounds: dict[str, SoundIndex] = {}
+        self._spelling: dict[str, Spelling] = {}
         for language in languages:
             found = lexicon(language)
             if found is None:
                 continue
             self._lexicons[language] = found
             self._vocabularies[language] = Vocabulary(found, home)
-            if not found.spaced:
-                names = {n for d in home.devices for n in d.names.get(language, ())}
-                names |= {n for r in home.rooms for n in r.names.get(language, ())}
+            names = {n for d in home.devices for n in d.names.get(language, ())}
+            names |= {n for r in home.rooms for n in r.names.get(language, ())}
+            if found.spaced:
+                self._spelling[language] = Spelling(found.listened_for() | names | set(words), found.small_words())
+            else:
                 self._sounds[language] = SoundIndex(found.listened_for() | names | set(words), found.kept())
 
     def heard(self, text: str, language: str) -> Heard | None:
@@ -79,8 +83,8 @@ class Understanding:
         found = self._lexicons.get(language)
         if found is None:
             return None
-        sound = self._sounds.get(language)
-        return normalize(text, found, sound.correct if sound else None)
+        fix = self._sounds.get(language) or self._spelling.get(language)
+        return normalize(text, found, fix.correct if fix else None)
 
     def understand(self, text: str, languages: list[str], room: str | None = None, person: str | None = None,
                    pending: Pending | None = None) -> Understood:
@@ -102,8 +106,9 @@ class Understanding:
         return None
 
     def _in(self, heard: Heard, language: str, room: str | None, person: str | None) -> Understood:
+        tried: dict[str, Recognized | None] = {}
         for variant in dict.fromkeys((heard.corrected or heard.raw, heard.raw, heard.text)):
-            match = self._grammar(variant, language, room)
+            match = self._grammar(variant, language, room, tried)
             if match is not None:
                 return self._with_room(match, room)
         command = self._device_command(heard, language, room, person)
@@ -113,18 +118,23 @@ class Understanding:
         for start, end, span in heard.spans(longest=2):
             if found is not None and end - start > 1:
                 continue
-            match = self._grammar(span, language, room)
+            match = self._grammar(span, language, room, tried)
             if match is not None and (found is None or match.intent in URGENT):
                 found = match
                 if match.intent in URGENT:
                     break
         return self._with_room(found, room) if found is not None else None
 
-    def _grammar(self, text: str, language: str, room: str | None) -> Recognized | None:
-        """The grammars' match, leaving device commands to carehub's own reading (which asks when unsure)."""
-        if not text.strip():
+    def _grammar(self, text: str, language: str, room: str | None,
+                 tried: dict[str, Recognized | None]) -> Recognized | None:
+        """The grammars' match, leaving device commands to carehub's own reading (which asks when unsure);
+        ``tried`` remembers the texts already tried for this utterance."""
+        key = " ".join(text.lower().split())
+        if not key:
             return None
-        match = self.grammar(text, language, room)
+        if key not in tried:
+            tried[key] = self.grammar(text, language, room)
+        match = tried[key]
         if match is None or match.intent in DEVICE_INTENTS.values():
             return None
         return match
