@@ -214,7 +214,7 @@ def judge(item: Item, household: Household, intent: str | None, slots: dict[str,
     if item.intent in ("none", "clarify"):
         if commands or acted:
             return "wrong", did
-        asked = said.rstrip().endswith(("?", "？"))
+        asked = "?" in said or "？" in said
         return ("right" if item.intent == "none" or asked else "miss"), did
     expected = SKILL_INTENTS[item.intent]
     right = intent in expected and not commands

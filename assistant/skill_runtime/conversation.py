@@ -164,6 +164,13 @@ class Conversation:
         result = await self._runtime.invoke(skill_id, getattr(fn, "__name__", recognized.intent), fn, matched.id,
                                             match)
         reply_text = localized(FAILED, recognized.language) if result is HANDLER_FAILED else result
+        if reply_text and result is not HANDLER_FAILED:
+            # About a room, named by none: the skill asked which ("Which room?"), or answered for a room that has
+            # nothing to answer with; either way, which room is asked and the answer understood next.
+            follow = self.understanding.follow_up(recognized, room, str(reply_text))
+            if follow is not None:
+                self._pending[asker] = follow.pending
+                reply_text = f"{reply_text} {follow.text}".strip()
         if reply_text:
             await emit(ReplyGiven(text=str(reply_text), language=recognized.language, room=room, person=person,
                                   skill=skill_id, cause=matched.id))

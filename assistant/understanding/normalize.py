@@ -49,8 +49,10 @@ class Heard:
 
 
 def _replace_words(text: str, table: dict[str, str]) -> str:
+    """Whole words and phrases replaced, whatever their case (the rest of the text keeps its own)."""
     for heard in sorted(table, key=len, reverse=True):
-        text = re.sub(rf"(?<![\w']){re.escape(heard)}(?![\w'])", table[heard], text)
+        text = re.sub(rf"(?<![\w']){re.escape(heard)}(?![\w'])", table[heard].replace("\\", "\\\\"), text,
+                      flags=re.IGNORECASE)
     return text
 
 
@@ -107,7 +109,7 @@ def _normalize_spaced(text: str, lexicon: Lexicon, correct: Callable[[str], str]
             part = _strip_start(part, lexicon.openers, True)
             if part:
                 clauses.append(Clause(part, question))
-    corrected = _replace_words(" ".join(text.split()), lexicon.homophones)
+    corrected = _replace_words(" ".join(raw.replace("\u2019", "'").split()), lexicon.homophones)
     corrected = correct(corrected) if correct is not None else corrected
     return Heard(raw, " ".join(c.text for c in clauses), tuple(clauses), corrected=corrected)
 

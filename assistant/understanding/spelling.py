@@ -53,8 +53,9 @@ class Spelling:
         out: list[str] = []
         i = 0
         while i < len(words):
-            if i + 1 < len(words) and not (words[i] in self.words and words[i + 1] in self.words):
-                joined = self._joined(words[i], words[i + 1])
+            first, second = (words[i].lower(), words[i + 1].lower()) if i + 1 < len(words) else ("", "")
+            if second and not (first in self.words and second in self.words):
+                joined = self._joined(first, second)
                 if joined is not None:
                     out.append(joined)
                     i += 2

@@ -106,11 +106,12 @@ class Understanding:
         return None
 
     def _in(self, heard: Heard, language: str, room: str | None, person: str | None) -> Understood:
+        """Everything but an answer: the grammars, a device command, the grammars clause by clause."""
         tried: dict[str, Recognized | None] = {}
         for variant in dict.fromkeys((heard.corrected or heard.raw, heard.raw, heard.text)):
             match = self._grammar(variant, language, room, tried)
             if match is not None:
-                return self._with_room(match, room)
+                return self._with_room(match, room, person)
         command = self._device_command(heard, language, room, person)
         if command is not None:
             return command
@@ -123,7 +124,7 @@ class Understanding:
                 found = match
                 if match.intent in URGENT:
                     break
-        return self._with_room(found, room) if found is not None else None
+        return self._with_room(found, room, person) if found is not None else None
 
     def _grammar(self, text: str, language: str, room: str | None,
                  tried: dict[str, Recognized | None]) -> Recognized | None:
@@ -170,25 +171,44 @@ class Understanding:
 
     # -- rooms ---------------------------------------------------------------------------------------------
 
-    def _with_room(self, match: Recognized, room: str | None) -> Understood:
-        """A question about a room, asked without one (or where there is nothing to answer it): which room?"""
+    def _with_room(self, match: Recognized, room: str | None, person: str | None) -> Understood:
+        """A question about a room that names none: the one room that can answer it, when there is one. (Else
+        the skill answers for the room it was asked in or the person was last in, and ``follow_up`` asks.)"""
+        pending = self.room_question(match)
+        if pending is not None and len(pending.choices) == 1 and room not in pending.choices:
+            return _with_area(match, pending.choices[0], self.home)
+        return match
+
+    def follow_up(self, match: Recognized, room: str | None, reply: str) -> Question | None:
+        """After a skill answered a question about a room that named none: "Which room: ...?" when the skill
+        asked back itself (its answer is then understood), or when the room it answered for cannot answer
+        ("There's no thermometer in the kitchen.")."""
+        pending = self.room_question(match)
+        if pending is None:
+            return None
+        used = match.slots.get("area") or room
+        asked = any(mark in reply for mark in "?？")
+        if not asked and (used is None or used in pending.choices):
+            return None  # answered, for the room asked in or the room the person was last in
+        return Question("" if asked else question(pending, self.home), match.language, pending)
+
+    def room_question(self, match: Recognized) -> Pending | None:
+        """What asking "which room?" would wait for, when ``match`` is about a room it does not name."""
         kind = ROOM_INTENTS.get(match.intent)
         if kind is None or "name" in match.slots or self._names_room(match):
-            return match
-        rooms = sorted({d.room for d in self.home.devices if d.kind == kind and d.room})
-        if room in rooms or not rooms:
-            return match
-        if len(rooms) == 1:
-            return _with_area(match, rooms[0], self.home)
-        pending = Pending(match.language, "room", tuple(rooms), intent=match.intent, slots=dict(match.slots))
-        return Question(question(pending, self.home), match.language, pending)
+            return None
+        rooms = tuple(sorted({d.room for d in self.home.devices if d.kind == kind and d.room}))
+        if not rooms:
+            return None
+        return Pending(match.language, "room", rooms, intent=match.intent,
+                       slots={k: v for k, v in match.slots.items() if k != "area"})
 
     def _names_room(self, match: Recognized) -> bool:
         """Whether the utterance names its room (an area the grammar took from where it was said does not count)."""
+        text = match.text.lower()
         area = self.home.room(str(match.slots.get("area") or ""))
         if area is None:
             return False
-        text = match.text.lower()
         return any(name.lower() in text for names in area.names.values() for name in names)
 
     # -- answers -------------------------------------------------------------------------------------------
