@@ -312,7 +312,7 @@ async def _answer_first(h: Any, item: Item, household: Household, person: str, r
     await h.settle()
     commands = _device_actions(h.published[published_before:], household.kinds)
     if device is not None:
-        return any(d == device for d, _ in commands)
+        return any(d == device for d, _ in commands) or reply.slots.get("name") == device
     return reply.intent in SKILL_INTENTS["climate"] and reply.slots.get("area") == household.room(first) or \
         any(e.kind == "intent_recognized" for e in h.events[events_before:]) and \
         reply.slots.get("area") == household.room(first)
@@ -453,6 +453,9 @@ def report(carehub: list[Outcome], anchor: list[Outcome], misses: bool) -> None:
     for o in wrong:
         print(f"  WRONG [{o.item.language}] {o.item.text!r} ({o.item.intent} {o.item.target}) -> {o.said} / {o.did}")
     if misses:
+        for o in asked:
+            if not o.answered:
+                print(f"  question not answered by its first candidate: [{o.item.language}] {o.item.text!r} -> {o.said}")
         print("\nmisses:")
         for o in carehub:
             if o.verdict == "miss":

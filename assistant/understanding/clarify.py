@@ -49,7 +49,7 @@ def question(pending: Pending, home: Home) -> str:
     lang = _short(pending.language)
     if pending.about == "room":
         names = [r.name(pending.language) if (r := home.room(c)) else c for c in pending.choices]
-        names = names if lang == "zh" else [f"the {n}" for n in names]
+        names = names if lang == "zh" else [_the(n) for n in names]
         return f"哪个房间：{_list(names, pending.language)}？" if lang == "zh" else \
             f"Which room: {_list(names, pending.language)}?"
     devices = [d for d in (home.device(c) for c in pending.choices) if d is not None]
@@ -58,7 +58,13 @@ def question(pending: Pending, home: Home) -> str:
     names = [d.name(pending.language) for d in devices]
     if lang == "zh":
         return f"哪个{noun}：{_list(names, pending.language)}？"
-    return f"Which {noun}: {_list([f'the {n}' for n in names], pending.language)}?"
+    return f"Which {noun}: {_list([_the(n) for n in names], pending.language)}?"
+
+
+def _the(name: str) -> str:
+    """"the kitchen light", but "Leo's light"."""
+    first, _, rest = name.partition(" ")
+    return f"{first[:1].upper()}{first[1:]} {rest}".strip() if first.endswith("'s") else f"the {name}"
 
 
 def refusal(refuse: Refuse, home: Home, language: str) -> str:
