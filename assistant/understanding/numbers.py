@@ -41,6 +41,8 @@ def english_number(words: str) -> int | None:
 def english_digits(text: str) -> str:
     """Number words in English text written as digits: "set it to thirty per cent" → "set it to 30 per cent"."""
     def replace(match: re.Match[str]) -> str:
+        if match.group(0) == "one":  # "the kitchen one", "that one": a one that is no number
+            return "one"
         value = english_number(match.group(0))
         return match.group(0) if value is None else str(value)
 

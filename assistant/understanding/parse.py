@@ -91,8 +91,16 @@ class Vocabulary:
                 if lexicon.spaced and name.endswith("'s room"):
                     add(name[:-len(" room")], "room", room.id)  # "grandma's blinds": grandma's room's
         for kind, words in lexicon.kinds.items():
+            of_kind = {d.id for d in home.devices if d.kind == kind}
             for word in words:
-                add(word, "kind", kind)
+                # A kind's word that only some of its devices are called by names them ("the lamp").
+                named = {d.id for d in home.devices if d.kind == kind and any(
+                    _has_word(name.lower(), word, lexicon.spaced) for name in d.names.get(lang, ()))}
+                if named and named != of_kind:
+                    for device in sorted(named):
+                        add(word, "device", device)
+                else:
+                    add(word, "kind", kind)
         for word, action in lexicon.actions.items():
             add(word, "action", action)
         for verb, table in lexicon.verbs.items():
@@ -185,6 +193,10 @@ class Vocabulary:
         """What a clause names, whatever else it says (for "it" in another clause)."""
         pieces = self.pieces(text, lenient=True) or []
         return _mentions(pieces)
+
+
+def _has_word(name: str, word: str, spaced: bool) -> bool:
+    return word in name.split() if spaced else word in name
 
 
 def _mentions(pieces: list[Piece]) -> Mentions:

@@ -122,7 +122,7 @@ def _one_of(frame: Frame, group: list[Device], rooms: set[str], room: str | None
         if not fitting:
             return Refuse("none_in_room", (), mentions.kinds or frozenset(d.kind for d in group),
                           tuple(sorted(rooms)), action)
-    elif len(fitting) > 1 and room is not None:
+    elif len(fitting) > 1 and room is not None and not mentions.all:
         fitting = [d for d in fitting if d.room == room] or fitting
     if len(fitting) == 1 or mentions.all:
         return Act(action, tuple(d.id for d in fitting), frame.level, frame.state)
