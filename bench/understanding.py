@@ -455,7 +455,8 @@ def report(carehub: list[Outcome], anchor: list[Outcome], misses: bool) -> None:
     if misses:
         for o in asked:
             if not o.answered:
-                print(f"  question not answered by its first candidate: [{o.item.language}] {o.item.text!r} -> {o.said}")
+                print(f"  question not answered by its first candidate: [{o.item.language}] {o.item.text!r} "
+                      f"-> {o.said}")
         print("\nmisses:")
         for o in carehub:
             if o.verdict == "miss":

@@ -97,8 +97,8 @@ class Vocabulary:
                 named = {d.id for d in home.devices if d.kind == kind and any(
                     _has_word(name.lower(), word, lexicon.spaced) for name in d.names.get(lang, ()))}
                 if named and named != of_kind:
-                    for device in sorted(named):
-                        add(word, "device", device)
+                    for device_id in sorted(named):
+                        add(word, "device", device_id)
                 else:
                     add(word, "kind", kind)
         for word, action in lexicon.actions.items():
