@@ -92,6 +92,10 @@ def test_plainly_declined_when_nothing_here_can(text, reply):
     "turn on the lite in the garden", "those new blinds are lovely, aren't they",
     "小山上周给我买了个新水壶", "太冷了，把暖气打开", "开空调", "把大门锁上", "电视声音开大一点", "小山到了，把门打开",
     "电视我待会儿自己开，不用你管", "厨房的灯我已经关了", "走廊的灯有点暗了，回头让小山换个灯泡", "把花园的等打开",
+    # for later: carehub cannot do things later yet, so it does nothing now
+    "turn the lights off when I go to bed", "等我睡了再关灯", "明天早上把窗帘拉开",
+    # a negation, a statement, a question about who
+    "don't turn on the light", "别开灯", "the kitchen light is on", "who turned the TV on", "谁把电视打开了", "灯坏了",
 ])
 def test_what_asks_for_no_device_acts_on_none(text):
     assert understand(text, "kitchen") is None

@@ -26,6 +26,7 @@ class Lexicon:
     openers: tuple[str, ...]
     closers: tuple[str, ...]
     clause_starts: tuple[str, ...]
+    later: tuple[str, ...]
     takes_object: tuple[str, ...]
     actions: dict[str, str]
     verbs: dict[str, dict[str, str]]
@@ -92,7 +93,7 @@ def parse_lexicon(data: dict[str, Any]) -> Lexicon:
         fillers=tuple(sorted(_tuple(data, "fillers"), key=len, reverse=True)),
         openers=tuple(sorted(_tuple(data, "openers"), key=len, reverse=True)),
         closers=tuple(sorted(_tuple(data, "closers"), key=len, reverse=True)),
-        clause_starts=_tuple(data, "clause_starts"), takes_object=_tuple(data, "takes_object"), actions=actions,
+        clause_starts=_tuple(data, "clause_starts"), later=_tuple(data, "later"), takes_object=_tuple(data, "takes_object"), actions=actions,
         verbs=verbs,
         particles=_tuple(data, "particles"), alone=alone, question_starts=_tuple(data, "question_starts"),
         question_phrases={str(k): str(v) for k, v in (data.get("question_phrases") or {}).items()},

@@ -224,6 +224,8 @@ def _mentions(pieces: list[Piece]) -> Mentions:
 
 
 _NAMING = ("device", "kind", "room", "here", "owner", "pronoun", "all")
+_SAME = {("open", "raise"): "open", ("close", "lower"): "close", ("dim", "lower"): "dim", ("brighten", "raise"): "brighten"}
+"""Two words of one clause that ask for the same thing."""
 
 
 def read_pieces(pieces: list[Piece], question: bool, text: str = "") -> Frame | None:
@@ -288,6 +290,9 @@ def read_pieces(pieces: list[Piece], question: bool, text: str = "") -> Frame | 
     if level is not None and set(actions) <= {"on", "set", "raise", "lower"}:
         actions = ["set"]
     distinct = set(actions)
+    for pair, one in _SAME.items():  # "open up the blinds", "turn the lights down dimmer"
+        if distinct == set(pair):
+            distinct, actions = {one}, [one]
     if len(distinct) > 1:
         return None
     return Frame(actions[0] if actions else None, _mentions(pieces), level, state, text)

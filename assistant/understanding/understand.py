@@ -144,10 +144,11 @@ class Understanding:
 
     def _device_command(self, heard: Heard, language: str, room: str | None, person: str | None) -> Understood:
         vocabulary = self._vocabularies[language]
+        later = _for_later(heard, self._lexicons[language])
         for start, end, span in heard.spans(longest=3):
             asked = any(c.question for c in heard.clauses[start:end])
             frame = vocabulary.frame(span, asked)
-            if frame is None or frame.action is None:
+            if frame is None or frame.action is None or (later and frame.action != "check"):
                 continue
             others = [c for i, c in enumerate(heard.clauses) if not start <= i < end]
             context = _joined([vocabulary.mentions(c.text) for c in others])
@@ -226,6 +227,14 @@ class Understanding:
             return _with_area(meaning, choice, self.home)
         intent, slots, slot_text = slots_for(answered(pending, choice), self.home, pending.language)
         return Recognized(intent, pending.language, slots, slot_text, heard.raw)
+
+
+def _for_later(heard: Heard, lexicon: Lexicon) -> bool:
+    """Whether the utterance puts its request off ("when I go to bed", 待会儿): nothing is done now."""
+    text = " ".join(c.text for c in heard.clauses)
+    if lexicon.spaced:
+        return any(f" {word} " in f" {text} " for word in lexicon.later)
+    return any(word in text for word in lexicon.later)
 
 
 def _with_area(match: Recognized, room_id: str, home: Home) -> Recognized:
