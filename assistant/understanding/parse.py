@@ -232,8 +232,6 @@ def read_pieces(pieces: list[Piece], question: bool, text: str = "") -> Frame | 
     """The device command a clause's pieces make, or None when they make none (or two that disagree)."""
     if any("negation" in p.roles and not (set(p.roles) & {"action", "question"}) for p in pieces):
         return None
-    asks = question or any("question" in p.roles for p in pieces) or \
-        bool(pieces and "question_start" in pieces[0].roles)
     actions: list[str] = []
     state: str | None = None
     level: int | None = None
@@ -250,6 +248,9 @@ def read_pieces(pieces: list[Piece], question: bool, text: str = "") -> Frame | 
         elif "" in table:
             actions.append(table[""])
             used.add(i)
+    # "is the light on" asks; "have the big light on" (a verb that took its particle) does not.
+    asks = question or any("question" in p.roles for p in pieces) or \
+        bool(pieces and "question_start" in pieces[0].roles and 0 not in used)
     for i, piece in enumerate(pieces):
         if i in used:
             continue
@@ -283,7 +284,8 @@ def read_pieces(pieces: list[Piece], question: bool, text: str = "") -> Frame | 
     if level is not None and not 0 <= level <= 100:
         return None
     if asks and (not actions or set(actions) <= {"check", "open", "close", "on", "off"}) and \
-            (state is not None or "check" in actions or not actions or pieces[0].roles.get("question_start")):
+            (state is not None or "check" in actions or not actions or
+             (pieces[0].roles.get("question_start") and 0 not in used)):
         if not _mentions(pieces).anything and "check" not in actions and not _mentions(pieces).pronoun:
             return None
         actions = ["check"]
