@@ -83,7 +83,7 @@ class Conversation:
         self._sink = sink
         self._agent = agent
         self.recognizer = Recognizer([], config.languages)
-        self.understanding = Understanding(Home(), self._grammar, self.recognizer.languages)
+        self.understanding = Understanding(Home(), self._grammar, [])  # the real one is made in start, in a thread
         self._pending: dict[str, Pending] = {}
         """The question carehub last asked each person (or room), answered by their next utterance."""
 

@@ -75,9 +75,7 @@ class Vocabulary:
         def add(phrase: str, role: str, value: Any = True) -> None:
             phrase = phrase.lower()
             roles = self.phrases.setdefault(phrase, {})
-            if role in ("device",):
-                roles[role] = roles.get(role, frozenset()) | {value}
-            elif role in ("kind", "room"):
+            if role in ("device", "kind", "room"):  # one name may be several devices' ("curtains")
                 roles[role] = roles.get(role, frozenset()) | {value}
             else:
                 roles.setdefault(role, value)
@@ -224,7 +222,8 @@ def _mentions(pieces: list[Piece]) -> Mentions:
 
 
 _NAMING = ("device", "kind", "room", "here", "owner", "pronoun", "all")
-_SAME = {("open", "raise"): "open", ("close", "lower"): "close", ("dim", "lower"): "dim", ("brighten", "raise"): "brighten"}
+_SAME = {("open", "raise"): "open", ("close", "lower"): "close", ("dim", "lower"): "dim",
+         ("brighten", "raise"): "brighten"}
 """Two words of one clause that ask for the same thing."""
 
 
