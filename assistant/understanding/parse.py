@@ -222,7 +222,7 @@ def _mentions(pieces: list[Piece]) -> Mentions:
 
 
 _NAMING = ("device", "kind", "room", "here", "owner", "pronoun", "all")
-_SAME = {("open", "raise"): "open", ("close", "lower"): "close", ("dim", "lower"): "dim",
+_SAME = {("open", "raise"): "open", ("close", "lower"): "close", ("close", "raise"): "close", ("dim", "lower"): "dim",
          ("brighten", "raise"): "brighten"}
 """Two words of one clause that ask for the same thing."""
 
