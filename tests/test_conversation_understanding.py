@@ -56,7 +56,7 @@ async def test_dim_brighten_and_stop(skill_harness):
 
     h = await skill_harness(DeviceControl, config=household())
     await h.publish(SwitchStateReported(on=True, brightness=128), device="kitchen-light")
-    assert (await h.say("darker", room="kitchen")).text == "Set the kitchen light to 25%."
+    assert (await h.say("darker", room="kitchen")).text == "Set the kitchen lights to 25%."
     assert (await h.say("把客厅的灯调亮一点")).text == "已把客厅的灯调到100%。"   # brightness not known: from full
     assert (await h.say("stop the curtains in the living room")).text == "Stopped the curtains."
     assert [p for _, p in h.published] == [{"state": "on", "brightness": 64}, {"state": "on", "brightness": 255},

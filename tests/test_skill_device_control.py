@@ -28,7 +28,7 @@ async def test_command_is_published_on_the_devices_set_topic(skill_harness, text
 
 async def test_replies_in_the_language_spoken(skill_harness):
     h = await skill_harness(DeviceControl)
-    assert (await h.say("turn on the kitchen light")).text == "Turned on the kitchen light."
+    assert (await h.say("turn on the kitchen light")).text == "Turned on the kitchen lights."
     assert (await h.say("关闭电水壶")).text == "已关闭电水壶。"
 
 
@@ -82,7 +82,7 @@ async def test_words_heard_by_a_speaker_act_in_its_room_and_are_answered_on_it(s
     h = await skill_harness(DeviceControl)
     heard = await h.publish(UtteranceReported(text="turn on the light", language="en"), device="kitchen-speaker")
     assert h.published == [("carehub/home/kitchen-light/set", {"state": "on"}),
-                           ("carehub/home/kitchen-speaker/set", {"say": "Turned on the kitchen light.",
+                           ("carehub/home/kitchen-speaker/set", {"say": "Turned on the kitchen lights.",
                                                                  "language": "en"})]
     (utterance,) = await h.rows(kind="utterance_heard")
     assert utterance["cause"] == heard.id and utterance["person"] == "grandma"

@@ -145,7 +145,21 @@ def slots_for(act: Act, home: Home, language: str) -> tuple[str, dict[str, Any],
         slots["state"] = act.state
     names = [d.name(language) for d in (home.device(i) for i in act.devices) if d is not None]
     joined = names[0] if len(names) == 1 else (" 和 " if language.startswith("zh") else " and ").join(names)
+    if first is not None and action in ("on", "off", "set_light", "dim", "brighten"):
+        joined = _room_lights(first, home, language) or joined
     return DEVICE_INTENTS[action], slots, {"name": joined}
+
+
+def _room_lights(device: Device, home: Home, language: str) -> str | None:
+    """A room's one light, called after its room ("the kitchen light"), is spoken of as the room's lights, as
+    Home Assistant does ("Turned on the kitchen lights.", 已打开厨房的灯); a light with a name of its own keeps it."""
+    room = home.room(device.room or "")
+    if room is None or device.kind != "light" or len(home.in_room(room.id, "light")) != 1:
+        return None
+    english = [n.lower() for n in room.names.get("en", ())]
+    if device.name("en").lower() not in [f"{n} light" for n in english]:
+        return None
+    return f"{room.name(language)}的灯" if language.startswith("zh") else f"{room.name(language)} lights"
 
 
 DEVICE_INTENTS = {
