@@ -446,6 +446,8 @@ def report(carehub: list[Outcome], anchor: list[Outcome], misses: bool) -> None:
     times = [o.seconds * 1000 for o in carehub]
     print(f"\ntime per utterance (hear: understanding, skill, log): p50 {percentile(times, 50):.1f} ms, "
           f"p90 {percentile(times, 90):.1f} ms, p99 {percentile(times, 99):.1f} ms, max {max(times):.1f} ms")
+    slowest = sorted(carehub, key=lambda o: -o.seconds)[:3]
+    print("slowest: " + "; ".join(f"{o.seconds * 1000:.0f} ms {o.item.text!r}" for o in slowest))
     ha_times = [o.seconds * 1000 for o in anchor]
     print(f"HA default agent's recognize: p50 {percentile(ha_times, 50):.1f} ms, p99 {percentile(ha_times, 99):.1f} ms")
     wrong = [o for o in carehub if o.verdict == "wrong"]
