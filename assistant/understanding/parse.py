@@ -248,8 +248,9 @@ def read_pieces(pieces: list[Piece], question: bool, text: str = "") -> Frame | 
             actions.append(table[""])
             used.add(i)
     # "is the light on" asks; "have the big light on" (a verb that took its particle) does not.
+    subject_next = len(pieces) > 1 and pieces[1].text in ("i", "you", "we", "they", "it")  # "have I left ..."
     asks = question or any("question" in p.roles for p in pieces) or \
-        bool(pieces and "question_start" in pieces[0].roles and 0 not in used)
+        bool(pieces and "question_start" in pieces[0].roles and (0 not in used or subject_next))
     for i, piece in enumerate(pieces):
         if i in used:
             continue
@@ -284,7 +285,7 @@ def read_pieces(pieces: list[Piece], question: bool, text: str = "") -> Frame | 
         return None
     if asks and (not actions or set(actions) <= {"check", "open", "close", "on", "off"}) and \
             (state is not None or "check" in actions or not actions or
-             (pieces[0].roles.get("question_start") and 0 not in used)):
+             (pieces[0].roles.get("question_start") and (0 not in used or subject_next))):
         if not _mentions(pieces).anything and "check" not in actions and not _mentions(pieces).pronoun:
             return None
         actions = ["check"]
