@@ -226,7 +226,7 @@ def test_summary_paragraph(day: Day):
 def test_an_empty_day_is_still_a_report(day: Day):
     report = collect(day.config, "grandma", date(2026, 1, 4), skills=day.skills)
     assert not report.has_data and report.alerts == [] and report.activity.first is None
-    assert summary_text(report) == ("No activity, vital signs, medication or alerts were recorded for Margaret "
+    assert summary_text(report) == ("No activity, vital signs, medication, reminders or alerts were recorded for Margaret "
                                     "on Sunday 4 January 2026.")
     page = html_document(report)
     assert page.startswith("<!DOCTYPE html>") and "No data was recorded for Margaret" in page
