@@ -3,9 +3,9 @@
 knows and are not both words it knows already, or are one letter or two from a long word it knows and neither
 is a small word of the language ("remind me" is not "reminder", nor "humid is" "humidity").
 
-A word it does not know is also put right by likeness ("tempature" → "temperature", a letter from a word it knows of
-eight letters or more, two from one of ten) or by sound ("cattle" → "kettle": the same consonants, heard the same), when exactly one
-word it knows fits."""
+A word it does not know is also put right by likeness ("tempature" → "temperature": a letter from a word it
+knows of eight letters or more, two from one of ten) or by sound ("cattle" → "kettle": the same consonants,
+heard the same), when exactly one word it knows fits."""
 
 from __future__ import annotations
 
