@@ -20,11 +20,21 @@ from tests.mandarinkit import HOUSEHOLD, PHRASES, MandarinVoice, character_error
 
 needs_opencc = pytest.mark.skipif(importlib.util.find_spec("opencc") is None,
                                   reason="opencc not installed (pip install -e '.[voice]')")
-needs_base_and_voice = pytest.mark.skipif(
-    importlib.util.find_spec("faster_whisper") is None
-    or any(importlib.util.find_spec(n) is None for n, _ in PACKAGED["base"].parts) or voice_missing() is not None,
-    reason="needs faster-whisper and base (pip install -e '.[voice]') and the Mandarin test voice "
-           f"({voice_missing() or 'installed'})")
+
+
+def _base_and_voice_missing() -> str | None:
+    """What is missing to hear the Mandarin voice with base, or None when nothing is."""
+    missing = []
+    if (importlib.util.find_spec("faster_whisper") is None
+            or any(importlib.util.find_spec(n) is None for n, _ in PACKAGED["base"].parts)):
+        missing.append("faster-whisper and base are not installed (pip install -e '.[voice]')")
+    if voice_missing() is not None:
+        missing.append(str(voice_missing()))
+    return "; ".join(missing) or None
+
+
+_MISSING = _base_and_voice_missing()
+needs_base_and_voice = pytest.mark.skipif(_MISSING is not None, reason=_MISSING or "")
 
 
 # -- pure parts ------------------------------------------------------------------------------------------
