@@ -164,6 +164,16 @@ class HubProcess:
         rows = await self.query("SELECT count(*) AS n FROM events WHERE kind = 'broker_connected'")
         return bool(rows and rows[0]["n"])
 
+    async def serving(self) -> bool:
+        """Whether the HTTP API accepts connections (a restarted hub resumes escalations before it listens)."""
+        try:
+            _, writer = await asyncio.open_connection("127.0.0.1", self.http_port)
+        except OSError:
+            return False
+        writer.close()
+        await writer.wait_closed()
+        return True
+
     async def wait(self, predicate, what: str, timeout: float = 30.0) -> None:
         """Poll ``predicate`` (plain or async) until it holds."""
         deadline = time.monotonic() + timeout
@@ -236,6 +246,7 @@ async def test_escalation_resumes_on_time_after_kill_9(hub, mosquitto_broker, re
         assert r.at <= due + timedelta(seconds=LATE), f"{r.caregiver} got step 1 late, at {r.at - raised}"
 
     secret = await asyncio.to_thread(_secret, hub.db)
+    await hub.wait(hub.serving, "the HTTP API after the restart")
     url = f"http://127.0.0.1:{hub.http_port}/api/alerts/{alert['id']}/ack"
     async with aiohttp.ClientSession() as http:
         async with http.post(url, params={"token": caregiver_token(secret, "sam")}) as resp:
