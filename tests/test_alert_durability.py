@@ -27,7 +27,7 @@ from aiohttp import web
 
 from assistant.alerts.store import AlertStore
 from assistant.alerts.tokens import caregiver_token
-from tests.conftest import free_port
+from tests.conftest import free_port, wait_for_port
 from tests.hubkit import publish
 
 pytestmark = pytest.mark.slow
@@ -243,6 +243,8 @@ async def test_escalation_resumes_on_time_after_kill_9(hub, mosquitto_broker, re
 
     secret = await asyncio.to_thread(_secret, hub.db)
     url = f"http://127.0.0.1:{hub.http_port}/api/alerts/{alert['id']}/ack"
+    # The restarted hub resumes escalating before its HTTP API (started last) listens.
+    await asyncio.to_thread(wait_for_port, hub.http_port, 30)
     async with aiohttp.ClientSession() as http:
         async with http.post(url, headers={"Authorization": f"Bearer {caregiver_token(secret, 'sam')}"}) as resp:
             assert resp.status == 200, await resp.text()
