@@ -65,17 +65,66 @@ class MqttConfig(_Model):
     """``embedded`` starts an amqtt broker inside the hub; ``external`` connects to Mosquitto or EMQX."""
     host: str = "127.0.0.1"
     port: int = Field(1883, ge=1, le=65535)
+    auth: bool = True
+    """Every client logs in: devices with their credential (``carehub devices credentials ID``), the hub
+    with its own. The embedded broker refuses anyone else and keeps each device to its own topics
+    (docs/security/mqtt.md); ``false`` opens the embedded broker to every client on the network."""
     username: str | None = None
+    """The hub's login; unset means ``hub`` with a password derived from the hub's secret."""
     password: str | None = None
+    """The hub's password, with ``username``."""
     tls: bool = False
+    """Speak TLS: the embedded broker listens with ``certfile``/``keyfile``; the hub checks the broker's
+    certificate against ``ca_file`` (or the system's CAs). Use port 8883."""
+    ca_file: str | None = None
+    """PEM file of the CA (or the self-signed certificate) the broker's certificate must chain to."""
+    certfile: str | None = None
+    """Embedded broker with ``tls``: its certificate chain (PEM)."""
+    keyfile: str | None = None
+    """Embedded broker with ``tls``: the certificate's private key (PEM)."""
     topic_prefix: str = "carehub"
     client_id: str = "carehub-hub"
-    """Fixed so the broker keeps the hub's persistent session across restarts."""
+    """Fixed so the broker keeps the hub's persistent session across restarts; only the hub's login may
+    use it."""
     keepalive: int = Field(30, ge=5, le=3600)
     max_payload_bytes: int = Field(65536, ge=256, le=16 * 1024 * 1024)
     session_expiry: int = Field(3600, ge=60)
     """Seconds the embedded broker keeps a disconnected client's session and queue."""
     zigbee2mqtt_topic: str = "zigbee2mqtt"
+
+    @field_validator("topic_prefix", "zigbee2mqtt_topic")
+    @classmethod
+    def _plain_topic(cls, value: str) -> str:
+        if not value or any(level == "" for level in value.split("/")):
+            raise ValueError(f"'{value}' has an empty topic level (no leading, trailing or double '/')")
+        if any(c in value for c in "+#$\0"):
+            raise ValueError(f"'{value}' may not contain the MQTT wildcards '+' or '#', '$' or NUL")
+        return value
+
+    def problems(self, base_dir: Path) -> list[str]:
+        """Bad combinations of fields, each with its path (the files are looked for, too)."""
+        problems = []
+        if self.username is not None and self.password is None:
+            problems.append("mqtt.password: required when mqtt.username is set")
+        if self.password is not None and self.username is None:
+            problems.append("mqtt.username: required when mqtt.password is set")
+        if self.tls:
+            if self.broker == "embedded":
+                problems += [f"mqtt.{name}: required for the embedded broker with mqtt.tls: true"
+                             for name in ("certfile", "keyfile") if not getattr(self, name)]
+            for name in ("ca_file", "certfile", "keyfile"):
+                value = getattr(self, name)
+                if value and not self.path(value, base_dir).is_file():
+                    problems.append(f"mqtt.{name}: no file at {self.path(value, base_dir)}")
+        else:
+            problems += [f"mqtt.{name}: only used with mqtt.tls: true" for name in ("ca_file", "certfile", "keyfile")
+                         if getattr(self, name)]
+        return problems
+
+    def path(self, value: str, base_dir: Path) -> Path:
+        """One of the TLS files, relative paths taken from the config file's folder."""
+        path = Path(value).expanduser()
+        return path if path.is_absolute() else base_dir / path
 
 
 class StorageConfig(_Model):
@@ -337,6 +386,8 @@ def _cross_reference_problems(raw: dict[str, Any]) -> list[str]:
                     problems.append(f"devices[{i}].id: duplicate id '{d['id']}'")
                 if d["id"] == "hub":
                     problems.append(f"devices[{i}].id: 'hub' is reserved for the hub's own topics")
+                if d["id"] == "zigbee2mqtt":
+                    problems.append(f"devices[{i}].id: 'zigbee2mqtt' is reserved for the Zigbee2MQTT bridge's login")
                 seen.add(d["id"])
             person = d.get("person")
             if isinstance(person, str) and person not in person_ids:
@@ -365,6 +416,8 @@ def parse_config(raw: Any, source: str = "config", base_dir: Path | None = None)
     except ValidationError as error:
         problems.extend(_pydantic_problems(error))
     problems.extend(_cross_reference_problems(raw))
+    if config is not None:
+        problems.extend(config.mqtt.problems(config.base_dir))
     if problems or config is None:
         raise ConfigError(source, problems)
     return config
