@@ -55,9 +55,10 @@ def acl_file(trust: MqttTrust) -> str:
     return "\n".join(lines) + "\n"
 
 
-def conf_snippet(folder: Path, port: int, *, certfile: str | None = None, keyfile: str | None = None) -> str:
+def conf_snippet(folder: Path, port: int, *, certfile: str | None = None, keyfile: str | None = None,
+                 bind: str | None = None) -> str:
     """A conf.d file: no anonymous clients, the files above, and client ids bound to user names."""
-    listener = [f"listener {port}"]
+    listener = [f"listener {port}" + (f" {bind}" if bind else "")]
     if certfile and keyfile:
         listener += [f"certfile {certfile}", f"keyfile {keyfile}"]
     return "\n".join([
@@ -74,7 +75,7 @@ def conf_snippet(folder: Path, port: int, *, certfile: str | None = None, keyfil
 
 
 def write_files(trust: MqttTrust, folder: Path, port: int, *, certfile: str | None = None,
-                keyfile: str | None = None) -> list[Path]:
+                keyfile: str | None = None, bind: str | None = None) -> list[Path]:
     """Write ``carehub.passwd`` (owner-only), ``carehub.acl`` and ``carehub.conf`` into ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)
     folder = folder.resolve()
@@ -84,5 +85,5 @@ def write_files(trust: MqttTrust, folder: Path, port: int, *, certfile: str | No
     acl = folder / "carehub.acl"
     acl.write_text(acl_file(trust), encoding="utf-8")
     conf = folder / "carehub.conf"
-    conf.write_text(conf_snippet(folder, port, certfile=certfile, keyfile=keyfile), encoding="utf-8")
+    conf.write_text(conf_snippet(folder, port, certfile=certfile, keyfile=keyfile, bind=bind), encoding="utf-8")
     return [passwd, acl, conf]
