@@ -12,9 +12,15 @@ import pytest
 
 from assistant.app import build_hub
 from tests.hubkit import wait_for_rows
-from tests.trustkit import HOME, SecuredHome, secured  # noqa: F401 - the fixture
+from tests.trustkit import HOME, SecuredHome, secured_home
 
 pytestmark = pytest.mark.mosquitto
+
+
+@pytest.fixture(params=["amqtt", "mosquitto"])
+def secured(request, tmp_path):
+    with secured_home(request.param, tmp_path) as home:
+        yield home
 
 
 def _json(payload: dict) -> bytes:

@@ -9,6 +9,8 @@ import os
 import shutil
 import subprocess
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -85,15 +87,15 @@ def secured_config(tmp_path: Path, kind: str, port: int, **overrides: Any) -> Co
     return hub_config(tmp_path, port, embedded=kind == "amqtt", devices=DEVICES, **overrides)
 
 
-@pytest.fixture(params=["amqtt", "mosquitto"])
-def secured(request, tmp_path):
+@contextmanager
+def secured_home(kind: str, tmp_path: Path) -> Iterator[SecuredHome]:
     """The home on the hub's embedded broker (started with the hub) or on a Mosquitto set up by carehub."""
     port = free_port()
-    config = secured_config(tmp_path, request.param, port)
+    config = secured_config(tmp_path, kind, port)
     trust = trust_for(config, secret_of(config))
-    proc = start_secured_mosquitto(tmp_path / "mosquitto", trust, port) if request.param == "mosquitto" else None
+    proc = start_secured_mosquitto(tmp_path / "mosquitto", trust, port) if kind == "mosquitto" else None
     try:
-        yield SecuredHome(request.param, config, trust, port, tmp_path)
+        yield SecuredHome(kind, config, trust, port, tmp_path)
     finally:
         if proc is not None:
             stop_process(proc)
