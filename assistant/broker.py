@@ -8,6 +8,7 @@ accepts everyone.
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -71,6 +72,10 @@ class TrustTopicPlugin(BaseTopicPlugin):
         on_refused: Any = None
         """A ``RefusalHook``, or None."""
 
+    def __init__(self, context: Any) -> None:
+        super().__init__(context)
+        self._refusals: Counter[tuple[str | None, str]] = Counter()
+
     async def topic_filtering(self, *, session: Session | None = None, topic: str | None = None,
                               action: Action | None = None) -> bool:
         trust: MqttTrust = self.config.trust
@@ -81,7 +86,10 @@ class TrustTopicPlugin(BaseTopicPlugin):
             allowed = trust.may_publish(user, topic)
             if not allowed:
                 reason = f"refused by the broker: login '{user}' may not publish on this topic"
-                log.warning("MQTT publish on %s %s", topic, reason)
+                # A flooding client would drown the log; the hub's rows keep every refusal.
+                self._refusals[(user, topic)] += 1
+                if (n := self._refusals[(user, topic)]) <= 5 or n % 1000 == 0:
+                    log.warning("MQTT publish on %s %s (%d so far)", topic, reason, n)
                 if self.config.on_refused is not None:
                     self.config.on_refused(topic, reason)
             return allowed

@@ -142,3 +142,19 @@ def test_the_cli_writes_mosquittos_files(tmp_path):
     assert (out / "carehub.passwd").read_text().startswith("hub:$7$101$")
     assert (out / "carehub.passwd").stat().st_mode & 0o077 == 0
     assert "pattern write carehub/flat1/%u/state" in (out / "carehub.acl").read_text()
+
+
+def test_devices_add_appends_one_line_and_prints_the_new_devices_login(tmp_path):
+    config = tmp_path / "config.yaml"
+    config.write_text("# the flat\nhome: {id: flat1}\nstorage: {database: carehub.db}\n"
+                      "devices:\n  - {id: watch, kind: wearable}   # grandma's\n\n# rooms next\nrooms: {}\n")
+    before = config.read_text()
+    result = CliRunner().invoke(main, ["--config", str(config), "devices", "add", "hall-button", "--kind", "button",
+                                       "--room", "hallway"])
+    assert result.exit_code == 0, result.output
+    assert "user:      hall-button" in result.output
+    after = config.read_text()
+    assert after == before.replace("# grandma's\n", "# grandma's\n  - {id: hall-button, kind: button, room: hallway}\n")
+    again = CliRunner().invoke(main, ["--config", str(config), "devices", "add", "hall-button", "--kind", "button"])
+    assert again.exit_code == 2 and "duplicate id 'hall-button'" in again.output
+    assert config.read_text() == after

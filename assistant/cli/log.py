@@ -11,7 +11,7 @@ import click
 from rich.table import Table
 
 from assistant.cli.common import console, err_console, load, open_log, parse_since
-from assistant.cli.trust import devices_credentials
+from assistant.cli.trust import devices_add, devices_credentials
 from assistant.eventlog import EventQuery
 from assistant.registry import DeviceRegistry
 
@@ -94,6 +94,7 @@ def devices(ctx: click.Context, as_json: bool) -> None:
         console.print(bad)
 
 
+devices.add_command(devices_add)
 devices.add_command(devices_credentials)
 
 COMMANDS = (events, devices)

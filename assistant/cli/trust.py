@@ -1,15 +1,18 @@
-"""``carehub devices credentials`` and ``carehub broker mosquitto-config``: the MQTT logins of the hub and
-its devices, derived from the hub's secret (docs/security/mqtt.md)."""
+"""``carehub devices add`` / ``credentials`` and ``carehub broker mosquitto-config``: the MQTT logins of the
+hub and its devices, derived from the hub's secret (docs/security/mqtt.md)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import click
+import yaml
 
 from assistant.alerts.store import AlertStore
 from assistant.cli.common import console, load
-from assistant.config import Config
+from assistant.config import DEVICE_KINDS, Config, find_config_path, parse_config
+from assistant.config_edit import with_device
+from assistant.errors import ConfigError
 from assistant.mosquitto_files import write_files
 from assistant.mqtt_trust import ZIGBEE2MQTT_USER, MqttTrust, trust_for
 
@@ -53,6 +56,44 @@ def devices_credentials(ctx: click.Context, device_id: str) -> None:
         click.echo(f"topics:    {mqtt.topic_prefix}/{config.home.id}/{device_id}/...")
     if not mqtt.auth:
         click.echo("note: mqtt.auth is false, so the embedded broker lets anyone in", err=True)
+
+
+@click.command("add")
+@click.argument("device_id")
+@click.option("--kind", required=True, type=click.Choice(DEVICE_KINDS), help="what the device is")
+@click.option("--person", help="id of the person who wears or owns it")
+@click.option("--room", help="the room it is in")
+@click.option("--name", help="its spoken name, e.g. 'hall light'")
+@click.pass_context
+def devices_add(ctx: click.Context, device_id: str, kind: str, person: str | None, room: str | None,
+                name: str | None) -> None:
+    """Add a device to config.yaml and print its MQTT login (restart the hub to let it in)."""
+    path = find_config_path((ctx.obj or {}).get("config"))
+    if path is None or not path.exists():
+        click.echo("no config.yaml to add to (give --config PATH)", err=True)
+        ctx.exit(2)
+        return
+    load(ctx, str(path))  # the file as it is must be valid first
+    device = {k: v for k, v in {"id": device_id, "kind": kind, "person": person, "room": room,
+                                "name": name}.items() if v is not None}
+    text = path.read_text(encoding="utf-8")
+    try:
+        changed = with_device(text, device)
+    except ValueError as error:
+        click.echo(str(error), err=True)
+        ctx.exit(2)
+        return
+    try:
+        config = parse_config(yaml.safe_load(changed), str(path), path.resolve().parent)
+    except ConfigError as error:
+        click.echo(f"not added: {error}", err=True)
+        ctx.exit(2)
+        return
+    path.write_text(changed, encoding="utf-8")
+    click.echo(f"added {device_id} to {path}")
+    ctx.obj = {**(ctx.obj or {}), "config": str(path)}
+    if config.mqtt.auth:
+        ctx.invoke(devices_credentials, device_id=device_id)
 
 
 @click.group()
