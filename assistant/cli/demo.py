@@ -42,8 +42,10 @@ def describe(event: Event) -> str:
 def demo_config(config: Config, database: Path) -> Config:
     """The user's household on an embedded broker at a free port, logging to ``database``."""
     return config.model_copy(update={
+        # Plain MQTT on the loopback: the simulated firmware speaks no TLS, and nothing leaves the machine.
         "mqtt": config.mqtt.model_copy(update={"broker": "embedded", "host": "127.0.0.1", "port": free_port(),
-                                               "client_id": "carehub-demo"}),
+                                               "client_id": "carehub-demo", "tls": False, "ca_file": None,
+                                               "certfile": None, "keyfile": None}),
         "http": config.http.model_copy(update={"enabled": False}),
         "storage": config.storage.model_copy(update={"database": str(database)}),
         "base_dir": database.parent,
