@@ -158,3 +158,15 @@ def test_devices_add_appends_one_line_and_prints_the_new_devices_login(tmp_path)
     again = CliRunner().invoke(main, ["--config", str(config), "devices", "add", "hall-button", "--kind", "button"])
     assert again.exit_code == 2 and "duplicate id 'hall-button'" in again.output
     assert config.read_text() == after
+
+
+def test_a_hub_login_from_the_config_replaces_the_derived_one(tmp_path):
+    from assistant.mqtt_trust import trust_for
+
+    config = parse_config({"mqtt": {"username": "carehub", "password": "from-the-operator"},
+                           "devices": [{"id": "watch", "kind": "wearable"}]}, "test", tmp_path)
+    trust = trust_for(config, "s" * 64)
+    assert (trust.hub_login.username, trust.hub_login.password) == ("carehub", "from-the-operator")
+    assert trust.authenticate("carehub", "from-the-operator", config.mqtt.client_id) is None
+    assert trust.authenticate("hub", "anything", config.mqtt.client_id) is not None
+    assert trust.may_subscribe("carehub", "#") and not trust.may_subscribe("hub", "#")
