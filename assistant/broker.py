@@ -56,10 +56,9 @@ class TrustAuthPlugin(BaseAuthPlugin):
 
     async def authenticate(self, *, session: Session) -> bool:
         trust: MqttTrust = self.config.trust
-        refused = trust.authenticate(session.username, session.password, session.client_id)
-        if refused:
-            log.warning("MQTT connection of client %r refused: %s", session.client_id, refused)
-        return refused is None
+        # _TrustingBroker has checked (and logged) this login already; this keeps amqtt's own path shut.
+        return trust.authenticate(session.username, session.password, session.client_id,
+                                  session.will_topic if session.will_flag else None) is None
 
 
 class TrustTopicPlugin(BaseTopicPlugin):
@@ -110,6 +109,12 @@ class _TrustingBroker(Broker):
     """
 
     trust: MqttTrust | None = None
+    refusals: Counter[str | None]
+    """Refused connections by the user name they tried."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.refusals = Counter()
 
     async def _initialize_client_session(self, reader: ReaderAdapter, writer: WriterAdapter,
                                          remote_address: str, remote_port: int,
@@ -121,11 +126,18 @@ class _TrustingBroker(Broker):
             raise MQTTError(exc) from exc
         except (AMQTTError, NoDataError) as exc:
             raise AMQTTError(exc) from exc
-        if self.trust is not None and self.trust.authenticate(session.username, session.password,
-                                                              session.client_id) is not None:
+        will = session.will_topic if session.will_flag else None
+        refused = (self.trust.authenticate(session.username, session.password, session.client_id, will)
+                   if self.trust else None)
+        if refused is not None:
+            # A device with a wrong password retries every few seconds: say so, but not every time.
+            self.refusals[session.username] += 1
+            if (n := self.refusals[session.username]) <= 5 or n % 100 == 0:
+                log.warning("MQTT connection of client %r refused (%d so far): %s", session.client_id, n, refused)
             session.client_id = f"refused-{gen_client_id()}"
             session.clean_session = True
             session.username = session.password = None
+            session.will_flag = False
         # What amqtt does next (amqtt/broker.py, Broker._initialize_client_session).
         if session.clean_session:
             await self._delete_session(session.client_id)

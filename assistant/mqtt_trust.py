@@ -93,8 +93,13 @@ class MqttTrust:
             return Login(user, derive_password(self.secret, user))
         return None
 
-    def authenticate(self, username: str | None, password: str | None, client_id: str | None) -> str | None:
-        """Why a connection is refused, or None to accept it (compared in constant time)."""
+    def authenticate(self, username: str | None, password: str | None, client_id: str | None,
+                     will_topic: str | None = None) -> str | None:
+        """Why a connection is refused, or None to accept it (compared in constant time).
+
+        A last will is a publish the broker makes for the client later, so its topic must be one the
+        login may publish on (else a device could leave a fake SOS behind as its will).
+        """
         if not username:
             return "anonymous clients are refused: log in with the device's credential"
         login = self.login_for(username)
@@ -102,6 +107,8 @@ class MqttTrust:
             return f"wrong user name or password for '{username}'"
         if client_id == self.hub_client_id and username != self.hub_username:
             return f"client id '{client_id}' is the hub's; '{username}' may not use it"
+        if will_topic and not self.may_publish(username, will_topic):
+            return f"'{username}' may not leave a last will on {will_topic}"
         return None
 
     def _device_topics(self, user: str, leaves: tuple[str, ...]) -> list[str]:

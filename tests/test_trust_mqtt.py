@@ -145,3 +145,41 @@ async def test_no_one_else_can_take_the_hubs_client_id_or_its_queued_readings(se
         rows = await wait_for_rows(secured.config.database_path, lambda r: len(r) >= 40, kind="vital_signs_measured")
     assert stolen == []
     assert sorted(r["data"]["heart_rate"] for r in rows) == list(range(60, 100))
+
+
+def _leave_a_will(home: SecuredHome, user: str, topic: str, payload: bytes) -> int:
+    """Connect with a last will on ``topic``, then drop the connection without saying goodbye; the CONNACK code."""
+    import paho.mqtt.client as paho
+
+    login = home.trust.login_for(user)
+    assert login is not None
+    codes: list[int] = []
+    client = paho.Client(paho.CallbackAPIVersion.VERSION2, client_id=f"will-{uuid.uuid4().hex[:6]}")
+    client.username_pw_set(login.username, login.password)
+    client.will_set(topic, payload, qos=1)
+    client.on_connect = lambda c, u, flags, code, props: codes.append(code.value)
+    client.connect("127.0.0.1", home.port)
+    for _ in range(50):
+        client.loop(0.1)
+        if codes:
+            break
+    sock = client.socket()
+    if sock is not None:
+        sock.close()  # abrupt: the broker would now publish the will
+    return codes[0] if codes else -1
+
+
+async def test_a_device_cannot_leave_a_fake_sos_as_its_last_will(secured: SecuredHome):
+    async with build_hub(secured.config, skills=[]) as hub:
+        await hub.wait_connected()
+        code = await asyncio.to_thread(_leave_a_will, secured, "kitchen-motion", f"{HOME}/grandma-watch/event",
+                                       _json({"type": "sos"}))
+        if secured.kind == "amqtt":
+            assert code != 0  # refused at CONNECT; Mosquitto accepts it and drops the will by its ACL
+        # Its own availability is a fine last will.
+        assert await asyncio.to_thread(_leave_a_will, secured, "kitchen-motion", f"{HOME}/kitchen-motion/availability",
+                                       b"offline") == 0
+        async with secured.client("kitchen-motion") as sensor:
+            await sensor.publish(f"{HOME}/kitchen-motion/state", _json({"motion": True}), qos=1)
+        await wait_for_rows(secured.config.database_path, bool, kind="motion_detected")
+        assert await _rows_of(secured, "grandma-watch") == []
