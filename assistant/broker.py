@@ -105,7 +105,8 @@ class _TrustingBroker(Broker):
 
     amqtt 0.12 looks up (and, for a clean session, deletes) the session of a CONNECT's client id before
     it authenticates the client, so anyone could wipe or take over the hub's queued readings by using
-    its client id. Here a refused client gets a throwaway client id and no login, and is then refused.
+    its client id. Here a client is refused unless its login is good and any session of its client id
+    was made by the same login; a refused client gets a throwaway client id and no login.
     """
 
     trust: MqttTrust | None = None
@@ -129,6 +130,11 @@ class _TrustingBroker(Broker):
         will = session.will_topic if session.will_flag else None
         refused = (self.trust.authenticate(session.username, session.password, session.client_id, will)
                    if self.trust else None)
+        existing = self._sessions.get(session.client_id, (None, None))[0] if self.trust else None
+        if refused is None and existing is not None and existing.username != session.username:
+            # Resuming or taking over a session is for the login that made it: else one device could kick
+            # another (the panic button) off the broker by using its client id, or read its queue.
+            refused = f"client id '{session.client_id}' belongs to another login"
         if refused is not None:
             # A device with a wrong password retries every few seconds: say so, but not every time.
             self.refusals[session.username] += 1

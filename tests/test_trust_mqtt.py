@@ -183,3 +183,24 @@ async def test_a_device_cannot_leave_a_fake_sos_as_its_last_will(secured: Secure
             await sensor.publish(f"{HOME}/kitchen-motion/state", _json({"motion": True}), qos=1)
         await wait_for_rows(secured.config.database_path, bool, kind="motion_detected")
         assert await _rows_of(secured, "grandma-watch") == []
+
+
+async def test_a_device_cannot_knock_another_off_the_broker_by_taking_its_client_id(secured: SecuredHome):
+    async with build_hub(secured.config, skills=[]) as hub:
+        await hub.wait_connected()
+        async with secured.client("panic-button", client_id="carehub-flat1-panic-button", clean=False) as button:
+            await button.subscribe(f"{HOME}/panic-button/set", qos=1)
+            for clean in (False, True):
+                try:
+                    async with secured.client("kitchen-motion", client_id="carehub-flat1-panic-button", clean=clean):
+                        pass
+                except aiomqtt.MqttError:
+                    assert secured.kind == "amqtt"  # Mosquitto gives it its own user name as client id
+            # Still connected, still subscribed: it hears the hub and the hub hears it.
+            await hub.link.publish(f"{HOME}/panic-button/set", b'{"vibrate": 1}')
+            async with asyncio.timeout(10):
+                async for message in button.messages:
+                    assert str(message.topic) == f"{HOME}/panic-button/set"
+                    break
+            await button.publish(f"{HOME}/panic-button/event", _json({"type": "sos"}), qos=1)
+        await wait_for_rows(secured.config.database_path, bool, kind="sos_pressed", device="panic-button")
