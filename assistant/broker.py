@@ -146,7 +146,10 @@ class _TrustingBroker(Broker):
             session.will_flag = False
         # What amqtt does next (amqtt/broker.py, Broker._initialize_client_session).
         if session.clean_session:
-            await self._delete_session(session.client_id)
+            if session.client_id:
+                await self._delete_session(session.client_id)
+            else:
+                session.client_id = gen_client_id()
             session.parent = 0
         elif session.client_id in self._sessions:
             existing, _ = self._sessions[session.client_id]

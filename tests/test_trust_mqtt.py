@@ -204,3 +204,14 @@ async def test_a_device_cannot_knock_another_off_the_broker_by_taking_its_client
                     break
             await button.publish(f"{HOME}/panic-button/event", _json({"type": "sos"}), qos=1)
         await wait_for_rows(secured.config.database_path, bool, kind="sos_pressed", device="panic-button")
+
+
+async def test_devices_without_a_client_id_of_their_own_each_get_one(secured: SecuredHome):
+    async with build_hub(secured.config, skills=[]) as hub:
+        await hub.wait_connected()
+        async with secured.client("kitchen-motion", client_id="") as first, \
+                secured.client("front-door", client_id="") as second:
+            await first.publish(f"{HOME}/kitchen-motion/state", _json({"motion": True}), qos=1)
+            await second.publish(f"{HOME}/front-door/state", _json({"open": True}), qos=1)
+        await wait_for_rows(secured.config.database_path, bool, kind="motion_detected")
+        await wait_for_rows(secured.config.database_path, bool, kind="contact_changed")

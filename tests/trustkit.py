@@ -45,7 +45,7 @@ class SecuredHome:
                password: str | None = None, **options: Any) -> aiomqtt.Client:
         """A client logged in as ``user`` (a device id, ``hub``) with its real password unless one is given."""
         login = self.trust.login_for(user) if user else None
-        return aiomqtt.Client("127.0.0.1", self.port, identifier=client_id or f"test-{uuid.uuid4().hex[:8]}",
+        return aiomqtt.Client("127.0.0.1", self.port, identifier=f"test-{uuid.uuid4().hex[:8]}" if client_id is None else client_id,
                               username=user, password=password or (login.password if login else None),
                               clean_session=clean, **options)
 
