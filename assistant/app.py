@@ -18,7 +18,7 @@ from assistant.alerts.desk import AlertDesk
 from assistant.alerts.escalation import Escalation
 from assistant.alerts.messages import Messenger
 from assistant.alerts.store import AlertStore
-from assistant.broker import EmbeddedBroker
+from assistant.broker import BrokerTls, EmbeddedBroker
 from assistant.bus import EventBus
 from assistant.clock import Clock, SystemClock
 from assistant.commands import Speak
@@ -34,6 +34,7 @@ from assistant.http import ApiParts, HttpServer
 from assistant.ingest import Ingest, NoBroker
 from assistant.llm.agent import Agent
 from assistant.mqtt import MqttLink
+from assistant.mqtt_trust import trust_for
 from assistant.reader import LogReader
 from assistant.recorder import Recorder
 from assistant.registry import DeviceRegistry
@@ -105,9 +106,8 @@ class Hub:
         await self.bus.start()
         await self.alerts.start()
         await self.escalation.start(self.alerts.tokens)
-        if self.config.mqtt.broker == "embedded" and self.link is not None:
-            self.broker = EmbeddedBroker(self.config.mqtt.host, self.config.mqtt.port, self.config.mqtt.session_expiry)
-            await self.broker.start()
+        if self.link is not None:
+            await self._secure_mqtt(self.link)
         await self.recorder.emit(HubStarted(version=__version__))
         errors: list[SkillError]
         if self._explicit_skills is not None:
@@ -126,6 +126,20 @@ class Hub:
         if self.config.http.enabled:
             self.http = HttpServer(self._api_parts(), self.config.http.host, self.config.http.port)
             await self.http.start()
+
+    async def _secure_mqtt(self, link: MqttLink) -> None:
+        """The hub's login and TLS files; the embedded broker with its logins and ACL (docs/security/mqtt.md)."""
+        mqtt, base = self.config.mqtt, self.config.base_dir
+        trust = trust_for(self.config, await asyncio.to_thread(self.alerts.store.secret)) if mqtt.auth else None
+        link.login = trust.hub_login if trust is not None else None
+        if mqtt.ca_file:
+            link.ca_file = str(mqtt.path(mqtt.ca_file, base))
+        if mqtt.broker == "embedded":
+            tls = (BrokerTls(str(mqtt.path(mqtt.certfile, base)), str(mqtt.path(mqtt.keyfile, base)))
+                   if mqtt.tls and mqtt.certfile and mqtt.keyfile else None)
+            self.broker = EmbeddedBroker(mqtt.host, mqtt.port, mqtt.session_expiry, trust=trust, tls=tls,
+                                         on_refused=self.ingest.refused_by_broker)
+            await self.broker.start()
 
     def _api_parts(self) -> ApiParts:
         return ApiParts(config=self.config, clock=self.clock, health=self.health, reader=self.reader,

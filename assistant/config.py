@@ -10,6 +10,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from assistant.config_problems import cross_reference_problems, pydantic_problems, token_problems
 from assistant.errors import ConfigError
 from assistant.llm.config import LlmConfig
 from assistant.speech.stt import SpeechSettings
@@ -65,17 +66,66 @@ class MqttConfig(_Model):
     """``embedded`` starts an amqtt broker inside the hub; ``external`` connects to Mosquitto or EMQX."""
     host: str = "127.0.0.1"
     port: int = Field(1883, ge=1, le=65535)
+    auth: bool = True
+    """Every client logs in: devices with their credential (``carehub devices credentials ID``), the hub
+    with its own. The embedded broker refuses anyone else and keeps each device to its own topics
+    (docs/security/mqtt.md); ``false`` opens the embedded broker to every client on the network."""
     username: str | None = None
+    """The hub's login; unset means ``hub`` with a password derived from the hub's secret."""
     password: str | None = None
+    """The hub's password, with ``username``."""
     tls: bool = False
+    """Speak TLS: the embedded broker listens with ``certfile``/``keyfile``; the hub checks the broker's
+    certificate against ``ca_file`` (or the system's CAs). Use port 8883."""
+    ca_file: str | None = None
+    """PEM file of the CA (or the self-signed certificate) the broker's certificate must chain to."""
+    certfile: str | None = None
+    """Embedded broker with ``tls``: its certificate chain (PEM)."""
+    keyfile: str | None = None
+    """Embedded broker with ``tls``: the certificate's private key (PEM)."""
     topic_prefix: str = "carehub"
     client_id: str = "carehub-hub"
-    """Fixed so the broker keeps the hub's persistent session across restarts."""
+    """Fixed so the broker keeps the hub's persistent session across restarts; only the hub's login may
+    use it."""
     keepalive: int = Field(30, ge=5, le=3600)
     max_payload_bytes: int = Field(65536, ge=256, le=16 * 1024 * 1024)
     session_expiry: int = Field(3600, ge=60)
     """Seconds the embedded broker keeps a disconnected client's session and queue."""
     zigbee2mqtt_topic: str = "zigbee2mqtt"
+
+    @field_validator("topic_prefix", "zigbee2mqtt_topic")
+    @classmethod
+    def _plain_topic(cls, value: str) -> str:
+        if not value or any(level == "" for level in value.split("/")):
+            raise ValueError(f"'{value}' has an empty topic level (no leading, trailing or double '/')")
+        if any(c in value for c in "+#$\0"):
+            raise ValueError(f"'{value}' may not contain the MQTT wildcards '+' or '#', '$' or NUL")
+        return value
+
+    def problems(self, base_dir: Path) -> list[str]:
+        """Bad combinations of fields, each with its path (the files are looked for, too)."""
+        problems = []
+        if self.username is not None and self.password is None:
+            problems.append("mqtt.password: required when mqtt.username is set")
+        if self.password is not None and self.username is None:
+            problems.append("mqtt.username: required when mqtt.password is set")
+        if self.tls:
+            if self.broker == "embedded":
+                problems += [f"mqtt.{name}: required for the embedded broker with mqtt.tls: true"
+                             for name in ("certfile", "keyfile") if not getattr(self, name)]
+            for name in ("ca_file", "certfile", "keyfile"):
+                value = getattr(self, name)
+                if value and not self.path(value, base_dir).is_file():
+                    problems.append(f"mqtt.{name}: no file at {self.path(value, base_dir)}")
+        else:
+            problems += [f"mqtt.{name}: only used with mqtt.tls: true" for name in ("ca_file", "certfile", "keyfile")
+                         if getattr(self, name)]
+        return problems
+
+    def path(self, value: str, base_dir: Path) -> Path:
+        """One of the TLS files, relative paths taken from the config file's folder."""
+        path = Path(value).expanduser()
+        return path if path.is_absolute() else base_dir / path
 
 
 class StorageConfig(_Model):
@@ -322,97 +372,6 @@ class Config(_Model):
         return sorted(chosen, key=lambda c: c.tier)
 
 
-def _format_loc(loc: tuple[Any, ...]) -> str:
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += f".{part}" if out else str(part)
-    return out or "(top level)"
-
-
-def _pydantic_problems(error: ValidationError) -> list[str]:
-    problems = []
-    for e in error.errors():
-        msg = e["msg"]
-        if e["type"] == "extra_forbidden":
-            msg = "unknown field"
-        elif msg.startswith("Value error, "):
-            msg = msg[len("Value error, "):]
-        problems.append(f"{_format_loc(e['loc'])}: {msg}")
-    return problems
-
-
-def _cross_reference_problems(raw: dict[str, Any]) -> list[str]:
-    """Checks across sections: duplicate ids, and devices naming people that do not exist."""
-    problems: list[str] = []
-    people = raw.get("people") or []
-    devices = raw.get("devices") or []
-    person_ids: set[str] = set()
-    if isinstance(people, list):
-        for i, p in enumerate(people):
-            if isinstance(p, dict) and isinstance(p.get("id"), str):
-                if p["id"] in person_ids:
-                    problems.append(f"people[{i}].id: duplicate id '{p['id']}'")
-                person_ids.add(p["id"])
-    caregivers = raw.get("caregivers") or []
-    if isinstance(caregivers, list):
-        seen_caregivers: set[str] = set()
-        for i, c in enumerate(caregivers):
-            if not isinstance(c, dict):
-                continue
-            if isinstance(c.get("id"), str):
-                if c["id"] in seen_caregivers:
-                    problems.append(f"caregivers[{i}].id: duplicate id '{c['id']}'")
-                seen_caregivers.add(c["id"])
-            for j, person in enumerate(c.get("people") or []):
-                if isinstance(person, str) and person not in person_ids:
-                    problems.append(f"caregivers[{i}].people[{j}]: no person with id '{person}'")
-    if isinstance(devices, list):
-        seen: set[str] = set()
-        z2m: set[str] = set()
-        for i, d in enumerate(devices):
-            if not isinstance(d, dict):
-                continue
-            if isinstance(d.get("id"), str):
-                if d["id"] in seen:
-                    problems.append(f"devices[{i}].id: duplicate id '{d['id']}'")
-                if d["id"] == "hub":
-                    problems.append(f"devices[{i}].id: 'hub' is reserved for the hub's own topics")
-                seen.add(d["id"])
-            person = d.get("person")
-            if isinstance(person, str) and person not in person_ids:
-                problems.append(f"devices[{i}].person: no person with id '{person}'")
-            name = d.get("zigbee2mqtt")
-            if isinstance(name, str):
-                if name in z2m:
-                    problems.append(f"devices[{i}].zigbee2mqtt: '{name}' is used by another device")
-                z2m.add(name)
-    return problems
-
-
-def _token_problems(raw: dict[str, Any]) -> list[str]:
-    """A configured token (or its hash) held by two principals: whose is it? Refused."""
-    from assistant.credentials import token_hash
-
-    problems: list[str] = []
-    holders: dict[str, str] = {}
-    http = raw.get("http")
-    places = [("people", raw.get("people")), ("caregivers", raw.get("caregivers")),
-              ("http.admins", http.get("admins") if isinstance(http, dict) else None)]
-    for section, entries in places:
-        for i, entry in enumerate(entries if isinstance(entries, list) else []):
-            token = entry.get("token") if isinstance(entry, dict) else None
-            if not isinstance(token, str) or not token:
-                continue
-            path = f"{section}[{i}].token"
-            first = holders.setdefault(token_hash(token), path)
-            if first != path:
-                problems.append(f"{path}: the same token as {first}: every holder needs their own")
-    return problems
-
-
 def parse_config(raw: Any, source: str = "config", base_dir: Path | None = None) -> Config:
     """Validate a parsed YAML document; raise ConfigError listing every problem."""
     if raw is None:
@@ -427,9 +386,11 @@ def parse_config(raw: Any, source: str = "config", base_dir: Path | None = None)
     try:
         config = Config.model_validate({**raw, "base_dir": base_dir or Path(".")})
     except ValidationError as error:
-        problems.extend(_pydantic_problems(error))
-    problems.extend(_cross_reference_problems(raw))
-    problems.extend(_token_problems(raw))
+        problems.extend(pydantic_problems(error))
+    problems.extend(cross_reference_problems(raw))
+    problems.extend(token_problems(raw))
+    if config is not None:
+        problems.extend(config.mqtt.problems(config.base_dir))
     if problems or config is None:
         raise ConfigError(source, problems)
     return config

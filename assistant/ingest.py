@@ -113,6 +113,10 @@ class Ingest:
             self._state.apply(event)
             self._bus.publish(event)
 
+    def refused_by_broker(self, topic: str, reason: str) -> None:
+        """The embedded broker dropped a publish its sender may not make: logged as a rejected message."""
+        self._reject(Incoming(topic, b"", 0, False, 0), self._acks.ack_token(), reason)
+
     def _too_large(self, message: Incoming) -> str | None:
         limit = self._config.mqtt.max_payload_bytes
         if len(message.payload) > limit:
@@ -144,6 +148,10 @@ class Ingest:
         route = topics.parse(message.topic, self._prefix, self._config.mqtt.zigbee2mqtt_topic)
         if route is None:
             raise DecodeError("topic is not part of the carehub topic contract")
+        if message.retain and route.channel == "event":
+            # An event happens once; a retained one is the broker replaying an old (or planted) message
+            # to every new subscriber, so a hub restart would raise the same SOS again.
+            raise DecodeError("retained event: events are never retained, this one is a replay, not news")
         now = self._clock.now()
         if route.channel == "zigbee2mqtt":
             status = self._registry.by_zigbee2mqtt(route.device)

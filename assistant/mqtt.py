@@ -1,4 +1,4 @@
-"""The hub's MQTT link: one persistent session, manual acknowledgement, reconnect with backoff.
+"""The hub's MQTT link: one persistent session, manual acknowledgement, reconnect within a few seconds.
 
 Messages are acknowledged to the broker only when ``ack`` is called, which the hub does after the
 rows a message produced are committed. With a persistent session (clean session off, fixed client
@@ -18,6 +18,7 @@ import aiomqtt
 from paho.mqtt.client import MQTTMessage
 
 from assistant.config import MqttConfig
+from assistant.mqtt_trust import Login
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +34,22 @@ class Incoming:
     mid: int
 
 
+MIN_BACKOFF = 0.5
+MAX_BACKOFF = 3.0
+"""Seconds: however long the broker was away, the hub tries again at least this often, so it is back
+within a few seconds of the broker (docs/security/mqtt.md: a silenced hub misses alarms)."""
+
+
+def reconnect_delay(attempt: int, jitter: float, *, first: float = MIN_BACKOFF, cap: float = MAX_BACKOFF) -> float:
+    """Seconds to wait before reconnect ``attempt`` (0 for the first after a loss).
+
+    Doubles from ``first`` up to ``cap``; ``jitter`` (0..1) takes up to half off, so many clients that
+    lost the same broker do not all come back in the same instant. Never more than ``cap``.
+    """
+    base = min(cap, first * 2 ** min(attempt, 30))
+    return base * (1.0 - 0.5 * min(max(jitter, 0.0), 1.0))
+
+
 MessageHandler = Callable[[Incoming], None]
 StateHook = Callable[[bool, str], Awaitable[None] | None]
 
@@ -42,7 +59,7 @@ class MqttLink:
 
     def __init__(self, config: MqttConfig, *, subscriptions: list[str], status_topic: str,
                  on_message: MessageHandler | None = None, on_state: StateHook | None = None,
-                 min_backoff: float = 0.5, max_backoff: float = 30.0) -> None:
+                 min_backoff: float = MIN_BACKOFF, max_backoff: float = MAX_BACKOFF) -> None:
         self.config = config
         self.subscriptions = subscriptions
         self.status_topic = status_topic
@@ -50,6 +67,12 @@ class MqttLink:
         """Called with every message, on the event loop; set before ``start``."""
         self.on_state = on_state
         """Called (and awaited) with (up, reason) whenever the connection comes up or goes down."""
+        self.login: Login | None = None
+        """The hub's credential (set before ``start``); None uses ``mqtt.username``/``password`` as given."""
+        self.tls_context: ssl.SSLContext | None = None
+        """Made from ``ca_file`` on the first connect when ``mqtt.tls`` is on."""
+        self.ca_file: str | None = config.ca_file
+        """``mqtt.ca_file``, resolved against the config file's folder by the hub."""
         self._task: asyncio.Task[None] | None = None
         self._min_backoff = min_backoff
         self._max_backoff = max_backoff
@@ -69,12 +92,12 @@ class MqttLink:
         client = aiomqtt.Client(
             cfg.host, cfg.port,
             identifier=cfg.client_id,
-            username=cfg.username,
-            password=cfg.password,
+            username=self.login.username if self.login else cfg.username,
+            password=self.login.password if self.login else cfg.password,
             clean_session=False,
             keepalive=cfg.keepalive,
             will=aiomqtt.Will(self.status_topic, b"offline", qos=1, retain=True),
-            tls_context=ssl.create_default_context() if cfg.tls else None,
+            tls_context=self.tls_context if cfg.tls else None,
             max_inflight_messages=100,
         )
         # aiomqtt has no public switch for this; paho does. Without it paho acknowledges a
@@ -101,14 +124,16 @@ class MqttLink:
 
     async def run(self) -> None:
         """Stay connected until cancelled."""
-        backoff = self._min_backoff
+        attempt = 0
+        if self.config.tls and self.tls_context is None:
+            self.tls_context = await asyncio.to_thread(ssl.create_default_context, cafile=self.ca_file)
         while True:
             try:
                 client = self._make_client()
                 async with client:
                     self._client = client
                     self._generation += 1
-                    backoff = self._min_backoff
+                    attempt = 0
                     for topic in self.subscriptions:
                         await client.subscribe(topic, qos=1)
                     await client.publish(self.status_topic, b"online", qos=1, retain=True)
@@ -123,10 +148,10 @@ class MqttLink:
             except aiomqtt.MqttError as error:
                 self._lost(str(error))
                 await self._notify(False, str(error))
-                delay = backoff * (0.5 + random.random())
+                delay = reconnect_delay(attempt, random.random(), first=self._min_backoff, cap=self._max_backoff)
                 log.warning("MQTT link to %s down (%s); retrying in %.1f s", self.address, error, delay)
                 await asyncio.sleep(delay)
-                backoff = min(backoff * 2, self._max_backoff)
+                attempt += 1
                 self.reconnects += 1
             except asyncio.CancelledError:
                 self._lost("stopped")

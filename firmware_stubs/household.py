@@ -94,13 +94,19 @@ class Household:
         client_factory: ClientFactory | None = None,
         firmware_options: Mapping[str, Mapping[str, Any]] | None = None,
         keepalive: int = 60,
+        passwords: Mapping[str, str] | None = None,
     ) -> None:
         self.home = home
         self.prefix = prefix
+        # Each device logs in with its id as user name and its password (`carehub devices credentials ID`).
+        logins = dict(passwords or {})
         if client_factory is None:
 
             def client_factory(client_id: str) -> MQTTClient:
-                return MQTTClient(client_id, host, port, keepalive=keepalive)
+                device_id = client_id[len(f"{prefix}-{home}-"):]
+                password = logins.get(device_id)
+                return MQTTClient(client_id, host, port, user=device_id if password else None, password=password,
+                                  keepalive=keepalive)
 
         options = DEFAULT_FIRMWARE_OPTIONS if firmware_options is None else firmware_options
         self.devices: dict[str, Device] = {}
@@ -263,8 +269,11 @@ def _start_time(text: str | None, scenario: Scenario) -> datetime:
         return datetime.combine(today, datetime.strptime(text, "%H:%M").time())
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """``carehub simulate``: run a scenario against a broker; returns the exit status."""
+def main(argv: Sequence[str] | None = None, passwords: Mapping[str, str] | None = None) -> int:
+    """``carehub simulate``: run a scenario against a broker; returns the exit status.
+
+    ``passwords`` are the devices' MQTT passwords by device id, for a broker that requires logins.
+    """
     parser = argparse.ArgumentParser(
         prog="carehub simulate", description="Replay a day in the default household over MQTT."
     )
@@ -289,7 +298,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValueError:
         parser.error(f"--start {args.start!r}: expected an ISO date-time or HH:MM")
     scenario = SCENARIOS[args.scenario](day=start.strftime("%a").lower(), seed=args.seed)
-    household = Household(default_household_devices(), args.host, args.port, args.home, args.prefix)
+    household = Household(default_household_devices(), args.host, args.port, args.home, args.prefix,
+                          passwords=passwords)
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO, format="%(message)s")
     try:

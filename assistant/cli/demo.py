@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.table import Table
 
 from assistant.cli.common import console, load
+from assistant.cli.trust import device_passwords
 from assistant.clock import ScaledClock
 from assistant.config import Config
 from assistant.events import Event, MessageRejected
@@ -41,8 +42,10 @@ def describe(event: Event) -> str:
 def demo_config(config: Config, database: Path) -> Config:
     """The user's household on an embedded broker at a free port, logging to ``database``."""
     return config.model_copy(update={
+        # Plain MQTT on the loopback: the simulated firmware speaks no TLS, and nothing leaves the machine.
         "mqtt": config.mqtt.model_copy(update={"broker": "embedded", "host": "127.0.0.1", "port": free_port(),
-                                               "client_id": "carehub-demo"}),
+                                               "client_id": "carehub-demo", "tls": False, "ca_file": None,
+                                               "certfile": None, "keyfile": None}),
         "http": config.http.model_copy(update={"enabled": False}),
         "storage": config.storage.model_copy(update={"database": str(database)}),
         "base_dir": database.parent,
@@ -81,7 +84,9 @@ async def run_demo(config: Config, scenario_name: str, speed: float, database: P
 
     hub.bus.subscribe(show, name="demo-view")
     specs = [d.model_dump() for d in config.devices if d.kind in sim.FIRMWARE]
-    household = sim.Household(specs, "127.0.0.1", config.mqtt.port, config.home.id, config.mqtt.topic_prefix)
+    passwords = await asyncio.to_thread(device_passwords, config)
+    household = sim.Household(specs, "127.0.0.1", config.mqtt.port, config.home.id, config.mqtt.topic_prefix,
+                              passwords=passwords)
     await hub.start()
     try:
         await hub.wait_connected()
@@ -135,14 +140,17 @@ def simulate(ctx: click.Context) -> None:
     from firmware_stubs.household import main as simulate_main
 
     args = list(ctx.args)
+    passwords: dict[str, str] = {}
     if "-h" not in args and "--help" not in args:
         config = load(ctx)
+        # The running hub's secret gives each simulated device its login.
+        passwords = device_passwords(config, only_if_stored=True)
         defaults = {"--host": config.mqtt.host, "--port": str(config.mqtt.port), "--home": config.home.id,
                     "--prefix": config.mqtt.topic_prefix}
         for flag, value in defaults.items():
             if flag not in args and not any(a.startswith(flag + "=") for a in args):
                 args += [flag, value]
-    sys.exit(simulate_main(args))
+    sys.exit(simulate_main(args, passwords=passwords))
 
 
 COMMANDS = (demo, simulate)

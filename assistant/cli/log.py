@@ -11,6 +11,7 @@ import click
 from rich.table import Table
 
 from assistant.cli.common import console, err_console, load, open_log, parse_since
+from assistant.cli.trust import devices_add, devices_credentials
 from assistant.eventlog import EventQuery
 from assistant.registry import DeviceRegistry
 
@@ -57,11 +58,13 @@ def events(ctx: click.Context, kind: str | None, device: str | None, person: str
     console.print(event_table(rows, "why: effect first, then its causes" if why else None))
 
 
-@click.command()
+@click.group(invoke_without_command=True)
 @click.option("--json", "as_json", is_flag=True, help="print JSON instead of tables")
 @click.pass_context
 def devices(ctx: click.Context, as_json: bool) -> None:
     """Configured devices with last seen and state, and senders the hub refused."""
+    if ctx.invoked_subcommand is not None:
+        return
     config = load(ctx)
     registry = DeviceRegistry.from_config(config)
     rejected: list[dict[str, Any]] = []
@@ -90,5 +93,8 @@ def devices(ctx: click.Context, as_json: bool) -> None:
             bad.add_row(r["topic"] or "", str(r["count"]), (r["last_seen"] or "")[:19], r["reason"] or "")
         console.print(bad)
 
+
+devices.add_command(devices_add)
+devices.add_command(devices_credentials)
 
 COMMANDS = (events, devices)
