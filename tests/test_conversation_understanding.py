@@ -70,3 +70,20 @@ async def test_which_room_after_a_room_with_nothing_to_answer(skill_harness):
     assert reply.text == "There's no thermometer in the kitchen. Which room: the bedroom or the living room?"
     answered = await h.say("the living room", room="kitchen", person="grandma")
     assert answered.intent == "HassClimateGetTemperature" and answered.text == "It's 20.5 degrees in the living room."
+
+
+async def test_a_fault_in_understanding_is_not_understood_and_the_next_utterance_is(skill_harness):
+    h = await skill_harness(DeviceControl, config=household())
+    understanding = h.hub.conversation.understanding
+    real = understanding.understand
+
+    def broken(text, *args):
+        if text == "百百":
+            raise KeyError("百")
+        return real(text, *args)
+
+    understanding.understand = broken
+    reply = await h.say("百百", person="grandma")
+    assert not reply.understood and h.published == []
+    assert (await h.say("turn on the hallway light", person="grandma")).understood
+    assert h.published == [("carehub/home/hallway-light/set", {"state": "on"})]

@@ -5,6 +5,7 @@ skills' intents, then the language model (when on), then an honest "not understo
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -17,7 +18,9 @@ from assistant.skill_api import IntentMatch, localized
 from assistant.skill_runtime.calls import HANDLER_FAILED
 from assistant.understanding.clarify import Pending
 from assistant.understanding.household import Home, home_from_config
-from assistant.understanding.understand import Declined, Question, Understanding
+from assistant.understanding.understand import Declined, Question, Understanding, Understood
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from assistant.llm.agent import Agent
@@ -112,6 +115,15 @@ class Conversation:
             preferred.insert(0, normalize_language(p.language))
         return guess_languages(text, preferred)
 
+    async def _understand(self, text: str, languages: list[str], room: str | None, person: str | None,
+                          pending: Pending | None) -> Understood:
+        """What ``text`` asks; a fault in understanding it is logged and taken as not understood, never raised."""
+        try:
+            return await asyncio.to_thread(self.understanding.understand, text, languages, room, person, pending)
+        except Exception:  # noqa: BLE001 - one odd utterance must not break the conversation
+            log.exception("understanding %r failed; taken as not understood", text[:200])
+            return None
+
     async def hear(self, text: str, *, language: str | None = None, person: str | None = None,
                    room: str | None = None, source: str = "text", cause: str | None = None) -> Reply:
         """Someone said (or typed) ``text``: log it, understand it, act on it, answer it."""
@@ -124,8 +136,7 @@ class Conversation:
             return Reply(None, languages[0], True, intent="answer", utterance_id=heard.id)
         asker = person or room or ""
         pending = self._pending.pop(asker, None)
-        understood = await asyncio.to_thread(self.understanding.understand, text, languages, room, person,
-                                             pending) if text else None
+        understood = await self._understand(text, languages, room, person, pending) if text else None
         if isinstance(understood, (Question, Declined)):
             # A question back ("Which light: ...?") or a plain "no" ("There's no light in the bathroom."):
             # nothing is done, and a question's answer is understood next.

@@ -51,8 +51,9 @@ def english_digits(text: str) -> str:
 
 def chinese_number(text: str) -> int | None:
     """``八十`` → 80, ``十五`` → 15, ``二十五`` → 25, ``一百八十`` / ``一百八`` → 180, ``七`` → 7, ``三五`` → None."""
-    if not text or any(c not in _ZH_DIGITS and c not in "十百" for c in text):
-        return None
+    if not text or any(c not in _ZH_DIGITS and c not in "十百" for c in text) or text.count("百") > 1 or \
+            text.count("十") > 1:
+        return None  # 百百, 十十: speech-to-text noise, not a number
     if all(c in _ZH_DIGITS for c in text):
         return _ZH_DIGITS[text] if len(text) == 1 else None
     hundreds, rest = (text.split("百", 1) if "百" in text else ("", text))
