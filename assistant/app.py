@@ -233,7 +233,18 @@ def build_hub(config: Config, *, clock: Clock | None = None, offline: bool = Fal
     alert_store = AlertStore(config.database_path)
     desk = AlertDesk(config, alert_store, recorder, clock)
     notifier = notifier or AppriseNotifier()
-    escalation = Escalation(config, alert_store, notifier, recorder, clock)
+    async def announce(text: str, language: str, cause: str | None) -> list[str]:
+        """The technical alarm, aloud on every speaker at home (whoever hears it can phone for help)."""
+        spoken = []
+        for speaker in (d for d in config.devices if d.kind == "speaker"):
+            try:
+                await commands.send_command(speaker.id, Speak(text, language), cause=cause)
+                spoken.append(speaker.id)
+            except Exception:  # noqa: BLE001 - one broken speaker must not silence the others
+                log.exception("could not speak on %s", speaker.id)
+        return spoken
+
+    escalation = Escalation(config, alert_store, notifier, recorder, clock, announce=announce)
     desk.when_changed(escalation.wake)
     messenger = Messenger(config, notifier, recorder, clock)
     bus.subscribe(messenger.on_message_requested, MessageRequested, name="messages")

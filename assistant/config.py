@@ -200,6 +200,11 @@ class HighPolicy(_Model):
     repeat_every: float = Field(60.0, gt=0)
     """Seconds without an acknowledgement before the next, wider round."""
     max_rounds: int = Field(30, ge=1)
+    """Rounds before escalation stops; an alert that has not yet reached anyone keeps retrying past it."""
+    retry_first: float = Field(30.0, gt=0)
+    """Seconds before retrying a round that reached nobody (after one immediate, wider retry); doubles each time."""
+    retry_cap: float = Field(300.0, gt=0)
+    """The longest wait between retries of an alert that reaches nobody."""
 
 
 class MediumPolicy(_Model):

@@ -126,6 +126,11 @@ class AlertStore:
                            caregiver=r["caregiver"], channel=r["channel"],
                            ok=None if r["ok"] is None else bool(r["ok"]), detail=r["detail"] or "") for r in rows]
 
+    def ever_delivered(self, alert_id: str) -> bool:
+        """Whether any caregiver has received any step of the alert."""
+        return bool(self._rows("SELECT 1 FROM alert_log WHERE alert_id = ? AND transition = 'delivered' LIMIT 1",
+                               [alert_id]))
+
     def unfinished_sends(self, alert_id: str) -> builtins.list[tuple[int, str]]:
         """(step, caregiver) of sends marked as begun whose result never got written (a crash in between)."""
         rows = self._rows(
