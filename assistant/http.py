@@ -85,7 +85,9 @@ def event_filters(query: dict[str, str]) -> dict[str, Any]:
 
 
 async def health(request: web.Request) -> web.Response:
-    return web.json_response(request.app[PARTS].health())
+    """200 while the hub can do its job; 503 (with ``problems``) while it cannot, e.g. cannot save to disk."""
+    report = request.app[PARTS].health()
+    return web.json_response(report, status=503 if report.get("status") == "error" else 200)
 
 
 async def events(request: web.Request) -> web.Response:
