@@ -41,8 +41,9 @@ def out_of_range(payload: bytes | str) -> str | None:
     match = _HUGE_EXPONENT.search(data)
     if match is None:
         return None
-    field, number = (m.decode("utf-8", "replace") if m else None for m in match.groups())
-    return f"{field or 'a value'}: number out of range ({number[:40]}); no reading needs an exponent of 100 or more"
+    field = match.group(1).decode("utf-8", "replace") if match.group(1) else "a value"
+    number = match.group(2).decode("ascii", "replace")[:40]
+    return f"{field}: number out of range ({number}); no reading needs an exponent of 100 or more"
 
 
 def parse(adapter: TypeAdapter[Any], payload: bytes | str, *, kind: str, tagged: bool = False) -> Any:
