@@ -30,7 +30,8 @@ def with_article(kind: str) -> str:
     return ("an " if kind[:1] in "aeiou" else "a ") + kind
 
 
-_HUGE_EXPONENT = re.compile(rb'(?:"([^"\\]{1,64})"\s*:\s*)?(-?\d+(?:\.\d*)?[eE][+-]?0*[1-9]\d{2,})')
+_HUGE_EXPONENT = re.compile(
+    rb'(?:"([^"\\]{1,64})"\s*:|[\[,])\s*(-?\d+(?:\.\d*)?[eE][+-]?0*[1-9]\d{2,})(?=\s*[,\]}])')
 """A number written with an exponent of 100 or more either way: 2e308 overflows to infinity, 1e-400
 underflows to 0 (a battery at 0 %), and no reading of any device needs one."""
 
