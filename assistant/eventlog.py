@@ -236,8 +236,9 @@ class EventLog:
                 batch.append(nxt)
             error: BaseException | None = None
             rows = [*held.values(), *(r for w in batch for r in w.rows)]
-            touches = _latest_touches([*held_touches, *(t for w in batch for t in w.touches)])
+            touches: list[tuple] = []
             try:
+                touches = _latest_touches([*held_touches, *(t for w in batch for t in w.touches)])
                 with conn:
                     if rows:
                         conn.executemany(_INSERT, rows)
