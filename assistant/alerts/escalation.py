@@ -123,8 +123,6 @@ class Escalation:
             if not caregivers:
                 await self._sink.emit(AlertUndeliverable(alert_id=alert.id, step=alert.step, person=alert.person,
                                                          cause=alert.cause))
-                if alert.priority is Priority.HIGH:
-                    await self._technical_alarm(alert, tried=())
             return
         next_at = now + timedelta(seconds=step.next_in) if step.next_in is not None else None
         fresh = await asyncio.to_thread(self._store.begin_step, alert.id, step.number, step.caregivers, next_at, now)
