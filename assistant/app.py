@@ -25,7 +25,7 @@ from assistant.commands import Speak
 from assistant.config import Config
 from assistant.dispatch import CommandDispatcher, Outbox
 from assistant.errors import SkillError
-from assistant.eventlog import EventLog
+from assistant.eventlog import ConnectionWrapper, EventLog
 from assistant.events import (
     AlertRequested, BrokerConnected, BrokerDisconnected, ButtonPressed, Event, HubStarted, HubStopped,
     MessageRequested, SubscriberFailed, UtteranceReported,
@@ -45,6 +45,9 @@ from assistant.state import StateStore
 from devices.routing import Adapters
 
 log = logging.getLogger(__name__)
+
+STORAGE_RETRY_EVERY = 5.0
+"""Seconds between tries to write what the disk refused (full, read-only)."""
 
 
 class AgentSlot:
@@ -86,6 +89,7 @@ class Hub:
         self._agent = agent
         self._explicit_skills = explicit_skills
         self._started_monotonic = 0.0
+        self._storage_watch: asyncio.Task[None] | None = None
 
     @property
     def home(self) -> str:
@@ -106,6 +110,7 @@ class Hub:
         await self.bus.start()
         await self.alerts.start()
         await self.escalation.start(self.alerts.tokens)
+        self._storage_watch = asyncio.create_task(self._watch_storage(), name="carehub-storage")
         if self.link is not None:
             await self._secure_mqtt(self.link)
         await self.recorder.emit(HubStarted(version=__version__))
@@ -151,7 +156,31 @@ class Hub:
             raise RuntimeError("an offline hub has no broker to connect to")
         await self.link.wait_connected(timeout)
 
+    async def _watch_storage(self) -> None:
+        """While the disk refuses writes, try again every few seconds: the held rows land once it recovers."""
+        while True:
+            await self.clock.sleep(STORAGE_RETRY_EVERY)
+            if self.log.failing is not None:
+                self.log.retry()
+            if self.alerts.store.failing is not None:
+                await asyncio.to_thread(self.alerts.store.flush)
+
+    def storage_problems(self) -> list[str]:
+        """Why the hub cannot save what happens right now (empty when it can)."""
+        problems = []
+        if self.log.failing is not None:
+            problems.append(f"event log cannot be written ({self.log.failing}); {self.log.held_rows} row(s) "
+                            "held in memory")
+        if self.alerts.store.failing is not None:
+            problems.append(f"alerts cannot be saved ({self.alerts.store.failing}); "
+                            f"{self.alerts.store.pending_writes} change(s) held in memory")
+        return problems
+
     async def stop(self) -> None:
+        if self._storage_watch is not None:
+            self._storage_watch.cancel()
+            await asyncio.gather(self._storage_watch, return_exceptions=True)
+            self._storage_watch = None
         if self.http is not None:
             await self.http.stop()
             self.http = None
@@ -164,9 +193,11 @@ class Hub:
             self._agent.agent = None
         await self.escalation.stop()
         await self.messenger.stop()
-        self.alerts.store.close()
-        # Committed in order after every message's rows: once it is, each message has been acknowledged.
-        await self.recorder.emit(HubStopped())
+        await asyncio.to_thread(self.alerts.store.close)
+        if self.log.started:
+            # Committed in order after every message's rows: once it is, each message has been acknowledged.
+            self.log.retry()
+            await self.recorder.emit(HubStopped())
         await self.bus.stop()
         if self.broker is not None:
             await self.broker.stop()
@@ -194,8 +225,10 @@ class Hub:
     def health(self) -> dict[str, Any]:
         link = self.link
         connected = link is not None and link.connected.is_set()
+        problems = self.storage_problems()
         return {
-            "status": "ok" if connected else "degraded",
+            "status": "error" if problems else "ok" if connected else "degraded",
+            "problems": problems,
             "version": __version__,
             "home": self.home,
             "uptime_s": round(time.monotonic() - self._started_monotonic, 1),
@@ -205,7 +238,8 @@ class Hub:
                          "subscriber_failures": self.bus.failures},
             "rejections": dict(self.ingest.rejections),
             "event_log": {"path": str(self.config.database_path), "committed_rows": self.log.committed_rows,
-                          "commits": self.log.commits, "write_errors": self.log.write_errors},
+                          "commits": self.log.commits, "write_errors": self.log.write_errors,
+                          "held_rows": self.log.held_rows, "lost_rows": self.log.lost_rows},
             "bus": self.bus.stats(),
             "skills": {"loaded": sorted(self.skills.loaded), "errors": [str(e) for e in self.skills.errors]},
         }
@@ -216,15 +250,17 @@ async def _discover(config: Config) -> tuple[list[SkillClass], list[SkillError]]
 
 
 def build_hub(config: Config, *, clock: Clock | None = None, offline: bool = False,
-              skills: Sequence[SkillClass] | None = None, notifier: Notifier | None = None) -> Hub:
+              skills: Sequence[SkillClass] | None = None, notifier: Notifier | None = None,
+              database_wrapper: ConnectionWrapper | None = None) -> Hub:
     """Every part of one home's hub, wired.
 
     ``offline`` runs everything but MQTT (what would be published is kept in ``hub.outbox``): the skill
     test harness and ``carehub listen`` use it. ``skills`` replaces discovery with an explicit list.
+    ``database_wrapper`` wraps the connections the hub writes through (tests inject disk faults).
     """
     clock = clock or SystemClock()
     home = config.home.id
-    event_log = EventLog(config.database_path)
+    event_log = EventLog(config.database_path, wrap=database_wrapper)
     state = StateStore({d.id: d.room for d in config.devices if d.room})
     registry = DeviceRegistry.from_config(config)
     bus = EventBus()
@@ -244,10 +280,21 @@ def build_hub(config: Config, *, clock: Clock | None = None, offline: bool = Fal
     )
     adapters = Adapters()
     commands = CommandDispatcher(config, adapters, outbox if outbox is not None else link, recorder)  # type: ignore[arg-type]
-    alert_store = AlertStore(config.database_path)
+    alert_store = AlertStore(config.database_path, wrap=database_wrapper)
     desk = AlertDesk(config, alert_store, recorder, clock)
     notifier = notifier or AppriseNotifier()
-    escalation = Escalation(config, alert_store, notifier, recorder, clock)
+    async def announce(text: str, language: str, cause: str | None) -> list[str]:
+        """The technical alarm, aloud on every speaker at home (whoever hears it can phone for help)."""
+        spoken = []
+        for speaker in (d for d in config.devices if d.kind == "speaker"):
+            try:
+                await commands.send_command(speaker.id, Speak(text, language), cause=cause)
+                spoken.append(speaker.id)
+            except Exception:  # noqa: BLE001 - one broken speaker must not silence the others
+                log.exception("could not speak on %s", speaker.id)
+        return spoken
+
+    escalation = Escalation(config, alert_store, notifier, recorder, clock, announce=announce)
     desk.when_changed(escalation.wake)
     messenger = Messenger(config, notifier, recorder, clock)
     bus.subscribe(messenger.on_message_requested, MessageRequested, name="messages")

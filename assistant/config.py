@@ -293,6 +293,11 @@ class HighPolicy(_Model):
     repeat_every: float = Field(60.0, gt=0)
     """Seconds without an acknowledgement before the next, wider round."""
     max_rounds: int = Field(30, ge=1)
+    """Rounds before escalation stops; an alert that has not yet reached anyone keeps retrying past it."""
+    retry_first: float = Field(30.0, gt=0)
+    """Seconds before retrying a round that reached nobody (after one immediate, wider retry); doubles each time."""
+    retry_cap: float = Field(300.0, gt=0)
+    """The longest wait between retries of an alert that reaches nobody."""
 
 
 class MediumPolicy(_Model):
@@ -396,6 +401,58 @@ def parse_config(raw: Any, source: str = "config", base_dir: Path | None = None)
     return config
 
 
+def _duplicate_keys(node: yaml.Node, path: str = "") -> list[str]:
+    """Keys given twice in one mapping (YAML would silently keep the last), each with its path and lines."""
+    problems: list[str] = []
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[Any, int] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+            where = f"{path}.{key}" if path else str(key)
+            if key is not None and key in seen:
+                problems.append(f"{where}: given twice (lines {seen[key] + 1} and {key_node.start_mark.line + 1}); "
+                                "remove one")
+            elif key is not None:
+                seen[key] = key_node.start_mark.line
+            problems.extend(_duplicate_keys(value_node, where))
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            problems.extend(_duplicate_keys(item, f"{path}[{index}]"))
+    return problems
+
+
+def database_problems(config: Config) -> list[str]:
+    """Why the hub could not write its database at ``storage.database`` (empty when it can).
+
+    Checked before the hub starts, so an unusable path is one clear line instead of a hang or a traceback.
+    """
+    path = config.database_path
+    field = "storage.database"
+    if path.is_dir():
+        return [f"{field}: {path} is a folder, not a database file"]
+    folder = path.parent
+    existing = folder
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        return [f"{field}: cannot create folder {folder}: {existing} is a file"]
+    if existing != folder and not os.access(existing, os.W_OK | os.X_OK):
+        return [f"{field}: cannot create folder {folder}: {existing} is not writable"]
+    if existing == folder and not os.access(folder, os.W_OK | os.X_OK):
+        return [f"{field}: folder {folder} is not writable (SQLite writes its -wal and -shm files there)"]
+    if path.exists():
+        if not os.access(path, os.R_OK | os.W_OK):
+            return [f"{field}: {path} is read-only"]
+        try:
+            with path.open("rb") as db:
+                header = db.read(16)
+        except OSError as error:
+            return [f"{field}: cannot read {path}: {error.strerror or error}"]
+        if header and header != b"SQLite format 3\x00":
+            return [f"{field}: {path} is not an SQLite database"]
+    return []
+
+
 def find_config_path(explicit: str | os.PathLike[str] | None = None) -> Path | None:
     """The file to read: ``--config``, else ``$CAREHUB_CONFIG``, else ./config.yaml if present."""
     if explicit:
@@ -421,6 +478,10 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Config:
     except UnicodeDecodeError as error:
         raise ConfigError(str(found), [f"byte {error.start}: not UTF-8 text (save the file as UTF-8)"]) from None
     try:
+        tree = yaml.compose(text, Loader=yaml.SafeLoader)
+        duplicates = _duplicate_keys(tree) if tree is not None else []
+        if duplicates:
+            raise ConfigError(str(found), duplicates)
         raw = yaml.safe_load(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)

@@ -93,6 +93,12 @@ def event_row(event: Event, dedupe_key: str | None = None, extra: dict[str, Any]
     )
 
 
+_MAX_HELD_ROWS = 200_000
+"""Rows kept in memory while the disk refuses writes (full, read-only); beyond this the oldest are lost."""
+
+ConnectionWrapper = Callable[[sqlite3.Connection], Any]
+"""Wraps the connection the hub writes through; tests wrap it to inject disk faults."""
+
 OnCommit = Callable[[BaseException | None], None]
 """Called on the event loop with None once a write is committed, or with the error that failed it."""
 
@@ -122,10 +128,15 @@ def open_database(path: Path | str) -> sqlite_utils.Database:
 
 
 class EventLog:
-    """Append-only event log with a dedicated writer thread."""
+    """Append-only event log with a dedicated writer thread.
 
-    def __init__(self, path: Path | str) -> None:
+    When a commit fails (disk full, read-only file), its rows are held in memory and committed with the
+    next write or ``retry()``; ``failing`` says why until then, and waiters are told of the failure.
+    """
+
+    def __init__(self, path: Path | str, *, wrap: ConnectionWrapper | None = None) -> None:
         self.path = Path(path)
+        self._wrap = wrap
         self._queue: queue.SimpleQueue[_Write | None] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
         self._db: sqlite_utils.Database | None = None
@@ -136,6 +147,22 @@ class EventLog:
         self.finished = 0
         """Of those, how many are committed (or failed) and their waiters scheduled on their loop."""
         self.write_errors = 0
+        self.failing: str | None = None
+        """Why the last commit failed, until one succeeds."""
+        self.held_rows = 0
+        """Rows waiting in memory for the disk to take them."""
+        self.lost_rows = 0
+        """Rows dropped because more than ``_MAX_HELD_ROWS`` were waiting."""
+
+    def retry(self) -> None:
+        """Try the held rows again now (the hub calls this periodically while ``failing``)."""
+        if self.failing is not None and self._thread is not None:
+            self.queued += 1
+            self._queue.put(_Write([], [], None, None))
+
+    @property
+    def started(self) -> bool:
+        return self._thread is not None
 
     async def start(self) -> None:
         self._db = await asyncio.to_thread(open_database, self.path)
@@ -185,7 +212,9 @@ class EventLog:
 
     def _writer(self) -> None:
         assert self._db is not None
-        conn = self._db.conn
+        conn = self._wrap(self._db.conn) if self._wrap else self._db.conn
+        held: dict[str, tuple] = {}
+        held_touches: list[tuple] = []
         stop = False
         last_commit = -_COMMIT_SPACING
         while not stop:
@@ -206,9 +235,10 @@ class EventLog:
                     break
                 batch.append(nxt)
             error: BaseException | None = None
+            rows = [*held.values(), *(r for w in batch for r in w.rows)]
+            touches: list[tuple] = []
             try:
-                rows = [r for w in batch for r in w.rows]
-                touches = _latest_touches(t for w in batch for t in w.touches)
+                touches = _latest_touches([*held_touches, *(t for w in batch for t in w.touches)])
                 with conn:
                     if rows:
                         conn.executemany(_INSERT, rows)
@@ -216,10 +246,29 @@ class EventLog:
                         conn.executemany(_TOUCH, touches)
                 self.committed_rows += len(rows)
                 self.commits += 1
+                if self.failing is not None:
+                    log.warning("event log writable again: %d held row(s) committed", len(held))
+                held, held_touches, self.failing = {}, [], None
             except Exception as exc:  # noqa: BLE001 - the writer thread must outlive any bad batch
                 self.write_errors += 1
                 error = exc
-                log.error("event log commit of %d writes failed: %s", len(batch), exc)
+                if not isinstance(exc, sqlite3.OperationalError):
+                    # Bad data, not a bad disk: the batch is refused whole (held rows wait for the next try).
+                    log.error("event log commit of %d writes failed: %s", len(batch), exc)
+                    last_commit = time.monotonic()
+                    self._resolve(batch, error)
+                    self.finished += len(batch)
+                    continue
+                if self.failing is None:
+                    log.error("event log commit of %d writes failed, holding the rows in memory: %s", len(batch), exc)
+                self.failing = f"{type(exc).__name__}: {exc}"
+                # Keyed by event id: a message retried while the disk is full is held once.
+                held.update((r[0], r) for r in rows)
+                held_touches = touches
+                while len(held) > _MAX_HELD_ROWS:
+                    del held[next(iter(held))]
+                    self.lost_rows += 1
+            self.held_rows = len(held)
             last_commit = time.monotonic()
             self._resolve(batch, error)
             self.finished += len(batch)

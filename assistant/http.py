@@ -94,14 +94,17 @@ PUBLIC_HEALTH = ("status", "version", "uptime_s", "messages")
 
 
 async def health(request: web.Request) -> web.Response:
+    """200 while the hub can do its job; 503 while it cannot (e.g. cannot save to disk). Anyone sees the status;
+    an admin sees the whole report, with its ``problems``."""
     report = request.app[PARTS].health()
+    status = 503 if report.get("status") == "error" else 200
     who = request.get("principal")
     if who is not None and who.role == "admin":
-        return web.json_response(report)
+        return web.json_response(report, status=status)
     public = {key: report[key] for key in PUBLIC_HEALTH if key in report}
     broker = report.get("broker") or {}
     public["broker"] = {"connected": broker.get("connected"), "reconnects": broker.get("reconnects")}
-    return web.json_response(public)
+    return web.json_response(public, status=status)
 
 
 async def events(request: web.Request) -> web.Response:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
+import re
+import time
 from collections import Counter
 from collections.abc import Callable
 from typing import Any, Protocol
@@ -29,6 +31,12 @@ from assistant.state import StateStore
 log = logging.getLogger(__name__)
 
 _PREVIEW_BYTES = 200
+_TOPIC_CHARS = 256
+"""Longest topic kept in a ``message_rejected`` row (MQTT allows 65,535 bytes)."""
+_REASON_KINDS = 64
+"""Rejection reasons counted apart; past this many, the rest count as "other"."""
+_LOG_EVERY = 60.0
+"""Seconds between log lines about one kind of rejection; those in between are counted in the next."""
 _RETRY_COMMIT_AFTER = 1.0
 _PLAIN_EVENT: dict[type[Event], bool] = {}
 
@@ -94,7 +102,8 @@ class Ingest:
         """``received``, ``accepted``, ``rejected``, ``audio``."""
         self.rejections: Counter[str] = Counter()
         """Rejected messages by the first words of their reason."""
-        self._rejection_log_budget: Counter[str] = Counter()
+        self._rejection_logged: dict[str, tuple[float, int]] = {}
+        """Per kind of rejection: when it was last logged, and how many were not logged since."""
 
     def handle(self, message: Incoming) -> None:
         """Turn one MQTT message into logged events; acknowledge it once they are committed."""
@@ -156,7 +165,7 @@ class Ingest:
         if route.channel == "zigbee2mqtt":
             status = self._registry.by_zigbee2mqtt(route.device)
             if status is None:
-                self._registry.note_unknown(message.topic, now, "unknown Zigbee2MQTT device")
+                self._registry.note_unknown(message.topic, now, "unknown Zigbee2MQTT device", route.device)
                 raise DecodeError(f"unknown Zigbee2MQTT device '{route.device}' (no device in config.yaml has "
                                   "this zigbee2mqtt name)")
         else:
@@ -164,7 +173,7 @@ class Ingest:
             if status is None:
                 reason = (f"unknown home '{route.home}'" if route.home != self._home
                           else f"unknown device '{route.device}' (not in config.yaml)")
-                self._registry.note_unknown(message.topic, now, reason)
+                self._registry.note_unknown(message.topic, now, reason, f"{route.home}/{route.device}")
                 raise DecodeError(reason)
         device = status.config
         online: bool | None = None
@@ -188,18 +197,29 @@ class Ingest:
 
     def _reject(self, message: Incoming, token: int, reason: str) -> None:
         self.counters["rejected"] += 1
-        self.rejections[reason.split(":")[0][:60]] += 1
+        kind = reason_kind(reason)
+        if kind not in self.rejections and len(self.rejections) >= _REASON_KINDS:
+            kind = "other"
+        self.rejections[kind] += 1
         route = topics.parse(message.topic, self._prefix, self._config.mqtt.zigbee2mqtt_topic)
         preview = message.payload[:_PREVIEW_BYTES].decode("utf-8", "replace")
-        event = MessageRejected(topic=message.topic, reason=reason, preview=preview).stamped(
-            id=new_id(), ts=self._clock.now(), home=self._home, device=route.device if route else None)
-        # Logging every rejection of a flooding sender would drown the log; the rows keep them all.
-        self._rejection_log_budget[message.topic] += 1
-        n = self._rejection_log_budget[message.topic]
-        if n <= 5 or n % 1000 == 0:
-            log.warning("rejected message on %s (event %s): %s", message.topic, event.id, reason)
+        topic = message.topic[:_TOPIC_CHARS]
+        event = MessageRejected(topic=topic, reason=reason[:1000], preview=preview).stamped(
+            id=new_id(), ts=self._clock.now(), home=self._home, device=route.device[:_TOPIC_CHARS] if route else None)
+        self._log_rejection(kind, topic, event.id, reason)
         self._log_then_ack(message, token, [event], None, None, [])
         self._bus.publish(event)
+
+    def _log_rejection(self, kind: str, topic: str, event_id: str, reason: str) -> None:
+        """At most one line a minute per kind of rejection: a flood of junk must not become a flood of log."""
+        now = time.monotonic()
+        last, unlogged = self._rejection_logged.get(kind, (-_LOG_EVERY, 0))
+        if now - last < _LOG_EVERY:
+            self._rejection_logged[kind] = (last, unlogged + 1)
+            return
+        self._rejection_logged[kind] = (now, 0)
+        more = f" (and {unlogged} more like it since the last line)" if unlogged else ""
+        log.warning("rejected message on %s (event %s): %s%s", topic, event_id, reason[:300], more)
 
     def _log_then_ack(self, message: Incoming, token: int, events: list[Event], dedupe_key: str | None,
                       extra: dict[str, Any] | None, touches: list[tuple]) -> None:
@@ -215,3 +235,11 @@ class Ingest:
                 _RETRY_COMMIT_AFTER, self._log_then_ack, message, token, events, dedupe_key, extra, touches)
 
         self._log.append_then(committed, events, dedupe_key=dedupe_key, extra=extra, touches=touches)
+
+
+_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"|\d+")
+
+
+def reason_kind(reason: str) -> str:
+    """A rejection reason without the names and numbers in it: what ``rejections`` counts by."""
+    return _QUOTED.sub("…", reason.split(":")[0])[:60]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from assistant.bus import EventBus
@@ -10,6 +11,8 @@ from assistant.eventlog import EventLog
 from assistant.events import Event
 from assistant.ids import new_id
 from assistant.state import StateStore
+
+log = logging.getLogger(__name__)
 
 
 class Recorder:
@@ -38,7 +41,12 @@ class Recorder:
         if self.bus is not None:
             self.bus.publish(event)
         if wait:
-            await committed
+            try:
+                await committed
+            except Exception as error:  # noqa: BLE001 - the log holds the row and commits it when it can
+                # A fact the hub states must still take effect (an SOS must still page someone) when the
+                # disk refuses it; the event log keeps the row in memory and health reports the fault.
+                log.debug("event %s not committed yet (%s); held by the event log", event.id, error)
         return event
 
     def record(self, event: Event) -> Event:

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from assistant.config import Config, DeviceConfig
+
+MAX_UNKNOWN_SENDERS = 256
+"""Unknown senders remembered (least recently heard forgotten first): a flood of made-up ids stays small."""
+MAX_TOPIC_SHOWN = 200
 
 SILENT_FACTOR = 2.5
 """A device is "silent" after this many heartbeat intervals without a message."""
@@ -51,7 +56,10 @@ class DeviceRegistry:
     home: str
     devices: dict[str, DeviceStatus] = field(default_factory=dict)
     zigbee2mqtt: dict[str, str] = field(default_factory=dict)
-    unknown: dict[str, UnknownSender] = field(default_factory=dict)
+    unknown: OrderedDict[str, UnknownSender] = field(default_factory=OrderedDict)
+    """By device id (or Zigbee2MQTT name), most recently heard last."""
+    unknown_forgotten: int = 0
+    """Unknown senders dropped to keep ``unknown`` at ``MAX_UNKNOWN_SENDERS``."""
 
     @classmethod
     def from_config(cls, config: Config) -> "DeviceRegistry":
@@ -82,11 +90,20 @@ class DeviceRegistry:
             if row.get("online") is not None:
                 status.online = bool(row["online"])
 
-    def note_unknown(self, topic: str, when: datetime, reason: str) -> None:
-        sender = self.unknown.setdefault(topic, UnknownSender(topic))
+    def note_unknown(self, topic: str, when: datetime, reason: str, device: str | None = None) -> None:
+        key = (device or topic)[:MAX_TOPIC_SHOWN]
+        sender = self.unknown.get(key)
+        if sender is None:
+            sender = self.unknown[key] = UnknownSender(topic[:MAX_TOPIC_SHOWN])
+            if len(self.unknown) > MAX_UNKNOWN_SENDERS:
+                self.unknown.popitem(last=False)
+                self.unknown_forgotten += 1
+        else:
+            self.unknown.move_to_end(key)
+            sender.topic = topic[:MAX_TOPIC_SHOWN]
         sender.count += 1
         sender.last_seen = when
-        sender.reason = reason
+        sender.reason = reason[:MAX_TOPIC_SHOWN]
 
     def snapshot(self, now: datetime) -> dict[str, Any]:
         """JSON-ready view for ``GET /api/devices``."""
@@ -102,6 +119,7 @@ class DeviceRegistry:
             "unknown_senders": [
                 {"topic": u.topic, "count": u.count, "reason": u.reason,
                  "last_seen": u.last_seen.isoformat() if u.last_seen else None}
-                for u in self.unknown.values()
+                for u in reversed(self.unknown.values())
             ],
+            "unknown_senders_forgotten": self.unknown_forgotten,
         }

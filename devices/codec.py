@@ -7,6 +7,7 @@ Rust JSON parser validates while it reads) and every refusal reads the same way 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from typing import Annotated, Any, Union
 
@@ -29,12 +30,32 @@ def with_article(kind: str) -> str:
     return ("an " if kind[:1] in "aeiou" else "a ") + kind
 
 
+_HUGE_EXPONENT = re.compile(
+    rb'(?:"([^"\\]{1,64})"\s*:|[\[,])\s*(-?\d+(?:\.\d*)?[eE][+-]?0*[1-9]\d{2,})(?=\s*[,\]}])')
+"""A number written with an exponent of 100 or more either way: 2e308 overflows to infinity, 1e-400
+underflows to 0 (a battery at 0 %), and no reading of any device needs one."""
+
+
+def out_of_range(payload: bytes | str) -> str | None:
+    """Why a payload holds a number no reading can have, naming the field when it has one; else None."""
+    data = payload.encode("utf-8", "replace") if isinstance(payload, str) else payload
+    match = _HUGE_EXPONENT.search(data)
+    if match is None:
+        return None
+    field = match.group(1).decode("utf-8", "replace") if match.group(1) else "a value"
+    number = match.group(2).decode("ascii", "replace")[:40]
+    return f"{field}: number out of range ({number}); no reading needs an exponent of 100 or more"
+
+
 def parse(adapter: TypeAdapter[Any], payload: bytes | str, *, kind: str, tagged: bool = False) -> Any:
     """Parse and validate ``payload`` in one pass, or raise DecodeError with a readable reason.
 
     ``tagged`` says the adapter is a union discriminated by ``type``: pydantic then puts the tag
     first in each error location, which we drop because the reader already knows the type.
     """
+    too_far = out_of_range(payload)
+    if too_far:
+        raise DecodeError(too_far)
     try:
         return adapter.validate_json(payload)
     except ValidationError as error:

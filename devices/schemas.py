@@ -31,7 +31,16 @@ Percent = Annotated[float, Field(ge=0, le=100)]
 Celsius = Annotated[float, Field(ge=-50, le=100)]
 """Wide enough for any room or fridge; catches tenths-of-a-degree firmware (215 for 21.5)."""
 Brightness = Annotated[int, Field(ge=0, le=255)]
-Watts = Annotated[float, Field(ge=0)]
+Watts = Annotated[float, Field(ge=0, le=100_000)]
+"""Anything on a household circuit."""
+Lux = Annotated[float, Field(ge=0, le=200_000)]
+"""Darkness to full summer sun."""
+Metres = Annotated[float, Field(ge=0, le=100_000)]
+"""A position's accuracy: a cell fix can be kilometres off, never a hundred."""
+Steps = Annotated[int, Field(ge=0, le=1_000_000)]
+"""A step counter: far beyond any day's walking, far below 2^64."""
+G = Annotated[float, Field(ge=-200, le=200)]
+"""One accelerometer axis in g; wearables measure ±16 g, a hard knock briefly more."""
 OnOff = Literal["on", "off"]
 
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
 
-from pydantic import Field
 
 from assistant.events import (
     ClimateMeasured,
@@ -15,14 +13,14 @@ from assistant.events import (
     OccupancyChanged,
 )
 from devices.codec import KindCodec
-from devices.schemas import Celsius, Heartbeat, Payload, Percent
+from devices.schemas import Celsius, Heartbeat, Lux, Payload, Percent
 
 
 class MotionState(Payload):
     """``{"motion": true, "illuminance": 12}``; illuminance is accepted but not an event (yet)."""
 
     motion: bool | None = None
-    illuminance: Annotated[float, Field(ge=0)] | None = None
+    illuminance: Lux | None = None
 
     def to_events(self) -> list[Event]:
         events: list[Event] = []

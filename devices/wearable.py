@@ -20,11 +20,11 @@ from assistant.events import (
     WearStateReported,
 )
 from devices.codec import KindCodec
-from devices.schemas import Heartbeat, Payload, Strict
+from devices.schemas import G, Heartbeat, Metres, Payload, Steps, Strict
 
 MAX_ACCEL_SAMPLES = 1000
 
-Sample = Annotated[tuple[float, ...], Field(min_length=3, max_length=3)]
+Sample = Annotated[tuple[G, ...], Field(min_length=3, max_length=3)]
 """One accelerometer reading (x, y, z) in g; a variadic tuple gives "should have 3 items" errors."""
 
 VITALS = ("heart_rate", "spo2", "skin_temp", "systolic", "diastolic", "respiration_rate")
@@ -46,10 +46,10 @@ class WearableState(Payload):
     systolic: Annotated[float, Field(ge=50, le=260)] | None = None
     diastolic: Annotated[float, Field(ge=30, le=160)] | None = None
     respiration_rate: Annotated[float, Field(ge=4, le=60)] | None = None
-    steps: Annotated[int, Field(ge=0)] | None = None
+    steps: Steps | None = None
     lat: Annotated[float, Field(ge=-90, le=90)] | None = None
     lon: Annotated[float, Field(ge=-180, le=180)] | None = None
-    accuracy: Annotated[float, Field(ge=0)] | None = None
+    accuracy: Metres | None = None
     worn: bool | None = None
     accel: Accel | None = None
 

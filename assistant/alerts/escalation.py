@@ -10,29 +10,36 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from assistant.alerts.delivery import Notifier, channel_label
 from assistant.alerts.model import Alert, AlertStatus, Priority
-from assistant.alerts.policy import plan_step, quiet_until, render
+from assistant.alerts.policy import UNREACHABLE, plan_step, quiet_until, render, retry_delay
 from assistant.alerts.store import AlertStore
 from assistant.alerts.tokens import CaregiverTokens
 from assistant.clock import Clock
 from assistant.config import CaregiverConfig, Config
-from assistant.events import AlertDelivered, AlertEscalated, AlertUndeliverable
+from assistant.events import AlertDelivered, AlertEscalated, AlertUndeliverable, CaregiversUnreachable
 from assistant.ports import EventSink
 
 log = logging.getLogger(__name__)
+
+Announcer = Callable[[str, str, "str | None"], Awaitable[list[str]]]
+"""Says ``(text, language, cause)`` on every speaker at home; returns the speakers it was said on."""
 
 
 class Escalation:
     """The timer that runs due steps, and the deliveries it starts."""
 
-    def __init__(self, config: Config, store: AlertStore, notifier: Notifier, sink: EventSink, clock: Clock) -> None:
+    def __init__(self, config: Config, store: AlertStore, notifier: Notifier, sink: EventSink, clock: Clock, *,
+                 announce: Announcer | None = None) -> None:
         self._config = config
+        self._announce = announce
+        self._failed_rounds: dict[str, int] = {}
+        """High alerts that reached nobody in their last rounds, and how many rounds in a row."""
         self._store = store
         self.notifier = notifier
         self._sink = sink
@@ -81,6 +88,8 @@ class Escalation:
         while True:
             self._wake.clear()
             alerts = await asyncio.to_thread(self._store.open_alerts)
+            for gone in set(self._failed_rounds) - {a.id for a in alerts}:
+                del self._failed_rounds[gone]
             now = self._clock.now()
             due = [a for a in alerts if a.next_at and a.next_at <= now]
             for alert in due:
@@ -105,7 +114,8 @@ class Escalation:
 
     async def _run_step(self, alert: Alert, now: datetime) -> None:
         caregivers = self._config.caregivers_of(alert.person)
-        step = plan_step(alert.priority, alert.step, caregivers, self._config.alerts)
+        reached = alert.priority is not Priority.HIGH or await asyncio.to_thread(self._store.ever_delivered, alert.id)
+        step = plan_step(alert.priority, alert.step, caregivers, self._config.alerts, reached=reached)
         if step is None:
             # Nothing more to do: no caregivers at all, or every round went unanswered.
             await asyncio.to_thread(self._store.begin_step, alert.id, alert.step, (), None, now)
@@ -122,14 +132,61 @@ class Escalation:
             await self._sink.emit(AlertEscalated(alert_id=alert.id, step=step.number, caregivers=step.caregivers,
                                                  person=alert.person, cause=alert.cause))
         results = await asyncio.gather(*(self._deliver(alert, step.number, c) for c in fresh))
-        if fresh and not any(results):
-            await self._sink.emit(AlertUndeliverable(alert_id=alert.id, step=step.number, person=alert.person,
-                                                     cause=alert.cause))
-            log.error("alert %s step %d reached nobody", alert.id, step.number)
-            if alert.priority is Priority.HIGH and next_at is not None:
-                # Reaching nobody is itself an emergency: widen now instead of waiting a round.
-                await asyncio.to_thread(self._store.bring_forward, alert.id, now)
-                self._wake.set()
+        if any(results):
+            self._failed_rounds.pop(alert.id, None)
+        elif fresh:
+            await self._reached_nobody(alert, step.number, fresh)
+
+    async def _reached_nobody(self, alert: Alert, step: int, tried: list[str]) -> None:
+        """A step reached nobody: say so, and for a high alert retry with capped backoff while it is open."""
+        await self._sink.emit(AlertUndeliverable(alert_id=alert.id, step=step, person=alert.person,
+                                                 cause=alert.cause))
+        log.error("alert %s step %d reached nobody", alert.id, step)
+        if alert.priority is not Priority.HIGH:
+            return
+        failed = self._failed_rounds[alert.id] = self._failed_rounds.get(alert.id, 0) + 1
+        retry_at = self._clock.now() + timedelta(seconds=retry_delay(failed, self._config.alerts.high))
+        # Always a next time, even after the last planned round: reaching nobody must never be the end.
+        await asyncio.to_thread(self._store.bring_forward, alert.id, retry_at)
+        self._wake.set()
+        if failed == 1:
+            await self._technical_alarm(alert, tried=tuple(tried))
+
+    async def _technical_alarm(self, alert: Alert, tried: tuple[str, ...]) -> None:
+        """"Cannot reach any caregiver": on every channel of every other caregiver, and aloud at home."""
+        name = self._name_of(alert)
+        told: list[str] = []
+        urls = dict.fromkeys(url for c in self._config.caregivers if c.id not in tried for url in c.channels)
+        for url in urls:
+            caregiver = next(c for c in self._config.caregivers if url in c.channels)
+            words = UNREACHABLE["zh" if caregiver.language.startswith("zh") else "en"]
+            body = words["body"].format(name=name, kind=alert.kind, alert_id=alert.id)
+            ok, _ = await self.notifier.send(url, words["title"], body, Priority.HIGH.value)
+            if ok:
+                told.append(channel_label(url))
+        spoken: list[str] = []
+        if self._announce is not None:
+            person = self._config.person(alert.person) if alert.person else None
+            language = (person.language if person else None) or self._config.home.language
+            text = UNREACHABLE["zh" if language.startswith("zh") else "en"]["spoken"]
+            try:
+                spoken = await self._announce(text, language, alert.cause)
+            except Exception:  # noqa: BLE001 - the alarm must go on even if a speaker is broken
+                log.exception("could not say the technical alarm for alert %s", alert.id)
+        log.error("alert %s: cannot reach any caregiver; told %s, said on %s", alert.id, told or "no channel",
+                  spoken or "no speaker")
+        await self._sink.emit(CaregiversUnreachable(alert_id=alert.id, told=tuple(told), spoken_on=tuple(spoken),
+                                                    person=alert.person, device=alert.device, cause=alert.cause))
+
+    async def _retry_waiting(self, delivered: list[str]) -> None:
+        """A channel took a message: the alerts waiting out a backoff may get through now too."""
+        waiting = [a for a in self._failed_rounds if a not in delivered]
+        if not waiting:
+            return
+        now = self._clock.now()
+        for alert_id in waiting:
+            await asyncio.to_thread(self._store.bring_forward, alert_id, now)
+        self._wake.set()
 
     def _ack_link(self, alert_id: str, caregiver_id: str) -> str:
         assert self._tokens is not None
@@ -201,6 +258,7 @@ class Escalation:
                                                          step=step, ok=ok, detail=detail, person=alert.person,
                                                          cause=alert.cause))
                 if ok:
+                    await self._retry_waiting(ids)
                     return True
                 if attempt < attempts - 1:
                     await self._clock.sleep(2 ** attempt)

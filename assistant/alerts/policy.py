@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from assistant.config import AlertsConfig, CaregiverConfig
+from assistant.config import AlertsConfig, CaregiverConfig, HighPolicy
 
 PRIORITIES = ("high", "medium", "low")
 
@@ -27,14 +27,19 @@ class Step:
     """Seconds to the next step; None when this is the last."""
 
 
-def plan_step(priority: str, number: int, caregivers: list[CaregiverConfig], policy: AlertsConfig) -> Step | None:
-    """Step ``number`` (0-based) of an alert; None when there is no such step."""
+def plan_step(priority: str, number: int, caregivers: list[CaregiverConfig], policy: AlertsConfig, *,
+              reached: bool = True) -> Step | None:
+    """Step ``number`` (0-based) of an alert; None when there is no such step.
+
+    ``reached`` False says no caregiver has received the alert yet: a high alert then never runs out of
+    steps (each further step tells everyone, and is the last unless it fails again).
+    """
     if not caregivers:
         return None
     ordered = sorted(caregivers, key=lambda c: c.tier)
     if priority == "high":
         if number >= policy.high.max_rounds:
-            return None
+            return None if reached else Step(number, tuple(c.id for c in ordered), None)
         tiers = sorted({c.tier for c in ordered})
         widest = tiers[min(number, len(tiers) - 1)]
         told = tuple(c.id for c in ordered if c.tier <= widest)
@@ -49,6 +54,17 @@ def plan_step(priority: str, number: int, caregivers: list[CaregiverConfig], pol
     if priority == "low":
         return Step(0, tuple(c.id for c in ordered), None) if number == 0 else None
     raise ValueError(f"unknown priority {priority!r}")
+
+
+def retry_delay(failed_rounds: int, policy: HighPolicy) -> float:
+    """Seconds until a high alert that reached nobody in ``failed_rounds`` rounds in a row is tried again.
+
+    The first failure widens at once (the next tier may be reachable); then ``retry_first``, doubling
+    up to ``retry_cap``, for as long as the alert is open: an outage of any length ends in a delivery.
+    """
+    if failed_rounds <= 1:
+        return 0.0
+    return float(min(policy.retry_first * 2 ** min(failed_rounds - 2, 30), policy.retry_cap))
 
 
 def in_quiet_hours(quiet_hours: str | None, when: datetime, zone: ZoneInfo) -> bool:
@@ -101,6 +117,16 @@ MESSAGES = {
         "again": "（{count}次）",
     },
 }
+UNREACHABLE = {
+    "en": {"title": "carehub cannot reach any caregiver",
+           "body": "{name}: {kind}. No caregiver could be told; please call someone who can help.\n"
+                   "alert-id: {alert_id}",
+           "spoken": "carehub cannot reach any caregiver. Please call someone who can help."},
+    "zh": {"title": "carehub 无法联系到任何照护人",
+           "body": "{name}：{kind}。没有任何照护人收到通知，请打电话找人帮忙。\nalert-id: {alert_id}",
+           "spoken": "无法联系到任何照护人，请打电话找人帮忙。"},
+}
+"""The technical alarm, sent to every channel left and said on the home's speakers."""
 PRIORITY_WORDS = {"en": {"high": "URGENT", "medium": "Attention", "low": "FYI"},
                   "zh": {"high": "紧急", "medium": "注意", "low": "提醒"}}
 

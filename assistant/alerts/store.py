@@ -2,24 +2,33 @@
 
 All methods are blocking (one SQLite connection, opened on first use, behind a lock); the alert desk
 and the escalation call them with ``asyncio.to_thread``.
+
+When the disk refuses a write (full, read-only), the store carries on in an in-memory copy of the
+database, so alerts are still raised and delivered, and keeps the writes to replay in order on the
+file (``flush``) once it takes them again; ``failing`` says why until then.
 """
 
 from __future__ import annotations
 
 import builtins
 
+import functools
 import json
+import logging
 import secrets
 import sqlite3
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import fields
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from assistant.alerts.model import Alert, AlertStatus, Priority, Transition
-from assistant.eventlog import open_database
+from assistant.eventlog import ConnectionWrapper, open_database
+
+log = logging.getLogger(__name__)
+_Result = TypeVar("_Result")
 
 _ALERT_COLUMNS = ("id", "raised_at", "home", "person", "device", "kind", "priority", "messages", "cause",
                   "status", "count", "fold_key", "self_cancel", "step", "next_at", "acked_by", "acked_via",
@@ -44,24 +53,96 @@ def _time(text: str | None) -> datetime | None:
     return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
 
 
+def _writes(method: Callable[..., _Result]) -> Callable[..., _Result]:
+    """A write that falls back to the in-memory copy when the file refuses it, and is kept for replay."""
+
+    @functools.wraps(method)
+    def write(self: AlertStore, *args: Any, **kwargs: Any) -> _Result:
+        with self._lock:
+            if self._memory is None:
+                try:
+                    return method(self, *args, **kwargs)
+                except sqlite3.OperationalError as error:
+                    self._to_memory(error)
+            result = method(self, *args, **kwargs)
+            self._pending.append((method, args, kwargs))
+            return result
+
+    return write
+
+
 class AlertStore:
     """Alerts, their transition log and the hub's secret."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, wrap: ConnectionWrapper | None = None) -> None:
         self.path = path
+        self._wrap = wrap
         self._connection: sqlite3.Connection | None = None
-        self._lock = threading.Lock()
+        self._memory: sqlite3.Connection | None = None
+        """The in-memory copy the store works on while the file refuses writes."""
+        self._pending: builtins.list[tuple[Callable[..., Any], tuple, dict[str, Any]]] = []
+        self._replaying = False
+        self.failing: str | None = None
+        """Why the file refused a write, until the writes kept since have been replayed on it."""
+        self._lock = threading.RLock()
+
+    @property
+    def _disk(self) -> sqlite3.Connection:
+        if self._connection is None:
+            conn = open_database(self.path).conn
+            self._connection = self._wrap(conn) if self._wrap else conn
+        return self._connection
 
     @property
     def _conn(self) -> sqlite3.Connection:
         """The connection, opened (and the schema migrated) on first use, always under the lock."""
-        if self._connection is None:
-            self._connection = open_database(self.path).conn
-        return self._connection
+        if self._memory is not None and not self._replaying:
+            return self._memory
+        return self._disk
+
+    @property
+    def pending_writes(self) -> int:
+        return len(self._pending)
+
+    def _to_memory(self, error: sqlite3.OperationalError) -> None:
+        self.failing = f"{type(error).__name__}: {error}"
+        log.error("the alerts database refused a write (%s); carrying on in memory until it takes writes again",
+                  error)
+        memory = sqlite3.connect(":memory:", check_same_thread=False)
+        self._disk.backup(memory)
+        self._memory = memory
+
+    def flush(self) -> bool:
+        """Replay the writes kept in memory on the file, in order; True once none are left."""
+        with self._lock:
+            if self._memory is None:
+                return True
+            self._replaying = True
+            try:
+                while self._pending:
+                    method, args, kwargs = self._pending[0]
+                    method(self, *args, **kwargs)
+                    self._pending.pop(0)
+            except sqlite3.OperationalError as error:
+                self.failing = f"{type(error).__name__}: {error}"
+                return False
+            finally:
+                self._replaying = False
+            self._memory.close()
+            self._memory = None
+            self.failing = None
+            log.warning("the alerts database takes writes again; every alert change made meanwhile is saved")
+            return True
 
     def close(self) -> None:
         # Under the lock: a worker thread may still be inside a query the event loop gave up waiting for.
         with self._lock:
+            if self._memory is not None:
+                self.flush()
+            if self._memory is not None:
+                log.error("closing with %d alert change(s) the disk never took", len(self._pending))
+                self._memory.close()
+                self._memory = None
             if self._connection is not None:
                 self._connection.close()
                 self._connection = None
@@ -126,6 +207,11 @@ class AlertStore:
                            caregiver=r["caregiver"], channel=r["channel"],
                            ok=None if r["ok"] is None else bool(r["ok"]), detail=r["detail"] or "") for r in rows]
 
+    def ever_delivered(self, alert_id: str) -> bool:
+        """Whether any caregiver has received any step of the alert."""
+        return bool(self._rows("SELECT 1 FROM alert_log WHERE alert_id = ? AND transition = 'delivered' LIMIT 1",
+                               [alert_id]))
+
     def unfinished_sends(self, alert_id: str) -> builtins.list[tuple[int, str]]:
         """(step, caregiver) of sends marked as begun whose result never got written (a crash in between)."""
         rows = self._rows(
@@ -144,6 +230,7 @@ class AlertStore:
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [alert_id, _iso(when), transition, step, caregiver, channel, None if ok is None else int(ok), detail])
 
+    @_writes
     def insert(self, alert: Alert) -> None:
         row = {f.name: getattr(alert, f.name) for f in fields(alert)}
         row.update(raised_at=alert.raised_at.isoformat(), priority=alert.priority.value, status=alert.status.value,
@@ -155,6 +242,7 @@ class AlertStore:
                                f"({', '.join('?' * len(_ALERT_COLUMNS))})", [row.get(c) for c in _ALERT_COLUMNS])
             self._log(alert.id, alert.raised_at, "raised", detail=alert.priority.value)
 
+    @_writes
     def fold(self, alert_id: str, when: datetime) -> int:
         with self._lock, self._conn:
             self._conn.execute("UPDATE alerts SET count = count + 1, updated = ? WHERE id = ?", [_iso(when), alert_id])
@@ -162,6 +250,7 @@ class AlertStore:
             self._log(alert_id, when, "folded", detail=str(count))
         return count
 
+    @_writes
     def begin_step(self, alert_id: str, step: int, caregivers: tuple[str, ...], next_at: datetime | None,
                    when: datetime) -> builtins.list[str] | None:
         """Record a step as being sent, atomically with the alert's next step and time.
@@ -186,6 +275,7 @@ class AlertStore:
                 self._log(alert_id, when, "escalated", step=step, detail=",".join(caregivers))
         return fresh
 
+    @_writes
     def record_delivery(self, alert_id: str, step: int, caregiver: str, channel: str, ok: bool, detail: str,
                         when: datetime, final: bool) -> None:
         """One attempt; ``final`` closes the caregiver's step as delivered or failed."""
@@ -194,16 +284,19 @@ class AlertStore:
             if final:
                 self._log(alert_id, when, "delivered" if ok else "failed", step, caregiver, channel, ok, detail)
 
+    @_writes
     def mark(self, alert_id: str, transition: str, when: datetime, detail: str = "", step: int | None = None) -> None:
         with self._lock, self._conn:
             self._log(alert_id, when, transition, step=step, detail=detail)
 
+    @_writes
     def bring_forward(self, alert_id: str, when: datetime) -> None:
         """Make an open alert's next step due at ``when`` (a step that reached nobody widens at once)."""
         with self._lock, self._conn:
             self._conn.execute("UPDATE alerts SET next_at = ? WHERE id = ? AND status = 'open'",
                                [when.isoformat(), alert_id])
 
+    @_writes
     def acknowledge(self, alert_id: str, by: str, via: str, when: datetime) -> bool:
         """True if this call acknowledged it (False: unknown, or no longer open)."""
         with self._lock, self._conn:
@@ -215,6 +308,7 @@ class AlertStore:
                 self._log(alert_id, when, "acknowledged", caregiver=by, channel=via)
             return bool(cur.rowcount)
 
+    @_writes
     def resolve(self, alert_id: str, reason: str, when: datetime) -> bool:
         with self._lock, self._conn:
             cur = self._conn.execute(
@@ -226,6 +320,7 @@ class AlertStore:
 
     # -- the hub's secret, for caregivers' tokens ------------------------------------------------------
 
+    @_writes
     def secret(self) -> str:
         with self._lock, self._conn:
             row = self._conn.execute("SELECT value FROM hub_settings WHERE key = 'secret'").fetchone()

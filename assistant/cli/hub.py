@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import signal
+import sqlite3
 import sys
 import urllib.error
 import urllib.request
@@ -16,8 +17,29 @@ from rich.table import Table
 
 from assistant import __version__
 from assistant.cli.common import console, err_console, load
+from assistant.config import Config, database_problems, find_config_path
 from assistant.skill_api import IntentSpec, OnSpec, ScheduleSpec, ToolSpec
-from assistant.skill_loader import discover
+from assistant.skill_loader import SkillClass, discover
+
+
+def _refuse_to_start(ctx: click.Context, config: Config) -> list[SkillClass]:
+    """The skills to run; or exit 2 listing, one line each, what would keep the hub from doing its job: an
+    unusable database, a skill that cannot load (a hub without its medication skill must not look as if it
+    were running fine). ``check`` and ``run`` refuse the same things."""
+    classes, errors = discover(config)
+    problems = database_problems(config)
+    if problems:
+        source = find_config_path((ctx.obj or {}).get("config")) or "built-in defaults"
+        click.echo(f"invalid configuration {source}:", err=True)
+        for problem in problems:
+            click.echo(f"  {problem}", err=True)
+    if errors:
+        click.echo(f"{len(errors)} skill(s) cannot load:", err=True)
+        for error in errors:
+            click.echo(f"  {error}", err=True)
+    if problems or errors:
+        ctx.exit(2)
+    return classes
 
 
 @click.command()
@@ -28,20 +50,38 @@ def run(ctx: click.Context) -> None:
     from assistant.logsetup import configure_logging
 
     config = load(ctx)
+    classes = _refuse_to_start(ctx, config)
     configure_logging(config.log_level)
 
-    async def serve() -> None:
+    async def serve() -> int:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
+        serving = asyncio.current_task()
+        starting = True
+
+        def on_signal() -> None:
+            stop.set()
+            if starting and serving is not None:
+                serving.cancel()  # a start stuck on a disk or a port must still end on SIGTERM
+
         for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, stop.set)
-        hub = build_hub(config)
+            loop.add_signal_handler(sig, on_signal)
+        hub = build_hub(config, skills=classes)
         try:
             await hub.start()
-        except OSError as error:
-            await hub.stop()
-            err_console.print(f"[bold red]cannot start:[/] {error}")
-            sys.exit(1)
+        except (OSError, sqlite3.Error, asyncio.CancelledError) as error:
+            starting = False
+            try:
+                await asyncio.wait_for(hub.stop(), 15)
+            except Exception as stop_error:  # noqa: BLE001 - the first error is the one to report
+                err_console.print(f"(stopping the half-started hub also failed: {stop_error!r})")
+            if isinstance(error, asyncio.CancelledError):
+                err_console.print("stopped while starting")
+                return 1
+            field = "storage.database: " if isinstance(error, sqlite3.Error) else ""
+            err_console.print(f"[bold red]cannot start:[/] {field}{error}", soft_wrap=True)
+            return 2 if isinstance(error, sqlite3.Error) else 1
+        starting = False
         where = f"http://{config.http.host}:{hub.http.port}" if hub.http else "HTTP off"
         err_console.print(
             f"carehub {__version__}: home '{config.home.id}', {len(config.devices)} device(s), "
@@ -52,8 +92,11 @@ def run(ctx: click.Context) -> None:
             await stop.wait()
         finally:
             await hub.stop()
+        return 0
 
-    asyncio.run(serve())
+    code = asyncio.run(serve())
+    if code:
+        sys.exit(code)
 
 
 @click.command()
@@ -61,12 +104,7 @@ def run(ctx: click.Context) -> None:
 def check(ctx: click.Context) -> None:
     """Validate the configuration and the skills; list every problem and exit non-zero if there is any."""
     config = load(ctx)
-    classes, errors = discover(config)
-    if errors:
-        click.echo(f"{len(errors)} skill(s) cannot load:", err=True)
-        for error in errors:
-            click.echo(f"  {error}", err=True)
-        ctx.exit(2)
+    classes = _refuse_to_start(ctx, config)
     click.echo(
         f"configuration OK: home '{config.home.id}', {len(config.people)} people, "
         f"{len(config.devices)} devices, {len(classes)} skill(s), broker {config.mqtt.broker}, "

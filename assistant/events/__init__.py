@@ -22,13 +22,14 @@ from assistant.events.hub import (
 )
 from assistant.events.alerts import (
     AlertRaised, AlertFolded, AlertDelivered, AlertEscalated, AlertUndeliverable, AlertAcknowledged, AlertResolved,
-    MessageRequested, MessageDelivered,
+    CaregiversUnreachable, MessageRequested, MessageDelivered,
 )
 
 __all__ = [
     "AccelerationSampled", "AlertAcknowledged", "AlertDelivered", "AlertEscalated", "AlertFolded", "AlertRaised",
     "AlertRequested", "AlertResolved", "AlertUndeliverable", "BatteryReported", "BrokerConnected",
-    "BrokerDisconnected", "ButtonPressed", "CallReported", "ClimateMeasured", "CommandSent", "ContactChanged",
+    "BrokerDisconnected", "ButtonPressed", "CallReported", "CaregiversUnreachable", "ClimateMeasured",
+    "CommandSent", "ContactChanged",
     "CoverStateReported", "DeviceCameOnline", "DeviceWentOffline", "Event", "EventKindTaken", "FallDetected",
     "GenericEvent", "HubStarted", "HubStopped", "IntentRecognized", "LocationReported", "MessageDelivered",
     "MessageRejected", "MessageRequested", "MotionCleared", "MotionDetected", "OccupancyChanged", "PillboxOpened",

@@ -1,5 +1,5 @@
-"""Events of an alert's life (raised, folded, delivered, escalated, undeliverable, acknowledged, resolved), and
-of a message to a caregiver (requested, delivered)."""
+"""Events of an alert's life (raised, folded, delivered, escalated, undeliverable, the technical alarm,
+acknowledged, resolved), and of a message to a caregiver (requested, delivered)."""
 
 from __future__ import annotations
 
@@ -57,6 +57,17 @@ class AlertUndeliverable(Event):
 
     alert_id: str
     step: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class CaregiversUnreachable(Event):
+    """The technical alarm: a high alert reached no caregiver, so the hub said so wherever it still could."""
+
+    alert_id: str
+    told: tuple[str, ...]
+    """Channels (scheme and host) that took the "cannot reach any caregiver" message."""
+    spoken_on: tuple[str, ...]
+    """Speakers at home it was said on."""
 
 
 @dataclass(frozen=True, kw_only=True)
