@@ -252,6 +252,8 @@ class TransformersChatModel(ChatModel):
         self._load_lock = asyncio.Lock()
         self._generate_lock = threading.Lock()
         self.load_seconds: float | None = None
+        self.grammar_seconds: float | None = None
+        """Of ``load_seconds``, the time to read the vocabulary for constrained decoding."""
         self.last_stats: GenerationStats | None = None
 
     @property
@@ -289,8 +291,10 @@ class TransformersChatModel(ChatModel):
                 eos = [eos] if isinstance(eos, int) else list(eos or [])
                 model.generation_config.eos_token_id = eos + [t for t in stops if t not in eos]
         if self.constrained_tools:  # the vocabulary as bytes, once (about 1 s for 49k tokens)
+            vocabulary_started = time.perf_counter()
             stops = model.generation_config.eos_token_id
             self._guides = Guides(Vocabulary.of(tokenizer, [stops] if isinstance(stops, int) else stops or []))
+            self.grammar_seconds = time.perf_counter() - vocabulary_started
         self._tokenizer, self._model = tokenizer, model
         self.load_seconds = time.perf_counter() - started
         log.info("language model %s loaded in %.1f s (%s)", self._model_ref, self.load_seconds, self._dtype)
