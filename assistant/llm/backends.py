@@ -290,18 +290,24 @@ class TransformersChatModel(ChatModel):
                 eos = model.generation_config.eos_token_id
                 eos = [eos] if isinstance(eos, int) else list(eos or [])
                 model.generation_config.eos_token_id = eos + [t for t in stops if t not in eos]
-        if self.constrained_tools:  # the vocabulary as bytes, once (about 1 s for 49k tokens)
-            vocabulary_started = time.perf_counter()
-            stops = model.generation_config.eos_token_id
-            self._guides = Guides(Vocabulary.of(tokenizer, [stops] if isinstance(stops, int) else stops or []))
-            self.grammar_seconds = time.perf_counter() - vocabulary_started
         self._tokenizer, self._model = tokenizer, model
+        if self.constrained_tools:
+            self._grammars()
         self.load_seconds = time.perf_counter() - started
         log.info("language model %s loaded in %.1f s (%s)", self._model_ref, self.load_seconds, self._dtype)
 
     async def complete(self, messages: list[dict[str, Any]], *, max_tokens: int, temperature: float = 0) -> str:
         await self.load()
         return await asyncio.to_thread(self._generate, messages, max_tokens, temperature)
+
+    def _grammars(self) -> Guides:
+        """The tools' grammars over this model's vocabulary, read once (about 1 s for 49k tokens; blocking)."""
+        if self._guides is None:
+            started = time.perf_counter()
+            stops = self._model.generation_config.eos_token_id
+            self._guides = Guides(Vocabulary.of(self._tokenizer, [stops] if isinstance(stops, int) else stops or []))
+            self.grammar_seconds = time.perf_counter() - started
+        return self._guides
 
     async def chat(self, messages: list[dict[str, Any]], *, tools: list[dict[str, Any]] | None = None,
                    max_tokens: int, temperature: float = 0) -> Completion:
@@ -325,7 +331,7 @@ class TransformersChatModel(ChatModel):
                 sampling: dict[str, Any] = ({"do_sample": True, "temperature": temperature} if temperature > 0
                                             else {"do_sample": False})
                 extra: dict[str, Any] = {"streamer": streamer} if streamer is not None else {}
-                guide = self._guides.guide(tools) if tools and self._guides is not None else None
+                guide = self._grammars().guide(tools) if tools else None
                 if guide is not None:
                     extra["logits_processor"] = grammar_processors(guide, inputs["input_ids"].shape[1])
                 with torch.inference_mode():
