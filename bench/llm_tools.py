@@ -1,21 +1,31 @@
 """Tool calling by the packaged local models: carehub's real Agent and transformers backend, on household
-prompts where a tool call is the right answer and on chit-chat where none is.
+prompts where a tool call is the right answer, on chit-chat where none is, and on the understanding corpus's
+leftovers; free decoding and decoding constrained by the tools' grammar side by side.
 
-    python bench/llm_tools.py            # 13 tool prompts + 4 chit-chat, every packaged model
+    python bench/llm_tools.py            # 13 tool prompts + 4 chit-chat, every packaged model, both decodings
     python bench/llm_tools.py --quick    # 5 tool prompts + 2 chit-chat (smoke)
-    python bench/llm_tools.py --models gemma3-270m --show
+    python bench/llm_tools.py --models gemma3-270m --modes constrained --show
+    python bench/llm_tools.py --corpus tests/data/understanding/dev.yaml --limit 15   # + the corpus's leftovers
+    python bench/llm_tools.py --leftovers leftovers.yaml --prompts none               # a list of leftovers as is
 
-The tools are stand-ins with the real skills' signatures and docstrings (device_control.switch_device,
-medication.adherence, child_safety.where_is, scam_guard.check_message), offered exactly as the hub offers
-them (``tool_schema`` + the configured person/device ids as ``enum``); they record their calls and answer
-canned data. The agent's clock is fixed (Monday 5 January 2026, 09:30). Greedy decoding, 2 threads.
+The 13 + 4 prompts use stand-in tools with the real skills' signatures and docstrings
+(device_control.switch_device, medication.adherence, child_safety.where_is, scam_guard.check_message),
+offered exactly as the hub offers them (``tool_schema`` + the configured person/device ids as ``enum``);
+they record their calls and answer canned data. The agent's clock is fixed (Monday 5 January 2026, 09:30).
+Greedy decoding, 2 threads.
 
-Per model: load time (resolve + tokenizer + weights), p50/p90 per-turn latency, and for the tool prompts
-how the turn ended: the right tool ran with valid arguments (and whether the key arguments were the
-expected ones), a wrong tool ran, no tool (a plain reply), or the fallback after an unusable answer
-(malformed JSON / unknown tool / invalid arguments, twice). For chit-chat: turns that asked for a tool.
-Ratios are against SmolLM2-135M in the same run. A model that is not installed or does not load is
-reported as such; a turn that raises is counted as a crash (the agent should never let one through).
+The leftovers (``llm_leftovers.py``) are the corpus utterances an offline hub on the corpus's household
+(``--household``) does not understand with its grammars; the model gets them with all the hub's real tools,
+and each turn is judged against the corpus's expected intent and target: the right call, a wrong action
+(a device switched or a reading recorded that was not asked for: the worst outcome), a wrong lookup, or
+words / the fallback. ``--write-leftovers`` saves the list; ``--leftovers`` reads one (the corpus format).
+
+Per model: load time (resolve + tokenizer + weights, and the vocabulary read for the grammar), p50/p95
+per-turn latency, and for the tool prompts how the turn ended: the right tool ran with valid arguments (and
+whether the key arguments were the expected ones), a wrong tool ran, no tool (a plain reply), or the fallback
+after an unusable answer (malformed JSON / unknown tool / invalid arguments, twice). For chit-chat: turns
+that asked for a tool. Ratios are against SmolLM2-135M in the same run. A model that is not installed or does
+not load is reported as such; a turn that raises is counted as a crash (the agent should never let one through).
 """
 
 from __future__ import annotations
