@@ -297,4 +297,4 @@ def test_skills_json_lists_a_folder_skills_intents_schedules_and_tools(tmp_path)
     assert listing["water"]["schedules"] == ["remind: every 1:00:00"]
     assert listing["water"]["tools"] == ["glasses_today"]
     assert listing["device_control"]["intents"] == ["HassTurnOn", "HassTurnOff", "HassLightSet", "HassSetPosition",
-                                                    "HassGetState"]
+                                                    "HassGetState", "LightDim", "LightBrighten", "DeviceStop"]

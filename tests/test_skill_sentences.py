@@ -9,14 +9,18 @@ import pytest
 
 from assistant.config import parse_config
 from assistant.skill_runtime.conversation import household_slot_lists
+from skills.check_in import CheckIn
 from skills.clock import Clock
+from skills.medication import Medication
 from skills.reminders import Reminders
 from skills.room_climate import RoomClimate
+from skills.safety import Safety
 from skills.timers import Timers
 from tests.assistantkit import HOUSEHOLD
 from tests.sentencekit import examples, file_id, sentence_file, sentence_test_files, unexercised
 
-SKILLS = {"clock": Clock, "reminders": Reminders, "room_climate": RoomClimate, "timers": Timers}
+SKILLS = {"clock": Clock, "reminders": Reminders, "room_climate": RoomClimate, "timers": Timers, "safety": Safety,
+          "medication": Medication, "check_in": CheckIn}
 FILES = sentence_test_files()
 
 

@@ -11,10 +11,13 @@ from typing import TYPE_CHECKING, Any
 
 from assistant.config import Config
 from assistant.events import IntentRecognized, ReplyGiven, UtteranceHeard, UtteranceNotUnderstood
-from assistant.intents import Recognizer, guess_languages, normalize_language
+from assistant.intents import Recognized, Recognizer, guess_languages, normalize_language
 from assistant.ports import EventSink
 from assistant.skill_api import IntentMatch, localized
 from assistant.skill_runtime.calls import HANDLER_FAILED
+from assistant.understanding.clarify import Pending
+from assistant.understanding.household import Home, home_from_config
+from assistant.understanding.understand import Declined, Question, Understanding
 
 if TYPE_CHECKING:
     from assistant.llm.agent import Agent
@@ -80,13 +83,24 @@ class Conversation:
         self._sink = sink
         self._agent = agent
         self.recognizer = Recognizer([], config.languages)
+        self.understanding = Understanding(Home(), self._grammar, [])  # the real one is made in start, in a thread
+        self._pending: dict[str, Pending] = {}
+        """The question carehub last asked each person (or room), answered by their next utterance."""
 
     async def start(self) -> None:
         """Build the recognizer from the running skills' sentences (in a thread: it reads grammar files)."""
         recognizer = await asyncio.to_thread(Recognizer, self._runtime.grammar_sources, self._config.languages)
         for language in recognizer.languages:
             recognizer.set_slot_lists(language, household_slot_lists(self._config, language))
+        for language in recognizer.languages:
+            await asyncio.to_thread(recognizer.intents_for, language)  # built now, not on the first utterance
         self.recognizer = recognizer
+        home = home_from_config(self._config, recognizer.languages)
+        names = [name for c in self._config.caregivers for names in c.aliases.values() for name in names]
+        self.understanding = await asyncio.to_thread(Understanding, home, self._grammar, recognizer.languages, names)
+
+    def _grammar(self, text: str, language: str, room: str | None) -> Recognized | None:
+        return self.recognizer.recognize(text, [language], room)
 
     def _languages(self, text: str, language: str | None, person: str | None) -> list[str]:
         if language:
@@ -108,7 +122,21 @@ class Conversation:
                                           cause=cause))
         if self._runtime.answers.give(person, text):
             return Reply(None, languages[0], True, intent="answer", utterance_id=heard.id)
-        recognized = await asyncio.to_thread(self.recognizer.recognize, text, languages, room) if text else None
+        asker = person or room or ""
+        pending = self._pending.pop(asker, None)
+        understood = await asyncio.to_thread(self.understanding.understand, text, languages, room, person,
+                                             pending) if text else None
+        if isinstance(understood, (Question, Declined)):
+            # A question back ("Which light: ...?") or a plain "no" ("There's no light in the bathroom."):
+            # nothing is done, and a question's answer is understood next.
+            if isinstance(understood, Question):
+                self._pending[asker] = understood.pending
+            await emit(ReplyGiven(text=understood.text, language=understood.language, room=room, person=person,
+                                  cause=heard.id))
+            return Reply(understood.text, understood.language, False,
+                         intent="clarify" if isinstance(understood, Question) else "declined",
+                         utterance_id=heard.id)
+        recognized = understood
         handler = self._runtime.intent_handler(recognized.intent) if recognized is not None else None
         if recognized is None or handler is None:
             lang = languages[0]
@@ -136,6 +164,13 @@ class Conversation:
         result = await self._runtime.invoke(skill_id, getattr(fn, "__name__", recognized.intent), fn, matched.id,
                                             match)
         reply_text = localized(FAILED, recognized.language) if result is HANDLER_FAILED else result
+        if reply_text and result is not HANDLER_FAILED:
+            # About a room, named by none: the skill asked which ("Which room?"), or answered for a room that has
+            # nothing to answer with; either way, which room is asked and the answer understood next.
+            follow = self.understanding.follow_up(recognized, room, str(reply_text))
+            if follow is not None:
+                self._pending[asker] = follow.pending
+                reply_text = f"{reply_text} {follow.text}".strip()
         if reply_text:
             await emit(ReplyGiven(text=str(reply_text), language=recognized.language, room=room, person=person,
                                   skill=skill_id, cause=matched.id))

@@ -13,10 +13,14 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from skills.sdk import (
-    Close, IntentMatch, Open, SetPosition, Skill, TurnOff, TurnOn, intent, localized, short_language, tool,
+    Close, IntentMatch, Open, SetPosition, Skill, Stop, TurnOff, TurnOn, intent, localized, short_language, tool,
 )
 
 CONTROLLABLE = ("light", "switch", "fan", "cover")
+BRIGHTNESS_STEP = 25
+"""Percent of full brightness one "dimmer" / "brighter" changes a light by."""
+DIMMEST = 5
+"""Percent: "dimmer" never turns a light off."""
 
 REPLIES: dict[str, dict[str, str]] = {
     "turned_on": {"en": "Turned on the {names}.", "zh": "已打开{names}。"},
@@ -31,8 +35,10 @@ REPLIES: dict[str, dict[str, str]] = {
     "is_no": {"en": "No, the {name} is {actual}.", "zh": "不，{name}{actual}。"},
     "state": {"en": "The {name} is {state}.", "zh": "{name}{state}。"},
     "unknown_state": {"en": "I don't know whether the {name} is on yet.", "zh": "我还不知道{name}的状态。"},
+    "stopped": {"en": "Stopped the {names}.", "zh": "已停下{names}。"},
 }
 ON_OFF = {"en": {True: "on", False: "off"}, "zh": {True: "开着", False: "关着"}}
+OPEN_CLOSED = {"en": {True: "open", False: "closed"}, "zh": {True: "开着", False: "关着"}}
 
 
 class DeviceControlSettings(BaseModel):
@@ -53,7 +59,10 @@ class DeviceControl(Skill[DeviceControlSettings]):
     """Turns lights and plugs on and off and answers whether they are on."""
 
     def _targets(self, match: IntentMatch) -> list[Any]:
-        """Devices an utterance names: one by name, or every matching one in an area."""
+        """Devices an utterance names: several, one by name, or every matching one in an area."""
+        if match.slots.get("devices"):
+            wanted = str(match.slots["devices"]).split(",")
+            return [d for d in self.ctx.devices() if d.id in wanted]
         if "name" in match.slots:
             return [d for d in self.ctx.devices() if d.id == match.slots["name"]]
         area = match.slots.get("area") or match.room
@@ -69,6 +78,7 @@ class DeviceControl(Skill[DeviceControlSettings]):
         return [d for d in found if d.kind in CONTROLLABLE]
 
     def _spoken(self, match: IntentMatch, targets: list[Any]) -> str:
+        """What the devices were called: as said, by room and kind, or by their names."""
         if "name" in match.slot_text:
             return match.slot_text["name"]
         if "area" in match.slot_text:
@@ -135,16 +145,59 @@ class DeviceControl(Skill[DeviceControlSettings]):
             return reply("nothing_there", match.language)
         device = targets[0] if targets else None
         name = match.slot_text.get("name") or (device.display_name if device else "")
-        on = self.ctx.device_state(device.id).get("on") if device else None
+        state = self.ctx.device_state(device.id) if device else {}
+        words = ON_OFF[short_language(match.language)]
+        on = state.get("on")
+        if device is not None and device.kind in ("contact", "cover"):
+            # A door is open or closed; a cover's state is "open" / "closed" (or moving), or a position.
+            words = OPEN_CLOSED[short_language(match.language)]
+            if isinstance(state.get("open"), bool):
+                on = state["open"]
+            elif state.get("state") in ("open", "closed", "opening", "closing"):
+                on = state["state"] in ("open", "opening")
+            elif isinstance(state.get("position"), int):
+                on = state["position"] > 0
+            else:
+                on = None
         if on is None:
             return reply("unknown_state", match.language, name=name)
-        words = ON_OFF[short_language(match.language)]
-        asked = match.slots.get("state")
+        asked = {"open": "on", "closed": "off"}.get(str(match.slots.get("state")), match.slots.get("state"))
         if asked in ("on", "off"):
             wanted = asked == "on"
             key = "is_yes" if wanted == on else "is_no"
             return reply(key, match.language, name=name, state=words[wanted], actual=words[on])
         return reply("state", match.language, name=name, state=words[on])
+
+    @intent("LightDim")
+    async def dim(self, match: IntentMatch) -> str:
+        return await self._step(match, -BRIGHTNESS_STEP)
+
+    @intent("LightBrighten")
+    async def brighten(self, match: IntentMatch) -> str:
+        return await self._step(match, +BRIGHTNESS_STEP)
+
+    async def _step(self, match: IntentMatch, change: int) -> str:
+        """A light a step dimmer or brighter than it is now (from full when its brightness is not known)."""
+        targets = [d for d in self._targets(match) if d.kind == "light"]
+        if not targets:
+            return reply("nothing_there", match.language)
+        level = 100
+        for device in targets:
+            state = self.ctx.device_state(device.id)
+            now = round(state["brightness"] * 100 / 255) if state.get("on") and state.get("brightness") else 100
+            level = max(DIMMEST, min(100, now + change))
+            await self.ctx.command(device.id, TurnOn(brightness=round(level * 255 / 100)))
+        return reply("brightness", match.language, names=self._spoken(match, targets), level=level)
+
+    @intent("DeviceStop")
+    async def stop(self, match: IntentMatch) -> str:
+        """Blinds or curtains stop where they are (a fan asked to stop is switched off)."""
+        targets = self._targets(match)
+        if not targets:
+            return reply("nothing_there", match.language)
+        for device in targets:
+            await self.ctx.command(device.id, Stop() if device.kind == "cover" else TurnOff())
+        return reply("stopped", match.language, names=self._spoken(match, targets))
 
     @tool
     async def switch_device(self, device: str, on: bool) -> str:

@@ -1,0 +1,251 @@
+"""Understanding an utterance the way people speak: the one place that decides what was asked.
+
+In order, per language: an answer to the question carehub just asked; the grammars (Home Assistant's and the
+skills' sentences) on the whole utterance, as said and made ready (fillers and politeness out, slips put
+right); a device command in any of its clauses ("oh dear, I left the kettle on, switch it off"), its device
+found by name, kind, room, "my" and "it", or a question back when more than one fits; the grammars on each
+clause ("I've put the potatoes on, give me twenty minutes"). Nothing is guessed: what none of these finds is
+not understood, and acts on nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from assistant.intents import Recognized
+from assistant.understanding.clarify import Pending, answered, choose, question, refusal
+from assistant.understanding.household import Home
+from assistant.understanding.lexicon import Lexicon, lexicon
+from assistant.understanding.normalize import Heard, normalize
+from assistant.understanding.parse import Frame, Mentions, Vocabulary
+from assistant.understanding.pinyin import SoundIndex
+from assistant.understanding.spelling import Spelling
+from assistant.understanding.resolve import DEVICE_INTENTS, Act, Ask, Refuse, resolve, slots_for
+
+ROOM_INTENTS = {"HassClimateGetTemperature": "climate", "ClimateGetHumidity": "climate"}
+"""Intents about a room that only rooms with a device of this kind can answer: asked without a room, or in a
+room without one, carehub asks which room."""
+URGENT = ("CareHelp",)
+"""Intents that win over whatever else another clause asks ("please get help, I feel terrible")."""
+OK = {"en": "OK.", "zh": "好的。"}
+
+
+@dataclass(frozen=True)
+class Question:
+    """carehub asks back; ``pending`` is what the answer completes."""
+
+    text: str
+    language: str
+    pending: Pending
+
+
+@dataclass(frozen=True)
+class Declined:
+    """Understood, but nothing here can do it ("There's no light in the bathroom."), or a question called off."""
+
+    text: str
+    language: str
+
+
+Understood = Recognized | Question | Declined | None
+"""An intent for a skill (from the grammars or a device command), a question back, a plain "no", or nothing."""
+Grammar = Callable[[str, str, str | None], Recognized | None]
+"""hassil over the grammars: (text, language, room) → the best match, or None."""
+
+
+class Understanding:
+    """Understands utterances in a home: pure apart from the grammar it is given (hassil)."""
+
+    def __init__(self, home: Home, grammar: Grammar, languages: list[str], words: Iterable[str] = ()) -> None:
+        """``words``: more words to hear by sound in Chinese (the names of the people carehub passes messages to)."""
+        self.home = home
+        self.grammar = grammar
+        self._lexicons: dict[str, Lexicon] = {}
+        self._vocabularies: dict[str, Vocabulary] = {}
+        self._sounds: dict[str, SoundIndex] = {}
+        self._spelling: dict[str, Spelling] = {}
+        for language in languages:
+            found = lexicon(language)
+            if found is None:
+                continue
+            self._lexicons[language] = found
+            self._vocabularies[language] = Vocabulary(found, home)
+            names = {n for d in home.devices for n in d.names.get(language, ())}
+            names |= {n for r in home.rooms for n in r.names.get(language, ())}
+            if found.spaced:
+                self._spelling[language] = Spelling(found.listened_for() | names | set(words), found.small_words())
+            else:
+                self._sounds[language] = SoundIndex(found.listened_for() | names | set(words), found.kept())
+
+    def heard(self, text: str, language: str) -> Heard | None:
+        """``text`` made ready in ``language`` (None when carehub has no lexicon for it)."""
+        found = self._lexicons.get(language)
+        if found is None:
+            return None
+        fix = self._sounds.get(language) or self._spelling.get(language)
+        return normalize(text, found, fix.correct if fix else None)
+
+    def understand(self, text: str, languages: list[str], room: str | None = None, person: str | None = None,
+                   pending: Pending | None = None) -> Understood:
+        """What ``text`` asks, said in ``room`` by ``person``; ``pending`` is the question carehub asked last."""
+        for language in languages:
+            heard = self.heard(text, language)
+            if heard is None:
+                match = self.grammar(text, language, room)
+                if match is not None:
+                    return match
+                continue
+            if pending is not None and pending.language == language:
+                reply = self._answer(pending, heard)
+                if reply is not None:
+                    return reply
+            found = self._in(heard, language, room, person)
+            if found is not None:
+                return found
+        return None
+
+    def _in(self, heard: Heard, language: str, room: str | None, person: str | None) -> Understood:
+        """Everything but an answer: the grammars, a device command, the grammars clause by clause."""
+        tried: dict[str, Recognized | None] = {}
+        for variant in dict.fromkeys((heard.corrected or heard.raw, heard.raw, heard.text)):
+            match = self._grammar(variant, language, room, tried)
+            if match is not None:
+                return self._with_room(match, room, person)
+        command = self._device_command(heard, language, room, person)
+        if command is not None:
+            return command
+        found: Recognized | None = None
+        for start, end, span in heard.spans(longest=2):
+            if found is not None and end - start > 1:
+                continue
+            match = self._grammar(span, language, room, tried)
+            if match is not None and (found is None or match.intent in URGENT):
+                found = match
+                if match.intent in URGENT:
+                    break
+        return self._with_room(found, room, person) if found is not None else None
+
+    def _grammar(self, text: str, language: str, room: str | None,
+                 tried: dict[str, Recognized | None]) -> Recognized | None:
+        """The grammars' match, leaving device commands to carehub's own reading (which asks when unsure);
+        ``tried`` remembers the texts already tried for this utterance."""
+        key = " ".join(text.lower().split())
+        if not key:
+            return None
+        if key not in tried:
+            tried[key] = self.grammar(text, language, room)
+        match = tried[key]
+        if match is None or match.intent in DEVICE_INTENTS.values():
+            return None
+        return match
+
+    # -- device commands -----------------------------------------------------------------------------------
+
+    def _device_command(self, heard: Heard, language: str, room: str | None, person: str | None) -> Understood:
+        vocabulary = self._vocabularies[language]
+        later = _for_later(heard, self._lexicons[language])
+        for start, end, span in heard.spans(longest=3):
+            asked = any(c.question for c in heard.clauses[start:end])
+            frame = vocabulary.frame(span, asked)
+            if frame is None or frame.action is None or (later and frame.action != "check"):
+                continue
+            others = [c for i, c in enumerate(heard.clauses) if not start <= i < end]
+            context = _joined([vocabulary.mentions(c.text) for c in others])
+            fragments = _joined([f.mentions for c in others
+                                 if (f := vocabulary.frame(c.text, c.question)) is not None and f.action is None])
+            decision = resolve(frame, self.home, room=room, person=person, context=context, fragments=fragments)
+            if decision is None:
+                continue
+            return self._decided(decision, frame, language, heard.raw)
+        return None
+
+    def _decided(self, decision: Act | Ask | Refuse, frame: Frame, language: str, text: str) -> Understood:
+        if isinstance(decision, Act):
+            intent, slots, slot_text = slots_for(decision, self.home, language)
+            return Recognized(intent, language, slots, slot_text, text)
+        if isinstance(decision, Ask):
+            pending = Pending(language, "device", decision.candidates, decision.action, decision.level,
+                              decision.state)
+            return Question(question(pending, self.home), language, pending)
+        return Declined(refusal(decision, self.home, language), language)
+
+    # -- rooms ---------------------------------------------------------------------------------------------
+
+    def _with_room(self, match: Recognized, room: str | None, person: str | None) -> Understood:
+        """A question about a room that names none: the one room that can answer it, when there is one. (Else
+        the skill answers for the room it was asked in or the person was last in, and ``follow_up`` asks.)"""
+        pending = self.room_question(match)
+        if pending is not None and len(pending.choices) == 1 and room not in pending.choices:
+            return _with_area(match, pending.choices[0], self.home)
+        return match
+
+    def follow_up(self, match: Recognized, room: str | None, reply: str) -> Question | None:
+        """After a skill answered a question about a room that named none: "Which room: ...?" when the skill
+        asked back itself (its answer is then understood), or when the room it answered for cannot answer
+        ("There's no thermometer in the kitchen.")."""
+        pending = self.room_question(match)
+        if pending is None:
+            return None
+        used = match.slots.get("area") or room
+        asked = any(mark in reply for mark in "?？")
+        if not asked and (used is None or used in pending.choices):
+            return None  # answered, for the room asked in or the room the person was last in
+        return Question("" if asked else question(pending, self.home), match.language, pending)
+
+    def room_question(self, match: Recognized) -> Pending | None:
+        """What asking "which room?" would wait for, when ``match`` is about a room it does not name."""
+        kind = ROOM_INTENTS.get(match.intent)
+        if kind is None or "name" in match.slots or self._names_room(match):
+            return None
+        rooms = tuple(sorted({d.room for d in self.home.devices if d.kind == kind and d.room}))
+        if not rooms:
+            return None
+        return Pending(match.language, "room", rooms, intent=match.intent,
+                       slots={k: v for k, v in match.slots.items() if k != "area"})
+
+    def _names_room(self, match: Recognized) -> bool:
+        """Whether the utterance names its room (an area the grammar took from where it was said does not count)."""
+        text = match.text.lower()
+        area = self.home.room(str(match.slots.get("area") or ""))
+        if area is None:
+            return False
+        return any(name.lower() in text for names in area.names.values() for name in names)
+
+    # -- answers -------------------------------------------------------------------------------------------
+
+    def _answer(self, pending: Pending, heard: Heard) -> Understood:
+        found = self._lexicons[pending.language]
+        text = heard.text
+        if text in found.never_mind or heard.raw.strip().lower().rstrip(".!。！") in found.never_mind:
+            return Declined(OK["zh" if pending.language.startswith("zh") else "en"], pending.language)
+        choice = choose(pending, text, self._vocabularies[pending.language], self.home)
+        if choice is None:
+            return None
+        if pending.about == "room":
+            meaning = Recognized(pending.intent, pending.language, dict(pending.slots), {}, heard.raw)
+            return _with_area(meaning, choice, self.home)
+        intent, slots, slot_text = slots_for(answered(pending, choice), self.home, pending.language)
+        return Recognized(intent, pending.language, slots, slot_text, heard.raw)
+
+
+def _for_later(heard: Heard, lexicon: Lexicon) -> bool:
+    """Whether the utterance puts its request off ("when I go to bed", 待会儿): nothing is done now."""
+    text = " ".join(c.text for c in heard.clauses)
+    if lexicon.spaced:
+        return any(f" {word} " in f" {text} " for word in lexicon.later)
+    return any(word in text for word in lexicon.later)
+
+
+def _with_area(match: Recognized, room_id: str, home: Home) -> Recognized:
+    room = home.room(room_id)
+    spoken = room.name(match.language) if room else room_id
+    return Recognized(match.intent, match.language, {**match.slots, "area": room_id},
+                   {**match.slot_text, "area": spoken}, match.text)
+
+
+def _joined(mentions: list[Mentions]) -> Mentions:
+    out = Mentions()
+    for m in mentions:
+        out = out.joined(m)
+    return out

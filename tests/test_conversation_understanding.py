@@ -1,0 +1,72 @@
+"""Understanding in the conversation, through the hub: a question back and its answer, a plain refusal, and the
+room asked after a question about a room that names none (the brief's household, tests/data/understanding/)."""
+
+from __future__ import annotations
+
+import yaml
+
+from skills.device_control import DeviceControl
+from skills.room_climate import RoomClimate
+from skills.sdk import ClimateMeasured
+from tests.understandingkit import HOUSEHOLD
+
+
+def household() -> dict:
+    raw = yaml.safe_load(HOUSEHOLD.read_text(encoding="utf-8"))
+    return {k: raw[k] for k in ("people", "devices", "rooms", "caregivers", "languages")}
+
+
+async def test_a_question_back_then_the_answer_acts(skill_harness):
+    h = await skill_harness(DeviceControl, config=household())
+    asked = await h.say("turn on the light", person="grandma")
+    assert asked.intent == "clarify" and not asked.understood
+    assert asked.text.startswith("Which light: the kitchen light, the living room light")
+    assert h.published == []
+    done = await h.say("the hallway one", person="grandma")
+    assert done.intent == "HassTurnOn" and h.published == [("carehub/home/hallway-light/set", {"state": "on"})]
+
+
+async def test_a_question_waits_for_the_person_asked(skill_harness):
+    h = await skill_harness(DeviceControl, config=household())
+    await h.say("开灯", person="grandma")
+    other = await h.say("厨房的", person="leo")         # not Leo's question: not an answer
+    assert not other.understood and h.published == []
+    answered = await h.say("厨房的", person="grandma")
+    assert answered.understood and h.published == [("carehub/home/kitchen-light/set", {"state": "on"})]
+    again = await h.say("厨房的", person="grandma")      # a question is answered once
+    assert not again.understood and len(h.published) == 1
+
+
+async def test_nothing_here_that_can_is_said_plainly_and_nothing_is_done(skill_harness):
+    h = await skill_harness(DeviceControl, config=household())
+    reply = await h.say("bathroom light on", room="bedroom")
+    assert reply.text == "There's no light in the bathroom." and not reply.understood
+    assert h.published == []
+
+
+async def test_a_remark_is_not_a_request(skill_harness):
+    h = await skill_harness(DeviceControl, config=household())
+    for text in ("I already turned the kitchen light off", "those new blinds are lovely, aren't they", "这风扇太吵了"):
+        assert not (await h.say(text, person="grandma")).understood
+    assert h.published == []
+
+
+async def test_dim_brighten_and_stop(skill_harness):
+    from skills.sdk import SwitchStateReported
+
+    h = await skill_harness(DeviceControl, config=household())
+    await h.publish(SwitchStateReported(on=True, brightness=128), device="kitchen-light")
+    assert (await h.say("darker", room="kitchen")).text == "Set the kitchen lights to 25%."
+    assert (await h.say("把客厅的灯调亮一点")).text == "已把客厅的灯调到100%。"   # brightness not known: from full
+    assert (await h.say("stop the curtains in the living room")).text == "Stopped the curtains."
+    assert [p for _, p in h.published] == [{"state": "on", "brightness": 64}, {"state": "on", "brightness": 255},
+                                           {"state": "stop"}]
+
+
+async def test_which_room_after_a_room_with_nothing_to_answer(skill_harness):
+    h = await skill_harness(RoomClimate, config=household())
+    await h.publish(ClimateMeasured(temperature=20.5), device="living-thermometer")
+    reply = await h.say("what's the temperature", room="kitchen", person="grandma")
+    assert reply.text == "There's no thermometer in the kitchen. Which room: the bedroom or the living room?"
+    answered = await h.say("the living room", room="kitchen", person="grandma")
+    assert answered.intent == "HassClimateGetTemperature" and answered.text == "It's 20.5 degrees in the living room."
