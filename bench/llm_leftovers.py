@@ -1,6 +1,10 @@
 """The understanding corpus's leftovers for bench/llm_tools.py: the utterances carehub's grammars leave not
-understood, said to an offline hub on the corpus's household with every built-in skill (language model
-off), and how a model's tool calls on them are judged against the corpus's expected intent and target.
+understood, and how a model's tool calls on them are judged against the corpus's expected intent and target.
+
+A leftover is what bench/understanding.py (an offline hub on the corpus's household, every built-in skill,
+language model off) counts as a *miss* and what the hub would hand to the model when ``llm`` is on: no intent
+matched and no question asked back. The utterances the model would get that the rules already get right
+(chit-chat where doing nothing is right) are *passers-by*: there the model can only do harm.
 
 A leftover is *answerable by a tool* when one of the hub's tools does what was asked: switching a device
 (``switch_on`` / ``switch_off``, ``open`` / ``close`` → ``switch_device`` with the target's id) or asking where
@@ -87,9 +91,10 @@ class Household:
     def room(self, name: str | None) -> str | None:
         return self._rooms.get(name.strip().lower(), name) if name else None
 
-    def person_in(self, room: str | None) -> str:
-        """Who speaks in ``room``: Leo in his room, Margaret elsewhere."""
-        return "leo" if room == "leo-room" else "grandma"
+    def person_in(self, room: str | None, style: str = "") -> str:
+        """Who speaks in ``room``: Leo in his room or when the line is a child's, Margaret otherwise (as the
+        understanding bench has it)."""
+        return "leo" if room == "leo-room" or style == "child" else "grandma"
 
     def people(self) -> dict[str, str]:
         return {p["id"]: f"{p['name']} ({p['role']}, id {p['id']})" for p in self.raw.get("people", [])}
@@ -142,16 +147,17 @@ async def offline_hub(household: Household) -> AsyncIterator[Any]:
             await harness.stop()
 
 
-async def leftovers(harness: Any, items: list[Item], household: Household) -> list[Item]:
-    """The items the hub's grammar path does not understand (said in their room, by who is there)."""
-    out = []
-    for item in items:
-        room = household.room(item.room)
-        reply = await harness.hub.hear(item.text, person=household.person_in(room), room=room, source="bench")
-        await harness.settle()
-        if not reply.understood:
-            out.append(item)
-    return out
+async def leftovers(items: list[Item], household: Path) -> tuple[list[Item], list[Item]]:
+    """The leftovers and the passers-by of ``items`` (see the module docstring), judged by the understanding
+    bench exactly as it scores the corpus."""
+    import understanding
+
+    outcomes, _ = await understanding.run_carehub(
+        [understanding.Item(i.text, i.language, i.style, i.room, i.intent, i.target, i.value) for i in items],
+        understanding.Household(yaml.safe_load(household.read_text(encoding="utf-8"))))
+    # The bench writes what the hub said as "intent: reply"; None is no intent, so the model's turn.
+    to_model = [(item, o.verdict) for item, o in zip(items, outcomes) if o.said.startswith("None:")]
+    return [i for i, v in to_model if v == "miss"], [i for i, v in to_model if v == "right"]
 
 
 def sample(items: list[Item], limit: int) -> list[Item]:
@@ -188,7 +194,7 @@ async def run_leftovers(agent: Any, model: Any, items: list[Item], household: Ho
     turns: list[LeftoverTurn] = []
     for item in items:
         model.answers = []
-        person = household.person_in(household.room(item.room))
+        person = household.person_in(household.room(item.room), item.style)
         t = time.perf_counter()
         try:
             reply = await agent.respond(item.text, person=person, language=item.language)
@@ -224,6 +230,23 @@ def report_leftovers(turns: list[LeftoverTurn], show: bool) -> None:
             print(f"    [{t.outcome:<12}] {t.item.intent:<12} {t.item.target or '-':<14} {t.seconds:5.1f} s "
                   f"{t.item.text[:50]!r}")
             print(f"        model: {first!r}  calls: {t.calls}")
+
+
+def report_passers_by(turns: list[LeftoverTurn], show: bool) -> None:
+    """Utterances the rules already get right by doing nothing, which the model gets too: only harm is possible."""
+    for language in sorted({t.item.language for t in turns}):
+        mine = [t for t in turns if t.item.language == language]
+        lat = [t.seconds for t in mine]
+        print(f"  passers-by {language} ({len(mine)}, nothing to do): wrong action "
+              f"{sum(t.outcome == 'wrong action' for t in mine)}, wrong lookup "
+              f"{sum(t.outcome == 'wrong lookup' for t in mine)}, words {sum(t.outcome == 'reply' for t in mine)}, "
+              f"fallback {sum(t.outcome == 'fallback' for t in mine)}, "
+              f"crash {sum(t.outcome == 'crash' for t in mine)}; "
+              f"turn p50 {percentile(lat, 50):.2f} s, p95 {percentile(lat, 95):.2f} s")
+    if show:
+        for t in turns:
+            if t.outcome in ("wrong action", "wrong lookup"):
+                print(f"    [{t.outcome:<12}] {t.item.text[:60]!r} calls: {t.calls}")
 
 
 def compare_modes(results: list[dict[str, Any]]) -> None:

@@ -5,7 +5,8 @@ leftovers; free decoding and decoding constrained by the tools' grammar side by 
     python bench/llm_tools.py            # 13 tool prompts + 4 chit-chat, every packaged model, both decodings
     python bench/llm_tools.py --quick    # 5 tool prompts + 2 chit-chat (smoke)
     python bench/llm_tools.py --models gemma3-270m --modes constrained --show
-    python bench/llm_tools.py --corpus tests/data/understanding/dev.yaml --limit 15   # + the corpus's leftovers
+    python bench/llm_tools.py --prompts none --passers-by 3 \
+        --corpus tests/data/understanding/dev.yaml --corpus tests/data/understanding/blind/blind.yaml
     python bench/llm_tools.py --leftovers leftovers.yaml --prompts none               # a list of leftovers as is
 
 The 13 + 4 prompts use stand-in tools with the real skills' signatures and docstrings
@@ -14,11 +15,13 @@ offered exactly as the hub offers them (``tool_schema`` + the configured person/
 they record their calls and answer canned data. The agent's clock is fixed (Monday 5 January 2026, 09:30).
 Greedy decoding, 2 threads.
 
-The leftovers (``llm_leftovers.py``) are the corpus utterances an offline hub on the corpus's household
-(``--household``) does not understand with its grammars; the model gets them with all the hub's real tools,
-and each turn is judged against the corpus's expected intent and target: the right call, a wrong action
+The leftovers (``llm_leftovers.py``) are the corpus utterances bench/understanding.py counts as missed on
+the corpus's household (``--household``) and that the hub hands to the model; it gets them with the hub's
+real tools, and each turn is judged against the corpus's expected intent and target: the right call, a wrong action
 (a device switched or a reading recorded that was not asked for: the worst outcome), a wrong lookup, or
 words / the fallback. ``--write-leftovers`` saves the list; ``--leftovers`` reads one (the corpus format).
+``--passers-by N`` adds, per language, N of the utterances the hub also hands to the model that the rules
+already get right by doing nothing (chit-chat): there any call the model makes is wrong.
 
 Per model: load time (resolve + tokenizer + weights, and the vocabulary read for the grammar), p50/p95
 per-turn latency, and for the tool prompts how the turn ended: the right tool ran with valid arguments (and
@@ -46,6 +49,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from llm_leftovers import (  # noqa: E402
     ANSWERABLE, DEV, HOUSEHOLD, ROOT, START, Household, Item, compare_modes, leftovers, load_items, offline_hub,
+    report_passers_by,
     percentile, report_leftovers, run_leftovers, sample, write_items,
 )
 
@@ -289,7 +293,8 @@ async def run_prompts(agent: Agent, model: Recording, prompts: list[Prompt]) -> 
 
 
 async def bench_model(name: str, prompts: list[Prompt], left: list[Item], household: Household | None,
-                      modes: list[str], max_tokens: int, timeout: float) -> dict[str, Any]:
+                      modes: list[str], max_tokens: int, timeout: float,
+                      passers: list[Item] | None = None) -> dict[str, Any]:
     reason = availability(name)
     if reason:
         return {"name": name, "unavailable": reason}
@@ -320,13 +325,14 @@ async def bench_model(name: str, prompts: list[Prompt], left: list[Item], househ
         agent = Agent(model, bindings(calls), memory_turns=0, max_tokens=max_tokens, home_name="the Lins' home",
                       people=PEOPLE, now=lambda: NOW)
         run: dict[str, Any] = {"turns": await run_prompts(agent, model, prompts), "calls": len(calls)}
-        if left and household is not None:
+        if (left or passers) and household is not None:
             async with offline_hub(household) as harness:
                 tools = tool_bindings(harness.hub.config, harness.hub.skills)
                 hub_agent = Agent(model, tools, memory_turns=0, max_tokens=max_tokens,
                                   home_name=household.raw["home"]["name"], people=household.people(),
                                   now=lambda: START)
                 run["leftovers"] = await run_leftovers(hub_agent, model, left, household)
+                run["passers"] = await run_leftovers(hub_agent, model, passers or [], household)
         tokens = sum(n for _, n in model.generations)
         seconds = sum(s for s, _ in model.generations)
         run.update(generations=len(model.generations), tokens_per_s=tokens / seconds if seconds else float("nan"))
@@ -347,8 +353,10 @@ def report(result: dict[str, Any], show: bool) -> None:
     for mode, run in result["modes"].items():
         print(f" {mode} decoding:")
         report_prompts(run, show)
-        if "leftovers" in run:
+        if run.get("leftovers"):
             report_leftovers(run["leftovers"], show)
+        if run.get("passers"):
+            report_passers_by(run["passers"], show)
 
 
 def report_prompts(result: dict[str, Any], show: bool) -> None:
@@ -419,11 +427,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--modes", default="free,constrained", help="decoding: free, constrained or both (default)")
     parser.add_argument("--prompts", choices=("all", "none"), default="all", help="the 13 + 4 prompts, or none")
     parser.add_argument("--leftovers", type=Path, help="a YAML list of leftovers (the corpus format) to use as is")
-    parser.add_argument("--corpus", type=Path, help=f"find the leftovers of this corpus (e.g. {DEV.relative_to(ROOT)})")
+    parser.add_argument("--corpus", type=Path, action="append",
+                        help=f"find the leftovers of this corpus (e.g. {DEV.relative_to(ROOT)}); may be repeated")
     parser.add_argument("--household", type=Path, default=HOUSEHOLD, help="its household (default: %(default)s)")
     parser.add_argument("--write-leftovers", type=Path, help="write the leftovers found to this file")
     parser.add_argument("--limit", type=int, default=0,
                         help="per language, at most N leftovers a tool can answer and N others (default: all)")
+    parser.add_argument("--passers-by", type=int, default=0,
+                        help="per language, also N utterances the rules get right by doing nothing (default: none)")
     parser.add_argument("--max-tokens", type=int, default=64, help="per generation (default: %(default)s)")
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds per generation (default: %(default)s)")
     parser.add_argument("--show", action="store_true", help="print each turn: what the model wrote and what was said")
@@ -432,26 +443,34 @@ def main(argv: list[str] | None = None) -> int:
         else TOOL_PROMPTS + CHAT_PROMPTS
     household = Household.load(args.household) if (args.leftovers or args.corpus) else None
     left: list[Item] = []
+    passers: list[Item] = []
     if args.leftovers:
         left = load_items(args.leftovers)
     elif args.corpus and household is not None:
-        corpus = load_items(args.corpus)
-        left = asyncio.run(find_leftovers(corpus, household))
-        print(f"leftovers of {args.corpus}: {len(left)} of {len(corpus)} not understood by the grammars "
-              f"(" + ", ".join(f"{lang} {sum(i.language == lang for i in left)}"
-                               for lang in sorted({i.language for i in left})) + ")")
+        for path in args.corpus:
+            corpus = load_items(path)
+            missed, passed = asyncio.run(leftovers(corpus, args.household))
+            print(f"leftovers of {path}: {len(missed)} of {len(corpus)} missed by the rules and handed to the model ("
+                  + ", ".join(f"{lang} {sum(i.language == lang for i in missed)}"
+                              for lang in sorted({i.language for i in missed})) + f"); {len(passed)} more handed "
+                  f"to it that the rules get right by doing nothing")
+            left += missed
+            passers += passed
         if args.write_leftovers:
             write_items(left, args.write_leftovers)
     left = sample(left, args.limit)
+    passers = sample(passers, args.passers_by) if args.passers_by > 0 else []
     modes = [m.strip() for m in args.modes.split(",") if m.strip()]
     print(f"llm tools bench: {sum(p.tool is not None for p in prompts)} tool prompts + "
-          f"{sum(p.tool is None for p in prompts)} chit-chat (4 tools), {len(left)} leftovers "
+          f"{sum(p.tool is None for p in prompts)} chit-chat (4 tools), {len(left)} leftovers + "
+          f"{len(passers)} passers-by "
           f"({sum(i.intent in ANSWERABLE for i in left)} a tool can answer; the hub's tools), decoding "
           f"{' and '.join(modes)}, greedy, 2 threads, max_tokens {args.max_tokens}; "
           f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
     results = []
     for name in (m.strip() for m in args.models.split(",") if m.strip()):
-        result = asyncio.run(bench_model(name, prompts, left, household, modes, args.max_tokens, args.timeout))
+        result = asyncio.run(bench_model(name, prompts, left, household, modes, args.max_tokens, args.timeout,
+                                         passers))
         report(result, args.show)
         results.append(result)
     if prompts:
@@ -459,13 +478,8 @@ def main(argv: list[str] | None = None) -> int:
     compare_modes(results)
     print(f"load average after: {os.getloadavg()[0]:.2f}")
     crashed = [t for r in results for run in r.get("modes", {}).values()
-               for t in run["turns"] + run.get("leftovers", []) if t.outcome == "crash"]
+               for t in run["turns"] + run.get("leftovers", []) + run.get("passers", []) if t.outcome == "crash"]
     return 1 if crashed else 0
-
-
-async def find_leftovers(items: list[Item], household: Household) -> list[Item]:
-    async with offline_hub(household) as harness:
-        return await leftovers(harness, items, household)
 
 
 if __name__ == "__main__":
