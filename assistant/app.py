@@ -30,7 +30,7 @@ from assistant.events import (
     AlertRequested, BrokerConnected, BrokerDisconnected, ButtonPressed, Event, HubStarted, HubStopped,
     MessageRequested, SubscriberFailed, UtteranceReported,
 )
-from assistant.http import ApiParts, HttpServer, create_app
+from assistant.http import ApiParts, HttpServer
 from assistant.ingest import Ingest, NoBroker
 from assistant.llm.agent import Agent
 from assistant.mqtt import MqttLink
@@ -124,7 +124,7 @@ class Hub:
         if self.link is not None:
             self.link.start()
         if self.config.http.enabled:
-            self.http = HttpServer(create_app(self._api_parts()), self.config.http.host, self.config.http.port)
+            self.http = HttpServer(self._api_parts(), self.config.http.host, self.config.http.port)
             await self.http.start()
 
     def _api_parts(self) -> ApiParts:

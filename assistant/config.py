@@ -85,12 +85,49 @@ class StorageConfig(_Model):
     """Relative paths are taken from the config file's folder."""
 
 
+def _check_token(value: str | None) -> str | None:
+    from assistant.credentials import token_problem
+
+    problem = token_problem(value) if value is not None else None
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+class AdminConfig(_Model):
+    """Someone who may do everything over HTTP (read every event, acknowledge any alert)."""
+
+    id: str
+    token: str | None = None
+    """At least 32 characters, or ``sha256:<hex>`` of one; derived from the hub's secret when not set
+    (``carehub tokens show admin <id>``)."""
+
+    _id = field_validator("id")(_check_id)
+    _token = field_validator("token")(_check_token)
+
+
 class HttpConfig(_Model):
-    """The hub's HTTP API."""
+    """The hub's HTTP API (docs/security/http.md)."""
 
     enabled: bool = True
     host: str = "127.0.0.1"
     port: int = Field(8765, ge=0, le=65535)
+    admins: list[AdminConfig] = Field(default_factory=list)
+    """People who may do everything; the hub's own command line is always one (``hub``)."""
+    allowed_origins: list[str] = Field(default_factory=list)
+    """Browser origins besides the hub's own (``https://family.example``) allowed to POST."""
+    idle_timeout: float = Field(15.0, gt=0, le=3600)
+    """Seconds a connection may wait for (the whole head of) its next request before it is closed."""
+    request_timeout: float = Field(300.0, gt=0, le=3600)
+    """Seconds one request (reading its body included) may take before its connection is closed."""
+    max_connections_per_client: int = Field(32, ge=1, le=10000)
+    """Open connections per client address; past it, that address's longest-idle one is closed."""
+    max_connections: int = Field(256, ge=1, le=100000)
+    """Open connections in all; past it, the longest-idle one is closed."""
+    sign_in_failures_per_minute: int = Field(10, ge=1, le=10000)
+    """Wrong tokens per client address per minute before it is answered 429."""
+    acks_per_minute: int = Field(20, ge=1, le=10000)
+    """Acknowledgements per client address per minute before it is answered 429."""
 
 
 class PersonConfig(_Model):
@@ -101,8 +138,12 @@ class PersonConfig(_Model):
     role: Literal["elder", "child", "adult"] = "adult"
     language: str | None = None
     """Defaults to the home's language."""
+    token: str | None = None
+    """Their household-member credential for the HTTP API (a tablet or phone at home): at least 32
+    characters, or ``sha256:<hex>`` of one; derived from the hub's secret when not set."""
 
     _id = field_validator("id")(_check_id)
+    _token = field_validator("token")(_check_token)
 
 
 class DeviceConfig(_Model):
@@ -169,12 +210,14 @@ class CaregiverConfig(_Model):
     quiet_hours: str | None = None
     """``"22:00-07:00"`` in the home's time zone: low-priority alerts wait until it ends."""
     token: str | None = None
-    """Secret for acknowledging over HTTP; derived from the hub's secret when not set."""
+    """Secret for acknowledging over HTTP: at least 32 characters, or ``sha256:<hex>`` of one (then their
+    links carry the derived token); derived from the hub's secret when not set."""
     aliases: dict[str, list[str]] = Field(default_factory=dict)
     """What the people at home call them, per language: ``{en: ["my daughter"], zh-CN: ["女儿"]}`` (their
     ``name`` counts too), so "tell my daughter I'm home" reaches them."""
 
     _id = field_validator("id")(_check_id)
+    _token = field_validator("token")(_check_token)
 
     @field_validator("quiet_hours")
     @classmethod
@@ -349,6 +392,27 @@ def _cross_reference_problems(raw: dict[str, Any]) -> list[str]:
     return problems
 
 
+def _token_problems(raw: dict[str, Any]) -> list[str]:
+    """A configured token (or its hash) held by two principals: whose is it? Refused."""
+    from assistant.credentials import token_hash
+
+    problems: list[str] = []
+    holders: dict[str, str] = {}
+    http = raw.get("http")
+    places = [("people", raw.get("people")), ("caregivers", raw.get("caregivers")),
+              ("http.admins", http.get("admins") if isinstance(http, dict) else None)]
+    for section, entries in places:
+        for i, entry in enumerate(entries if isinstance(entries, list) else []):
+            token = entry.get("token") if isinstance(entry, dict) else None
+            if not isinstance(token, str) or not token:
+                continue
+            path = f"{section}[{i}].token"
+            first = holders.setdefault(token_hash(token), path)
+            if first != path:
+                problems.append(f"{path}: the same token as {first}: every holder needs their own")
+    return problems
+
+
 def parse_config(raw: Any, source: str = "config", base_dir: Path | None = None) -> Config:
     """Validate a parsed YAML document; raise ConfigError listing every problem."""
     if raw is None:
@@ -365,6 +429,7 @@ def parse_config(raw: Any, source: str = "config", base_dir: Path | None = None)
     except ValidationError as error:
         problems.extend(_pydantic_problems(error))
     problems.extend(_cross_reference_problems(raw))
+    problems.extend(_token_problems(raw))
     if problems or config is None:
         raise ConfigError(source, problems)
     return config

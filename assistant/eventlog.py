@@ -306,10 +306,12 @@ class EventQuery:
                home: str | None = None, since: datetime | str | None = None,
                until: datetime | str | None = None, cause: str | None = None,
                limit: int = 100, newest_first: bool = True,
-               kinds: Sequence[str] | None = None) -> list[dict[str, Any]]:
+               kinds: Sequence[str] | None = None,
+               people: Sequence[str] | None = None) -> list[dict[str, Any]]:
         """Events matching every given filter, newest first by default, with ``data`` parsed.
 
-        ``kinds`` keeps rows of any of those kinds (with ``kind``, of that one too).
+        ``kinds`` keeps rows of any of those kinds (with ``kind``, of that one too); ``people`` keeps rows
+        about those people or about nobody in particular (what a caregiver may see).
         """
         where: list[str] = []
         args: list[Any] = []
@@ -321,6 +323,10 @@ class EventQuery:
         if kinds is not None:
             where.append(f"kind IN ({', '.join('?' * len(kinds))})" if kinds else "0")
             args.extend(kinds)
+        if people is not None:
+            where.append(f"(person IS NULL OR person IN ({', '.join('?' * len(people))}))" if people
+                         else "person IS NULL")
+            args.extend(people)
         if since is not None:
             where.append("ts >= ?")
             args.append(_utc_text(since))

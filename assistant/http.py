@@ -9,15 +9,19 @@ import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from html import escape
+from zoneinfo import ZoneInfo
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
+from assistant.access import Credentials, Forbidden, speaking_as
 from assistant.alerts.desk import AlertDesk, AlertRefused
 from assistant.clock import Clock
 from assistant.config import Config
+from assistant.http_connections import ConnectionGuard, GuardedSite
+from assistant.http_guard import ANYONE, CSRF_FIELD, Gate, allow, error, principal_of
 from assistant.ports import EventReader
 from assistant.registry import DeviceRegistry
 from assistant.report import collect, html_document, parse_day, summary_text
@@ -50,6 +54,7 @@ class ApiParts:
 
 
 PARTS: web.AppKey[ApiParts] = web.AppKey("parts")
+GATE: web.AppKey[Gate] = web.AppKey("gate")
 
 
 class BadQuery(ValueError):
@@ -84,30 +89,53 @@ def event_filters(query: dict[str, str]) -> dict[str, Any]:
     }
 
 
+PUBLIC_HEALTH = ("status", "version", "uptime_s", "messages")
+"""What anyone may read of ``/api/health``: no home id, paths, addresses, device names or skills."""
+
+
 async def health(request: web.Request) -> web.Response:
-    return web.json_response(request.app[PARTS].health())
+    report = request.app[PARTS].health()
+    who = request.get("principal")
+    if who is not None and who.role == "admin":
+        return web.json_response(report)
+    public = {key: report[key] for key in PUBLIC_HEALTH if key in report}
+    broker = report.get("broker") or {}
+    public["broker"] = {"connected": broker.get("connected"), "reconnects": broker.get("reconnects")}
+    return web.json_response(public)
 
 
 async def events(request: web.Request) -> web.Response:
     parts = request.app[PARTS]
+    who = principal_of(request)
     try:
-        filters = event_filters(dict(request.query))
-    except BadQuery as error:
-        return web.json_response({"error": str(error)}, status=400)
-    rows = await parts.reader.rows(**filters)
+        filters = event_filters({k: v for k, v in request.query.items() if k != "token"})
+    except BadQuery as problem:
+        return error(400, str(problem))
+    if filters["person"] is not None and not who.may_see(filters["person"]):
+        return error(403, f"{who.name} may not read the events of '{filters['person']}'")
+    people = sorted(who.people) if who.people is not None else None
+    rows = await parts.reader.rows(**filters, people=people)
     return web.json_response({"events": rows, "count": len(rows)})
 
 
 async def event_detail(request: web.Request) -> web.Response:
+    who = principal_of(request)
     chain = await request.app[PARTS].reader.cause_chain(request.match_info["event_id"])
     if not chain:
-        return web.json_response({"error": "no such event"}, status=404)
-    return web.json_response({"event": chain[0], "causes": chain[1:]})
+        return error(404, "no such event")
+    if not who.may_see(chain[0]["person"]):
+        return error(403, f"{who.name} may not read events about '{chain[0]['person']}'")
+    causes = [row for row in chain[1:] if who.may_see(row["person"])]
+    return web.json_response({"event": chain[0], "causes": causes})
 
 
 async def devices(request: web.Request) -> web.Response:
     parts = request.app[PARTS]
-    return web.json_response(parts.devices.snapshot(parts.clock.now()))
+    who = principal_of(request)
+    snapshot = parts.devices.snapshot(parts.clock.now())
+    if who.role == "caregiver":  # a caregiver sees the devices of their people and the household's
+        snapshot = {"devices": [d for d in snapshot["devices"] if who.may_see(d["person"])]}
+    return web.json_response(snapshot)
 
 
 MAX_UTTERANCE = 1000
@@ -116,6 +144,9 @@ MAX_UTTERANCE = 1000
 async def say(request: web.Request) -> web.Response:
     """``POST /api/say`` with ``{"text": ..., "language"?, "person"?, "room"?}``: the typed-command path."""
     parts = request.app[PARTS]
+    who = principal_of(request)
+    if request.content_type != "application/json":
+        return error(415, "body must be JSON (Content-Type: application/json): {\"text\": \"...\"}")
     try:
         body = await request.json()
     except ValueError:
@@ -133,10 +164,17 @@ async def say(request: web.Request) -> web.Response:
     for key in ("language", "person", "room"):
         if body.get(key) is not None and not isinstance(body[key], str):
             return web.json_response({"error": f"{key}: must be a string"}, status=400)
-    if body.get("person") and parts.config.person(body["person"]) is None:
-        return web.json_response({"error": f"person: no person with id '{body['person']}'"}, status=400)
-    reply = await parts.conversation.hear(text, language=body.get("language"), person=body.get("person"),
-                                          room=body.get("room"))
+    try:
+        person = speaking_as(who, parts.config, body.get("person") or None)
+    except Forbidden as refused:
+        return error(403, refused.reason)
+    except ValueError as problem:
+        return error(400, str(problem))
+    room = body.get("room") or (who.room if who.role == "device" else None)
+    if language := body.get("language"):
+        if language not in parts.config.languages:
+            return error(400, f"language: one of {', '.join(parts.config.languages)}, not {language!r}")
+    reply = await parts.conversation.hear(text, language=language, person=person, room=room)
     return web.json_response({
         "reply": reply.text, "understood": reply.understood, "language": reply.language,
         "intent": reply.intent, "skill": reply.skill, "slots": reply.slots, "utterance_id": reply.utterance_id,
@@ -148,117 +186,156 @@ async def skills(request: web.Request) -> web.Response:
     return web.json_response({"skills": runtime.describe(), "errors": [str(e) for e in runtime.errors]})
 
 
-def _caregiver(request: web.Request) -> str | web.Response:
-    """The caregiver a request's token belongs to, or the 401 response."""
-    header = request.headers.get("Authorization", "")
-    token = header[7:].strip() if header.lower().startswith("bearer ") else request.query.get("token", "")
-    caregiver = request.app[PARTS].alerts.tokens.caregiver_by_token(token) if token else None
-    if caregiver is None:
-        return web.json_response({"error": "a caregiver token is required (Authorization: Bearer <token> "
-                                           "or ?token=)"}, status=401)
-    return caregiver
-
-
 async def alerts_list(request: web.Request) -> web.Response:
-    who = _caregiver(request)
-    if isinstance(who, web.Response):
-        return who
+    who = principal_of(request)
     status = request.query.get("status")
     if status not in (None, "open", "acknowledged", "resolved"):
-        return web.json_response({"error": "status: one of open, acknowledged, resolved"}, status=400)
-    alerts = await request.app[PARTS].alerts.list(who, status)
-    return web.json_response({"caregiver": who, "alerts": [a.as_json() for a in alerts]})
+        return error(400, "status: one of open, acknowledged, resolved")
+    caregiver = who.id if who.role == "caregiver" else None  # an admin sees every alert
+    alerts = await request.app[PARTS].alerts.list(caregiver, status)
+    return web.json_response({"caregiver": caregiver, "alerts": [a.as_json() for a in alerts]})
+
+
+async def alert_confirm(request: web.Request) -> web.Response:
+    """``GET /api/alerts/{id}/ack``, the link in a notification: shows the alert and a button that
+    acknowledges with a POST carrying the anti-forgery token. A GET changes nothing."""
+    parts = request.app[PARTS]
+    who = principal_of(request)
+    alert_id = request.match_info["alert_id"]
+    try:
+        alert = await (parts.alerts.alert_for(who.id, alert_id) if who.role == "caregiver"
+                       else _any_alert(parts.alerts, alert_id))
+    except AlertRefused as refused:
+        return error(refused.status, refused.reason)
+    csrf = request.app[GATE].credentials.csrf_token(who)
+    action = escape(str(request.rel_url), quote=True)  # the same address, its ?token= included
+    page = (f"<!doctype html><html><head><meta charset='utf-8'><title>carehub alert</title></head><body>"
+            f"<h3>{escape(alert.kind)} ({escape(alert.priority.value)})</h3>"
+            f"<p>{escape(alert.message('en'))}</p><p>status: {escape(alert.status.value)}</p>"
+            f"<form method='post' action='{action}'><input type='hidden' name='{CSRF_FIELD}' value='{csrf}'>"
+            "<button type='submit'>Acknowledge: I'm on it</button></form></body></html>")
+    return web.Response(text=page, content_type="text/html", charset="utf-8",
+                        headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer",
+                                 "X-Frame-Options": "DENY"})
+
+
+async def _any_alert(desk: AlertDesk, alert_id: str) -> Any:
+    from assistant.alerts.desk import UnknownAlert
+
+    alert = await desk.get(alert_id)
+    if alert is None:
+        raise UnknownAlert(alert_id)
+    return alert
 
 
 async def alert_ack(request: web.Request) -> web.Response:
+    """``POST /api/alerts/{id}/ack``: "I'm on it" (JSON for scripts, a page for the confirmation form)."""
     desk = request.app[PARTS].alerts
-    who = _caregiver(request)
-    if isinstance(who, web.Response):
-        return who
+    who = principal_of(request)
+    address = request.remote or "unknown"
+    limit = request.app[GATE].acks
+    wait = limit.retry_after(address)
+    if wait is not None:
+        return error(429, f"too many acknowledgements from {address}: try again in {wait} s",
+                     **{"Retry-After": str(wait)})
+    limit.hit(address)
     alert_id = request.match_info["alert_id"]
     try:
-        alert = await desk.alert_for(who, alert_id)
-        if request.method == "GET":
-            # A link in a notification opens as a GET: show a button that acknowledges with a POST.
-            html = (f"<html><body><h3>{escape(alert.kind)} ({escape(alert.priority.value)})</h3>"
-                    f"<p>{escape(alert.message('en'))}</p><p>status: {escape(alert.status.value)}</p>"
-                    "<form method='post'><button type='submit'>Acknowledge: I'm on it</button></form></body></html>")
-            return web.Response(text=html, content_type="text/html")
-        done = await desk.acknowledge(alert_id, by=who, via="http")
+        if who.role == "caregiver":
+            done = await desk.acknowledge(alert_id, by=who.id, via="http")
+        else:
+            done = await desk.acknowledge_as_admin(alert_id, admin=who.id, via="http")
     except AlertRefused as refused:
-        return web.json_response({"error": refused.reason}, status=refused.status)
+        return error(refused.status, refused.reason)
+    if request.content_type == "application/x-www-form-urlencoded":
+        said = "Acknowledged: thank you." if done.now else f"Already {done.alert.status.value}."
+        return web.Response(text=f"<!doctype html><html><body><p>{escape(said)}</p></body></html>",
+                            content_type="text/html", charset="utf-8")
     return web.json_response({"alert_id": alert_id, "acknowledged_now": done.now, "status": done.alert.status.value,
                               "acked_by": done.alert.acked_by})
 
 
-async def daily_report(request: web.Request) -> web.Response:
-    """``GET /api/reports/{person}/{date}``: the person's daily report as an HTML page.
+FIRST_REPORT_DAY = date(2000, 1, 1)
 
-    Like the alerts, it needs a caregiver token, and a caregiver sees only the people they look after.
-    """
+
+async def daily_report(request: web.Request) -> web.Response:
+    """``GET /api/reports/{person}/{date}``: the person's daily report as an HTML page, for their caregivers
+    (and admins)."""
     parts = request.app[PARTS]
     config = parts.config
-    who = _caregiver(request)
-    if isinstance(who, web.Response):
-        return who
+    who = principal_of(request)
     person = request.match_info["person"]
     try:
         day = parse_day(request.match_info["date"])
-    except ValueError as error:
-        return web.json_response({"error": str(error)}, status=400)
+    except ValueError as problem:
+        return error(400, str(problem))
+    today = parts.clock.now().astimezone(ZoneInfo(config.home.timezone)).date()
+    if not FIRST_REPORT_DAY <= day <= today:
+        return error(400, f"date: {day.isoformat()} is not a day with a report (from "
+                          f"{FIRST_REPORT_DAY.isoformat()} to today, {today.isoformat()})")
     if config.person(person) is None:
-        return web.json_response({"error": f"no person with id '{person}'"}, status=404)
-    caregiver = config.caregiver(who)
-    if caregiver is None or person not in caregiver.people:
-        return web.json_response({"error": f"caregiver '{who}' does not look after '{person}'"}, status=403)
+        return error(404, f"no person with id '{person}'")
+    if not who.may_see(person):
+        return error(403, f"{who.name} does not look after '{person}'")
+    caregiver = config.caregiver(who.id) if who.role == "caregiver" else None
+    language = caregiver.language if caregiver else config.home.language
     # SQLite reads and matplotlib both block: never on the hub's event loop.
     running = [skill.as_class() for skill in parts.skills.loaded.values()]
     report = await asyncio.to_thread(collect, config, person, day, now=parts.clock.now(), skills=running)
     summary = None
     agent = parts.agent()
     if agent is not None:  # the language model rewrites the rule-based paragraph, keeping its numbers
-        summary = await agent.summarize(summary_text(report), caregiver.language)
+        summary = await agent.summarize(summary_text(report), language)
     page = await asyncio.to_thread(html_document, report, summary=summary)
     # Health data behind a token: no shared cache may keep a copy.
     return web.Response(text=page, content_type="text/html", charset="utf-8",
                         headers={"Cache-Control": "no-store"})
 
 
-def create_app(parts: ApiParts) -> web.Application:
+def create_app(parts: ApiParts, connections: ConnectionGuard | None = None) -> web.Application:
+    """The API with its gate: every route is added with the rule of who may call it."""
     from assistant.speech.http import voice_route
 
-    app = web.Application(client_max_size=1024 * 1024)
+    gate = Gate(parts.config, Credentials(parts.config, parts.alerts.tokens), parts.clock, connections)
+    app = web.Application(client_max_size=1024 * 1024, middlewares=[gate.middleware])
     app[PARTS] = parts
-    app.router.add_get("/api/health", health)
-    app.router.add_get("/api/events", events)
-    app.router.add_get("/api/events/{event_id}", event_detail)
-    app.router.add_get("/api/devices", devices)
-    app.router.add_post("/api/say", say)
-    app.router.add_get("/api/skills", skills)
-    app.router.add_get("/api/alerts", alerts_list)
-    app.router.add_post("/api/alerts/{alert_id}/ack", alert_ack)
-    app.router.add_get("/api/alerts/{alert_id}/ack", alert_ack)
-    app.router.add_get("/api/reports/{person}/{date}", daily_report)
-    app.router.add_post("/api/voice", voice_route(parts.config, parts.voice))
+    app[GATE] = gate
+    everyone_at_home = allow("admin", "caregiver", "member")
+    speakers = allow("admin", "member", "device")
+    gate.add(app, "GET", "/api/health", health, ANYONE)
+    gate.add(app, "GET", "/api/events", events, everyone_at_home)
+    gate.add(app, "GET", "/api/events/{event_id}", event_detail, everyone_at_home)
+    gate.add(app, "GET", "/api/devices", devices, everyone_at_home)
+    gate.add(app, "POST", "/api/say", say, speakers)
+    gate.add(app, "GET", "/api/skills", skills, allow("admin", "member"))
+    gate.add(app, "GET", "/api/alerts", alerts_list, allow("admin", "caregiver"))
+    gate.add(app, "POST", "/api/alerts/{alert_id}/ack", alert_ack, allow("admin", "caregiver"))
+    gate.add(app, "GET", "/api/alerts/{alert_id}/ack", alert_confirm, allow("admin", "caregiver"))
+    gate.add(app, "GET", "/api/reports/{person}/{date}", daily_report, allow("admin", "caregiver"))
+    gate.add(app, "POST", "/api/voice", voice_route(parts.config, parts.voice), speakers)
     return app
 
 
 class HttpServer:
-    """Runs the API on host:port (port 0 picks a free one; ``port`` then tells which)."""
+    """Runs the API on host:port (port 0 picks a free one; ``port`` then tells which), its connections
+    bounded by a ``ConnectionGuard``."""
 
-    def __init__(self, app: web.Application, host: str, port: int) -> None:
-        self._runner = web.AppRunner(app, access_log=None)
+    def __init__(self, parts: ApiParts, host: str, port: int) -> None:
+        http = parts.config.http
+        self.connections = ConnectionGuard(idle_timeout=http.idle_timeout, request_timeout=http.request_timeout,
+                                           per_client=http.max_connections_per_client, total=http.max_connections)
+        self.app = create_app(parts, self.connections)
+        self._runner = web.AppRunner(self.app, access_log=None, keepalive_timeout=http.idle_timeout)
         self.host = host
         self.port = port
 
     async def start(self) -> None:
         await self._runner.setup()
-        site = web.TCPSite(self._runner, self.host, self.port)
+        site = GuardedSite(self._runner, self.host, self.port, self.connections)
         await site.start()
-        server: Any = site._server  # noqa: SLF001 - the only way to learn the bound port
-        if server is not None and server.sockets:
-            self.port = server.sockets[0].getsockname()[1]
+        self.port = site.port
         log.info("HTTP API on http://%s:%d", self.host, self.port)
 
     async def stop(self) -> None:
+        await self.connections.stop()
         await asyncio.wait_for(self._runner.cleanup(), 5)

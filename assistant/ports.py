@@ -42,8 +42,10 @@ class EventReader(Protocol):
     async def rows(self, *, kind: str | None = None, kinds: Sequence[str] | None = None,
                    device: str | None = None, person: str | None = None, cause: str | None = None,
                    since: datetime | str | None = None, until: datetime | str | None = None,
-                   limit: int = 100, newest_first: bool = True) -> list[dict[str, Any]]:
-        """Log rows (``data`` parsed) matching every given filter, newest first unless told otherwise."""
+                   limit: int = 100, newest_first: bool = True,
+                   people: Sequence[str] | None = None) -> list[dict[str, Any]]:
+        """Log rows (``data`` parsed) matching every given filter, newest first unless told otherwise;
+        ``people`` keeps rows about those people or about nobody in particular."""
 
     async def cause_chain(self, event_id: str) -> list[dict[str, Any]]:
         """The event and every cause before it, effect first."""

@@ -46,10 +46,11 @@ class LogReader:
     async def rows(self, *, kind: str | None = None, kinds: Sequence[str] | None = None,
                    device: str | None = None, person: str | None = None, cause: str | None = None,
                    since: datetime | str | None = None, until: datetime | str | None = None,
-                   limit: int = 100, newest_first: bool = True) -> list[dict[str, Any]]:
+                   limit: int = 100, newest_first: bool = True,
+                   people: Sequence[str] | None = None) -> list[dict[str, Any]]:
         return await self._run(lambda q: q.events(kind=kind, kinds=kinds, device=device, person=person, cause=cause,
                                                   home=self.home, since=since, until=until, limit=limit,
-                                                  newest_first=newest_first))
+                                                  newest_first=newest_first, people=people))
 
     async def events(self, *types: type[E], person: str | None = None, device: str | None = None,
                      since: datetime | None = None, until: datetime | None = None,

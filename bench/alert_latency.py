@@ -28,6 +28,7 @@ import asyncio
 import json
 import os
 import re
+import secrets
 import signal
 import sqlite3
 import statistics
@@ -53,6 +54,9 @@ GOAL_P50_MS = 20.0
 GOAL_P99_MS = 100.0
 SOS_TIMEOUT = 5.0
 ALERT_ID = re.compile(r"alert-id: (\S+)")
+ADMIN_TOKEN = secrets.token_urlsafe(32)
+"""The bench's own admin credential (``http.admins``): the full ``/api/health`` is for admins."""
+ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 ACK_LINK = re.compile(r"(http://\S+/api/alerts/\S+/ack\?token=\S+)")
 
 
@@ -199,7 +203,8 @@ def hub_config(broker_port: int, http_port: int, receiver: Receiver, db: Path) -
         "home": {"id": HOME, "name": "Bench flat", "timezone": "UTC"},
         "mqtt": {"broker": "external", "host": "127.0.0.1", "port": broker_port, "client_id": "bench-alert-hub"},
         "storage": {"database": str(db)},
-        "http": {"enabled": True, "host": "127.0.0.1", "port": http_port},
+        "http": {"enabled": True, "host": "127.0.0.1", "port": http_port,
+                 "admins": [{"id": "bench", "token": ADMIN_TOKEN}]},
         "people": [{"id": PERSON, "name": "Margaret", "role": "elder"}],
         "devices": [{"id": BUTTON, "kind": "button", "person": PERSON},
                     {"id": WATCH, "kind": "wearable", "person": PERSON}],
@@ -223,7 +228,7 @@ async def wait_hub_ready(proc: subprocess.Popen, http_port: int, workdir: Path, 
             if proc.poll() is not None:
                 raise BenchError(f"the hub exited with {proc.returncode} (see {workdir})")
             try:
-                async with http.get(f"http://127.0.0.1:{http_port}/api/health") as resp:
+                async with http.get(f"http://127.0.0.1:{http_port}/api/health", headers=ADMIN) as resp:
                     health = await resp.json()
                 if health.get("broker", {}).get("connected"):
                     if "safety" not in health.get("skills", {}).get("loaded", []):

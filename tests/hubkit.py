@@ -55,3 +55,33 @@ async def wait_for_rows(db_path: Path, predicate, timeout: float = 10.0, **filte
                 await asyncio.sleep(0.05)
     finally:
         query.close()
+
+
+def bearer(token: str) -> dict[str, str]:
+    """Headers that present ``token`` the way scripts and apps do."""
+    return {"Authorization": f"Bearer {token}"}
+
+
+def admin_headers(hub: Any) -> dict[str, str]:
+    """The hub's own admin credential (what `carehub say` uses): every route."""
+    from assistant.access import admin_credential
+
+    return bearer(admin_credential(hub.alerts.tokens.secret))
+
+
+def member_headers(hub: Any, person: str) -> dict[str, str]:
+    """A household member's credential: talks as ``person``, sees the household's devices."""
+    from assistant.access import member_credential
+
+    return bearer(member_credential(hub.alerts.tokens.secret, person))
+
+
+def device_headers(hub: Any, device: str) -> dict[str, str]:
+    """A speaking device's credential (speaker, phone, wearable): passes speech on."""
+    from assistant.credentials import device_credential
+
+    return bearer(device_credential(hub.alerts.tokens.secret, device))
+
+
+def caregiver_headers(hub: Any, caregiver: str) -> dict[str, str]:
+    return bearer(hub.alerts.tokens.token_for(caregiver))

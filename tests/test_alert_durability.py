@@ -12,6 +12,7 @@ import json
 import re
 import signal
 import sqlite3
+import os
 import subprocess
 import sys
 import time
@@ -26,7 +27,7 @@ from aiohttp import web
 
 from assistant.alerts.store import AlertStore
 from assistant.alerts.tokens import caregiver_token
-from tests.conftest import free_port
+from tests.conftest import free_port, wait_for_port
 from tests.hubkit import publish
 
 pytestmark = pytest.mark.slow
@@ -36,6 +37,10 @@ REPEAT = 3.0
 LATE = 10.0
 """How late a step may arrive and still count as on time (a loaded machine restarting Python)."""
 _STEP = re.compile(r"alert-id: (\S+) step: (\d+)")
+
+
+THIS_CHECKOUT = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+"""The hub a test starts runs this checkout's code, whatever is installed."""
 
 
 @dataclass(frozen=True)
@@ -118,7 +123,8 @@ class HubProcess:
 
     def start(self) -> None:
         self.proc = subprocess.Popen([sys.executable, "-m", "assistant", "--config", str(self.config), "run"],
-                                     stdout=self.log.open("ab"), stderr=subprocess.STDOUT, cwd=self.config.parent)
+                                     stdout=self.log.open("ab"), stderr=subprocess.STDOUT, cwd=self.config.parent,
+                                     env=THIS_CHECKOUT)
 
     async def kill_9(self) -> None:
         assert self.proc is not None
@@ -163,6 +169,16 @@ class HubProcess:
     async def connected(self) -> bool:
         rows = await self.query("SELECT count(*) AS n FROM events WHERE kind = 'broker_connected'")
         return bool(rows and rows[0]["n"])
+
+    async def serving(self) -> bool:
+        """Whether the HTTP API accepts connections (a restarted hub resumes escalations before it listens)."""
+        try:
+            _, writer = await asyncio.open_connection("127.0.0.1", self.http_port)
+        except OSError:
+            return False
+        writer.close()
+        await writer.wait_closed()
+        return True
 
     async def wait(self, predicate, what: str, timeout: float = 30.0) -> None:
         """Poll ``predicate`` (plain or async) until it holds."""
@@ -236,9 +252,12 @@ async def test_escalation_resumes_on_time_after_kill_9(hub, mosquitto_broker, re
         assert r.at <= due + timedelta(seconds=LATE), f"{r.caregiver} got step 1 late, at {r.at - raised}"
 
     secret = await asyncio.to_thread(_secret, hub.db)
+    await hub.wait(hub.serving, "the HTTP API after the restart")
     url = f"http://127.0.0.1:{hub.http_port}/api/alerts/{alert['id']}/ack"
+    # The restarted hub resumes escalating before its HTTP API (started last) listens.
+    await asyncio.to_thread(wait_for_port, hub.http_port, 30)
     async with aiohttp.ClientSession() as http:
-        async with http.post(url, params={"token": caregiver_token(secret, "sam")}) as resp:
+        async with http.post(url, headers={"Authorization": f"Bearer {caregiver_token(secret, 'sam')}"}) as resp:
             assert resp.status == 200, await resp.text()
             assert (await resp.json())["acked_by"] == "sam"
     await _nothing_after_the_acknowledgement(hub, receiver, alert["id"])
@@ -270,7 +289,7 @@ async def test_an_overdue_step_goes_out_once_at_restart(hub, mosquitto_broker, r
 
     result = await asyncio.to_thread(
         subprocess.run, [sys.executable, "-m", "assistant", "--config", str(hub.config), "alerts", "ack",
-                         alert["id"], "--by", "bo"], capture_output=True, text=True, timeout=60)
+                         alert["id"], "--by", "bo"], capture_output=True, text=True, timeout=60, env=THIS_CHECKOUT)
     assert result.returncode == 0, result.stdout + result.stderr
     await _nothing_after_the_acknowledgement(hub, receiver, alert["id"])
     sending = {r["step"]: r["ts"] for r in await hub.alert_log(alert["id"]) if r["transition"] == "sending"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from datetime import datetime, timezone
 
 import aiohttp
@@ -14,6 +15,7 @@ from assistant.clock import FakeClock
 from assistant.config import parse_config
 from assistant.events import ButtonPressed
 from tests.conftest import free_port
+from tests.hubkit import bearer, caregiver_headers
 
 T0 = datetime(2026, 3, 2, 10, 0, tzinfo=timezone.utc)
 
@@ -144,22 +146,28 @@ async def test_http_acknowledgement_needs_the_right_caregiver(make_hub, receiver
     async with aiohttp.ClientSession() as http:
         async with http.post(f"{base}/{alert_id}/ack") as resp:
             assert resp.status == 401
-        async with http.post(f"{base}/{alert_id}/ack", params={"token": "guess"}) as resp:
+        async with http.post(f"{base}/{alert_id}/ack", headers=bearer("guess")) as resp:
             assert resp.status == 401
-        async with http.post(f"{base}/{alert_id}/ack", params={"token": hub.alerts.tokens.token_for("dad")}) as resp:
+        async with http.post(f"{base}/{alert_id}/ack", headers=caregiver_headers(hub, "dad")) as resp:
             assert resp.status == 403  # dad looks after leo, not grandma
-        async with http.post(f"{base}/nope/ack", params={"token": hub.alerts.tokens.token_for("anna")}) as resp:
+        async with http.post(f"{base}/nope/ack", headers=caregiver_headers(hub, "anna")) as resp:
             assert resp.status == 404
         async with http.get(base, params={"token": hub.alerts.tokens.token_for("dad")}) as resp:
             assert (await resp.json())["alerts"] == []
         async with http.get(base, params={"token": hub.alerts.tokens.token_for("anna")}) as resp:
             assert [a["id"] for a in (await resp.json())["alerts"]] == [alert_id]
-        async with http.get(f"{base}/{alert_id}/ack", params={"token": hub.alerts.tokens.token_for("anna")}) as resp:
+        link = f"{base}/{alert_id}/ack?token={hub.alerts.tokens.token_for('anna')}"  # as in the notification
+        async with http.get(link) as resp:
             page = await resp.text()
-            assert resp.status == 200 and "<form method='post'>" in page
+            assert resp.status == 200 and "<form method='post'" in page
             assert "<script>" not in page and "SOS &lt;script&gt;" in page   # the message is escaped
-        async with http.post(f"{base}/{alert_id}/ack", params={"token": hub.alerts.tokens.token_for("anna")}) as resp:
-            assert (await resp.json())["status"] == "acknowledged"
+        assert (await hub.alerts.get(alert_id)).status.value == "open"  # opening the link changes nothing
+        async with http.post(link, data={"ack": "1"}) as resp:  # a form without the page's anti-forgery token
+            assert resp.status == 403
+        csrf = re.search(r"name='csrf' value='(\w+)'", page).group(1)
+        async with http.post(link, data={"csrf": csrf}) as resp:  # the page's button
+            assert resp.status == 200 and "Acknowledged" in await resp.text()
+    assert (await hub.alerts.get(alert_id)).status.value == "acknowledged"
 
 
 async def test_medium_goes_to_one_caregiver_at_a_time(make_hub, receiver, tmp_path):

@@ -190,9 +190,9 @@ def test_token_is_the_one_the_hub_accepts(prepared):
     assert result.exit_code == 2 and "no caregiver with id 'nobody'" in result.output
 
     raw = yaml.safe_load(prepared.config.read_text())
-    raw["caregivers"][0]["token"] = "set-in-config"
+    raw["caregivers"][0]["token"] = "set-in-config-and-long-enough-to-be-a-token"
     prepared.config.write_text(yaml.safe_dump(raw))
-    assert cli(prepared, "token", "anna").output.splitlines()[0] == "set-in-config"
+    assert cli(prepared, "token", "anna").output.splitlines()[0] == "set-in-config-and-long-enough-to-be-a-token"
 
 
 async def test_a_running_hub_sends_no_further_step_after_a_cli_ack(tmp_path, receiver):

@@ -7,7 +7,7 @@ import json
 import aiohttp
 
 from assistant.app import build_hub
-from tests.hubkit import hub_config, publish, wait_for_rows
+from tests.hubkit import admin_headers, hub_config, publish, wait_for_rows
 
 
 async def test_readings_and_events_become_rows(any_broker, tmp_path):
@@ -61,7 +61,7 @@ async def test_bad_input_is_rejected_with_reason_and_hub_keeps_going(any_broker,
         async with aiohttp.ClientSession() as http:
             async with http.get(f"http://127.0.0.1:{hub.http.port}/api/health") as resp:
                 health = await resp.json()
-            async with http.get(f"http://127.0.0.1:{hub.http.port}/api/devices") as resp:
+            async with http.get(f"http://127.0.0.1:{hub.http.port}/api/devices", headers=admin_headers(hub)) as resp:
                 devices = await resp.json()
     reasons = [r["data"]["reason"] for r in rejected]
     assert any(r.startswith("malformed JSON") for r in reasons), reasons
@@ -101,11 +101,12 @@ async def test_http_events_filters(amqtt_broker, tmp_path):
         await wait_for_rows(config.database_path, lambda r: r, kind="vital_signs_measured")
         base = f"http://127.0.0.1:{hub.http.port}"
         async with aiohttp.ClientSession() as http:
-            async with http.get(f"{base}/api/events", params={"person": "grandma"}) as resp:
+            admin = admin_headers(hub)
+            async with http.get(f"{base}/api/events", params={"person": "grandma"}, headers=admin) as resp:
                 body = await resp.json()
-            async with http.get(f"{base}/api/events", params={"limit": "many"}) as resp:
+            async with http.get(f"{base}/api/events", params={"limit": "many"}, headers=admin) as resp:
                 bad = (resp.status, await resp.json())
-            async with http.get(f"{base}/api/events", params={"kind": "motion_detected"}) as resp:
+            async with http.get(f"{base}/api/events", params={"kind": "motion_detected"}, headers=admin) as resp:
                 motion = await resp.json()
     assert [e["kind"] for e in body["events"]] == ["vital_signs_measured"]
     assert bad == (400, {"error": "limit: not a whole number: 'many'"})

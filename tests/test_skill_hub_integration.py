@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from assistant.app import Hub, build_hub
 from assistant.cli import main
 from tests.conftest import free_port
-from tests.hubkit import HOUSEHOLD, hub_config, wait_for_rows
+from tests.hubkit import HOUSEHOLD, admin_headers, hub_config, member_headers, wait_for_rows
 
 LIGHT_SET = "carehub/flat1/kitchen-light/set"
 
@@ -57,7 +57,8 @@ async def test_post_say_switches_the_light_over_mqtt(running_hub, amqtt_broker):
 
     async def post():
         async with aiohttp.ClientSession() as session:
-            async with session.post(_url(hub, "/api/say"), json={"text": "turn on the kitchen light"}) as response:
+            async with session.post(_url(hub, "/api/say"), json={"text": "turn on the kitchen light"},
+                                    headers=member_headers(hub, "grandma")) as response:
                 return response.status, await response.json()
 
     (status, body), payloads = await _set_messages(amqtt_broker.port, 1, post)
@@ -73,7 +74,7 @@ async def test_post_say_switches_the_light_over_mqtt(running_hub, amqtt_broker):
 
 async def test_get_skills_lists_the_built_in_skill(running_hub):
     async with aiohttp.ClientSession() as session:
-        async with session.get(_url(running_hub, "/api/skills")) as response:
+        async with session.get(_url(running_hub, "/api/skills"), headers=admin_headers(running_hub)) as response:
             body = await response.json()
     assert response.status == 200 and body["errors"] == []
     (control,) = [s for s in body["skills"] if s["id"] == "device_control"]
@@ -94,15 +95,16 @@ async def test_get_skills_lists_the_built_in_skill(running_hub):
 async def test_post_say_refuses_bad_bodies_clearly(running_hub, body, error):
     async with aiohttp.ClientSession() as session:
         async with session.post(_url(running_hub, "/api/say"), data=body,
-                                headers={"Content-Type": "application/json"}) as response:
+                                headers={"Content-Type": "application/json", **admin_headers(running_hub)}) as response:
             answer = await response.json()
     assert response.status == 400
     assert answer == {"error": error}
     assert await running_hub.reader.rows(kind="utterance_heard") == []
 
 
-def _cli_config(tmp_path: Path, port: int) -> Path:
-    raw = {**json.loads(json.dumps(HOUSEHOLD)), "storage": {"database": "cli.db"},
+def _cli_config(tmp_path: Path, port: int, database: Path | str = "cli.db") -> Path:
+    """The config the command line reads: the hub's own database, where the secret its credential comes from is."""
+    raw = {**json.loads(json.dumps(HOUSEHOLD)), "storage": {"database": str(database)},
            "http": {"host": "127.0.0.1", "port": port}}
     path = tmp_path / "cli-config.yaml"
     path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
@@ -110,7 +112,7 @@ def _cli_config(tmp_path: Path, port: int) -> Path:
 
 
 async def test_carehub_say_talks_to_the_running_hub(running_hub, amqtt_broker, tmp_path):
-    config = _cli_config(tmp_path, running_hub.http.port)
+    config = _cli_config(tmp_path, running_hub.http.port, running_hub.config.database_path)
 
     def say(*args: str):
         return CliRunner().invoke(main, ["--config", str(config), "say", *args])
@@ -135,7 +137,7 @@ async def test_carehub_say_talks_to_the_running_hub(running_hub, amqtt_broker, t
 
 @pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng not installed (apt-get install espeak-ng)")
 async def test_carehub_say_speak_writes_the_reply_to_a_wav(running_hub, tmp_path):
-    config = _cli_config(tmp_path, running_hub.http.port)
+    config = _cli_config(tmp_path, running_hub.http.port, running_hub.config.database_path)
     out = tmp_path / "reply.wav"
     result = await asyncio.to_thread(CliRunner().invoke, main,
                                      ["--config", str(config), "say", "--speak", str(out), "turn off the kitchen light"])

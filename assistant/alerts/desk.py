@@ -22,7 +22,7 @@ from assistant.alerts.policy import fold_key, next_digest
 from assistant.alerts.store import AlertStore
 from assistant.alerts.tokens import CaregiverTokens
 from assistant.clock import Clock
-from assistant.config import Config
+from assistant.config import CaregiverConfig, Config
 from assistant.errors import ReasonError
 from assistant.events import (
     AlertAcknowledged, AlertFolded, AlertRaised, AlertRequested, AlertResolved, ButtonPressed, Event,
@@ -80,6 +80,11 @@ class Acknowledgement:
     """True if this call acknowledged it; False if it already was acknowledged, or is resolved."""
 
 
+def looks_after(caregiver: CaregiverConfig | None, person: str | None) -> bool:
+    """The rule: a caregiver sees what is about the people they look after, and what is about nobody."""
+    return caregiver is not None and (person is None or person in caregiver.people)
+
+
 class AlertDesk:
     """Raises, lists, acknowledges and resolves one home's alerts."""
 
@@ -113,8 +118,7 @@ class AlertDesk:
     # -- who may see what: the one rule ------------------------------------------------------------------
 
     def may_see(self, caregiver_id: str, alert: Alert) -> bool:
-        caregiver = self._config.caregiver(caregiver_id)
-        return caregiver is not None and (alert.person is None or alert.person in caregiver.people)
+        return looks_after(self._config.caregiver(caregiver_id), alert.person)
 
     async def alert_for(self, caregiver_id: str, alert_id: str) -> Alert:
         """The alert, if ``caregiver_id`` may see it (UnknownCaregiver, UnknownAlert, NotTheirs otherwise)."""
@@ -187,6 +191,12 @@ class AlertDesk:
         not a caregiver who looks after the alert's person."""
         await self.alert_for(by, alert_id)
         return await self._acknowledge(alert_id, by, via)
+
+    async def acknowledge_as_admin(self, alert_id: str, *, admin: str, via: str) -> Acknowledgement:
+        """An admin of the hub acknowledges any alert (recorded as ``admin:<id>``)."""
+        if await self.get(alert_id) is None:
+            raise UnknownAlert(alert_id)
+        return await self._acknowledge(alert_id, f"admin:{admin}", via)
 
     async def _acknowledge(self, alert_id: str, by: str, via: str) -> Acknowledgement:
         done = await asyncio.to_thread(self.store.acknowledge, alert_id, by, via, self._clock.now())

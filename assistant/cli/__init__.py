@@ -2,7 +2,7 @@
 
 ``hub`` runs and checks the hub and talks to a running one; ``log`` reads the event log and the
 devices; ``alerts`` and ``report`` are for caregivers; ``demo`` shows a simulated household;
-``listen`` hears a WAV file; ``develop`` scaffolds skills.
+``listen`` hears a WAV file; ``develop`` scaffolds skills; ``tokens`` makes and shows HTTP credentials.
 """
 
 from __future__ import annotations
@@ -25,9 +25,9 @@ def main(ctx: click.Context, config_path: str | None) -> None:
 
 
 def _register() -> None:
-    from assistant.cli import alerts, demo, develop, hub, listen, log, report
+    from assistant.cli import alerts, demo, develop, hub, listen, log, report, tokens
 
-    for module in (hub, log, demo, develop, alerts, report, listen):
+    for module in (hub, log, demo, develop, alerts, report, listen, tokens):
         for command in module.COMMANDS:
             main.add_command(command)
 

@@ -126,7 +126,11 @@ def say(ctx: click.Context, text: str, language: str | None, person: str | None,
     config = load(ctx)
     url = f"http://{config.http.host}:{config.http.port}/api/say"
     body = json.dumps({"text": text, "language": language, "person": person, "room": room}).encode()
-    request = urllib.request.Request(url, body, {"Content-Type": "application/json"})
+    from assistant.cli.tokens import local_admin_token
+
+    token = local_admin_token(config)  # the command line is the hub's own admin (docs/security/http.md)
+    request = urllib.request.Request(url, body, {"Content-Type": "application/json",
+                                                 "Authorization": f"Bearer {token}"})
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
             answer = json.loads(response.read())

@@ -1,5 +1,5 @@
-"""``POST /api/voice``: a WAV upload heard as if spoken; registered by assistant/http.py with
-``app.router.add_post("/api/voice", voice_route(config, pipeline))``.
+"""``POST /api/voice``: a WAV upload heard as if spoken; registered by assistant/http.py behind its gate
+(speakers, household members and admins; a member speaks only as themselves).
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from typing import Any
 
 from aiohttp import BodyPartReader, web
 
+from assistant.access import Forbidden, speaking_as
 from assistant.speech.audio import MAX_WAV_BYTES, AudioError, AudioTooLarge
 from assistant.speech.models import ModelUnavailable
 from assistant.config import Config
@@ -35,10 +36,17 @@ def voice_route(config: Config, pipeline: VoicePipeline, *, max_bytes: int = MAX
         return web.json_response({"error": message}, status=status)
 
     async def voice(request: web.Request) -> web.Response:
-        unknown = set(request.query) - _QUERY
+        unknown = set(request.query) - _QUERY - {"token"}
         if unknown:
             return error(400, f"unknown parameter(s): {', '.join(sorted(unknown))}")
-        person = request.query.get("person")
+        person = request.query.get("person") or None
+        who = request.get("principal")  # set by the API's gate (assistant/http_guard.py)
+        try:
+            person = speaking_as(who, config, person) if who is not None else person
+        except Forbidden as refused:
+            return error(403, refused.reason)
+        except ValueError as problem:
+            return error(400, str(problem))
         if person and config.person(person) is None:
             return error(400, f"person: no person with id '{person}'")
         if request.content_length is not None and request.content_length > max_bytes:
@@ -47,10 +55,11 @@ def voice_route(config: Config, pipeline: VoicePipeline, *, max_bytes: int = MAX
             data = await _read_upload(request, max_bytes)
         except AudioError as problem:
             return error(413 if isinstance(problem, AudioTooLarge) else 400, problem.reason)
+        room = request.query.get("room") or (who.room if who is not None and who.role == "device" else None)
         speak = request.query.get("speak", "") in ("1", "true", "yes")
         try:
             result = await pipeline.handle_wav(data, max_bytes=max_bytes, language=request.query.get("language"),
-                                                  person=person, room=request.query.get("room"), speak=speak)
+                                                  person=person, room=room, speak=speak)
         except AudioTooLarge as problem:
             return error(413, problem.reason)
         except AudioError as problem:

@@ -106,7 +106,11 @@ class VoicePipeline:
 
 
 def household_vocabulary(config: Config) -> dict[str, str]:
-    """Device and room names per Whisper language, to bias transcription toward this home's words."""
+    """Device, room and family names per Whisper language, to bias transcription toward this home's words.
+
+    The family's Chinese names go in the Chinese prompt: without them base wrote "告诉安娜我很好" as
+    "告诉 Anna 我很好" and "告诉安安我很好" (docs/voice-chinese.md).
+    """
     english: list[str] = []
     chinese: list[str] = []
     for device in config.devices:
@@ -120,6 +124,10 @@ def household_vocabulary(config: Config) -> dict[str, str]:
         for code, spoken in names.items():
             if whisper_language(code) == "zh":
                 chinese.extend(spoken[:1])
+    for caregiver in config.caregivers:
+        for code, called in caregiver.aliases.items():
+            if whisper_language(code) == "zh":
+                chinese.extend(called[:2])
     unique = lambda words: list(dict.fromkeys(w for w in words if w))  # noqa: E731 - keep order, drop repeats
     return {"en": ", ".join(unique(english)[:24]), "zh": "，".join(unique(chinese)[:24])}
 

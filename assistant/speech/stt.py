@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.errors import ReasonError
 from assistant.speech.audio import RATE, find_speech, to_float
+from assistant.speech.chinese import Script, conversion_for, convert
 from assistant.speech.models import is_multilingual, models_dir, resolve_model, resolve_openai_whisper
 
 log = logging.getLogger(__name__)
@@ -167,6 +168,9 @@ class SpeechSettings(BaseModel):
     max_seconds: float = Field(30.0, gt=0, le=120)
     languages: list[str] = Field(default_factory=list)
     """When detecting, choose only among these (e.g. the household's ``en``, ``zh``); empty = any."""
+    chinese_script: Script | None = None
+    """Characters Chinese transcripts are written in: ``simplified``, ``traditional`` or ``as_heard``;
+    by default the script of the language asked for (``zh-TW``: traditional), else of ``languages``."""
 
 
 # -- backends ----------------------------------------------------------------------------------------
@@ -228,7 +232,7 @@ class _LazyWhisper:
         seconds = len(samples) / RATE
         if seconds > self.settings.max_seconds:
             raise SpeechError(f"audio too long: {seconds:.0f} s (limit {self.settings.max_seconds:g} s)")
-        language = whisper_language(language)
+        asked, language = language, whisper_language(language)
         if not self._checked:  # may assemble a split model: never on the event loop
             await asyncio.to_thread(self.check)
         self._check_language(language)
@@ -241,7 +245,7 @@ class _LazyWhisper:
         started = time.perf_counter()
         audio = to_float(samples[voice.start:voice.end])
         self.model_calls += 1
-        text, detected, no_speech_prob, avg_logprob = await asyncio.to_thread(self._run, audio, language)
+        text, detected, no_speech_prob, avg_logprob = await asyncio.to_thread(self._heard, audio, language, asked)
         timings["model"] = time.perf_counter() - started
         text = collapse_repeats(text.strip())
         prompt = self.prompts.get(detected or "") if detected else None
@@ -250,6 +254,14 @@ class _LazyWhisper:
 
     def _check_language(self, language: str | None) -> None:
         pass
+
+    def _heard(self, audio: np.ndarray, language: str | None, asked: str | None
+               ) -> tuple[str, str | None, float, float]:
+        """``_run``, then Chinese written in the household's script (``assistant.speech.chinese``)."""
+        text, detected, no_speech_prob, avg_logprob = self._run(audio, language)
+        if detected == "zh":
+            text = convert(text, conversion_for(asked, self.settings.languages, self.settings.chinese_script))
+        return text, detected, no_speech_prob, avg_logprob
 
     def _prompt(self, language: str | None) -> str | None:
         return self.prompts.get(language or "") or None

@@ -295,6 +295,6 @@ def read_pieces(pieces: list[Piece], question: bool, text: str = "") -> Frame | 
     for pair, one in _SAME.items():  # "open up the blinds", "turn the lights down dimmer"
         if distinct == set(pair):
             distinct, actions = {one}, [one]
-    if len(distinct) > 1:
+    if len(distinct) > 1 or (distinct == {"set"} and level is None):  # "put the lamp" sets nothing
         return None
     return Frame(actions[0] if actions else None, _mentions(pieces), level, state, text)

@@ -85,6 +85,10 @@ def resolve(frame: Frame, home: Home, *, room: str | None = None, person: str | 
     elif fragments is not None and not mentions.rooms and not mentions.here:
         mentions = Mentions(mentions.devices, mentions.kinds, fragments.rooms, fragments.here, mentions.owner,
                             mentions.pronoun, mentions.all)
+    if not mentions.anything and not mentions.rooms and frame.action == "stop" and room is not None and \
+            home.in_room(room, "cover"):
+        # "stop!" said while the blinds in the room move: only covers move, so it means them.
+        mentions = Mentions((), frozenset({"cover"}), mentions.rooms, True, mentions.owner)
     if not mentions.anything and not mentions.rooms:
         if frame.action not in LIGHT_ONLY and not (mentions.here and frame.action in ("raise", "lower")):
             return None

@@ -1,0 +1,73 @@
+"""Every route of the HTTP API against every role: who gets 401, 403 or an answer.
+
+Routes are read from the running app's router, so a route added without a line here fails this test
+(and the gate refuses a route added without an access rule).
+"""
+
+from __future__ import annotations
+
+import aiohttp
+
+from assistant.http import GATE
+from tests.httpkit import role_headers, serving
+
+ROLES = ("none", "wrong token", "caregiver of another person", "caregiver of this person", "household member",
+         "device", "admin")
+OK, NO_TOKEN, FORBIDDEN, BAD_AUDIO = 200, 401, 403, 400
+
+# Per route, the status for each role in ROLES; every request is about grandma (Anna's, not Tom's).
+EXPECTED: dict[tuple[str, str], tuple[int, ...]] = {
+    ("GET", "/api/health"): (OK, NO_TOKEN, OK, OK, OK, OK, OK),
+    ("GET", "/api/events"): (NO_TOKEN, NO_TOKEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN, OK),
+    ("GET", "/api/events/{event_id}"): (NO_TOKEN, NO_TOKEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN, OK),
+    ("GET", "/api/devices"): (NO_TOKEN, NO_TOKEN, OK, OK, OK, FORBIDDEN, OK),
+    ("POST", "/api/say"): (NO_TOKEN, NO_TOKEN, FORBIDDEN, FORBIDDEN, OK, OK, OK),
+    ("GET", "/api/skills"): (NO_TOKEN, NO_TOKEN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, OK),
+    ("GET", "/api/alerts"): (NO_TOKEN, NO_TOKEN, OK, OK, FORBIDDEN, FORBIDDEN, OK),
+    ("GET", "/api/alerts/{alert_id}/ack"): (NO_TOKEN, NO_TOKEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN, OK),
+    ("POST", "/api/alerts/{alert_id}/ack"): (NO_TOKEN, NO_TOKEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN, OK),
+    ("GET", "/api/reports/{person}/{date}"): (NO_TOKEN, NO_TOKEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN, OK),
+    # The gate lets speakers through; the handler then refuses the few bytes that are not a WAV.
+    ("POST", "/api/voice"): (NO_TOKEN, NO_TOKEN, FORBIDDEN, FORBIDDEN, BAD_AUDIO, BAD_AUDIO, BAD_AUDIO),
+}
+
+
+async def test_every_route_answers_every_role_as_its_rule_says(tmp_path):
+    async with serving(tmp_path, sign_in_failures_per_minute=1000) as (hub, clock, base):
+        assert hub.http is not None
+        routes = {(r.method, r.resource.canonical) for r in hub.http.app.router.routes() if r.resource is not None}
+        assert routes == set(EXPECTED), "a route without a line in EXPECTED (or a line for no route)"
+        assert tuple(role_headers(hub)) == ROLES
+        alert_id = await hub.alerts.raise_alert(kind="sos", priority="high", person="grandma", message="SOS")
+        (event,) = await hub.reader.rows(kind="alert_raised", person="grandma")
+        day = clock.now().date().isoformat()
+        concrete = {"{event_id}": event["id"], "{alert_id}": alert_id, "{person}": "grandma", "{date}": day}
+        query = {"/api/events": "?person=grandma"}
+        bodies = {"/api/say": {"json": {"text": "what is the weather"}},
+                  "/api/voice": {"data": b"ID3 not audio", "headers": {"Content-Type": "audio/wav"}}}
+        got: dict[tuple[str, str], tuple[int, ...]] = {}
+        async with aiohttp.ClientSession() as http:
+            for method, path in sorted(EXPECTED):
+                url = path
+                for placeholder, value in concrete.items():
+                    url = url.replace(placeholder, value)
+                statuses = []
+                for headers in role_headers(hub).values():
+                    body = dict(bodies.get(path, {}))
+                    sent = {**headers, **body.pop("headers", {})}
+                    async with http.request(method, base + url + query.get(path, ""), headers=sent, **body) as resp:
+                        statuses.append(resp.status)
+                got[(method, path)] = tuple(statuses)
+    wrong = {route: dict(zip(ROLES, got[route])) for route in EXPECTED if got[route] != EXPECTED[route]}
+    assert wrong == {}, "expected " + repr({r: dict(zip(ROLES, EXPECTED[r])) for r in wrong})
+
+
+async def test_a_route_without_a_rule_serves_no_one(tmp_path):
+    async with serving(tmp_path) as (hub, _, base):
+        assert hub.http is not None
+        rules = hub.http.app[GATE].rules
+        assert all(rule.anyone or rule.roles for rule in rules.values())
+        del rules[("GET", "/api/skills")]
+        async with aiohttp.ClientSession() as http:
+            async with http.get(f"{base}/api/skills", headers=role_headers(hub)["admin"]) as resp:
+                assert resp.status == 403 and "no access rule" in (await resp.json())["error"]
