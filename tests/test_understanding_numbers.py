@@ -27,7 +27,7 @@ def test_english_digits(text, expected):
 
 @pytest.mark.parametrize("text, value", [
     ("八十", 80), ("十五", 15), ("二十五", 25), ("一百八十", 180), ("一百八", 180), ("一百零五", 105), ("十", 10),
-    ("七", 7), ("两", 2), ("三五", None), ("灯", None),
+    ("七", 7), ("两", 2), ("三五", None), ("灯", None), ("百百", None),
 ])
 def test_chinese_number(text, value):
     assert chinese_number(text) == value
