@@ -1,21 +1,34 @@
 """Tool calling by the packaged local models: carehub's real Agent and transformers backend, on household
-prompts where a tool call is the right answer and on chit-chat where none is.
+prompts where a tool call is the right answer, on chit-chat where none is, and on the understanding corpus's
+leftovers; free decoding and decoding constrained by the tools' grammar side by side.
 
-    python bench/llm_tools.py            # 13 tool prompts + 4 chit-chat, every packaged model
+    python bench/llm_tools.py            # 13 tool prompts + 4 chit-chat, every packaged model, both decodings
     python bench/llm_tools.py --quick    # 5 tool prompts + 2 chit-chat (smoke)
-    python bench/llm_tools.py --models gemma3-270m --show
+    python bench/llm_tools.py --models gemma3-270m --modes constrained --show
+    python bench/llm_tools.py --prompts none --passers-by 3 \
+        --corpus tests/data/understanding/dev.yaml --corpus tests/data/understanding/blind/blind.yaml
+    python bench/llm_tools.py --leftovers leftovers.yaml --prompts none               # a list of leftovers as is
 
-The tools are stand-ins with the real skills' signatures and docstrings (device_control.switch_device,
-medication.adherence, child_safety.where_is, scam_guard.check_message), offered exactly as the hub offers
-them (``tool_schema`` + the configured person/device ids as ``enum``); they record their calls and answer
-canned data. The agent's clock is fixed (Monday 5 January 2026, 09:30). Greedy decoding, 2 threads.
+The 13 + 4 prompts use stand-in tools with the real skills' signatures and docstrings
+(device_control.switch_device, medication.adherence, child_safety.where_is, scam_guard.check_message),
+offered exactly as the hub offers them (``tool_schema`` + the configured person/device ids as ``enum``);
+they record their calls and answer canned data. The agent's clock is fixed (Monday 5 January 2026, 09:30).
+Greedy decoding, 2 threads.
 
-Per model: load time (resolve + tokenizer + weights), p50/p90 per-turn latency, and for the tool prompts
-how the turn ended: the right tool ran with valid arguments (and whether the key arguments were the
-expected ones), a wrong tool ran, no tool (a plain reply), or the fallback after an unusable answer
-(malformed JSON / unknown tool / invalid arguments, twice). For chit-chat: turns that asked for a tool.
-Ratios are against SmolLM2-135M in the same run. A model that is not installed or does not load is
-reported as such; a turn that raises is counted as a crash (the agent should never let one through).
+The leftovers (``llm_leftovers.py``) are the corpus utterances bench/understanding.py counts as missed on
+the corpus's household (``--household``) and that the hub hands to the model; it gets them with the hub's
+real tools, and each turn is judged against the corpus's expected intent and target: the right call, a wrong action
+(a device switched or a reading recorded that was not asked for: the worst outcome), a wrong lookup, or
+words / the fallback. ``--write-leftovers`` saves the list; ``--leftovers`` reads one (the corpus format).
+``--passers-by N`` adds, per language, N of the utterances the hub also hands to the model that the rules
+already get right by doing nothing (chit-chat): there any call the model makes is wrong.
+
+Per model: load time (resolve + tokenizer + weights, and the vocabulary read for the grammar), p50/p95
+per-turn latency, and for the tool prompts how the turn ended: the right tool ran with valid arguments (and
+whether the key arguments were the expected ones), a wrong tool ran, no tool (a plain reply), or the fallback
+after an unusable answer (malformed JSON / unknown tool / invalid arguments, twice). For chit-chat: turns
+that asked for a tool. Ratios are against SmolLM2-135M in the same run. A model that is not installed or does
+not load is reported as such; a turn that raises is counted as a crash (the agent should never let one through).
 """
 
 from __future__ import annotations
@@ -32,10 +45,17 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from llm_leftovers import (  # noqa: E402
+    ANSWERABLE, DEV, HOUSEHOLD, ROOT, START, Household, Item, compare_modes, leftovers, load_items, offline_hub,
+    report_passers_by,
+    percentile, report_leftovers, run_leftovers, sample, write_items,
+)
 
 from assistant.llm import Agent, ChatModel, Completion, LlmError, ToolBinding, TransformersChatModel  # noqa: E402
 from assistant.llm.backends import GEMMA3_270M, SMOLLM2_135M, chunked_gguf_parts, packaged_gguf  # noqa: E402
-from assistant.llm.wiring import _constrained  # noqa: E402
+from assistant.llm.wiring import _constrained, tool_bindings  # noqa: E402
 from assistant.llm.protocol import Malformed, ToolRequest, read_decision  # noqa: E402
 from assistant.skill_api import tool_schema  # noqa: E402
 
@@ -163,6 +183,10 @@ class Recording(ChatModel):
         self.inner = inner
         self.name = inner.name
         self.native_tools = False
+
+    @property  # type: ignore[override]
+    def constrained_tools(self) -> bool:
+        return self.inner.constrained_tools
         self.answers: list[str] = []
         self.generations: list[tuple[float, int]] = []
         """(seconds, new tokens) of each generation."""
@@ -209,11 +233,6 @@ def rss_mb() -> float:
         return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))] if ordered else float("nan")
-
-
 @dataclass
 class Turn:
     prompt: Prompt
@@ -258,31 +277,7 @@ def classify(prompt: Prompt, reply: Any, raw: list[str], seconds: float) -> Turn
                 guarded=reply.guarded, reply=reply.text, raw=raw)
 
 
-async def bench_model(name: str, prompts: list[Prompt], max_tokens: int, timeout: float) -> dict[str, Any]:
-    reason = availability(name)
-    if reason:
-        return {"name": name, "unavailable": reason}
-    gc.collect()
-    rss_before = rss_mb()
-    inner = TransformersChatModel(name, threads=2, timeout=timeout)
-    started = time.perf_counter()
-    try:
-        await inner.load()
-    except LlmError as error:
-        return {"name": name, "unavailable": f"did not load: {error.reason}"}
-    load = time.perf_counter() - started
-    rss_after = rss_mb()
-    model = Recording(inner)
-    calls: list[tuple[str, dict[str, Any]]] = []
-    agent = Agent(model, bindings(calls), memory_turns=0, max_tokens=max_tokens, home_name="the Lins' home",
-                  people=PEOPLE, now=lambda: NOW)
-    warm = time.perf_counter()
-    try:
-        await inner.complete([{"role": "user", "content": "Say hello."}], max_tokens=4)
-    except LlmError as error:
-        await inner.close()
-        return {"name": name, "unavailable": f"loaded but cannot generate: {error.reason}"}
-    warm = time.perf_counter() - warm
+async def run_prompts(agent: Agent, model: Recording, prompts: list[Prompt]) -> list[Turn]:
     turns: list[Turn] = []
     for prompt in prompts:
         model.answers = []
@@ -294,15 +289,58 @@ async def bench_model(name: str, prompts: list[Prompt], max_tokens: int, timeout
                               raw=list(model.answers)))
             continue
         turns.append(classify(prompt, reply, list(model.answers), time.perf_counter() - t))
-    tokens = sum(n for _, n in model.generations)
-    seconds = sum(s for s, _ in model.generations)
-    generations = len(model.generations)
-    await model.close()
-    del inner, model, agent
+    return turns
+
+
+async def bench_model(name: str, prompts: list[Prompt], left: list[Item], household: Household | None,
+                      modes: list[str], max_tokens: int, timeout: float,
+                      passers: list[Item] | None = None) -> dict[str, Any]:
+    reason = availability(name)
+    if reason:
+        return {"name": name, "unavailable": reason}
     gc.collect()
-    return {"name": name, "load": load, "warm": warm, "rss": rss_after - rss_before, "turns": turns,
-            "generations": generations, "tokens_per_s": tokens / seconds if seconds else float("nan"),
-            "calls": len(calls)}
+    rss_before = rss_mb()
+    inner = TransformersChatModel(name, threads=2, timeout=timeout, constrained_tools="constrained" in modes)
+    started = time.perf_counter()
+    try:
+        await inner.load()
+    except LlmError as error:
+        return {"name": name, "unavailable": f"did not load: {error.reason}"}
+    load = time.perf_counter() - started
+    rss_after = rss_mb()
+    model = Recording(inner)
+    warm = time.perf_counter()
+    try:
+        await inner.complete([{"role": "user", "content": "Say hello."}], max_tokens=4)
+    except LlmError as error:
+        await inner.close()
+        return {"name": name, "unavailable": f"loaded but cannot generate: {error.reason}"}
+    warm = time.perf_counter() - warm
+    result: dict[str, Any] = {"name": name, "load": load, "warm": warm, "rss": rss_after - rss_before,
+                              "vocabulary": inner.grammar_seconds, "modes": {}}
+    for mode in modes:
+        inner.constrained_tools = mode == "constrained"
+        model.generations = []
+        calls: list[tuple[str, dict[str, Any]]] = []
+        agent = Agent(model, bindings(calls), memory_turns=0, max_tokens=max_tokens, home_name="the Lins' home",
+                      people=PEOPLE, now=lambda: NOW)
+        run: dict[str, Any] = {"turns": await run_prompts(agent, model, prompts), "calls": len(calls)}
+        if (left or passers) and household is not None:
+            async with offline_hub(household) as harness:
+                tools = tool_bindings(harness.hub.config, harness.hub.skills)
+                hub_agent = Agent(model, tools, memory_turns=0, max_tokens=max_tokens,
+                                  home_name=household.raw["home"]["name"], people=household.people(),
+                                  now=lambda: START)
+                run["leftovers"] = await run_leftovers(hub_agent, model, left, household)
+                run["passers"] = await run_leftovers(hub_agent, model, passers or [], household)
+        tokens = sum(n for _, n in model.generations)
+        seconds = sum(s for s, _ in model.generations)
+        run.update(generations=len(model.generations), tokens_per_s=tokens / seconds if seconds else float("nan"))
+        result["modes"][mode] = run
+    await model.close()
+    del inner, model
+    gc.collect()
+    return result
 
 
 def report(result: dict[str, Any], show: bool) -> None:
@@ -310,13 +348,24 @@ def report(result: dict[str, Any], show: bool) -> None:
     if "unavailable" in result:
         print(f"{name}: unavailable ({result['unavailable']})")
         return
+    print(f"{name}: load {result['load']:.1f} s (+{result['rss']:.0f} MB resident; of it the vocabulary as bytes "
+          f"for the grammar {result['vocabulary'] or 0:.1f} s), warm-up {result['warm']:.1f} s")
+    for mode, run in result["modes"].items():
+        print(f" {mode} decoding:")
+        report_prompts(run, show)
+        if run.get("leftovers"):
+            report_leftovers(run["leftovers"], show)
+        if run.get("passers"):
+            report_passers_by(run["passers"], show)
+
+
+def report_prompts(result: dict[str, Any], show: bool) -> None:
     turns: list[Turn] = result["turns"]
     tool = [t for t in turns if t.prompt.tool]
     chat = [t for t in turns if not t.prompt.tool]
     lat = [t.seconds for t in turns]
-    print(f"{name}: load {result['load']:.1f} s (+{result['rss']:.0f} MB resident), warm-up {result['warm']:.1f} s; "
-          f"turn p50 {percentile(lat, 50):.2f} s, p90 {percentile(lat, 90):.2f} s; "
-          f"{result['generations'] / max(len(turns), 1):.1f} generations/turn, "
+    print(f"  the {len(turns)} prompts: turn p50 {percentile(lat, 50):.2f} s, p95 {percentile(lat, 95):.2f} s; "
+          f"{result['generations'] / max(len(turns), 1):.1f} generations/turn (leftovers included), "
           f"{result['tokens_per_s']:.1f} new tokens/s (prompt included)")
 
     def count(rows: list[Turn], outcome: str) -> int:
@@ -351,45 +400,86 @@ def report(result: dict[str, Any], show: bool) -> None:
 
 
 def compare(results: list[dict[str, Any]]) -> None:
-    base = next((r for r in results if r["name"] == SMOLLM2_135M and "turns" in r), None)
+    base = next((r for r in results if r["name"] == SMOLLM2_135M and "modes" in r), None)
     if base is None:
         print("ratios: no SmolLM2 baseline in this run")
         return
+    base = next(iter(base["modes"].values()))
     b_lat = percentile([t.seconds for t in base["turns"]], 50)
     b_tool = [t for t in base["turns"] if t.prompt.tool]
     b_rate = sum(t.outcome == "right" for t in b_tool) / len(b_tool)
     for r in results:
-        if r is base or "turns" not in r:
+        if r["name"] == SMOLLM2_135M or "modes" not in r:
             continue
-        lat = percentile([t.seconds for t in r["turns"]], 50)
-        tool = [t for t in r["turns"] if t.prompt.tool]
+        run = next(iter(r["modes"].values()))
+        lat = percentile([t.seconds for t in run["turns"]], 50)
+        tool = [t for t in run["turns"] if t.prompt.tool]
         rate = sum(t.outcome == "right" for t in tool) / len(tool)
         rate_ratio = f"{rate / b_rate:.2f}x" if b_rate else f"{rate:.0%} vs {b_rate:.0%}"
         print(f"{r['name']} vs {SMOLLM2_135M}: load {r['load'] / base['load']:.2f}x, turn p50 {lat / b_lat:.2f}x, "
-              f"right-tool rate {rate_ratio}, new tokens/s {r['tokens_per_s'] / base['tokens_per_s']:.2f}x")
+              f"right-tool rate {rate_ratio}, new tokens/s {run['tokens_per_s'] / base['tokens_per_s']:.2f}x")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="5 tool prompts + 2 chit-chat per model")
     parser.add_argument("--models", default=",".join(MODELS), help="comma-separated (default: %(default)s)")
+    parser.add_argument("--modes", default="free,constrained", help="decoding: free, constrained or both (default)")
+    parser.add_argument("--prompts", choices=("all", "none"), default="all", help="the 13 + 4 prompts, or none")
+    parser.add_argument("--leftovers", type=Path, help="a YAML list of leftovers (the corpus format) to use as is")
+    parser.add_argument("--corpus", type=Path, action="append",
+                        help=f"find the leftovers of this corpus (e.g. {DEV.relative_to(ROOT)}); may be repeated")
+    parser.add_argument("--household", type=Path, default=HOUSEHOLD, help="its household (default: %(default)s)")
+    parser.add_argument("--write-leftovers", type=Path, help="write the leftovers found to this file")
+    parser.add_argument("--limit", type=int, default=0,
+                        help="per language, at most N leftovers a tool can answer and N others (default: all)")
+    parser.add_argument("--passers-by", type=int, default=0,
+                        help="per language, also N utterances the rules get right by doing nothing (default: none)")
     parser.add_argument("--max-tokens", type=int, default=64, help="per generation (default: %(default)s)")
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds per generation (default: %(default)s)")
     parser.add_argument("--show", action="store_true", help="print each turn: what the model wrote and what was said")
     args = parser.parse_args(argv)
-    prompts = (TOOL_PROMPTS[:5] + CHAT_PROMPTS[:2]) if args.quick else TOOL_PROMPTS + CHAT_PROMPTS
+    prompts = [] if args.prompts == "none" else (TOOL_PROMPTS[:5] + CHAT_PROMPTS[:2]) if args.quick \
+        else TOOL_PROMPTS + CHAT_PROMPTS
+    household = Household.load(args.household) if (args.leftovers or args.corpus) else None
+    left: list[Item] = []
+    passers: list[Item] = []
+    if args.leftovers:
+        left = load_items(args.leftovers)
+    elif args.corpus and household is not None:
+        for path in args.corpus:
+            corpus = load_items(path)
+            missed, passed = asyncio.run(leftovers(corpus, args.household))
+            print(f"leftovers of {path}: {len(missed)} of {len(corpus)} missed by the rules and handed to the model ("
+                  + ", ".join(f"{lang} {sum(i.language == lang for i in missed)}"
+                              for lang in sorted({i.language for i in missed})) + f"); {len(passed)} more handed "
+                  f"to it that the rules get right by doing nothing")
+            left += missed
+            passers += passed
+        if args.write_leftovers:
+            write_items(left, args.write_leftovers)
+    left = sample(left, args.limit)
+    passers = sample(passers, args.passers_by) if args.passers_by > 0 else []
+    modes = [m.strip() for m in args.modes.split(",") if m.strip()]
     print(f"llm tools bench: {sum(p.tool is not None for p in prompts)} tool prompts + "
-          f"{sum(p.tool is None for p in prompts)} chit-chat, 4 tools, greedy, 2 threads, "
-          f"max_tokens {args.max_tokens}; "
+          f"{sum(p.tool is None for p in prompts)} chit-chat (4 tools), {len(left)} leftovers + "
+          f"{len(passers)} passers-by "
+          f"({sum(i.intent in ANSWERABLE for i in left)} a tool can answer; the hub's tools), decoding "
+          f"{' and '.join(modes)}, greedy, 2 threads, max_tokens {args.max_tokens}; "
           f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
     results = []
     for name in (m.strip() for m in args.models.split(",") if m.strip()):
-        result = asyncio.run(bench_model(name, prompts, args.max_tokens, args.timeout))
+        result = asyncio.run(bench_model(name, prompts, left, household, modes, args.max_tokens, args.timeout,
+                                         passers))
         report(result, args.show)
         results.append(result)
-    compare(results)
+    if prompts:
+        compare(results)
+    compare_modes(results)
     print(f"load average after: {os.getloadavg()[0]:.2f}")
-    return 1 if any(t.outcome == "crash" for r in results for t in r.get("turns", [])) else 0
+    crashed = [t for r in results for run in r.get("modes", {}).values()
+               for t in run["turns"] + run.get("leftovers", []) + run.get("passers", []) if t.outcome == "crash"]
+    return 1 if crashed else 0
 
 
 if __name__ == "__main__":

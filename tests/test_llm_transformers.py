@@ -10,8 +10,9 @@ import pytest
 
 from assistant.llm import SMOLLM2_135M, Agent, TransformersChatModel
 from assistant.llm.backends import packaged_gguf
+from assistant.llm.protocol import Answer, ToolRequest, read_decision, validate_arguments
 from skills.scam_guard.second_opinion import SYSTEM_PROMPT, message_prompt, verdict
-from tests.llmkit import assert_agent_turns_keep_their_invariants
+from tests.llmkit import ADHERENCE, assert_agent_turns_keep_their_invariants
 
 
 def _missing() -> str | None:
@@ -59,3 +60,30 @@ async def test_summary_and_second_opinion_degrade_safely(smollm2):
     assert answer is None or isinstance(answer, dict)
     opinion = verdict(answer)  # what the scam guard makes of it
     assert opinion is None or (isinstance(opinion["scam"], bool) and opinion["reason"])
+
+
+SWITCH = {"type": "object", "additionalProperties": False, "required": ["device", "on"],
+          "properties": {"device": {"type": "string", "enum": ["kitchen-light", "hall-light"]},
+                         "on": {"type": "boolean"}}}
+
+
+async def test_constrained_answers_always_parse_into_a_valid_call_or_a_reply(smollm2):
+    """Under the tools' grammar SmolLM2 writes the contract's JSON every time (whether it chooses well is
+    bench/llm_tools.py's question, not this test's)."""
+    schemas = {"adherence": ADHERENCE, "switch_device": SWITCH}
+    tools = [{"type": "function", "function": {"name": name, "description": "", "parameters": schema}}
+             for name, schema in schemas.items()]
+    system = ('Answer with exactly one JSON object: {"tool": "<tool name>", "arguments": {...}} to use a tool, '
+              'or {"reply": "<what to say>"}. Tools: adherence(person, day), switch_device(device, on).')
+    smollm2.constrained_tools = True
+    try:
+        for text in ("Did grandma take her pills today?", "Good morning! How are you?", "把走廊的灯关掉吧。"):
+            completion = await smollm2.chat([{"role": "system", "content": system}, {"role": "user", "content": text}],
+                                            tools=tools, max_tokens=48)
+            decision = read_decision(completion.text)
+            assert isinstance(decision, (ToolRequest, Answer)), completion.text
+            if isinstance(decision, ToolRequest):
+                assert validate_arguments(decision.arguments, schemas[decision.name]) == [], completion.text
+        await assert_agent_turns_keep_their_invariants(smollm2)
+    finally:
+        smollm2.constrained_tools = False

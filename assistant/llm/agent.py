@@ -161,7 +161,8 @@ class Agent:
         return "\n".join(lines)
 
     def _native_tools(self) -> list[dict[str, Any]] | None:
-        if not (self.model.native_tools and self.tools):
+        """The tools in the request, for a backend that calls them natively or writes under their grammar."""
+        if not ((self.model.native_tools or self.model.constrained_tools) and self.tools):
             return None
         return [{"type": "function", "function": {"name": t.name, "description": t.description,
                                                   "parameters": t.parameters}} for t in self.tools.values()]

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.errors import ReasonError
+from assistant.llm.constrained import Guides, Vocabulary, grammar_processors
 
 log = logging.getLogger(__name__)
 
@@ -103,6 +104,9 @@ class ChatModel:
     name: str = "model"
     native_tools: bool = False
     """Whether ``chat(tools=...)`` can return native ``tool_calls``."""
+    constrained_tools: bool = False
+    """Whether ``chat(tools=...)`` can only write the agent's JSON contract (an offered tool's call with
+    arguments of its schema, or a reply): decoding constrained by the tools' grammar."""
 
     async def complete(self, messages: list[dict[str, Any]], *, max_tokens: int, temperature: float = 0) -> str:
         raise NotImplementedError
@@ -233,8 +237,11 @@ class TransformersChatModel(ChatModel):
     native_tools = False
 
     def __init__(self, model: str = SMOLLM2_135M, *, gguf_file: str | None = None, dtype: str = "float32",
-                 threads: int = 2, timeout: float = 30.0) -> None:
+                 threads: int = 2, timeout: float = 30.0, constrained_tools: bool = False) -> None:
+        """``constrained_tools``: answers offered tools are written under their grammar (docs/llm.md)."""
         self.name = model
+        self.constrained_tools = constrained_tools
+        self._guides: Guides | None = None
         self._model_ref = model
         self._gguf_file = gguf_file
         self._dtype = dtype
@@ -245,6 +252,8 @@ class TransformersChatModel(ChatModel):
         self._load_lock = asyncio.Lock()
         self._generate_lock = threading.Lock()
         self.load_seconds: float | None = None
+        self.grammar_seconds: float | None = None
+        """Of ``load_seconds``, the time to read the vocabulary for constrained decoding."""
         self.last_stats: GenerationStats | None = None
 
     @property
@@ -282,6 +291,8 @@ class TransformersChatModel(ChatModel):
                 eos = [eos] if isinstance(eos, int) else list(eos or [])
                 model.generation_config.eos_token_id = eos + [t for t in stops if t not in eos]
         self._tokenizer, self._model = tokenizer, model
+        if self.constrained_tools:
+            self._grammars()
         self.load_seconds = time.perf_counter() - started
         log.info("language model %s loaded in %.1f s (%s)", self._model_ref, self.load_seconds, self._dtype)
 
@@ -289,9 +300,27 @@ class TransformersChatModel(ChatModel):
         await self.load()
         return await asyncio.to_thread(self._generate, messages, max_tokens, temperature)
 
+    def _grammars(self) -> Guides:
+        """The tools' grammars over this model's vocabulary, read once (about 1 s for 49k tokens; blocking)."""
+        if self._guides is None:
+            started = time.perf_counter()
+            stops = self._model.generation_config.eos_token_id
+            self._guides = Guides(Vocabulary.of(self._tokenizer, [stops] if isinstance(stops, int) else stops or []))
+            self.grammar_seconds = time.perf_counter() - started
+        return self._guides
+
+    async def chat(self, messages: list[dict[str, Any]], *, tools: list[dict[str, Any]] | None = None,
+                   max_tokens: int, temperature: float = 0) -> Completion:
+        """With ``constrained_tools`` and tools offered, the answer is written under their grammar."""
+        if not (tools and self.constrained_tools):
+            return await super().chat(messages, max_tokens=max_tokens, temperature=temperature)
+        await self.load()
+        return Completion(await asyncio.to_thread(self._generate, messages, max_tokens, temperature, tools=tools))
+
     def _generate(self, messages: list[dict[str, Any]], max_tokens: int, temperature: float,
-                  streamer: Any = None) -> str:
-        """Blocking generation (``streamer``: a transformers streamer, e.g. to time the first token)."""
+                  streamer: Any = None, tools: list[dict[str, Any]] | None = None) -> str:
+        """Blocking generation (``streamer``: a transformers streamer, e.g. to time the first token; ``tools``:
+        OpenAI-style tools whose grammar the answer is written under)."""
         import torch
 
         with self._generate_lock:
@@ -302,6 +331,9 @@ class TransformersChatModel(ChatModel):
                 sampling: dict[str, Any] = ({"do_sample": True, "temperature": temperature} if temperature > 0
                                             else {"do_sample": False})
                 extra: dict[str, Any] = {"streamer": streamer} if streamer is not None else {}
+                guide = self._grammars().guide(tools) if tools else None
+                if guide is not None:
+                    extra["logits_processor"] = grammar_processors(guide, inputs["input_ids"].shape[1])
                 with torch.inference_mode():
                     output = self._model.generate(**inputs, max_new_tokens=max_tokens, max_time=self._timeout,
                                                   pad_token_id=self._tokenizer.eos_token_id, **sampling, **extra)
@@ -310,6 +342,8 @@ class TransformersChatModel(ChatModel):
             prompt_length = inputs["input_ids"].shape[1]
             new = output[0, prompt_length:]
             self.last_stats = GenerationStats(prompt_length, int(new.shape[0]), time.perf_counter() - started)
+            if guide is not None:
+                return guide.text(new.tolist())
             return self._tokenizer.decode(new, skip_special_tokens=True).strip()
 
     async def close(self) -> None:

@@ -39,6 +39,10 @@ class LlmConfig(BaseModel):
     native_tools: bool = True
     """openai: send the tools in the request's ``tools`` field and read ``tool_calls`` (servers and models
     that cannot do this are detected and asked again without it)."""
+    constrained_tools: bool = False
+    """transformers: write the answer under a grammar of the offered tools' JSON Schemas (a tool's call
+    with valid arguments, or a reply), so it always parses. Off by default: see docs/llm.md for what it
+    rescues with the packaged models."""
     timeout: float = Field(30.0, gt=0, le=600)
     """Seconds one model call may take before the person hears the fallback."""
     max_tokens: int = Field(160, ge=16, le=4096)
@@ -50,4 +54,6 @@ class LlmConfig(BaseModel):
     def _gguf_for_transformers(self) -> LlmConfig:
         if self.gguf_file is not None and self.backend != "transformers":
             raise ValueError("gguf_file is only used by the transformers backend")
+        if self.constrained_tools and self.backend != "transformers":
+            raise ValueError("constrained_tools is only used by the transformers backend")
         return self

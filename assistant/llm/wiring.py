@@ -51,7 +51,8 @@ def build_model(config: LlmConfig) -> ChatModel:
         return OpenAIChatModel.from_env(config.base_url, config.model, api_key_env=config.api_key_env,
                                         timeout=config.timeout, native_tools=config.native_tools)
     return TransformersChatModel(config.model, gguf_file=config.gguf_file, dtype=config.dtype,
-                                 threads=config.threads, timeout=config.timeout)
+                                 threads=config.threads, timeout=config.timeout,
+                                 constrained_tools=config.constrained_tools)
 
 
 def _constrained(schema: dict[str, Any], choices: dict[str, list[str]]) -> dict[str, Any]:

@@ -72,7 +72,7 @@ def chinese_number(text: str) -> int | None:
         if len(tens) > 1 or len(units) > 1 or "十" in units:
             return None
         return total + 10 * (_ZH_DIGITS[tens] if tens else 1) + (_ZH_DIGITS[units] if units else 0)
-    return total + _ZH_DIGITS[rest] if len(rest) == 1 else None
+    return total + _ZH_DIGITS[rest] if len(rest) == 1 and rest in _ZH_DIGITS else None
 
 
 def chinese_digits(text: str) -> str:
