@@ -54,3 +54,12 @@ async def test_traditional_chinese_grammars_when_configured(skill_harness, langu
     reply = await h.say(text, language=language)
     assert reply.understood and reply.intent == "HassTurnOn", reply
     assert ("carehub/home/kitchen-light/set", {"state": "on"}) in h.published
+
+
+@pytest.mark.parametrize("text", ["冻死我了，把暖气开开", "我了", "热死我了", "笑死我了", "累死我了", "I'm dying for a cuppa"])
+async def test_a_figure_of_speech_raises_no_alarm(skill_harness, text):
+    """"I'm freezing to death" is a complaint, not a call for help: no alert, no page at 3 am."""
+    h = await skill_harness(Safety, also=[CheckIn, DeviceControl])
+    reply = await h.say(text, person="grandma")
+    assert reply.intent != "CareHelp"
+    assert await h.rows(kind="alert_requested") == []

@@ -58,7 +58,7 @@ class Safety(Skill[SafetySettings]):
     @intent("CareHelp", en=["help [me]", "(please|somebody|someone) help [me]",
                             "i (fell|have fallen|'ve fallen) [down]", "i can('t| not|not) get up",
                             "call (for help|an ambulance|my family)", "emergency"],
-            zh_CN=["救命[啊]", "(帮帮|帮|救救)我", "我摔倒了", "我[跌倒|摔跤]了", "我起不来[了]", "快叫救护车"])
+            zh_CN=["救命[啊]", "(帮帮|帮|救救)我", "我摔倒了", "我(跌倒|摔跤)了", "我起不来[了]", "快叫救护车"])
     async def help_me(self, match: IntentMatch) -> str:
         zh = match.language.startswith("zh")
         person = self.ctx.person(match.person) if match.person else None
@@ -73,7 +73,7 @@ class Safety(Skill[SafetySettings]):
         return "我正在通知您的家人，请稍等。" if zh else "I'm calling your family now. Help is coming."
 
     @intent("CareImOk", en=["i'm (ok|okay|fine|alright)", "i am (ok|okay|fine|alright)", "(it's|it is) a false alarm"],
-            zh_CN=["我没事[了]", "我很好", "(是)?误报"])
+            zh_CN=["我没事[了]", "我很好", "[是]误报"])
     async def im_ok(self, match: IntentMatch) -> str:
         cancelled = await self.ctx.cancel_alerts(match.person, via="voice") if match.person else 0
         zh = match.language.startswith("zh")
