@@ -7,6 +7,8 @@ accepts everyone.
 
 from __future__ import annotations
 
+import asyncio
+
 import logging
 from collections import Counter
 from collections.abc import Callable
@@ -215,10 +217,15 @@ class EmbeddedBroker:
         log.info("embedded MQTT broker listening on %s:%d (%s, %s)", self.host, self.port,
                  "logins required" if self.trust else "open to every client", "TLS" if self.tls else "plain")
 
-    async def stop(self) -> None:
+    async def stop(self, timeout: float = 10.0) -> None:
+        """Shut the broker down; a client that never lets go cannot keep the hub from stopping."""
         if self._broker is not None:
-            await self._broker.shutdown()
-            self._broker = None
+            broker, self._broker = self._broker, None
+            try:
+                async with asyncio.timeout(timeout):
+                    await broker.shutdown()
+            except TimeoutError:
+                log.warning("embedded MQTT broker did not shut down within %g s; leaving it", timeout)
 
     async def __aenter__(self) -> "EmbeddedBroker":
         await self.start()

@@ -5,6 +5,8 @@ Apprise posts to a real local HTTP receiver that answers 503 while "down"; time 
 
 from __future__ import annotations
 
+import asyncio
+
 import json
 
 import pytest
@@ -68,7 +70,9 @@ async def test_an_sos_outlives_an_outage_longer_than_the_ladder(make_hub, flaky,
     assert alert_id in flaky.got["dad"][0]["message"]
     spoken = [json.loads(p) for t, p, _ in hub.outbox.messages if t == "carehub/flat1/kitchen-speaker/set"]
     assert spoken and "cannot reach any caregiver" in spoken[0]["say"]
-    rows = await hub.reader.rows(kind="caregivers_unreachable")
+    async with asyncio.timeout(10):  # the row is written once the message went out and was said
+        while not (rows := await hub.reader.rows(kind="caregivers_unreachable")):
+            await asyncio.sleep(0.02)
     assert rows[0]["data"]["spoken_on"] == ["kitchen-speaker"] and rows[0]["cause"] is None
 
     # 40 minutes down: longer than 30 rounds of 60 s. The alert stays open with a next step, never exhausted.
