@@ -114,6 +114,7 @@ class Household:
         self.devices = {str(d.get("name") or d["id"]).lower(): d["id"] for d in raw["devices"]}
         self.kinds = {d["id"]: d["kind"] for d in raw["devices"]}
         self.rooms = {room.replace("_", " ").replace("-", " "): room for room in raw["rooms"]}
+        self.rooms.update({room: room for room in raw["rooms"]})  # a corpus may give the room's id (leo-room)
         for room, names in raw["rooms"].items():
             for name in names.get("en", []):
                 self.rooms[name.lower()] = room
