@@ -47,6 +47,11 @@ def test_words_put_right(text, expected):
     ("您把厨房的灯关了吧", "bedroom", "HassTurnOff", {"name": "kitchen-light"}),
     ("电视能不能关一下", "living_room", "HassTurnOff", {"name": "tv-plug"}),
     ("大门锁好了吗", "bedroom", "HassGetState", {"name": "front-door", "state": "closed"}),
+    # rooms by their other usual names, and verbs as "would you mind ...ing" says them
+    ("would you mind turning the lounge light off", "kitchen", "HassTurnOff", {"name": "living-light"}),
+    ("put the hall light on, I'm off to the loo", "bedroom", "HassTurnOn", {"name": "hallway-light"}),
+    ("把起居室的灯打开", "bedroom", "HassTurnOn", {"name": "living-light"}),
+    ("过道的灯关一下", "kitchen", "HassTurnOff", {"name": "hallway-light"}),
 ])
 def test_understood(text, room, intent, slots):
     found = understand(text, room)

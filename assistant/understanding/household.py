@@ -54,6 +54,21 @@ class Home:
         return [d for d in self.devices if d.room == room_id and (kind is None or d.kind == kind)]
 
 
+def with_room_words(home: Home, language: str, words: dict[str, tuple[str, ...]]) -> Home:
+    """``home`` with the usual other words for its rooms in ``language`` ("lounge" for a room called "living
+    room"), where no device or other room already goes by them."""
+    taken = {n.lower() for d in home.devices for n in d.names.get(language, ())}
+    taken |= {n.lower() for r in home.rooms for n in r.names.get(language, ())}
+    rooms = []
+    for room in home.rooms:
+        names = room.names.get(language, ())
+        more = [w for n in names for w in words.get(n.lower(), ()) if w.lower() not in taken]
+        taken |= {w.lower() for w in more}
+        rooms.append(Room(room.id, {**room.names, language: tuple(dict.fromkeys((*names, *more)))}) if more
+                     else room)
+    return Home(home.devices, tuple(rooms))
+
+
 def home_from_config(config: Any, languages: list[str]) -> Home:
     """The home of a ``Config``: each device by its name and aliases, each room by its id and names."""
     from assistant.intents import normalize_language

@@ -52,6 +52,8 @@ class Lexicon:
     """Words listened for by sound (Chinese), besides the lexicon's commands and the household's names."""
     protected: tuple[str, ...] = field(default=())
     """Common words never heard as something else."""
+    room_words: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Other words people use for a room of a usual name ("lounge" for the living room, 洗手间 for 卫生间)."""
 
     def listened_for(self) -> set[str]:
         """The words put back where they are heard by sound: commands, kinds, "here", and ``heard_by_sound``."""
@@ -108,6 +110,7 @@ def parse_lexicon(data: dict[str, Any]) -> Lexicon:
         ordinals={str(k): int(v) for k, v in (data.get("ordinals") or {}).items()},
         never_mind=_tuple(data, "never_mind"), heard_by_sound=_tuple(data, "heard_by_sound"),
         protected=_tuple(data, "protected"),
+        room_words={str(k): tuple(str(x) for x in v) for k, v in (data.get("room_words") or {}).items()},
     )
 
 

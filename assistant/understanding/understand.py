@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from assistant.intents import Recognized
 from assistant.understanding.clarify import Pending, answered, choose, question, refusal
-from assistant.understanding.household import Home
+from assistant.understanding.household import Home, with_room_words
 from assistant.understanding.lexicon import Lexicon, lexicon
 from assistant.understanding.normalize import Heard, normalize
 from assistant.understanding.parse import Frame, Mentions, Vocabulary
@@ -59,6 +59,10 @@ class Understanding:
 
     def __init__(self, home: Home, grammar: Grammar, languages: list[str], words: Iterable[str] = ()) -> None:
         """``words``: more words to hear by sound in Chinese (the names of the people carehub passes messages to)."""
+        for language in languages:
+            found = lexicon(language)
+            if found is not None and found.room_words:
+                home = with_room_words(home, language, found.room_words)
         self.home = home
         self.grammar = grammar
         self._lexicons: dict[str, Lexicon] = {}
