@@ -18,12 +18,13 @@ from typing import Any
 from amqtt.adapters import ReaderAdapter, WriterAdapter
 from amqtt.broker import Broker
 from amqtt.contexts import Action
-from amqtt.errors import AMQTTError, MQTTError, NoDataError
+from amqtt.errors import AMQTTError, BrokerError, MQTTError, NoDataError
 from amqtt.mqtt.protocol.broker_handler import BrokerProtocolHandler
 from amqtt.plugins.base import BaseAuthPlugin, BaseTopicPlugin
 from amqtt.session import Session
 from amqtt.utils import gen_client_id
 
+from assistant.errors import CannotStart, port_in_use
 from assistant.mqtt_trust import MqttTrust
 
 log = logging.getLogger(__name__)
@@ -213,7 +214,20 @@ class EmbeddedBroker:
         broker = _TrustingBroker(self._config())
         broker.trust = self.trust
         self._broker = broker
-        await broker.start()
+        amqtt_log = logging.getLogger("amqtt.broker")
+        level = amqtt_log.level
+        amqtt_log.setLevel(logging.CRITICAL)  # a failed start is reported once, below, not as amqtt's traceback
+        try:
+            await broker.start()
+        except BrokerError as error:
+            self._broker = None
+            if "address already in use" in str(error).lower():
+                raise port_in_use("mqtt.port", self.host, self.port,
+                                  "another MQTT broker such as Mosquitto or Home Assistant's? To use it, set "
+                                  "mqtt.broker: external") from error
+            raise CannotStart("mqtt", f"the embedded MQTT broker cannot start: {error}") from error
+        finally:
+            amqtt_log.setLevel(level)
         log.info("embedded MQTT broker listening on %s:%d (%s, %s)", self.host, self.port,
                  "logins required" if self.trust else "open to every client", "TLS" if self.tls else "plain")
 

@@ -27,6 +27,22 @@ class ReasonError(CarehubError):
         super().__init__(reason)
 
 
+class CannotStart(CarehubError):
+    """The hub cannot start for a reason the person running it can fix: ``field`` is the setting to look at
+    (``mqtt.port``), ``reason`` says what is wrong and what to do."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        self.field = field
+        self.reason = reason
+        super().__init__(f"{field}: {reason}")
+
+
+def port_in_use(field: str, host: str, port: int, what: str) -> CannotStart:
+    """The error for a port another program already listens on."""
+    return CannotStart(field, f"{host}:{port} is already in use ({what}); stop that program or choose another "
+                              f"{field.split('.')[-1]} in config.yaml")
+
+
 class DecodeError(ReasonError):
     """A device payload could not be turned into events; ``reason`` says what was wrong."""
 

@@ -6,6 +6,7 @@ Routes get the parts they use (``ApiParts``), never the hub.
 from __future__ import annotations
 
 import asyncio
+import errno
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from assistant.access import Credentials, Forbidden, speaking_as
 from assistant.alerts.desk import AlertDesk, AlertRefused
 from assistant.clock import Clock
 from assistant.config import Config
+from assistant.errors import CannotStart, port_in_use
 from assistant.http_connections import ConnectionGuard, GuardedSite
 from assistant.http_guard import ANYONE, CSRF_FIELD, Gate, allow, error, principal_of
 from assistant.ports import EventReader
@@ -335,7 +337,13 @@ class HttpServer:
     async def start(self) -> None:
         await self._runner.setup()
         site = GuardedSite(self._runner, self.host, self.port, self.connections)
-        await site.start()
+        try:
+            await site.start()
+        except OSError as error:
+            await self._runner.cleanup()
+            if error.errno == errno.EADDRINUSE:
+                raise port_in_use("http.port", self.host, self.port, "is another carehub running?") from error
+            raise CannotStart("http", f"the HTTP API cannot listen on {self.host}:{self.port}: {error}") from error
         self.port = site.port
         log.info("HTTP API on http://%s:%d", self.host, self.port)
 

@@ -16,6 +16,7 @@ import click
 from rich.table import Table
 
 from assistant import __version__
+from assistant.errors import CannotStart
 from assistant.cli.common import console, err_console, load
 from assistant.config import Config, database_problems, find_config_path
 from assistant.skill_api import IntentSpec, OnSpec, ScheduleSpec, ToolSpec
@@ -69,7 +70,7 @@ def run(ctx: click.Context) -> None:
         hub = build_hub(config, skills=classes)
         try:
             await hub.start()
-        except (OSError, sqlite3.Error, asyncio.CancelledError) as error:
+        except (OSError, sqlite3.Error, CannotStart, asyncio.CancelledError) as error:
             starting = False
             try:
                 await asyncio.wait_for(hub.stop(), 15)
@@ -79,8 +80,9 @@ def run(ctx: click.Context) -> None:
                 err_console.print("stopped while starting")
                 return 1
             field = "storage.database: " if isinstance(error, sqlite3.Error) else ""
-            err_console.print(f"[bold red]cannot start:[/] {field}{error}", soft_wrap=True)
-            return 2 if isinstance(error, sqlite3.Error) else 1
+            err_console.print(f"[bold red]cannot start:[/] {field}{error}", soft_wrap=True, markup=True,
+                              highlight=False)
+            return 2 if isinstance(error, (sqlite3.Error, CannotStart)) else 1
         starting = False
         where = f"http://{config.http.host}:{hub.http.port}" if hub.http else "HTTP off"
         err_console.print(
