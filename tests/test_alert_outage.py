@@ -13,12 +13,9 @@ import pytest
 from aiohttp import web
 
 from assistant.alerts.model import AlertStatus
-from assistant.app import Hub, build_hub
-from assistant.clock import FakeClock
-from assistant.config import parse_config
 from assistant.alerts.policy import retry_delay
 from assistant.config import HighPolicy
-from tests.test_alerts import T0, Receiver, advance, household, until
+from tests.test_alerts import T0, Receiver, advance, household, make_hub, until  # noqa: F401 - make_hub is a fixture
 
 
 class FlakyReceiver(Receiver):
@@ -57,7 +54,7 @@ def test_retries_back_off_to_a_cap_and_never_stop():
     assert retry_delay(10_000, policy) == 300
 
 
-async def test_an_sos_outlives_an_outage_longer_than_the_ladder(make_hub, flaky, tmp_path):
+async def test_an_sos_outlives_an_outage_longer_than_the_ladder(make_hub, flaky, tmp_path):  # noqa: F811
     raw = household(tmp_path, flaky, delivery_attempts=1)
     raw["devices"].append({"id": "kitchen-speaker", "kind": "speaker", "room": "kitchen"})
     flaky.down = {"anna", "bo", "sam"}  # every caregiver of grandma; Leo's dad is still reachable
@@ -94,7 +91,7 @@ async def test_an_sos_outlives_an_outage_longer_than_the_ladder(make_hub, flaky,
     await until(lambda: "delivered" in [h.transition for h in hub.alerts.store.history(alert_id)])
 
 
-async def test_a_channel_coming_back_brings_the_waiting_sos_forward(make_hub, flaky, tmp_path):
+async def test_a_channel_coming_back_brings_the_waiting_sos_forward(make_hub, flaky, tmp_path):  # noqa: F811
     raw = household(tmp_path, flaky, delivery_attempts=1)
     flaky.down = {"anna", "bo", "sam"}
     hub, clock = await make_hub(raw)
@@ -108,17 +105,3 @@ async def test_a_channel_coming_back_brings_the_waiting_sos_forward(make_hub, fl
     await until(lambda: any(sos in m["message"] for m in flaky.got.get("anna", [])))
 
 
-@pytest.fixture
-async def make_hub(tmp_path):
-    hubs: list[Hub] = []
-
-    async def make(raw: dict) -> tuple[Hub, FakeClock]:
-        clock = FakeClock(T0)
-        hub = build_hub(parse_config(raw, "test", tmp_path), clock=clock, offline=True, skills=[])
-        await hub.start()
-        hubs.append(hub)
-        return hub, clock
-
-    yield make
-    for hub in hubs:
-        await hub.stop()
