@@ -6,6 +6,7 @@ The files come from ``assistant/templates/skill/`` (``string.Template`` placehol
 from __future__ import annotations
 
 import re
+import shlex
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
@@ -95,6 +96,20 @@ def render(names: SkillNames) -> dict[str, str]:
         path = target.replace("package/", names.package + "/", 1)
         out[path] = Template(text).substitute(values)
     return out
+
+
+def next_steps(names: SkillNames, target: Path) -> list[str]:
+    """The shell commands that install the package written to ``target``, run its tests and list the skill.
+
+    The install takes the package's ``test`` extra: pytest and pytest-asyncio, which carehub itself does
+    not install. ``python -m`` keeps pip and pytest on the same interpreter.
+    """
+    return [
+        f"cd {shlex.quote(str(target))}",
+        "python -m pip install -e '.[test]'   # the skill, and pytest to run its tests",
+        "python -m pytest -q                  # the generated tests pass",
+        f"carehub skills                       # ... and the hub lists {names.skill_id}",
+    ]
 
 
 def scaffold(name: str, dest: Path, *, force: bool = False) -> list[Path]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import shlex
 import subprocess
 import sys
 import tomllib
@@ -16,6 +18,7 @@ from click.testing import CliRunner
 from assistant.cli import main
 from assistant.scaffold import InvalidSkillName, PackageExists, scaffold, skill_names
 
+ROOT = Path(__file__).resolve().parents[1]
 GENERATED = {
     "pyproject.toml",
     "README.md",
@@ -92,6 +95,38 @@ def test_scaffold_refuses_an_existing_folder_unless_forced(tmp_path):
         scaffold("pill_count", tmp_path)
     assert refused.value.path == tmp_path / "carehub-skill-pill-count"
     assert scaffold("pill_count", tmp_path, force=True) == written
+
+
+def _printed_steps(output: str) -> list[list[str]]:
+    """The commands under ``next:`` in ``carehub skill new``'s output, as argument lists (comments dropped)."""
+    _, steps = output.split("next:\n", 1)
+    return [shlex.split(line, comments=True) for line in steps.splitlines()]
+
+
+def test_the_printed_next_steps_install_pytest_and_run_the_generated_tests(tmp_path):
+    result = CliRunner().invoke(main, ["skill", "new", "pill_count", "--dir", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    package = tmp_path / "carehub-skill-pill-count"
+    cd, install, test, listing = _printed_steps(result.output)
+    assert cd == ["cd", str(package)]
+    # carehub does not depend on pytest: the install step brings it with the package's test extra.
+    carehub = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert not any(re.match(r"pytest\b", r) for r in carehub["project"]["dependencies"])
+    assert install == ["python", "-m", "pip", "install", "-e", ".[test]"]
+    extra = tomllib.loads((package / "pyproject.toml").read_text(encoding="utf-8"))["project"][
+        "optional-dependencies"]["test"]
+    assert {re.split(r"[<>=!~\[ ]", r)[0] for r in extra} >= {"pytest", "pytest-asyncio"}
+    assert listing == ["carehub", "skills"]
+
+    # The test step, as printed, with this interpreter for "python" and this checkout's carehub on the path
+    # (what the editable install does for the package itself, `python -m` does from its folder).
+    assert test[:3] == ["python", "-m", "pytest"]
+    env = {k: v for k, v in os.environ.items() if k != "CAREHUB_CONFIG"}
+    env["PYTHONPATH"] = str(ROOT)
+    tested = subprocess.run([sys.executable, *test[1:], "-p", "no:cacheprovider"], cwd=package, env=env,
+                            capture_output=True, text=True, timeout=240)
+    assert tested.returncode == 0, tested.stdout + tested.stderr
+    assert re.search(r"\b\d+ passed", tested.stdout) and "failed" not in tested.stdout
 
 
 def _run(args: list[str], cwd: Path, timeout: float = 240) -> subprocess.CompletedProcess[str]:

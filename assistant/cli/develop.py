@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from assistant.scaffold import InvalidSkillName, PackageExists, scaffold, skill_names
+from assistant.scaffold import InvalidSkillName, PackageExists, next_steps, scaffold, skill_names
 from assistant.skill_loader import ENTRY_POINT_GROUP
 
 
@@ -46,7 +46,9 @@ def skill_new(name: str, dest: Path, force: bool) -> None:
         if ep.name == names.skill_id and ep.value != ours:
             click.echo(f"note: skill id '{ep.name}' is taken by an installed skill ({ep.value}); "
                        "the hub loads only one of them", err=True)
-    click.echo(f"next:\n  cd {target}\n  pip install -e .\n  python -m pytest -q\n  carehub skills")
+    click.echo("next:")
+    for step in next_steps(names, target):
+        click.echo(f"  {step}")
 
 
 COMMANDS = (skill,)
