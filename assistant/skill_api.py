@@ -287,13 +287,17 @@ def localized(table: dict[str, str], language: str | None) -> str:
 class KeyValueStore(Protocol):
     """A skill's own persistent key-value store (JSON values), kept in the event log's database."""
 
-    async def get(self, key: str, default: Any = None) -> Any: ...
+    async def get(self, key: str, default: Any = None) -> Any:
+        """The value stored under ``key``, or ``default`` when there is none."""
 
-    async def set(self, key: str, value: Any) -> None: ...
+    async def set(self, key: str, value: Any) -> None:
+        """Store ``value`` (anything JSON can hold) under ``key``, replacing what was there."""
 
-    async def delete(self, key: str) -> None: ...
+    async def delete(self, key: str) -> None:
+        """Forget ``key``; nothing happens if it is not there."""
 
-    async def keys(self) -> list[str]: ...
+    async def keys(self) -> list[str]:
+        """Every key the skill has stored."""
 
 
 class LanguageModel(Protocol):
@@ -313,10 +317,13 @@ class SkillContext(Protocol):
     """Everything a skill may do. The hub provides it; the test harness provides the same one offline."""
 
     skill_id: str
+    """The skill's id: its entry-point name, the key of its settings in config.yaml."""
     log: logging.Logger
     """A logger named ``carehub.skill.<id>``."""
     home_id: str
+    """The home's id (``home.id`` in config.yaml), as in MQTT topics and the event log."""
     timezone: str
+    """The home's time zone (IANA name, e.g. ``Europe/London``); ``now()`` is UTC, convert with it."""
 
     @property
     def store(self) -> KeyValueStore:
@@ -370,10 +377,10 @@ class SkillContext(Protocol):
     async def events(self, *types: type[E], person: str | None = None, device: str | None = None,
                      since: datetime | None = None, until: datetime | None = None,
                      limit: int = 100) -> list[E]:
-        """Logged events of this home, newest first, rebuilt as typed events.
+        """This home's logged events of the event classes ``types``, newest first, as a list of those events.
 
-        ``ctx.events(MotionDetected, person="grandma", limit=1)`` is grandma's last motion; no types
-        means every kind. ``since`` is inclusive, ``until`` exclusive.
+        Subclasses count; no types means every kind (an unknown kind comes back as a ``GenericEvent``). ``person``
+        and ``device`` filter; ``since`` is inclusive, ``until`` exclusive (naive is UTC); ``limit`` caps the count.
         """
 
     def device_state(self, device: str) -> dict[str, Any]:

@@ -33,6 +33,7 @@ class StepsCounted(Event):
     """The wearable's step counter."""
 
     steps: int
+    """The count on the wearable's step counter, as it reports it."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -40,7 +41,9 @@ class AccelerationSampled(Event):
     """A burst of accelerometer samples in g, (x, y, z) at ``rate_hz``."""
 
     rate_hz: float
+    """Samples per second."""
     samples: tuple[tuple[float, float, float], ...]
+    """(x, y, z) in g, oldest first."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -48,7 +51,9 @@ class LocationReported(Event):
     """A GPS fix."""
 
     lat: float
+    """Latitude, degrees (WGS 84)."""
     lon: float
+    """Longitude, degrees (WGS 84)."""
     accuracy: float | None = None
     """Metres."""
 
@@ -58,6 +63,7 @@ class WearStateReported(Event):
     """Whether the wearable is on someone's wrist."""
 
     worn: bool
+    """True while the wearable is worn."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -75,6 +81,7 @@ class FallDetected(Event):
     source: str = "device"
     """``device`` when the device said so, ``detector`` when carehub found it."""
     confidence: float | None = None
+    """0-1, how sure the detector (or the device) is; None when it does not say."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -87,6 +94,7 @@ class ButtonPressed(Event):
     """A button press that is not an SOS: ``single``, ``double``, ``long`` or ``cancel``."""
 
     action: str = "single"
+    """``single``, ``double``, ``long`` or ``cancel``."""
 
 
 # --- home sensors and actuators -------------------------------------------------------------
@@ -107,6 +115,7 @@ class ContactChanged(Event):
     """A door, window, fridge or cabinet contact opened or closed."""
 
     open: bool
+    """True when the contact opened, False when it closed."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -114,6 +123,7 @@ class OccupancyChanged(Event):
     """A bed or chair became occupied or empty."""
 
     occupied: bool
+    """True when someone is now in the bed or chair."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -121,6 +131,7 @@ class SwitchStateReported(Event):
     """A light, switch or plug reported its state."""
 
     on: bool
+    """Whether it is switched on."""
     brightness: int | None = None
     """0-255, lights only."""
     power: float | None = None
@@ -154,6 +165,7 @@ class PillboxOpened(Event):
     """A pillbox compartment (or its lid) was opened."""
 
     compartment: str | None = None
+    """The compartment opened, e.g. ``mon-am``; None for the lid."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -161,7 +173,9 @@ class SpeakerStateReported(Event):
     """A speaker-microphone satellite reported its state."""
 
     volume: int | None = None
+    """Percent, 0-100."""
     muted: bool | None = None
+    """Whether the microphone is muted."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -171,10 +185,13 @@ class CallReported(Event):
     direction: str
     """``incoming`` or ``outgoing``."""
     number: str
+    """The other party's phone number."""
     state: str
     """``ringing``, ``answered`` or ``ended``."""
     call_id: str | None = None
+    """The bridge's id for the call, the same in each report of it."""
     transcript: str | None = None
+    """What has been said in the call so far, when the bridge transcribes it."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -182,7 +199,9 @@ class SmsReceived(Event):
     """A text message received by the phone bridge."""
 
     number: str
+    """The sender's phone number."""
     text: str
+    """The message."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -190,7 +209,9 @@ class UtteranceReported(Event):
     """A speaker satellite that transcribes on its own (or a tablet someone typed on) sent what it heard."""
 
     text: str
+    """What was said or typed."""
     language: str = ""
+    """Its language code (``en``, ``zh-CN``); empty when the satellite does not know."""
 
 
 # --- device life cycle --------------------------------------------------------------

@@ -16,7 +16,9 @@ class MessageRejected(Event):
     """An MQTT message the hub refused; nothing else was made of it."""
 
     topic: str
+    """The MQTT topic it came on."""
     reason: str
+    """What was wrong with it."""
     preview: str = ""
     """The first bytes of the payload, for diagnosis."""
 
@@ -26,6 +28,7 @@ class HubStarted(Event):
     """The hub came up."""
 
     version: str = ""
+    """carehub's version."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -38,6 +41,7 @@ class BrokerConnected(Event):
     """The hub's MQTT link is up."""
 
     broker: str = ""
+    """The broker's host and port."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -45,7 +49,9 @@ class BrokerDisconnected(Event):
     """The hub's MQTT link went down."""
 
     broker: str = ""
+    """The broker's host and port."""
     reason: str = ""
+    """Why the link went down, as far as is known."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -53,7 +59,9 @@ class SubscriberFailed(Event):
     """A bus subscriber raised or timed out while handling the ``cause`` event."""
 
     subscriber: str
+    """The subscriber's name."""
     error: str
+    """The exception, as text."""
 
 
 # --- conversation and skills ------------------------------------------------------------------
@@ -64,7 +72,9 @@ class UtteranceHeard(Event):
     """Someone said or typed something to carehub."""
 
     text: str
+    """What was said, as transcribed or typed."""
     language: str
+    """Its language code, e.g. ``en`` or ``zh-CN``."""
     source: str = "text"
     """``text`` (CLI / HTTP), ``speech`` (a satellite's audio), ``satellite`` (a satellite's own transcript),
     ``test``."""
@@ -75,8 +85,11 @@ class IntentRecognized(Event):
     """An utterance matched a skill's intent; ``cause`` is the utterance."""
 
     intent: str
+    """The intent name, e.g. ``HassTurnOn``."""
     skill: str
+    """The id of the skill that handles it."""
     slots: dict[str, Any] = field(default_factory=dict)
+    """Slot values (device ids, area ids, numbers), by slot name."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -84,7 +97,9 @@ class UtteranceNotUnderstood(Event):
     """No grammar matched an utterance; ``cause`` is the utterance."""
 
     text: str
+    """What was said."""
     language: str
+    """The language it was tried in."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -92,9 +107,13 @@ class ReplyGiven(Event):
     """carehub answered someone (spoken on a speaker or returned as text)."""
 
     text: str
+    """The words of the reply."""
     language: str = "en"
+    """Their language code."""
     room: str | None = None
+    """The room it was spoken in, when spoken to a room."""
     skill: str | None = None
+    """The skill that replied; None for carehub's own replies."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -104,8 +123,11 @@ class CommandSent(Event):
     command: str
     """The command class name, e.g. ``TurnOn``."""
     args: dict[str, Any] = field(default_factory=dict)
+    """The command's arguments, e.g. ``{"brightness": 128}``."""
     topic: str = ""
+    """The MQTT topic it was published on."""
     skill: str | None = None
+    """The skill that sent it; None for the hub itself."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -120,7 +142,9 @@ class AlertRequested(Event):
     priority: str = "medium"
     """``high``, ``medium`` or ``low``."""
     alert_kind: str = ""
+    """What the alert is about (``ctx.notify(kind=...)``); alerts of one kind, person and device fold into one."""
     skill: str | None = None
+    """The skill that asked."""
     self_cancel: bool = False
     """Whether the person may cancel it themselves (panic button "cancel", "I'm OK")."""
 
@@ -130,8 +154,11 @@ class SkillFailed(Event):
     """A skill's handler raised; ``cause`` is the event it was handling, if any."""
 
     skill: str
+    """The skill's id."""
     handler: str
+    """The handler's method name."""
     error: str
+    """The exception, as text."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -139,4 +166,6 @@ class SkillLoadFailed(Event):
     """A skill could not be imported or validated; the hub runs on without it."""
 
     skill: str
+    """The skill's id."""
     error: str
+    """Why it could not load."""
