@@ -223,7 +223,7 @@ async def alert_confirm(request: web.Request) -> web.Response:
             f"<form method='post' action='{action}'><input type='hidden' name='{CSRF_FIELD}' value='{csrf}'>"
             "<button type='submit'>Acknowledge: I'm on it</button></form></body></html>")
     return web.Response(text=page, content_type="text/html", charset="utf-8",
-                        headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer",
+                        headers={"Cache-Control": "no-store", "Referrer-Policy": "same-origin",
                                  "X-Frame-Options": "DENY"})
 
 

@@ -20,7 +20,7 @@ STATUS_RANK = {AlertStatus.OPEN: 0, AlertStatus.ACKNOWLEDGED: 1, AlertStatus.RES
 PRIORITY_RANK = {"high": 0, "medium": 1, "low": 2}
 SECURITY_HEADERS = {
     "Cache-Control": "no-store",  # health data: no shared cache keeps a copy
-    "Referrer-Policy": "no-referrer",
+    "Referrer-Policy": "same-origin",  # no-referrer would make a browser send "Origin: null"
     "X-Frame-Options": "DENY",
     "X-Content-Type-Options": "nosniff",
     "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
