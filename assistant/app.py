@@ -18,6 +18,7 @@ from assistant.alerts.desk import AlertDesk
 from assistant.alerts.escalation import Escalation
 from assistant.alerts.messages import Messenger
 from assistant.alerts.store import AlertStore
+from assistant.app_web import AppParts, caregiver_app
 from assistant.broker import BrokerTls, EmbeddedBroker
 from assistant.bus import EventBus
 from assistant.clock import Clock, SystemClock
@@ -64,7 +65,8 @@ class Hub:
                  registry: DeviceRegistry, recorder: Recorder, reader: LogReader, outbox: Outbox | None,
                  link: MqttLink | None, commands: CommandDispatcher, alerts: AlertDesk, escalation: Escalation,
                  skills: SkillRuntime, conversation: Conversation, voice: VoiceStreams, ingest: Ingest,
-                 messenger: Messenger, agent: AgentSlot, explicit_skills: Sequence[SkillClass] | None) -> None:
+                 messenger: Messenger, agent: AgentSlot, explicit_skills: Sequence[SkillClass] | None,
+                 app: AppParts) -> None:
         self.config = config
         self.clock = clock
         self.log = log
@@ -84,6 +86,8 @@ class Hub:
         self.conversation = conversation
         self.voice = voice
         self.ingest = ingest
+        self.app = app
+        """The caregiver app: its sessions and live inbox (served by the HTTP API)."""
         self.broker: EmbeddedBroker | None = None
         self.http: HttpServer | None = None
         self._agent = agent
@@ -110,6 +114,7 @@ class Hub:
         await self.bus.start()
         await self.alerts.start()
         await self.escalation.start(self.alerts.tokens)
+        await self.app.sessions.start()
         self._storage_watch = asyncio.create_task(self._watch_storage(), name="carehub-storage")
         if self.link is not None:
             await self._secure_mqtt(self.link)
@@ -149,7 +154,7 @@ class Hub:
     def _api_parts(self) -> ApiParts:
         return ApiParts(config=self.config, clock=self.clock, health=self.health, reader=self.reader,
                         devices=self.registry, conversation=self.conversation, skills=self.skills,
-                        alerts=self.alerts, voice=self.voice.pipeline, agent=lambda: self.agent)
+                        alerts=self.alerts, voice=self.voice.pipeline, agent=lambda: self.agent, app=self.app)
 
     async def wait_connected(self, timeout: float = 10.0) -> None:
         if self.link is None:
@@ -194,6 +199,7 @@ class Hub:
         await self.escalation.stop()
         await self.messenger.stop()
         await asyncio.to_thread(self.alerts.store.close)
+        await asyncio.to_thread(self.app.sessions.store.close)
         if self.log.started:
             # Committed in order after every message's rows: once it is, each message has been acknowledged.
             self.log.retry()
@@ -294,7 +300,8 @@ def build_hub(config: Config, *, clock: Clock | None = None, offline: bool = Fal
                 log.exception("could not speak on %s", speaker.id)
         return spoken
 
-    escalation = Escalation(config, alert_store, notifier, recorder, clock, announce=announce)
+    app = caregiver_app(config, clock, desk, reader, recorder)
+    escalation = Escalation(config, alert_store, notifier, recorder, clock, announce=announce, app=app.live)
     desk.when_changed(escalation.wake)
     messenger = Messenger(config, notifier, recorder, clock)
     bus.subscribe(messenger.on_message_requested, MessageRequested, name="messages")
@@ -334,5 +341,5 @@ def build_hub(config: Config, *, clock: Clock | None = None, offline: bool = Fal
     hub = Hub(config=config, clock=clock, log=event_log, bus=bus, state=state, registry=registry, recorder=recorder,
               reader=reader, outbox=outbox, link=link, commands=commands, alerts=desk, escalation=escalation,
               skills=runtime, conversation=conversation, voice=voice, ingest=ingest, messenger=messenger, agent=agent,
-              explicit_skills=skills)
+              explicit_skills=skills, app=app)
     return hub

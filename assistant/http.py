@@ -30,6 +30,7 @@ from assistant.report import collect, html_document, parse_day, summary_text
 from assistant.skill_runtime import Conversation, SkillRuntime
 
 if TYPE_CHECKING:
+    from assistant.app_web import AppParts
     from assistant.llm.agent import Agent
     from assistant.speech.pipeline import VoicePipeline
 
@@ -53,6 +54,8 @@ class ApiParts:
     voice: VoicePipeline
     agent: Callable[[], Agent | None]
     """The language model's agent when ``llm`` is on, for the report's summary paragraph."""
+    app: AppParts | None = None
+    """The caregiver app (``/app/``), served beside the API."""
 
 
 PARTS: web.AppKey[ApiParts] = web.AppKey("parts")
@@ -220,7 +223,7 @@ async def alert_confirm(request: web.Request) -> web.Response:
             f"<form method='post' action='{action}'><input type='hidden' name='{CSRF_FIELD}' value='{csrf}'>"
             "<button type='submit'>Acknowledge: I'm on it</button></form></body></html>")
     return web.Response(text=page, content_type="text/html", charset="utf-8",
-                        headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer",
+                        headers={"Cache-Control": "no-store", "Referrer-Policy": "same-origin",
                                  "X-Frame-Options": "DENY"})
 
 
@@ -318,6 +321,10 @@ def create_app(parts: ApiParts, connections: ConnectionGuard | None = None) -> w
     gate.add(app, "GET", "/api/alerts/{alert_id}/ack", alert_confirm, allow("admin", "caregiver"))
     gate.add(app, "GET", "/api/reports/{person}/{date}", daily_report, allow("admin", "caregiver"))
     gate.add(app, "POST", "/api/voice", voice_route(parts.config, parts.voice), speakers)
+    if parts.app is not None:
+        from assistant.app_web import add_routes
+
+        add_routes(app, gate, parts.app)
     return app
 
 

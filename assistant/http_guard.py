@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import hmac
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +31,8 @@ class Rule:
 
     roles: frozenset[Role]
     anyone: bool = False
+    signs_in: bool = False
+    """The request carries a one-time sign-in code, its own secret: no anti-forgery token is asked for."""
 
 
 def allow(*roles: Role) -> Rule:
@@ -37,6 +40,17 @@ def allow(*roles: Role) -> Rule:
 
 
 ANYONE = Rule(frozenset(), anyone=True)
+SIGNING_IN = Rule(frozenset(), anyone=True, signs_in=True)
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """A browser's session (the caregiver app's cookie): whose it is, and the anti-forgery token of its pages."""
+
+    principal: Principal
+    csrf: str
+    id_hash: str
+    """What the hub keeps of the session's id (to sign it out)."""
 
 
 def error(status: int, message: str, **headers: str) -> web.Response:
@@ -54,6 +68,8 @@ class Gate:
         self.sign_in = RateLimit(clock, config.http.sign_in_failures_per_minute)
         self.acks = RateLimit(clock, config.http.acks_per_minute)
         self._origins = {_origin(o) for o in [*config.http.allowed_origins, config.alerts.public_url]}
+        self.sessions: Callable[[web.Request], SignedIn | None] | None = None
+        """The session a request's cookie names, if any (set by the caregiver app)."""
 
     def add(self, app: web.Application, method: str, path: str, handler: Handler, rule: Rule) -> None:
         app.router.add_route(method, path, handler)
@@ -78,7 +94,11 @@ class Gate:
         if unsafe and (refusal := self._foreign_origin(request)):
             return error(403, refusal)
         principal: Principal | None = None
+        signed_in: SignedIn | None = None
         bearer, token = _token(request)
+        if not token and self.sessions is not None:
+            signed_in = self.sessions(request)
+            principal = signed_in.principal if signed_in is not None else None
         if token:
             address = request.remote or "unknown"
             wait = self.sign_in.retry_after(address)
@@ -96,12 +116,18 @@ class Gate:
                 return error(403, f"a {principal.role} may not use {request.method} {path}")
         # aiohttp reads a missing Content-Type as application/octet-stream; a browser's bodiless POST has none.
         content_type = request.content_type if "Content-Type" in request.headers else ""
-        if unsafe and not bearer and content_type in SIMPLE_TYPES:
+        if unsafe and signed_in is not None:
+            # A browser sends its cookie with whatever a page asks: every change needs the session's own token.
+            if not await self._csrf_ok(request, signed_in.csrf):
+                return error(403, f"a signed-in request that changes something needs the {CSRF_FIELD} token of "
+                                  "the page it came from")
+        elif unsafe and not bearer and content_type in SIMPLE_TYPES and not rule.signs_in:
             # What a web page can send to the hub on its own: only the hub's own forms, which carry the token.
-            if principal is None or not await self._csrf_ok(request, principal):
+            if principal is None or not await self._csrf_ok(request, self.credentials.csrf_token(principal)):
                 return error(403, f"a form or plain-text request needs the {CSRF_FIELD} token of the hub's own page "
                                   "(scripts: send JSON with Authorization: Bearer <token>)")
         request["principal"] = principal
+        request["session"] = signed_in
         return await handler(request)
 
     def _foreign_origin(self, request: web.Request) -> str | None:
@@ -114,13 +140,12 @@ class Gate:
             return None
         return f"Origin {origin} may not send requests to the hub (http.allowed_origins)"
 
-    async def _csrf_ok(self, request: web.Request, principal: Principal) -> bool:
+    async def _csrf_ok(self, request: web.Request, expected: str) -> bool:
         presented = request.headers.get(CSRF_HEADER, "")
         if not presented and request.content_type == "application/x-www-form-urlencoded":
             form = await request.post()
             value = form.get(CSRF_FIELD)
             presented = value if isinstance(value, str) else ""
-        expected = self.credentials.csrf_token(principal)
         return bool(presented) and hmac.compare_digest(presented.encode(), expected.encode())
 
 

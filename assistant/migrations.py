@@ -152,3 +152,12 @@ def m004_alerts(db: sqlite_utils.Database) -> None:
     db.execute("CREATE UNIQUE INDEX alert_log_step_once ON alert_log(alert_id, step, caregiver) "
                "WHERE transition = 'sending'")
     db.table("hub_settings").create({"key": str, "value": str}, pk="key")
+
+
+@migrations
+def m005_app_sign_in(db: sqlite_utils.Database) -> None:
+    """The caregiver app's one-time sign-in links and sessions: only sha256 hashes of their secrets."""
+    db.table("app_sign_in_links").create(
+        {"code_hash": str, "role": str, "holder": str, "created": str, "expires": str, "used": str}, pk="code_hash")
+    db.table("app_sessions").create(
+        {"id_hash": str, "role": str, "holder": str, "csrf": str, "created": str, "expires": str}, pk="id_hash")

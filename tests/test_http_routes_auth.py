@@ -29,6 +29,20 @@ EXPECTED: dict[tuple[str, str], tuple[int, ...]] = {
     ("GET", "/api/reports/{person}/{date}"): (NO_TOKEN, NO_TOKEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN, OK),
     # The gate lets speakers through; the handler then refuses the few bytes that are not a WAV.
     ("POST", "/api/voice"): (NO_TOKEN, NO_TOKEN, FORBIDDEN, FORBIDDEN, BAD_AUDIO, BAD_AUDIO, BAD_AUDIO),
+    # The caregiver app (docs/caregiver-app.md): a browser's session is a caregiver principal like their token.
+    ("GET", "/app"): (NO_TOKEN, NO_TOKEN, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN),
+    ("GET", "/app/"): (NO_TOKEN, NO_TOKEN, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN),
+    ("GET", "/app/stream"): (NO_TOKEN, NO_TOKEN, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN),
+    ("GET", "/app/alerts/{alert_id}"): (NO_TOKEN, NO_TOKEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN),
+    ("POST", "/app/alerts/{alert_id}/ack"): (NO_TOKEN, NO_TOKEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN),
+    ("POST", "/app/alerts/{alert_id}/on-my-way"): (NO_TOKEN, NO_TOKEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN),
+    ("POST", "/app/alerts/{alert_id}/resolve"): (NO_TOKEN, NO_TOKEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN),
+    ("POST", "/app/alerts/{alert_id}/seen"): (NO_TOKEN, NO_TOKEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN),
+    ("GET", "/app/sign-in/{code}"): (OK, NO_TOKEN, OK, OK, OK, OK, OK),
+    # An unknown one-time code signs nobody in, whoever asks.
+    ("POST", "/app/sign-in/{code}"): (400, NO_TOKEN, 400, 400, 400, 400, 400),
+    ("POST", "/app/sign-out"): (NO_TOKEN, NO_TOKEN, OK, OK, OK, FORBIDDEN, FORBIDDEN),
+    ("GET", "/app/static/{name}"): (OK, NO_TOKEN, OK, OK, OK, OK, OK),
 }
 
 
@@ -41,7 +55,8 @@ async def test_every_route_answers_every_role_as_its_rule_says(tmp_path):
         alert_id = await hub.alerts.raise_alert(kind="sos", priority="high", person="grandma", message="SOS")
         (event,) = await hub.reader.rows(kind="alert_raised", person="grandma")
         day = clock.now().date().isoformat()
-        concrete = {"{event_id}": event["id"], "{alert_id}": alert_id, "{person}": "grandma", "{date}": day}
+        concrete = {"{event_id}": event["id"], "{alert_id}": alert_id, "{person}": "grandma", "{date}": day,
+                    "{code}": "not-a-sign-in-code", "{name}": "app.css"}
         query = {"/api/events": "?person=grandma"}
         bodies = {"/api/say": {"json": {"text": "what is the weather"}},
                   "/api/voice": {"data": b"ID3 not audio", "headers": {"Content-Type": "audio/wav"}}}

@@ -18,12 +18,12 @@ def db():
 
 
 def test_built_in_migrations_apply_once(db):
-    assert migrations.pending(db) == ["m001_events", "m002_devices", "m003_skill_store", "m004_alerts"]
-    assert migrations.apply(db) == ["m001_events", "m002_devices", "m003_skill_store", "m004_alerts"]
+    assert migrations.pending(db) == ["m001_events", "m002_devices", "m003_skill_store", "m004_alerts", "m005_app_sign_in"]
+    assert migrations.apply(db) == ["m001_events", "m002_devices", "m003_skill_store", "m004_alerts", "m005_app_sign_in"]
     assert migrations.pending(db) == []
     assert migrations.apply(db) == []
     assert {"events", "devices", "_migrations"} <= set(db.table_names())
-    assert [r["name"] for r in db["_migrations"].rows] == ["m001_events", "m002_devices", "m003_skill_store", "m004_alerts"]
+    assert [r["name"] for r in db["_migrations"].rows] == ["m001_events", "m002_devices", "m003_skill_store", "m004_alerts", "m005_app_sign_in"]
 
 
 def test_built_in_schema(db):

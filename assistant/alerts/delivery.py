@@ -20,6 +20,18 @@ class Notifier(Protocol):
     async def send(self, url: str, title: str, body: str, priority: str) -> tuple[bool, str]: ...
 
 
+APP_CHANNEL = "app"
+"""The channel label of the caregiver app (assistant/app_web), every caregiver's channel besides their own."""
+
+
+class AppDelivery(Protocol):
+    """The caregiver app as a channel: an alert is delivered when a signed-in caregiver's open app receives it."""
+
+    async def deliver(self, caregiver: str, alert_ids: list[str]) -> tuple[bool, str]:
+        """Push the alerts to the caregiver's open apps; (received by at least one, what happened)."""
+        ...
+
+
 def channel_label(url: str) -> str:
     """The part of a channel URL that is safe to log: scheme and host, no tokens or passwords."""
     parts = urlsplit(url)

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from assistant.alerts.delivery import Notifier, channel_label
+from assistant.alerts.delivery import APP_CHANNEL, AppDelivery, Notifier, channel_label
 from assistant.alerts.model import Alert, AlertStatus, Priority
 from assistant.alerts.policy import UNREACHABLE, plan_step, quiet_until, render, retry_delay
 from assistant.alerts.store import AlertStore
@@ -35,8 +35,9 @@ class Escalation:
     """The timer that runs due steps, and the deliveries it starts."""
 
     def __init__(self, config: Config, store: AlertStore, notifier: Notifier, sink: EventSink, clock: Clock, *,
-                 announce: Announcer | None = None) -> None:
+                 announce: Announcer | None = None, app: AppDelivery | None = None) -> None:
         self._config = config
+        self._app = app
         self._announce = announce
         self._failed_rounds: dict[str, int] = {}
         """High alerts that reached nobody in their last rounds, and how many rounds in a row."""
@@ -244,11 +245,12 @@ class Escalation:
                     return False
         attempts = self._config.alerts.delivery_attempts
         channels = caregiver.channels
+        shown = await self._to_app(caregiver, alerts, step, final=not channels)
         for c_index, url in enumerate(channels):
             label = channel_label(url)
             for attempt in range(attempts):
                 if (attempt or c_index) and not await any_open():
-                    return False  # acknowledged while this step was retrying: stop
+                    return shown  # acknowledged while this step was retrying: stop
                 ok, detail = await self.notifier.send(url, title, body, priority.value)
                 last_try = ok or (attempt == attempts - 1 and c_index == len(channels) - 1)
                 for alert in alerts:
@@ -262,11 +264,29 @@ class Escalation:
                     return True
                 if attempt < attempts - 1:
                     await self._clock.sleep(2 ** attempt)
-        if not channels:
+        if not channels and self._app is None:
             for alert in alerts:
                 await asyncio.to_thread(self._store.record_delivery, alert.id, step, caregiver.id, "-", False,
                                         "caregiver has no channels", self._clock.now(), True)
-        return False
+        return shown
+
+    async def _to_app(self, caregiver: CaregiverConfig, alerts: list[Alert], step: int, *, final: bool) -> bool:
+        """The caregiver app, every caregiver's channel besides their own: delivered when their open app took
+        the alert (their other channels are still sent: a phone in a pocket needs its push notification)."""
+        if self._app is None:
+            return False
+        ok, detail = await self._app.deliver(caregiver.id, [a.id for a in alerts])
+        if not ok and not final:
+            return False  # their own channels are tried next; their results say how the step went
+        for alert in alerts:
+            await asyncio.to_thread(self._store.record_delivery, alert.id, step, caregiver.id, APP_CHANNEL, ok,
+                                    detail, self._clock.now(), True)
+            await self._sink.emit(AlertDelivered(alert_id=alert.id, caregiver=caregiver.id, channel=APP_CHANNEL,
+                                                 step=step, ok=ok, detail=detail, person=alert.person,
+                                                 cause=alert.cause))
+        if ok:
+            await self._retry_waiting([a.id for a in alerts])
+        return ok
 
     async def _still_open(self, alert_id: str) -> bool:
         current = await asyncio.to_thread(self._store.get, alert_id)

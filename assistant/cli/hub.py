@@ -40,7 +40,17 @@ def _refuse_to_start(ctx: click.Context, config: Config) -> list[SkillClass]:
             click.echo(f"  {error}", err=True)
     if problems or errors:
         ctx.exit(2)
+    _warn_unreached(config)
     return classes
+
+
+def _warn_unreached(config: Config) -> None:
+    """People whose alerts would reach nobody (or only an app that may be closed): said plainly, not refused."""
+    from assistant.alerts.reach import reach_warnings
+    from assistant.cli.caregivers import signed_in_caregivers
+
+    for warning in reach_warnings(config, signed_in_caregivers(config)):
+        click.echo(f"warning: {warning}", err=True)
 
 
 @click.command()

@@ -2,7 +2,7 @@
 
 Device adapters build events with an empty envelope; the hub stamps id, time, home, device and
 person before it logs and publishes them. ``base`` holds the envelope and the kind registry;
-``devices``, ``hub`` and ``alerts`` the events of each part. Import them from here.
+``devices``, ``hub``, ``alerts`` and ``app`` the events of each part. Import them from here.
 """
 
 from __future__ import annotations
@@ -24,9 +24,11 @@ from assistant.events.alerts import (
     AlertRaised, AlertFolded, AlertDelivered, AlertEscalated, AlertUndeliverable, AlertAcknowledged, AlertResolved,
     CaregiversUnreachable, MessageRequested, MessageDelivered,
 )
+from assistant.events.app import AlertResponded, AlertSeen, AppSignedIn, AppSignedOut, PersonDataViewed
 
 __all__ = [
-    "AccelerationSampled", "AlertAcknowledged", "AlertDelivered", "AlertEscalated", "AlertFolded", "AlertRaised",
+    "AccelerationSampled", "AlertAcknowledged", "AlertResponded", "AlertSeen", "AppSignedIn", "AppSignedOut",
+    "PersonDataViewed", "AlertDelivered", "AlertEscalated", "AlertFolded", "AlertRaised",
     "AlertRequested", "AlertResolved", "AlertUndeliverable", "BatteryReported", "BrokerConnected",
     "BrokerDisconnected", "ButtonPressed", "CallReported", "CaregiversUnreachable", "ClimateMeasured",
     "CommandSent", "ContactChanged",

@@ -1,0 +1,83 @@
+"""The caregiver app in a real browser at phone width: Debian's Chromium driven by Playwright.
+
+Sign in with a one-time link, an SOS published on the hub's embedded broker appears in the inbox without a
+reload, one tap acknowledges it. Skipped, saying why, when Chromium or Playwright is not installed
+(scripts/test installs both).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from assistant.app import build_hub
+from assistant.clock import FakeClock
+from assistant.skill_loader import SkillClass
+from skills.safety import Safety, SafetySettings
+from tests.appkit import new_link
+from tests.conftest import free_port
+from tests.httpkit import T0, Quiet
+from tests.hubkit import hub_config
+from tests.test_app_live import CAREGIVERS, _press_sos
+from tests.trustkit import DEVICES
+
+CHROMIUM = os.environ.get("CAREHUB_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+PHONE = {"width": 390, "height": 844}
+DOCS_SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+"""Where the screenshots go with CAREHUB_SCREENSHOTS=1 (the ones docs/caregiver-app.md shows)."""
+
+playwright_api = pytest.importorskip("playwright.async_api", reason="Playwright is not installed "
+                                     "(pip install playwright; scripts/test does)")
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium; "
+                                                         "scripts/test does)")
+
+
+async def test_sign_in_see_an_sos_arrive_live_and_acknowledge_it_at_phone_width(tmp_path):
+    port = free_port()
+    config = hub_config(tmp_path, port, embedded=True, devices=DEVICES, caregivers=CAREGIVERS[:1],
+                        people=[{"id": "grandma", "name": "Margaret", "role": "elder"}])
+    clock = FakeClock(T0)
+    hub = build_hub(config, clock=clock, notifier=Quiet(), skills=[SkillClass("safety", Safety, "test",
+                                                                              SafetySettings())])
+    await hub.start()
+    try:
+        await hub.wait_connected()
+        base = f"http://127.0.0.1:{hub.http.port}"
+        code = await new_link(hub, clock, "anna")
+        async with playwright_api.async_playwright() as driver:
+            chromium = await driver.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+            try:
+                context = await chromium.new_context(viewport=PHONE, is_mobile=True, has_touch=True,
+                                                     device_scale_factor=2)
+                page = await context.new_page()
+                await page.goto(f"{base}/app/sign-in/{code}")
+                await page.get_by_role("button", name="Sign in on this phone").tap()
+                await page.wait_for_url(f"{base}/app/")
+                await page.locator("#live:not([hidden])").wait_for()
+                await page.evaluate("window.notReloaded = true")
+                await _press_sos(config, port)
+                row = page.locator("#inbox li.s-open")
+                await row.wait_for()
+                assert "Margaret" in await row.inner_text()
+                assert await page.evaluate("window.notReloaded === true")  # it came live, not by a reload
+                shots = DOCS_SCREENSHOTS if os.environ.get("CAREHUB_SCREENSHOTS") else tmp_path
+                shots.mkdir(exist_ok=True)
+                await page.screenshot(path=str(shots / "app-inbox-en.png"))
+                await row.get_by_role("button", name="Acknowledge: I'm on it").tap()
+                await page.locator("#inbox li.s-acknowledged").wait_for()
+                alert_id = await page.locator("#inbox li").first.get_attribute("data-id")
+                alert = await hub.alerts.get(alert_id or "")
+                assert alert is not None and (alert.status.value, alert.acked_by, alert.acked_via) == \
+                    ("acknowledged", "anna", "app")
+                await page.goto(f"{base}/app/alerts/{alert_id}")
+                await page.screenshot(path=str(shots / "app-alert-en.png"), full_page=True)
+                assert "Anna acknowledged (the carehub app)." in await page.inner_text("body")
+            finally:
+                await chromium.close()
+        seen = await hub.reader.rows(kind="alert_seen")
+        assert [row["data"]["caregiver"] for row in seen] == ["anna"]
+    finally:
+        await hub.stop()
