@@ -422,34 +422,37 @@ def _duplicate_keys(node: yaml.Node, path: str = "") -> list[str]:
 
 
 def database_problems(config: Config) -> list[str]:
-    """Why the hub could not write its database at ``storage.database`` (empty when it can).
+    """Why the hub could not write its database at ``storage.database`` (empty when it can), each with the fix.
 
     Checked before the hub starts, so an unusable path is one clear line instead of a hang or a traceback.
     """
     path = config.database_path
     field = "storage.database"
-    if path.is_dir():
-        return [f"{field}: {path} is a folder, not a database file"]
     folder = path.parent
-    existing = folder
-    while not existing.exists() and existing != existing.parent:
-        existing = existing.parent
-    if not existing.is_dir():
-        return [f"{field}: cannot create folder {folder}: {existing} is a file"]
-    if existing != folder and not os.access(existing, os.W_OK | os.X_OK):
-        return [f"{field}: cannot create folder {folder}: {existing} is not writable"]
-    if existing == folder and not os.access(folder, os.W_OK | os.X_OK):
-        return [f"{field}: folder {folder} is not writable (SQLite writes its -wal and -shm files there)"]
-    if path.exists():
-        if not os.access(path, os.R_OK | os.W_OK):
-            return [f"{field}: {path} is read-only"]
-        try:
+    fix = "let the user running carehub read and write it (chown or chmod), or set storage.database elsewhere"
+    try:
+        if path.is_dir():
+            return [f"{field}: {path} is a folder, not a database file; name a file in it, e.g. {path / 'carehub.db'}"]
+        existing = folder
+        while not existing.exists() and existing != existing.parent:
+            existing = existing.parent
+        if not existing.is_dir():
+            return [f"{field}: cannot create folder {folder}: {existing} is a file"]
+        if existing != folder and not os.access(existing, os.W_OK | os.X_OK):
+            return [f"{field}: cannot create folder {folder}: {existing} is not writable; create {folder} for the "
+                    f"user running carehub, or set storage.database elsewhere"]
+        if existing == folder and not os.access(folder, os.W_OK | os.X_OK):
+            what = "cannot be entered" if not os.access(folder, os.X_OK) else "is not writable"
+            return [f"{field}: folder {folder} {what} (SQLite writes its -wal and -shm files there); {fix}"]
+        if path.exists():
+            if not os.access(path, os.R_OK | os.W_OK):
+                return [f"{field}: {path} is read-only; {fix}"]
             with path.open("rb") as db:
                 header = db.read(16)
-        except OSError as error:
-            return [f"{field}: cannot read {path}: {error.strerror or error}"]
-        if header and header != b"SQLite format 3\x00":
-            return [f"{field}: {path} is not an SQLite database"]
+            if header and header != b"SQLite format 3\x00":
+                return [f"{field}: {path} is not an SQLite database; move it away or set storage.database elsewhere"]
+    except OSError as error:  # a folder on the way that cannot be entered, read or looked at
+        return [f"{field}: cannot read {error.filename or path}: {error.strerror or error}; {fix}"]
     return []
 
 

@@ -73,3 +73,24 @@ class UnknownDevice(CarehubError):
     def __init__(self, device: str) -> None:
         self.device = device
         super().__init__(f"unknown device '{device}'")
+
+
+class UnknownId(CarehubError):
+    """No ``what`` (``event``, ``alert``) has an id that is, starts with or ends with ``given``."""
+
+    def __init__(self, what: str, given: str) -> None:
+        self.what = what
+        self.given = given
+        super().__init__(f"no {what} with id {given}")
+
+
+class AmbiguousId(CarehubError):
+    """``given`` names more than one ``what``: ``candidates`` (the first few, ``more`` when there are others)."""
+
+    def __init__(self, what: str, given: str, candidates: list[str], *, more: bool = False) -> None:
+        self.what = what
+        self.given = given
+        self.candidates = candidates
+        self.more = more
+        listed = ", ".join(candidates) + (", ..." if more else "")
+        super().__init__(f"{what} id {given} is ambiguous: it could be {listed}; give more of the id")

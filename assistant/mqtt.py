@@ -79,6 +79,9 @@ class MqttLink:
         self._client: aiomqtt.Client | None = None
         self._generation = 0
         self.connected = asyncio.Event()
+        self.first_error: aiomqtt.MqttError | None = None
+        """Why the first attempt to connect failed; None when it connected (or has not ended yet)."""
+        self._first_attempt = asyncio.Event()
         self.received = 0
         self.acked = 0
         self.reconnects = 0
@@ -114,6 +117,16 @@ class MqttLink:
         async with asyncio.timeout(timeout):
             await self.connected.wait()
 
+    async def first_attempt(self, timeout: float) -> aiomqtt.MqttError | None:
+        """How the first attempt to connect ended: its error, or None when it connected or is still trying
+        after ``timeout`` seconds. Later attempts carry on either way."""
+        try:
+            async with asyncio.timeout(timeout):
+                await self._first_attempt.wait()
+        except TimeoutError:
+            return None
+        return self.first_error
+
     async def stop(self) -> None:
         """Say goodbye (``offline`` on the status topic) and disconnect."""
         await self.close(goodbye=True)
@@ -138,6 +151,7 @@ class MqttLink:
                         await client.subscribe(topic, qos=1)
                     await client.publish(self.status_topic, b"online", qos=1, retain=True)
                     self.connected.set()
+                    self._first_attempt.set()
                     log.info("connected to MQTT broker %s as %s", self.address, self.config.client_id)
                     await self._notify(True, "")
                     self._deliver_directly(client)
@@ -146,6 +160,9 @@ class MqttLink:
                     async for message in client.messages:
                         self._deliver(message)
             except aiomqtt.MqttError as error:
+                if not self._first_attempt.is_set():
+                    self.first_error = error
+                    self._first_attempt.set()
                 self._lost(str(error))
                 await self._notify(False, str(error))
                 delay = reconnect_delay(attempt, random.random(), first=self._min_backoff, cap=self._max_backoff)

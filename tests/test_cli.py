@@ -70,6 +70,77 @@ def test_events_table_json_filters_and_why(tmp_path):
     assert result.exit_code == 2 and "not a time" in result.output
 
 
+def _lines_fit(output: str, width: int = 80) -> list[str]:
+    lines = output.splitlines()
+    assert max(len(line) for line in lines) <= width, output
+    return lines
+
+
+def test_the_events_table_shows_short_ids_and_fits_80_columns(tmp_path):
+    config = _config_file(tmp_path)
+    ids = asyncio.run(_seed_log(tmp_path / "log.db"))
+    result = CliRunner().invoke(main, ["--config", str(config), "events"], env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    lines = _lines_fit(result.output)
+    for full in ids.values():
+        assert full not in result.output
+        assert sum(full[-8:] in line for line in lines) == 1  # whole, on one line
+
+
+def test_why_takes_the_short_id_a_start_of_the_id_or_the_whole_id(tmp_path):
+    config = _config_file(tmp_path)
+    ids = asyncio.run(_seed_log(tmp_path / "log.db"))
+    every = [json.loads(line)["id"] for line in CliRunner().invoke(
+        main, ["--config", str(config), "events", "--json"]).output.splitlines()]
+    unique_start = next(ids["vitals"][:n] for n in range(1, 27)
+                        if [i for i in every if i.startswith(ids["vitals"][:n])] == [ids["vitals"]])
+    chain = [ids["vitals"], ids["sos"], ids["fall"]]
+    for given in (ids["vitals"][-8:], ids["vitals"][-8:].upper(), unique_start, ids["vitals"]):
+        result = CliRunner().invoke(main, ["--config", str(config), "events", "--json", "--why", given])
+        assert result.exit_code == 0, (given, result.output)
+        assert [json.loads(line)["id"] for line in result.output.splitlines()] == chain
+    table = CliRunner().invoke(main, ["--config", str(config), "events", "--why", ids["sos"][-8:]],
+                               env={"COLUMNS": "80"})
+    assert table.exit_code == 0 and ids["fall"][-8:] in table.output and ids["vitals"][-8:] not in table.output
+
+
+def test_why_with_an_ambiguous_or_unknown_id_says_so_in_one_line_and_exits_2(tmp_path):
+    config = _config_file(tmp_path)
+    ids = asyncio.run(_seed_log(tmp_path / "log.db"))
+    # the first 8 characters are the time to about a minute: every event of this log shares them
+    result = CliRunner().invoke(main, ["--config", str(config), "events", "--why", ids["fall"][:8]])
+    assert result.exit_code == 2
+    assert result.stdout == "" and len(result.stderr.splitlines()) == 1
+    assert result.stderr.startswith(f"event id {ids['fall'][:8]} is ambiguous: it could be ")
+    assert all(full in result.stderr for full in ids.values()) and "give more of the id" in result.stderr
+
+    for unknown in ("deadbeef", "not-an-id"):
+        result = CliRunner().invoke(main, ["--config", str(config), "events", "--why", unknown])
+        assert result.exit_code == 2 and result.stderr == f"no event with id {unknown}\n"
+
+
+def test_ids_that_end_alike_are_shown_longer_until_they_differ(tmp_path):
+    config = _config_file(tmp_path)
+    twins = ["01a2" + "0" * 13 + differ + "0abcdef0" for differ in "01"]  # the same last 8 characters
+
+    async def seed() -> None:
+        log = EventLog(tmp_path / "log.db")
+        await log.start()
+        await log.write(*(FallDetected(id=twin, ts=T0, home="flat1", device="grandma-watch", person="grandma")
+                          for twin in twins))
+        await log.close()
+
+    asyncio.run(seed())
+    result = CliRunner().invoke(main, ["--config", str(config), "events"], env={"COLUMNS": "80"})
+    lines = _lines_fit(result.output)
+    assert sum("00abcdef0" in line for line in lines) == 1 and sum("10abcdef0" in line for line in lines) == 1
+    assert twins[0] not in result.output
+    result = CliRunner().invoke(main, ["--config", str(config), "events", "--why", "0abcdef0"])
+    assert result.exit_code == 2 and "ambiguous" in result.stderr
+    result = CliRunner().invoke(main, ["--config", str(config), "events", "--json", "--why", "10abcdef0"])
+    assert result.exit_code == 0 and json.loads(result.output)["id"] == twins[1]
+
+
 def test_parse_since_relative_and_absolute():
     now = datetime(2026, 3, 2, 12, 0, tzinfo=timezone.utc)
     assert parse_since("30m", now) == "2026-03-02T11:30:00+00:00"

@@ -98,11 +98,12 @@ def test_list_as_table_and_json_with_a_status_filter(prepared):
 
     result = cli(prepared, "list")
     assert result.exit_code == 0, result.output
-    assert prepared.sos in result.output and "missed_dose" in result.output and "dad via http" in result.output
-    assert "2026-03-02 10:00:00" in result.output
+    assert prepared.sos[-8:] in result.output and prepared.sos not in result.output  # the short id
+    assert "missed_dose" in result.output and "acknowledged by dad via http" in result.output
+    assert "2026-03-02 10:00" in result.output
 
     result = cli(prepared, "--status", "resolved")
-    assert prepared.battery in result.output and prepared.sos not in result.output
+    assert prepared.battery[-8:] in result.output and prepared.sos[-8:] not in result.output
 
 
 def test_list_without_a_database_says_so(tmp_path):
@@ -125,18 +126,18 @@ def test_show_gives_history_and_cause_chain(prepared):
 
     result = cli(prepared, "show", prepared.sos)
     assert result.exit_code == 0, result.output
-    assert "delivered" in result.output and "sos_pressed" in result.output and prepared.sos_event in result.output
+    assert "delivered" in result.output and "sos_pressed" in result.output and prepared.sos_event[-8:] in result.output
 
     result = cli(prepared, "show", prepared.battery)
     assert result.exit_code == 0 and "charged" in result.output and "cause: none recorded" in result.output
 
     result = cli(prepared, "show", "no-such-alert")
-    assert result.exit_code == 1 and "no alert with id no-such-alert" in result.output
+    assert result.exit_code == 2 and "no alert with id no-such-alert" in result.output
 
 
 def test_ack_outcomes(prepared):
     result = cli(prepared, "ack", "no-such-alert", "--by", "anna")
-    assert result.exit_code == 1 and "no alert with id" in result.output
+    assert result.exit_code == 2 and "no alert with id" in result.output
     result = cli(prepared, "ack", prepared.sos, "--by", "nobody")
     assert result.exit_code == 2 and "no caregiver with id 'nobody'" in result.output
     result = cli(prepared, "ack", prepared.sos, "--by", "dad")
@@ -172,6 +173,55 @@ def test_ack_outcomes(prepared):
     assert result.exit_code == 0 and "already acknowledged by neighbour via cli" in result.output
     result = cli(prepared, "ack", prepared.battery, "--by", "anna")
     assert result.exit_code == 0 and "already resolved" in result.output
+
+
+def test_show_and_ack_take_the_short_id_or_a_start_of_the_id(prepared):
+    result = cli(prepared, "show", prepared.sos[-8:], "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["alert"]["id"] == prepared.sos
+    every = [prepared.sos, prepared.missed_dose, prepared.battery]
+    unique_start = next(prepared.battery[:n] for n in range(1, 27)
+                        if [a for a in every if a.startswith(prepared.battery[:n])] == [prepared.battery])
+    result = cli(prepared, "show", unique_start, "--json")
+    assert result.exit_code == 0 and json.loads(result.output)["alert"]["id"] == prepared.battery
+
+    result = cli(prepared, "ack", prepared.sos[-8:], "--by", "anna")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(f"acknowledged alert {prepared.sos} (high sos for grandma)")
+    store = AlertStore(prepared.db)
+    try:
+        assert (store.get(prepared.sos).status, store.get(prepared.sos).acked_by) == ("acknowledged", "anna")
+    finally:
+        store.close()
+
+
+def test_an_ambiguous_or_unknown_alert_id_is_one_line_and_exit_code_2(prepared):
+    shared = prepared.sos[:8]  # the time, to about a minute: all three alerts were raised in it
+    for args in (("show", shared), ("ack", shared, "--by", "anna")):
+        result = cli(prepared, *args)
+        assert result.exit_code == 2, result.output
+        assert result.stdout == "" and len(result.stderr.splitlines()) == 1
+        assert result.stderr.startswith(f"alert id {shared} is ambiguous: it could be ")
+        assert all(a in result.stderr for a in (prepared.sos, prepared.missed_dose, prepared.battery))
+    for args in (("show", "deadbeef"), ("ack", "deadbeef", "--by", "anna")):
+        result = cli(prepared, *args)
+        assert result.exit_code == 2 and result.stderr == "no alert with id deadbeef\n"
+    store = AlertStore(prepared.db)
+    try:
+        assert store.get(prepared.sos).status == "open"
+    finally:
+        store.close()
+
+
+def test_the_tables_fit_80_columns_with_whole_short_ids(prepared):
+    for args, ids in ((("list",), (prepared.sos, prepared.missed_dose, prepared.battery)),
+                      (("show", prepared.sos[-8:]), (prepared.notified_event, prepared.sos_event))):
+        result = CliRunner().invoke(main, ["--config", str(prepared.config), "alerts", *args], env={"COLUMNS": "80"})
+        assert result.exit_code == 0, result.output
+        lines = result.output.splitlines()
+        assert max(map(len, lines)) <= 80, result.output
+        for full in ids:
+            assert sum(full[-8:] in line for line in lines) == 1, result.output
 
 
 def test_token_is_the_one_the_hub_accepts(prepared):

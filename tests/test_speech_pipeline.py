@@ -150,13 +150,14 @@ async def test_post_api_voice(skill_harness, stt):
 def test_carehub_listen_prints_transcript_reply_and_command(tmp_path):
     path = tmp_path / "command.wav"
     path.write_bytes(encode_wav(speak("turn on the kitchen light")))
-    result = CliRunner().invoke(listen, [str(path), "--person", "grandma", "--config", str(DEFAULT_CONFIG)])
+    # --offline: a hub another test (or person) runs on the default port must not hear it
+    result = CliRunner().invoke(listen, [str(path), "--person", "grandma", "--offline", "--config", str(DEFAULT_CONFIG)])
     assert result.exit_code == 0, result.output
-    lines = result.output.splitlines()
+    lines = result.stdout.splitlines()
     assert lines[0].startswith("heard (en, ") and "turn on the kitchen light" in lines[0].lower()
     assert lines[1] == "reply: Turned on the kitchen lights."
-    assert lines[2] == 'sent:  carehub/home/kitchen-light/set {"state":"on"}'
+    assert lines[2] == 'would send: carehub/home/kitchen-light/set {"state":"on"}'
     garbage = tmp_path / "garbage.wav"
     garbage.write_bytes(b"hello")
-    bad = CliRunner().invoke(listen, [str(garbage), "--config", str(DEFAULT_CONFIG)])
+    bad = CliRunner().invoke(listen, [str(garbage), "--offline", "--config", str(DEFAULT_CONFIG)])
     assert bad.exit_code == 2 and "not a WAV file" in bad.output

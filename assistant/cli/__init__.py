@@ -18,11 +18,14 @@ from assistant.cli.common import parse_since
 @click.version_option(__version__, prog_name="carehub")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), envvar="CAREHUB_CONFIG",
               help="config.yaml to use (default: $CAREHUB_CONFIG, ./config.yaml, built-in defaults)")
+@click.option("--debug", is_flag=True, envvar="CAREHUB_DEBUG",
+              help="with an error that stops a command, print its traceback too")
 @click.pass_context
-def main(ctx: click.Context, config_path: str | None) -> None:
+def main(ctx: click.Context, config_path: str | None, debug: bool) -> None:
     """carehub: a local-first home hub for families who look after someone."""
     ctx.ensure_object(dict)
     ctx.obj["config"] = config_path
+    ctx.obj["debug"] = debug
 
 
 def _register() -> None:

@@ -15,11 +15,11 @@ from typing import Any, TypeVar
 import click
 from rich.table import Table
 
-from assistant.alerts.desk import AlertDesk, AlertRefused, UnknownAlert
+from assistant.alerts.desk import AlertDesk, AlertRefused
 from assistant.alerts.model import Alert
 from assistant.alerts.store import AlertStore
 from assistant.alerts.tokens import CaregiverTokens
-from assistant.cli.common import console, load, require_database, utc_time
+from assistant.cli.common import console, load, require_database, resolve_id, shortened, utc_time
 from assistant.cli.log import event_table
 from assistant.clock import SystemClock
 from assistant.config import Config
@@ -55,6 +55,23 @@ def _with_desk(config: Config, work: Callable[[AlertDesk], Awaitable[T]]) -> T:
     return asyncio.run(run())
 
 
+def _full_id(ctx: click.Context, config: Config, given: str) -> str:
+    """The alert's whole id from ``given`` (whole, or a start or end of it); exit 2 when none or several."""
+    query = EventQuery(require_database(config))
+    try:
+        return resolve_id(ctx, query.db.conn, "alert", given)
+    finally:
+        query.close()
+
+
+def _short(config: Config, what: str, ids: list[str]) -> dict[str, str]:
+    query = EventQuery(config.database_path)
+    try:
+        return shortened(query.db.conn, what, ids)
+    finally:
+        query.close()
+
+
 def _acked(alert: Alert) -> str:
     return f"{alert.acked_by} via {alert.acked_via}" if alert.acked_by else ""
 
@@ -83,30 +100,41 @@ def alerts_list(ctx: click.Context, status: str | None, limit: int, as_json: boo
         for alert in rows:
             click.echo(json.dumps(alert.as_json(), ensure_ascii=False))
         return
-    table = Table(title=f"alerts ({status})" if status else "alerts")
-    for column in ("id", "raised (UTC)", "priority", "kind", "person", "count", "status", "acked by/via"):
+    short = _short(config, "alert", [a.id for a in rows])
+    table = Table(title=f"alerts ({status})" if status else "alerts", show_edge=False)
+    table.add_column("id", no_wrap=True)  # whole, so it can be copied into 'alerts show' and 'alerts ack'
+    table.add_column("raised (UTC)", no_wrap=True)
+    table.add_column("priority", no_wrap=True)
+    for column in ("kind", "person"):
         table.add_column(column, overflow="fold")
+    table.add_column("status", overflow="fold")
     for a in rows:
-        table.add_row(a.id, utc_time(a.raised_at), a.priority.value, a.kind, a.person or "", str(a.count),
-                      a.status.value, _acked(a))
+        # Narrow enough for 80 columns: minutes only (``show`` has the seconds), the count beside the kind.
+        table.add_row(short[a.id], utc_time(a.raised_at)[:16], a.priority.value,
+                      a.kind if a.count == 1 else f"{a.kind} ×{a.count}", a.person or "",
+                      f"{a.status.value} by {_acked(a)}" if a.acked_by else a.status.value)
     console.print(table)
 
 
 @alerts.command("show")
-@click.argument("alert_id")
+@click.argument("alert_id", metavar="ALERT_ID")
 @click.option("--json", "as_json", is_flag=True, help="print one JSON document instead of tables")
 @click.pass_context
 def alerts_show(ctx: click.Context, alert_id: str, as_json: bool) -> None:
-    """An alert, every transition it went through, and the chain of events that caused it."""
+    """An alert, every transition it went through, and the chain of events that caused it.
+
+    ALERT_ID is the whole id or, as tables show it, its start or end.
+    """
     config = load(ctx)
+    alert_id = _full_id(ctx, config, alert_id)
 
     async def read(desk: AlertDesk) -> tuple[Alert | None, list[Any]]:
         return await desk.get(alert_id), await desk.history(alert_id)
 
     alert, history = _with_desk(config, read)
-    if alert is None:
+    if alert is None:  # gone between finding its id and reading it
         click.echo(f"no alert with id {alert_id}", err=True)
-        ctx.exit(1)
+        ctx.exit(2)
         return
     chain: list[dict[str, Any]] = []
     if alert.cause:
@@ -143,22 +171,27 @@ def alerts_show(ctx: click.Context, alert_id: str, as_json: bool) -> None:
     if not chain:
         click.echo("cause: none recorded" if not alert.cause else f"cause {alert.cause} is not in the log")
         return
-    console.print(event_table(chain, "why: what raised it, then its causes"))
+    console.print(event_table(chain, "why: what raised it, then its causes",
+                              _short(config, "event", [row["id"] for row in chain])))
 
 
 @alerts.command("ack")
-@click.argument("alert_id")
+@click.argument("alert_id", metavar="ALERT_ID")
 @click.option("--by", "caregiver_id", required=True, metavar="CAREGIVER_ID",
               help="the caregiver taking responsibility (an id from config.yaml)")
 @click.pass_context
 def alerts_ack(ctx: click.Context, alert_id: str, caregiver_id: str) -> None:
-    """Acknowledge an alert: a running hub sends none of its further steps."""
+    """Acknowledge an alert: a running hub sends none of its further steps.
+
+    ALERT_ID is the whole id or, as tables show it, its start or end.
+    """
     config = load(ctx)
+    alert_id = _full_id(ctx, config, alert_id)
     try:
         done = _with_desk(config, lambda desk: desk.acknowledge(alert_id, by=caregiver_id, via="cli"))
     except AlertRefused as refused:
         click.echo(refused.reason, err=True)
-        ctx.exit(1 if isinstance(refused, UnknownAlert) else 2)
+        ctx.exit(2)
         return
     alert = done.alert
     if not done.now:

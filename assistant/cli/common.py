@@ -1,9 +1,12 @@
-"""What the ``carehub`` commands share: loading the configuration, times, the event log, the consoles."""
+"""What the ``carehub`` commands share: loading the configuration, times, the event log, ids, the consoles."""
 
 from __future__ import annotations
 
+import json
 import re
+import sqlite3
 import sys
+from collections.abc import Iterable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -11,8 +14,9 @@ import click
 from rich.console import Console
 
 from assistant.config import Config, load_config
-from assistant.errors import ConfigError
+from assistant.errors import AmbiguousId, ConfigError, UnknownId
 from assistant.eventlog import EventQuery
+from assistant.ids import SHORT_ID, id_part, short_ids, the_one
 
 console = Console()
 err_console = Console(stderr=True)
@@ -75,3 +79,41 @@ def utc_time(when: datetime | str | None) -> str:
     if when.tzinfo is None:
         when = when.replace(tzinfo=timezone.utc)
     return when.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+
+
+ID_TABLES = {"event": "events", "alert": "alerts"}
+
+
+def find_id(db: sqlite3.Connection, what: str, given: str) -> str:
+    """The full id of the ``what`` (``event``, ``alert``) that ``given`` names: its whole id, or a start or
+    an end of it (as tables show) that no other has. UnknownId or AmbiguousId otherwise."""
+    table = ID_TABLES[what]
+    if db.execute(f"SELECT 1 FROM {table} WHERE id = ?", [given]).fetchone():
+        return given
+    part = id_part(given)
+    if part is None:
+        raise UnknownId(what, given)
+    # Ids start with the time, so a start is a range of the primary key; an end needs a scan.
+    starting = db.execute(f"SELECT id FROM {table} WHERE id >= ? AND id < ? ORDER BY id LIMIT 6",
+                          [part, part + "\x7f"]).fetchall()
+    ending = db.execute(f"SELECT id FROM {table} WHERE id LIKE ? ORDER BY id LIMIT 6", ["%" + part]).fetchall()
+    return the_one(what, given, [row[0] for row in (*starting, *ending)])
+
+
+def resolve_id(ctx: click.Context, db: sqlite3.Connection, what: str, given: str) -> str:
+    """``find_id``, or exit 2 with its one-line error (none such, or which ones it could be)."""
+    try:
+        return find_id(db, what, given)
+    except (UnknownId, AmbiguousId) as error:
+        click.echo(str(error), err=True)
+        ctx.exit(2)
+        raise  # unreachable; keeps type checkers happy
+
+
+def shortened(db: sqlite3.Connection, what: str, ids: Iterable[str]) -> dict[str, str]:
+    """The short form of each id, unique among every ``what`` in the database (``ids.short_ids``)."""
+    ids = list(ids)
+    tails = sorted({full[-SHORT_ID:] for full in ids})
+    sharing = db.execute(f"SELECT id FROM {ID_TABLES[what]} WHERE substr(id, -{SHORT_ID}) IN "
+                         "(SELECT value FROM json_each(?))", [json.dumps(tails)]).fetchall()
+    return short_ids(ids, [row[0] for row in sharing])

@@ -5,19 +5,20 @@ from __future__ import annotations
 import asyncio
 import json
 import signal
-import sqlite3
 import sys
+import traceback
 import urllib.error
 import urllib.request
 from pathlib import Path
 from typing import Any
 
 import click
+from rich.markup import escape
 from rich.table import Table
 
 from assistant import __version__
-from assistant.errors import CannotStart
 from assistant.cli.common import console, err_console, load
+from assistant.cli.startup import refuse_a_refusing_broker, start_failure
 from assistant.config import Config, database_problems, find_config_path
 from assistant.skill_api import IntentSpec, OnSpec, ScheduleSpec, ToolSpec
 from assistant.skill_loader import SkillClass, discover
@@ -80,7 +81,8 @@ def run(ctx: click.Context) -> None:
         hub = build_hub(config, skills=classes)
         try:
             await hub.start()
-        except (OSError, sqlite3.Error, CannotStart, asyncio.CancelledError) as error:
+            await refuse_a_refusing_broker(hub)
+        except (Exception, asyncio.CancelledError) as error:  # noqa: BLE001 - one line, the traceback with --debug
             starting = False
             try:
                 await asyncio.wait_for(hub.stop(), 15)
@@ -89,10 +91,12 @@ def run(ctx: click.Context) -> None:
             if isinstance(error, asyncio.CancelledError):
                 err_console.print("stopped while starting")
                 return 1
-            field = "storage.database: " if isinstance(error, sqlite3.Error) else ""
-            err_console.print(f"[bold red]cannot start:[/] {field}{error}", soft_wrap=True, markup=True,
+            if (ctx.obj or {}).get("debug"):
+                traceback.print_exception(error)
+            problem, code = start_failure(error, config)
+            err_console.print(f"[bold red]cannot start:[/] {escape(problem)}", soft_wrap=True, markup=True,
                               highlight=False)
-            return 2 if isinstance(error, (sqlite3.Error, CannotStart)) else 1
+            return code
         starting = False
         where = f"http://{config.http.host}:{hub.http.port}" if hub.http else "HTTP off"
         err_console.print(

@@ -3,28 +3,31 @@
 from __future__ import annotations
 
 import json
-import sys
+from collections.abc import Mapping
 from datetime import datetime, timezone
 from typing import Any
 
 import click
 from rich.table import Table
 
-from assistant.cli.common import console, err_console, load, open_log, parse_since
+from assistant.cli.common import console, load, open_log, parse_since, resolve_id, shortened
 from assistant.cli.trust import devices_add, devices_credentials
 from assistant.eventlog import EventQuery
 from assistant.registry import DeviceRegistry
 
 
-def event_table(rows: list[dict[str, Any]], title: str | None = None) -> Table:
-    """Event-log rows as a table, data shortened to one line."""
+def event_table(rows: list[dict[str, Any]], title: str | None = None, short: Mapping[str, str] | None = None) -> Table:
+    """Event-log rows as a table, data shortened to one line, ids to their ``short`` form (``shortened``)."""
+    short = short or {}
     table = Table(title=title)
-    for column in ("time (UTC)", "kind", "device", "person", "data", "id"):
+    table.add_column("time (UTC)", no_wrap=True)
+    for column in ("kind", "device", "person", "data"):
         table.add_column(column, overflow="fold")
+    table.add_column("id", no_wrap=True)  # whole, so it can be copied into --why
     for row in rows:
         data = json.dumps(row["data"], ensure_ascii=False)
-        table.add_row(row["ts"][:19], row["kind"], row["device"] or "", row["person"] or "",
-                      data if len(data) < 100 else data[:97] + "...", row["id"])
+        table.add_row(row["ts"][:19].replace("T", " "), row["kind"], row["device"] or "", row["person"] or "",
+                      data if len(data) < 100 else data[:97] + "...", short.get(row["id"], row["id"]))
     return table
 
 
@@ -35,7 +38,8 @@ def event_table(rows: list[dict[str, Any]], title: str | None = None) -> Table:
 @click.option("--since", help="30m, 2h, 7d or an ISO-8601 time")
 @click.option("--until", help="an ISO-8601 time")
 @click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 100000))
-@click.option("--why", "why", metavar="EVENT_ID", help="show EVENT_ID and the chain of events that caused it")
+@click.option("--why", "why", metavar="EVENT_ID",
+              help="show EVENT_ID (the whole id, or its start or end as tables show it) and the events that caused it")
 @click.option("--json", "as_json", is_flag=True, help="print JSON lines instead of a table")
 @click.pass_context
 def events(ctx: click.Context, kind: str | None, device: str | None, person: str | None, since: str | None,
@@ -44,10 +48,7 @@ def events(ctx: click.Context, kind: str | None, device: str | None, person: str
     config = load(ctx)
     query = open_log(config)
     if why:
-        rows = query.cause_chain(why)
-        if not rows:
-            err_console.print(f"no event with id {why}")
-            sys.exit(1)
+        rows = query.cause_chain(resolve_id(ctx, query.db.conn, "event", why))
     else:
         rows = query.events(kind=kind, device=device, person=person, home=config.home.id,
                             since=parse_since(since), until=parse_since(until), limit=limit)
@@ -55,7 +56,8 @@ def events(ctx: click.Context, kind: str | None, device: str | None, person: str
         for row in rows:
             click.echo(json.dumps(row, ensure_ascii=False))
         return
-    console.print(event_table(rows, "why: effect first, then its causes" if why else None))
+    short = shortened(query.db.conn, "event", [row["id"] for row in rows])
+    console.print(event_table(rows, "why: effect first, then its causes" if why else None, short))
 
 
 @click.group(invoke_without_command=True)

@@ -53,6 +53,7 @@ class VoiceResult:
             "audio_seconds": round(self.transcript.audio_seconds, 3), "model": self.transcript.model,
             "reply": getattr(reply, "text", None), "understood": getattr(reply, "understood", False),
             "intent": getattr(reply, "intent", None), "reply_language": getattr(reply, "language", None),
+            "utterance_id": getattr(reply, "utterance_id", None) or None,
             "timings": {k: round(v, 4) for k, v in self.timings.items()},
         }
 
