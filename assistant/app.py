@@ -42,6 +42,7 @@ from assistant.registry import DeviceRegistry
 from assistant.skill_loader import SkillClass, discover
 from assistant.skill_runtime import Conversation, Reply, SkillHost, SkillRuntime
 from assistant.speech.pipeline import VoiceStreams, pipeline_for
+from assistant.speech.tts import TextToSpeech
 from assistant.state import StateStore
 from devices.routing import Adapters
 
@@ -313,7 +314,8 @@ def build_hub(config: Config, *, clock: Clock | None = None, offline: bool = Fal
                      state=state, devices=registry, model=lambda: agent.agent)
     runtime = SkillRuntime(host, bus)
     conversation = Conversation(config, runtime, recorder, agent=lambda: agent.agent)
-    voice = VoiceStreams(config, pipeline_for(config, conversation.hear, config.voice), commands, clock)
+    voice = VoiceStreams(config, pipeline_for(config, conversation.hear, config.voice, tts=TextToSpeech()),
+                         commands, clock)
     ingest = Ingest(config, adapters, registry, event_log, bus, state, clock, link or NoBroker(), audio=voice.feed)
 
     async def satellite_heard(event: Event) -> None:

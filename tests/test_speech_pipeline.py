@@ -161,3 +161,29 @@ def test_carehub_listen_prints_transcript_reply_and_command(tmp_path):
     garbage.write_bytes(b"hello")
     bad = CliRunner().invoke(listen, [str(garbage), "--offline", "--config", str(DEFAULT_CONFIG)])
     assert bad.exit_code == 2 and "not a WAV file" in bad.output
+
+
+@pytest.mark.skipif(shutil.which("espeak-ng") is None and importlib.util.find_spec("piper") is None,
+                    reason="no speech synthesizer (apt-get install espeak-ng)")
+async def test_the_hubs_own_voice_route_speaks_its_reply(skill_harness, stt):
+    h = await skill_harness(DeviceControl)
+    pipeline = h.hub.voice.pipeline  # as build_hub made it for POST /api/voice
+    pipeline.stt = stt
+    result = await pipeline.handle_wav(encode_wav(speak("turn on the kitchen light")), person="grandma", speak=True)
+    assert result.reply.text == "Turned on the kitchen lights."
+    assert result.speech is not None and decode_wav(result.speech.wav).seconds > 1
+
+
+async def test_a_reply_that_cannot_be_spoken_still_carries_out_the_command(skill_harness, stt):
+    class Mute(TextToSpeech):
+        async def synthesize(self, text: str, language: str = "en"):
+            from assistant.speech.tts import SpeechUnavailable
+            raise SpeechUnavailable("no text-to-speech engine for 'en': apt-get install espeak-ng")
+
+    h = await skill_harness(DeviceControl)
+    pipeline = VoicePipeline(h.hub.hear, stt, Mute(use_piper=False))
+    result = await pipeline.handle_wav(encode_wav(speak("turn on the kitchen light")), person="grandma",
+                                       language="en", speak=True)
+    await h.settle()
+    assert result.reply.text == "Turned on the kitchen lights." and result.speech is None
+    assert h.published == [KITCHEN_ON]

@@ -25,7 +25,7 @@ from assistant.speech.audio import (
     MAX_SECONDS, MAX_WAV_BYTES, AudioError, StreamAssembler, Utterance, decode_wav, parse_audio_topic,
 )
 from assistant.speech.stt import SpeechSettings, SpeechToText, Transcript, build_speech_to_text, whisper_language
-from assistant.speech.tts import Speech, TextToSpeech
+from assistant.speech.tts import Speech, SpeechUnavailable, TextToSpeech
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +94,10 @@ class VoicePipeline:
         speech = None
         if speak and self.tts is not None and getattr(reply, "text", None):
             spoken = time.perf_counter()
-            speech = await self.tts.synthesize(reply.text, reply.language)
+            try:
+                speech = await self.tts.synthesize(reply.text, reply.language)
+            except SpeechUnavailable as problem:  # what was asked is done; only the spoken reply is missing
+                log.warning("no spoken reply: %s", problem)
             timings["tts"] = time.perf_counter() - spoken
         timings["total"] = time.perf_counter() - started
         return VoiceResult(transcript, reply, speech, timings)
