@@ -114,7 +114,8 @@ async def until(h, when: str) -> None:
     await h.advance((at(when) - h.clock.now()).total_seconds())
 
 
-async def kinds(h, kind: str) -> list[dict]:
+async def rows_of(h, kind: str) -> list[dict]:
+    """The log's rows of ``kind``, newest first."""
     return await h.rows(kind=kind)
 
 
@@ -122,12 +123,12 @@ async def test_a_dose_whose_window_closed_before_carehub_first_ran_is_not_alerte
     h = await skill_harness(Medication, settings=SETTINGS, start=at("09:30"))   # 08:00's window closed at 09:00
     await until(h, "11:00")
     assert h.notifications == [] and h.replies == []
-    (row,) = await kinds(h, "dose_unobserved")
+    (row,) = await rows_of(h, "dose_unobserved")
     assert row["person"] == "grandma" and row["data"]["due"] == "2026-01-05T08:00:00+00:00"
     h = await restart(skill_harness, h, "11:30")
     await until(h, "12:00")
     assert h.notifications == [] and h.replies == []
-    assert len(await kinds(h, "dose_unobserved")) == 1   # noted once, not once per start
+    assert len(await rows_of(h, "dose_unobserved")) == 1   # noted once, not once per start
     assert await adherence(h) == {"scheduled": 2, "taken": 0, "missed": 0, "unobserved": 1, "pending": 1}
     await until(h, "20:00")   # the evening dose is carehub's to watch
     assert h.replies == [REMINDER]
@@ -137,7 +138,7 @@ async def test_a_dose_still_in_its_window_when_carehub_first_runs_is_reminded_an
     h = await skill_harness(Medication, settings=SETTINGS, start=at("08:20"))
     await h.advance(60)                      # the skill's first look at the schedule
     assert h.replies == [REMINDER]
-    (due,) = await kinds(h, "dose_due")
+    (due,) = await rows_of(h, "dose_due")
     assert due["data"]["late_seconds"] == 21 * 60
     await until(h, "09:00")
     (note,) = h.notifications
@@ -153,9 +154,9 @@ async def test_an_alerted_dose_is_never_alerted_again_after_a_restart(skill_harn
     h = await restart(skill_harness, h, "12:01")
     await until(h, "13:00")
     assert h.notifications == [] and h.replies == []
-    (missed,) = await kinds(h, "dose_missed")
+    (missed,) = await rows_of(h, "dose_missed")
     assert missed["data"]["alert"] == note.id
-    assert len(await kinds(h, "alert_requested")) == 1
+    assert len(await rows_of(h, "alert_requested")) == 1
     assert await adherence(h) == {"scheduled": 2, "taken": 0, "missed": 1, "unobserved": 0, "pending": 1}
 
 
@@ -166,7 +167,7 @@ async def test_a_taken_dose_stays_taken_after_a_restart(skill_harness):
     h = await restart(skill_harness, h, "08:10")
     await until(h, "10:00")
     assert h.replies == [] and h.notifications == []
-    (taken,) = await kinds(h, "dose_taken")
+    (taken,) = await rows_of(h, "dose_taken")
     assert taken["data"] == {"dose": "blood pressure pills", "due": "2026-01-05T08:00:00+00:00", "how": "voice",
                              "early": False}
     assert await adherence(h) == {"scheduled": 2, "taken": 1, "missed": 0, "unobserved": 0, "pending": 1}
@@ -178,7 +179,7 @@ async def test_a_dose_confirmed_early_is_not_reminded_after_a_restart(skill_harn
     h = await restart(skill_harness, h, "07:50")
     await until(h, "10:00")
     assert h.replies == [] and h.notifications == []
-    assert [row["data"]["early"] for row in await kinds(h, "dose_taken")] == [True]
+    assert [row["data"]["early"] for row in await rows_of(h, "dose_taken")] == [True]
 
 
 async def test_a_dose_pending_at_a_restart_is_reminded_and_escalated_once(skill_harness):
@@ -195,7 +196,7 @@ async def test_a_dose_pending_at_a_restart_is_reminded_and_escalated_once(skill_
     h = await restart(skill_harness, h, "09:01")
     await until(h, "10:00")
     assert h.notifications == [] and h.replies == []
-    assert len(await kinds(h, "dose_due")) == 1 and len(await kinds(h, "dose_missed")) == 1
+    assert len(await rows_of(h, "dose_due")) == 1 and len(await rows_of(h, "dose_missed")) == 1
 
 
 async def test_the_daily_report_counts_each_dose_once_across_restarts(skill_harness):
@@ -210,7 +211,7 @@ async def test_the_daily_report_counts_each_dose_once_across_restarts(skill_harn
     await until(h, "21:46")
     assert (await h.say("I took my pills", person="grandma")).text == "Thanks. No dose is due right now."
     await until(h, "23:59")
-    assert len(await kinds(h, "alert_requested")) == 1 and len(await kinds(h, "dose_missed")) == 1
+    assert len(await rows_of(h, "alert_requested")) == 1 and len(await rows_of(h, "dose_missed")) == 1
     text, section = await report(h, "2026-01-05")
     assert "Medication: 1 of 2 doses taken, 1 missed." in text
     assert dict(section.facts) == {"scheduled": "08:00, 20:00", "doses taken": 1, "doses missed": 1}
