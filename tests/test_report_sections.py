@@ -21,7 +21,7 @@ from assistant.events import GenericEvent, IntentRecognized, PillboxOpened, Vita
 from assistant.report import collect, html_document, render_html, summary_text
 from assistant.skill_loader import SkillClass
 from skills.check_in import CheckIn, CheckInAnswered, CheckInSettings
-from skills.medication import Medication, MedicationSettings
+from skills.medication import DoseDue, DoseMissed, DoseTaken, DoseUnobserved, Medication, MedicationSettings
 from skills.sdk import (
     Chart, NoSettings, Panel, ReportDay, ReportSection, ReportTable, Series, Skill,
 )
@@ -227,18 +227,35 @@ def test_sections_are_checked_where_they_are_made():
 
 def test_medication_section():
     settings = MedicationSettings(doses=[{"name": "pills", "person": "grandma",
-                                          "rrule": "FREQ=DAILY;BYHOUR=8;BYMINUTE=0"}])
+                                          "rrule": "FREQ=DAILY;BYHOUR=8,20;BYMINUTE=0"}])
     only_scheduled = Medication.daily_report(settings, ReportDay.of("grandma", DAY, "Europe/London"))
-    assert only_scheduled.facts == (("scheduled", "08:00"), ("adherence", "nothing recorded by the medication skill"))
+    assert only_scheduled.facts == (("scheduled", "08:00, 20:00"),
+                                    ("adherence", "nothing recorded by the medication skill"))
     assert not only_scheduled.has_data and only_scheduled.summary == ()
 
-    said = IntentRecognized(intent="MedicationTaken", skill="medication", ts=utc("08:10"), person="grandma")
-    day = ReportDay.of("grandma", DAY, "Europe/London", events=(PillboxOpened(ts=utc("08:05")), said),
-                       stored={"adherence:grandma:2026-01-05": {"taken": 1, "missed": 0}}.get)
-    section = Medication.daily_report(settings, day)
-    assert section.summary == ("Medication: 1 of 1 dose taken.",) and section.has_data
-    assert section.tables[0].rows == (("08:05", "taken (pillbox opened)"), ("08:10", "taken (said so)"))
-    assert [what for _, what in section.timeline] == ["pillbox opened", "said the medication was taken"]
+    morning, evening = "2026-01-05T08:00:00+00:00", "2026-01-05T20:00:00+00:00"
+    opened = PillboxOpened(id="p1", ts=utc("08:05"), person="grandma")
+    said = IntentRecognized(id="i1", intent="MedicationTaken", skill="medication", ts=utc("08:10"), person="grandma")
+    events = (DoseDue(dose="pills", due=morning, ts=utc("08:00"), person="grandma"), opened,
+              DoseTaken(dose="pills", due=morning, how="pillbox", ts=utc("08:05"), person="grandma", cause="p1"), said)
+    so_far = ReportDay.of("grandma", DAY, "Europe/London", events=events, now=utc("12:00"))
+    section = Medication.daily_report(settings, so_far)
+    assert section.summary == ("Medication: 1 of 2 doses taken, 1 still to come.",) and section.has_data
+    assert section.tables[0].rows == (("08:00", "pills", "taken at 08:05 (pillbox opened)"),
+                                      ("08:10", "", "said the medication was taken; no dose was due then"),
+                                      ("20:00", "pills", "still to come"))
+    assert [what for _, what in section.timeline] == ["pills taken (pillbox opened)",
+                                                      "said the medication was taken (no dose was due)"]
+
+    # Rows written twice (by a hub that restarted) count once; a dose with no outcome on a finished day was not observed.
+    missed = DoseMissed(dose="pills", due=morning, ts=utc("09:00"), person="grandma")
+    twice = ReportDay.of("grandma", DAY, "Europe/London", events=(missed, missed, missed))
+    assert Medication.daily_report(settings, twice).summary == (
+        "Medication: 0 of 2 doses taken, 1 missed, 1 not observed (carehub was off).",)
+    unobserved = DoseUnobserved(dose="pills", due=evening, ts=utc("22:00"), person="grandma")
+    day = ReportDay.of("grandma", DAY, "Europe/London", events=(missed, unobserved), now=utc("22:00"))
+    assert dict(Medication.daily_report(settings, day).facts) == {
+        "scheduled": "08:00, 20:00", "doses taken": 0, "doses missed": 1, "doses not observed (carehub was off)": 1}
 
     nobody = Medication.daily_report(settings, ReportDay.of("leo", DAY, "Europe/London"))
     assert nobody.empty == "No medication was scheduled or recorded." and not (nobody.facts or nobody.tables)
