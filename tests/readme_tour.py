@@ -57,7 +57,8 @@ def commands(text: str) -> list[str]:
 def blocks(readme: Path) -> list[Block]:
     """Every ``sh`` block of ``readme``, in order."""
     found: list[Block] = []
-    section, lead, inside, language, body = "", "", False, "", []
+    section, lead, inside, language = "", "", False, ""
+    body: list[str] = []
     for line in readme.read_text(encoding="utf-8").splitlines():
         fence = FENCE.match(line)
         if fence and not inside:
