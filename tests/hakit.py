@@ -146,8 +146,12 @@ class HomeAssistant:
 
 
 async def _onboard(url: str) -> str:
-    """Onboarding as the first screen does it: the owner, their tokens, the remaining steps; then a long-lived
-    access token from the websocket API (what a user makes in their profile)."""
+    """Onboarding as the first screens do it: the owner, their tokens, analytics (left off) and the frontend's
+    own login; then a long-lived access token from the websocket API (what a user makes in their profile).
+
+    The ``core_config`` step is left out: finishing it adds Google Translate's text-to-speech, Met.no's weather
+    and Radio Browser, which reach the internet (the location and units it would ask for are in
+    configuration.yaml already)."""
     client_id = url + "/"
     async with aiohttp.ClientSession() as session:
         async with session.post(f"{url}/api/onboarding/users", json={
@@ -160,7 +164,7 @@ async def _onboard(url: str) -> str:
                 "grant_type": "authorization_code", "code": auth_code, "client_id": client_id}) as response:
             access_token = (await response.json())["access_token"]
         headers = {"Authorization": f"Bearer {access_token}"}
-        for step, body in (("core_config", {}), ("analytics", {}),
+        for step, body in (("analytics", {}),
                            ("integration", {"client_id": client_id, "redirect_uri": client_id})):
             async with session.post(f"{url}/api/onboarding/{step}", json=body, headers=headers) as response:
                 if response.status != 200:
