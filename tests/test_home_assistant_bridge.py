@@ -9,15 +9,16 @@ import uuid
 from pathlib import Path
 
 import aiomqtt
+import pytest
 
 from assistant.app import build_hub
 from assistant.config import Config
 from assistant.mqtt_trust import trust_for
-from skills.safety import Safety, SafetySettings
 from assistant.skill_loader import SkillClass
+from skills.safety import Safety, SafetySettings
 from tests.conftest import free_port
 from tests.hubkit import HOUSEHOLD, hub_config, wait_for_rows
-from tests.trustkit import secret_of
+from tests.trustkit import secret_of, start_secured_mosquitto, stop_process
 
 DEVICES = [*HOUSEHOLD["devices"], {"id": "kettle-plug", "kind": "switch", "room": "kitchen"}]
 SAFETY = [SkillClass("safety", Safety, "test", SafetySettings())]
@@ -167,3 +168,31 @@ async def test_a_device_reads_nothing_the_hub_keeps_retained_for_home_assistant(
                             raise AssertionError(f"a device read {message.topic}")
                 except TimeoutError:
                     pass
+
+
+@pytest.mark.mosquitto
+async def test_mosquitto_keeps_home_assistant_to_the_same_topics(tmp_path):
+    """``carehub broker mosquitto-config``'s files give Home Assistant's login the same rights."""
+    port = free_port()
+    config = hub_config(tmp_path, port, devices=DEVICES, home_assistant={"enabled": True})
+    proc = start_secured_mosquitto(tmp_path / "mosquitto", trust_for(config, secret_of(config)), port)
+    try:
+        async with client(config, port, "hub") as hub, client(config, port, "homeassistant") as ha, \
+                client(config, port, "kitchen-light") as light:
+            await ha.subscribe("#", qos=1)  # Mosquitto accepts it and delivers only what the ACL lets it read
+            await light.subscribe("carehub/flat1/kitchen-light/set", qos=1)
+            await hub.subscribe("carehub/flat1/hub/ha/+/+/+/set", qos=1)
+            await light.publish("carehub/flat1/kitchen-light/state", b'{"state": "on"}', qos=1)
+            await ha.publish("carehub/flat1/kitchen-light/set", b'{"state": "off"}', qos=1)  # dropped
+            await ha.publish("carehub/flat1/hub/ha/device/kitchen-light/light/set", b'{"state": "OFF"}', qos=1)
+            await hub.publish("carehub/flat1/hub/ha/device/kitchen-light/light", b'{"state": "ON"}', qos=1)
+            seen = await collect(ha, lambda s: "carehub/flat1/hub/ha/device/kitchen-light/light" in s)
+            assert all(not t.startswith("carehub/flat1/kitchen-light/") for t in seen), seen
+            async with asyncio.timeout(10):
+                command = await anext(aiter(hub.messages))
+            assert str(command.topic) == "carehub/flat1/hub/ha/device/kitchen-light/light/set"
+            with pytest.raises(TimeoutError):
+                async with asyncio.timeout(1.0):
+                    await anext(aiter(light.messages))
+    finally:
+        stop_process(proc)

@@ -120,9 +120,10 @@ def test_states_come_from_the_hubs_state_of_a_device(tmp_path):
                       "carehub/flat1/hub/ha/device/kitchen-motion/battery": b"90"}
     assert dict(discovery.states("device", "front-door", {})) == {}  # unknown until it reports
     watch = discovery.config.device("grandma-watch")
-    vitals = dict(discovery.vitals_states(watch, {"heart_rate": 72, "spo2": 97}))
+    vitals = dict(discovery.vitals_states(watch, {"heart_rate": 72.0, "spo2": 97, "worn": True}))
     assert vitals == {"carehub/flat1/hub/ha/person/grandma/heart_rate": b"72",
-                      "carehub/flat1/hub/ha/person/grandma/spo2": b"97"}
+                      "carehub/flat1/hub/ha/person/grandma/spo2": b"97",
+                      "carehub/flat1/hub/ha/person/grandma/worn": b"ON"}
 
 
 def _alert(kind: str, priority: str, status: AlertStatus, person: str = "grandma") -> Alert:
@@ -230,3 +231,15 @@ def test_credentials_prints_home_assistants_login(tmp_path):
                                     "storage": {"database": str(tmp_path / "c.db")}}), encoding="utf-8")
     result = CliRunner().invoke(main, ["--config", str(path), "devices", "credentials", "homeassistant"])
     assert result.exit_code == 2 and "home_assistant.enabled is false" in result.output
+
+
+def test_a_persons_first_wearable_shows_on_their_device_and_a_second_on_its_own(tmp_path):
+    devices = [*HOUSEHOLD["devices"], {"id": "grandma-pendant", "kind": "wearable", "person": "grandma",
+                                       "placement": "pendant"}]
+    configs = _configs(_discovery(tmp_path, devices=devices))
+    ids = [c["unique_id"] for c in configs.values()]
+    assert len(ids) == len(set(ids))
+    worn = configs["homeassistant/binary_sensor/carehub-flat1/grandma_worn/config"]
+    assert worn["device"]["identifiers"] == ["carehub_flat1_person_grandma"] and worn["name"] == "Wearing grandma watch"
+    pendant = configs["homeassistant/sensor/carehub-flat1/grandma_pendant_heart_rate/config"]
+    assert pendant["device"]["identifiers"] == ["carehub_flat1_device_grandma-pendant"]

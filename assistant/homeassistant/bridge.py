@@ -76,6 +76,8 @@ class HomeAssistantBridge:
         self._to_remove: set[str] | None = None
         """Discovery topics to empty (read from the memory when first needed)."""
         self._memory_lock = asyncio.Lock()
+        self._publishing = asyncio.Lock()
+        """Held while a state is worked out and published, so an older state never overtakes a newer one."""
         self._connected = False
         self._tasks: set[asyncio.Task[None]] = set()
 
@@ -152,12 +154,13 @@ class HomeAssistantBridge:
             await self._remove_stale()
         except Exception as error:  # noqa: BLE001 - the link went down; tried again on reconnect
             log.info("stale Home Assistant entities not removed yet: %s", error)
-        for topic, payload in self._configs.items():
-            await self._publish(topic, payload)
-        for device in self._config.devices:
-            await self._publish_availability(device.id)
-            await self._publish_device(device.id)
-        await self._publish_people()
+        async with self._publishing:
+            await self._publish_people()  # first: whether someone needs help matters most
+            for topic, payload in self._configs.items():
+                await self._publish(topic, payload)
+            for device in self._config.devices:
+                await self._publish_availability(device.id)
+                await self._publish_device(device.id)
         log.info("published %d entities for Home Assistant", len(self._configs))
 
     async def _publish_availability(self, device_id: str) -> None:
@@ -187,14 +190,15 @@ class HomeAssistantBridge:
         """A bus subscriber: publish what the event changed."""
         if not self._connected:
             return
-        if isinstance(event, ALERT_EVENTS):
-            await self._publish_people()
-        elif event.device is not None:
-            if isinstance(event, (DeviceCameOnline, DeviceWentOffline)):
-                await self._publish_availability(event.device)
-            await self._publish_device(event.device)
-            if isinstance(event, PRESENCE_EVENTS) and event.person:
+        async with self._publishing:
+            if isinstance(event, ALERT_EVENTS):
                 await self._publish_people()
+            elif event.device is not None:
+                if isinstance(event, (DeviceCameOnline, DeviceWentOffline)):
+                    await self._publish_availability(event.device)
+                await self._publish_device(event.device)
+                if isinstance(event, PRESENCE_EVENTS) and event.person:
+                    await self._publish_people()
 
     # -- in ----------------------------------------------------------------------------------------------------
 

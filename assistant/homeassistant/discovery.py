@@ -79,8 +79,9 @@ class Entity:
     """Home Assistant may command it (``<state topic>/set``)."""
 
 
-def device_entities(device: DeviceConfig) -> list[Entity]:
-    """The entities of one carehub device: its state, battery and connection; vitals go to its person."""
+def device_entities(device: DeviceConfig, *, for_person: bool = False) -> list[Entity]:
+    """The entities of one carehub device: its state, battery and connection. A wearable ``for_person`` (the
+    first one of its person) shows whether it is worn and the vital signs on the person's device."""
     d, kind = device.id, device.kind
     entities: list[Entity] = [
         Entity("binary_sensor", "device", d, "online", "Connected", _on_off("online"),
@@ -110,8 +111,10 @@ def device_entities(device: DeviceConfig) -> list[Entity]:
                                {"device_class": "humidity", "unit_of_measurement": "%", "state_class": "measurement"},
                                d))
     elif kind == "wearable":
-        entities.append(Entity("binary_sensor", "device", d, "worn", "Worn", _on_off("worn"), {}, d))
-        entities += vital_entities("person" if device.person else "device", device.person or d, d)
+        owner, owner_id = ("person", device.person) if for_person and device.person else ("device", d)
+        entities.append(Entity("binary_sensor", owner, owner_id, "worn", f"Wearing {device.display_name}",
+                               _on_off("worn"), {"icon": "mdi:watch"}, d))
+        entities += vital_entities(owner, owner_id, d)
     if kind in BATTERY_KINDS:
         entities.append(Entity("sensor", "device", d, "battery", "Battery", _number("battery"),
                                {"device_class": "battery", "unit_of_measurement": "%", "state_class": "measurement",
@@ -170,7 +173,12 @@ class Discovery:
         self.discovery_prefix = config.home_assistant.discovery_prefix
         self.node = f"carehub-{self.home}"
         """Discovery's node id: every config the hub publishes is under ``<discovery prefix>/+/<node>/``."""
-        self.entities: list[Entity] = [e for d in config.devices for e in device_entities(d)]
+        first_wearables = {}
+        for device in config.devices:
+            if device.kind == "wearable" and device.person:
+                first_wearables.setdefault(device.person, device.id)
+        self.entities: list[Entity] = [e for d in config.devices
+                                       for e in device_entities(d, for_person=first_wearables.get(d.person) == d.id)]
         self.entities += [e for p in config.people for e in person_entities(p)]
 
     # -- topics ----------------------------------------------------------------------------------------------
@@ -266,15 +274,16 @@ class Discovery:
                     yield self.state_topic(entity), shown.encode()
 
     def vitals_states(self, wearable: DeviceConfig, state: State) -> Iterator[tuple[str, bytes]]:
-        """The vital-sign entities fed by ``wearable``, whoever's device they are on."""
+        """Whether ``wearable`` is worn and the vital signs it measures, whoever's device they are on."""
         for entity in self.entities:
-            if entity.availability_of == wearable.id and entity.key in VITAL_KEYS:
+            if entity.availability_of == wearable.id and entity.key in WEARABLE_KEYS:
                 shown = entity.render(state)
                 if shown is not None:
                     yield self.state_topic(entity), shown.encode()
 
 
-VITAL_KEYS = frozenset({"heart_rate", "spo2", "skin_temp", "systolic", "diastolic"})
+WEARABLE_KEYS = frozenset({"worn", "heart_rate", "spo2", "skin_temp", "systolic", "diastolic"})
+"""What a wearable shows on its person's device."""
 
 
 def _json(payload: dict[str, Any]) -> bytes:
