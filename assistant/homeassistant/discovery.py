@@ -173,7 +173,7 @@ class Discovery:
         self.discovery_prefix = config.home_assistant.discovery_prefix
         self.node = f"carehub-{self.home}"
         """Discovery's node id: every config the hub publishes is under ``<discovery prefix>/+/<node>/``."""
-        first_wearables = {}
+        first_wearables: dict[str, str] = {}
         for device in config.devices:
             if device.kind == "wearable" and device.person:
                 first_wearables.setdefault(device.person, device.id)
