@@ -177,8 +177,9 @@ class Discovery:
         for device in config.devices:
             if device.kind == "wearable" and device.person:
                 first_wearables.setdefault(device.person, device.id)
+        shown_on_person = set(first_wearables.values())
         self.entities: list[Entity] = [e for d in config.devices
-                                       for e in device_entities(d, for_person=first_wearables.get(d.person) == d.id)]
+                                       for e in device_entities(d, for_person=d.id in shown_on_person)]
         self.entities += [e for p in config.people for e in person_entities(p)]
 
     # -- topics ----------------------------------------------------------------------------------------------
