@@ -20,7 +20,8 @@ from tests.conftest import free_port
 from tests.hubkit import HOUSEHOLD, hub_config, wait_for_rows
 from tests.trustkit import secret_of, start_secured_mosquitto, stop_process
 
-DEVICES = [*HOUSEHOLD["devices"], {"id": "kettle-plug", "kind": "switch", "room": "kitchen"}]
+DEVICES = [*HOUSEHOLD["devices"], {"id": "kettle-plug", "kind": "switch", "room": "kitchen"},
+           {"id": "bed-pad", "kind": "occupancy", "subtype": "bed", "person": "grandma", "room": "bedroom"}]
 SAFETY = [SkillClass("safety", Safety, "test", SafetySettings())]
 
 

@@ -144,7 +144,18 @@ def _alert(kind: str, priority: str, status: AlertStatus, person: str = "grandma
 ])
 def test_a_persons_state_from_their_unresolved_alerts(alerts, help_needed, status, priority):
     state = person_state("grandma", alerts, "kitchen")
-    assert state == {"help_needed": help_needed, "status": status, "alert_priority": priority, "room": "kitchen"}
+    assert state == {"help_needed": help_needed, "status": status, "alert_priority": priority, "room": "kitchen",
+                     "noticed": None}
+
+
+def test_when_a_person_was_last_noticed_is_a_timestamp(tmp_path):
+    noticed = datetime(2025, 3, 1, 9, 30, tzinfo=UTC)
+    state = person_state("grandma", [], "bedroom", noticed)
+    shown = dict(_discovery(tmp_path).states("person", "grandma", state))
+    assert shown["carehub/flat1/hub/ha/person/grandma/last_noticed"] == b"2025-03-01T09:30:00+00:00"
+    assert shown["carehub/flat1/hub/ha/person/grandma/room"] == b"bedroom"
+    config = _configs(_discovery(tmp_path))["homeassistant/sensor/carehub-flat1/grandma_last_noticed/config"]
+    assert config["device_class"] == "timestamp"
 
 
 @pytest.mark.parametrize(("key", "payload", "expected"), [

@@ -77,6 +77,13 @@ async def test_vitals_and_people_show_what_carehub_knows(home_assistant, tmp_pat
         await home_assistant.wait_for_state("sensor.grandma_spo2", lambda s: s["state"] == "97")
         assert heart["attributes"]["state_class"] == "measurement"
         await home_assistant.wait_for_state("sensor.grandma_status", lambda s: s["state"] == "ok")
+        async with client(config, port, "bed-pad") as bed:
+            await bed.publish("carehub/flat1/bed-pad/state", b'{"occupied": true}', qos=1)
+        await home_assistant.wait_for_state("sensor.grandma_room", lambda s: s["state"] == "bedroom")
+        noticed = await home_assistant.wait_for_state("sensor.grandma_last_noticed",
+                                                      lambda s: s["state"] not in ("unknown", "unavailable"))
+        assert noticed["attributes"]["device_class"] == "timestamp"
+        await home_assistant.wait_for_state("binary_sensor.bed_pad", lambda s: s["state"] == "on")
 
 
 async def test_an_sos_shows_as_help_needed_within_two_seconds(home_assistant, tmp_path):  # noqa: F811

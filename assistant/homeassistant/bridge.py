@@ -182,7 +182,7 @@ class HomeAssistantBridge:
         alerts = [*await self._alerts.list(status=AlertStatus.OPEN, limit=1000),
                   *await self._alerts.list(status=AlertStatus.ACKNOWLEDGED, limit=1000)]
         for person in self._config.people:
-            state = person_state(person.id, alerts, self._state.room_of(person.id))
+            state = person_state(person.id, alerts, self._state.room_of(person.id), self._state.noticed_at(person.id))
             for topic, payload in self.discovery.states("person", person.id, state):
                 await self._publish(topic, payload)
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from assistant import __version__, topics
@@ -150,17 +151,21 @@ def person_entities(person: PersonConfig) -> list[Entity]:
         Entity("sensor", "person", p, "alert_priority", "Highest open alert", lambda s: s.get("alert_priority"),
                {"device_class": "enum", "options": list(PRIORITIES)}),
         Entity("sensor", "person", p, "room", "Last room", lambda s: s.get("room"), {"icon": "mdi:map-marker"}),
+        Entity("sensor", "person", p, "last_noticed", "Last noticed", lambda s: s.get("noticed"),
+               {"device_class": "timestamp"}),
     ]
 
 
-def person_state(person: str, alerts: list[Alert], room: str | None) -> State:
-    """A person's state as the person entities show it, from the alerts not yet resolved (open or taken on)."""
+def person_state(person: str, alerts: list[Alert], room: str | None, noticed: datetime | None = None) -> State:
+    """A person's state as the person entities show it, from the alerts not yet resolved (open or taken on), the
+    room they were last noticed in and when ("not seen since" on a dashboard)."""
     theirs = [a for a in alerts if a.person == person and a.status is not AlertStatus.RESOLVED]
     help_needed = any(a.kind in HELP_KINDS for a in theirs)
     open_priorities = {a.priority.value for a in theirs if a.status is AlertStatus.OPEN}
     highest = next((p for p in reversed(PRIORITIES) if p in open_priorities), "none")
     status = "help_needed" if help_needed else "alert" if open_priorities else "ok"
-    return {"help_needed": help_needed, "status": status, "alert_priority": highest, "room": room}
+    return {"help_needed": help_needed, "status": status, "alert_priority": highest, "room": room,
+            "noticed": noticed.isoformat() if noticed is not None else None}
 
 
 class Discovery:
