@@ -197,3 +197,22 @@ async def test_mosquitto_keeps_home_assistant_to_the_same_topics(tmp_path):
                     await anext(aiter(light.messages))
     finally:
         stop_process(proc)
+
+
+async def test_a_device_that_misses_its_heartbeats_is_unavailable_until_it_reports_again(tmp_path):
+    from assistant.clock import FakeClock
+
+    port = free_port()
+    config = ha_config(tmp_path, port)
+    clock = FakeClock()
+    availability = "carehub/flat1/hub/ha/device/kitchen-motion/availability"
+    async with build_hub(config, skills=[], clock=clock) as hub:
+        await hub.wait_connected()
+        async with client(config, port, "homeassistant") as ha, client(config, port, "kitchen-motion") as motion:
+            await ha.subscribe(availability, qos=1)
+            await motion.publish("carehub/flat1/kitchen-motion/state", b'{"motion": true}', qos=1)
+            await collect(ha, lambda s: s.get(availability) == b"online")
+            await clock.advance(300 * 2.5 + 60)  # its heartbeat is 300 s; silent after 2.5 of them
+            await collect(ha, lambda s: s.get(availability) == b"offline")
+            await motion.publish("carehub/flat1/kitchen-motion/state", b'{"motion": false}', qos=1)
+            await collect(ha, lambda s: s.get(availability) == b"online")

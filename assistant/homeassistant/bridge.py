@@ -45,6 +45,8 @@ EVENTS = ALERT_EVENTS + DEVICE_EVENTS
 """What the bridge listens to on the bus."""
 PRESENCE_EVENTS = (MotionDetected, ContactChanged, OccupancyChanged)
 COMMANDS: dict[str, type[Command]] = {"TurnOn": TurnOn, "TurnOff": TurnOff}
+SILENCE_CHECK_EVERY = 60.0
+"""Seconds between looks for devices that missed their heartbeats (Home Assistant then shows them unavailable)."""
 
 
 class Alerts(Protocol):
@@ -79,6 +81,7 @@ class HomeAssistantBridge:
         self._publishing = asyncio.Lock()
         """Held while a state is worked out and published, so an older state never overtakes a newer one."""
         self._connected = False
+        self._watching = False
         self._tasks: set[asyncio.Task[None]] = set()
 
     @property
@@ -110,6 +113,9 @@ class HomeAssistantBridge:
         if up:
             self._published.clear()
             self._spawn(self._publish_everything())
+            if not self._watching:
+                self._watching = True
+                self._spawn(self._watch_silence())
 
     async def stop(self) -> None:
         self._connected = False
@@ -163,6 +169,15 @@ class HomeAssistantBridge:
                 await self._publish_device(device.id)
         log.info("published %d entities for Home Assistant", len(self._configs))
 
+    async def _watch_silence(self) -> None:
+        """A device that stops reporting sends nothing: look at every device's silence now and then."""
+        while True:
+            await self._clock.sleep(SILENCE_CHECK_EVERY)
+            if self._connected:
+                async with self._publishing:
+                    for device in self._config.devices:
+                        await self._publish_availability(device.id)
+
     async def _publish_availability(self, device_id: str) -> None:
         status = self._registry.get(self._config.home.id, device_id)
         state = status.state(self._clock.now()) if status is not None else "never seen"
@@ -194,8 +209,7 @@ class HomeAssistantBridge:
             if isinstance(event, ALERT_EVENTS):
                 await self._publish_people()
             elif event.device is not None:
-                if isinstance(event, (DeviceCameOnline, DeviceWentOffline)):
-                    await self._publish_availability(event.device)
+                await self._publish_availability(event.device)  # online again after a silence, or offline
                 await self._publish_device(event.device)
                 if isinstance(event, PRESENCE_EVENTS) and event.person:
                     await self._publish_people()
