@@ -14,6 +14,7 @@ import os
 import subprocess
 import threading
 import time
+import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -21,9 +22,50 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
+import aiomqtt
 import pytest
 
+from assistant.config import Config
+from assistant.mqtt_trust import trust_for
+from assistant.skill_loader import SkillClass
+from skills.safety import Safety, SafetySettings
 from tests.conftest import free_port
+from tests.hubkit import HOUSEHOLD, hub_config
+from tests.trustkit import secret_of
+
+# --- carehub's side: a home with Home Assistant turned on, and clients with its logins ---------------------
+
+DEVICES = [*HOUSEHOLD["devices"], {"id": "kettle-plug", "kind": "switch", "room": "kitchen"},
+           {"id": "bed-pad", "kind": "occupancy", "subtype": "bed", "person": "grandma", "room": "bedroom"}]
+SAFETY = [SkillClass("safety", Safety, "test", SafetySettings())]
+
+
+def ha_config(tmp_path: Path, port: int, devices: list[dict] = DEVICES) -> Config:
+    return hub_config(tmp_path, port, embedded=True, devices=devices, home_assistant={"enabled": True})
+
+
+def client(config: Config, port: int, user: str) -> aiomqtt.Client:
+    login = trust_for(config, secret_of(config)).login_for(user)
+    assert login is not None
+    return aiomqtt.Client("127.0.0.1", port, identifier=f"{user}-{uuid.uuid4().hex[:6]}", username=login.username,
+                          password=login.password)
+
+
+async def collect(mqtt: aiomqtt.Client, want, timeout: float = 10.0) -> dict[str, bytes]:
+    """Messages by topic until ``want(messages)`` holds."""
+    seen: dict[str, bytes] = {}
+    try:
+        async with asyncio.timeout(timeout):
+            async for message in mqtt.messages:
+                seen[str(message.topic)] = bytes(message.payload)
+                if want(seen):
+                    return seen
+    except TimeoutError:
+        raise AssertionError(f"not there within {timeout} s; received: {seen}") from None
+    raise AssertionError("unreachable")
+
+
+# --- Home Assistant itself ------------------------------------------------------------------------------------
 
 HA_VERSION = "2025.4.4"
 VENV = Path(os.environ.get("CAREHUB_HA_VENV") or Path.home() / ".cache" / "carehub" / f"home-assistant-{HA_VERSION}")

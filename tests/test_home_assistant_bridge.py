@@ -5,50 +5,16 @@ from __future__ import annotations
 
 import asyncio
 import json
-import uuid
-from pathlib import Path
 
 import aiomqtt
 import pytest
 
 from assistant.app import build_hub
-from assistant.config import Config
 from assistant.mqtt_trust import trust_for
-from assistant.skill_loader import SkillClass
-from skills.safety import Safety, SafetySettings
 from tests.conftest import free_port
+from tests.hakit import DEVICES, SAFETY, client, collect, ha_config
 from tests.hubkit import HOUSEHOLD, hub_config, wait_for_rows
 from tests.trustkit import secret_of, start_secured_mosquitto, stop_process
-
-DEVICES = [*HOUSEHOLD["devices"], {"id": "kettle-plug", "kind": "switch", "room": "kitchen"},
-           {"id": "bed-pad", "kind": "occupancy", "subtype": "bed", "person": "grandma", "room": "bedroom"}]
-SAFETY = [SkillClass("safety", Safety, "test", SafetySettings())]
-
-
-def ha_config(tmp_path: Path, port: int, devices: list[dict] = DEVICES) -> Config:
-    return hub_config(tmp_path, port, embedded=True, devices=devices, home_assistant={"enabled": True})
-
-
-def client(config: Config, port: int, user: str) -> aiomqtt.Client:
-    login = trust_for(config, secret_of(config)).login_for(user)
-    assert login is not None
-    return aiomqtt.Client("127.0.0.1", port, identifier=f"{user}-{uuid.uuid4().hex[:6]}", username=login.username,
-                          password=login.password)
-
-
-async def collect(mqtt: aiomqtt.Client, want, timeout: float = 10.0) -> dict[str, bytes]:
-    """Messages by topic until ``want(messages)`` holds."""
-    seen: dict[str, bytes] = {}
-    try:
-        async with asyncio.timeout(timeout):
-            async for message in mqtt.messages:
-                seen[str(message.topic)] = bytes(message.payload)
-                if want(seen):
-                    return seen
-    except TimeoutError:
-        raise AssertionError(f"not there within {timeout} s; received: {seen}") from None
-    raise AssertionError("unreachable")
-
 
 async def test_home_assistant_reads_retained_discovery_and_states_but_no_raw_readings(tmp_path):
     port = free_port()
@@ -134,8 +100,12 @@ async def test_an_sos_turns_help_needed_on(tmp_path):
 async def test_a_device_taken_out_of_the_config_is_removed_from_home_assistant(tmp_path):
     port = free_port()
     kettle = "homeassistant/switch/carehub-flat1/kettle_plug/config"
-    async with build_hub(ha_config(tmp_path, port), skills=[]) as hub:
+    first = ha_config(tmp_path, port)
+    async with build_hub(first, skills=[]) as hub:
         await hub.wait_connected()
+        async with client(first, port, "homeassistant") as ha:
+            await ha.subscribe(kettle, qos=1)
+            await collect(ha, lambda s: bool(s.get(kettle)))  # Home Assistant has the kettle
     config = ha_config(tmp_path, port, devices=HOUSEHOLD["devices"])
     async with build_hub(config, skills=[]) as hub:
         await hub.wait_connected()

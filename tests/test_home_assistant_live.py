@@ -19,9 +19,8 @@ import pytest
 from assistant.app import build_hub
 from assistant.mqtt_trust import trust_for
 from tests.conftest import free_port
-from tests.hakit import HomeAssistant, home_assistant  # noqa: F401 - the session's Home Assistant
+from tests.hakit import SAFETY, HomeAssistant, client, ha_config, home_assistant  # noqa: F401 - the fixture
 from tests.hubkit import wait_for_rows
-from tests.test_home_assistant_bridge import SAFETY, client, ha_config
 from tests.trustkit import secret_of
 
 pytestmark = [pytest.mark.home_assistant, pytest.mark.slow]

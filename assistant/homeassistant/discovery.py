@@ -217,7 +217,10 @@ class Discovery:
     # -- discovery payloads ------------------------------------------------------------------------------------
 
     def object_id(self, entity: Entity) -> str:
-        """The entity id Home Assistant makes: a device's main entity is named after it (``light.kitchen_light``)."""
+        """The entity id Home Assistant makes: a device's main entity is named after it (``light.kitchen_light``).
+
+        Sent as ``object_id``, which Home Assistant 2025.4 reads; later releases call it ``default_entity_id``.
+        """
         base = entity.owner_id if entity.name is None else f"{entity.owner_id}_{entity.key}"
         return base.replace("-", "_")
 
