@@ -31,6 +31,8 @@ from assistant.events import (
     AlertRequested, BrokerConnected, BrokerDisconnected, ButtonPressed, Event, HubStarted, HubStopped,
     MessageRequested, SubscriberFailed, UtteranceReported,
 )
+from assistant.homeassistant.bridge import EVENTS as HOME_ASSISTANT_EVENTS
+from assistant.homeassistant.bridge import HomeAssistantBridge
 from assistant.http import ApiParts, HttpServer
 from assistant.ingest import Ingest, NoBroker
 from assistant.llm.agent import Agent
@@ -91,6 +93,8 @@ class Hub:
         """The caregiver app: its sessions and live inbox (served by the HTTP API)."""
         self.broker: EmbeddedBroker | None = None
         self.http: HttpServer | None = None
+        self.home_assistant: HomeAssistantBridge | None = None
+        """Discovery and commands for Home Assistant, with ``home_assistant.enabled`` and a broker."""
         self._agent = agent
         self._explicit_skills = explicit_skills
         self._started_monotonic = 0.0
@@ -192,6 +196,8 @@ class Hub:
             self.http = None
         if self.link is not None:
             await self.link.stop()
+        if self.home_assistant is not None:
+            await self.home_assistant.stop()
         await self.voice.drain()
         await self.skills.stop()
         if self._agent.agent is not None:
@@ -331,17 +337,27 @@ def build_hub(config: Config, *, clock: Clock | None = None, offline: bool = Fal
                                         cause=reply.utterance_id or event.id)
 
     bus.subscribe(satellite_heard, UtteranceReported, name="satellite-text")
+    home_assistant = None
     if link is not None:
         link.on_message = ingest.handle
+        if config.home_assistant.enabled:
+            home_assistant = HomeAssistantBridge(config, publisher=link, acks=link, commands=commands, sink=recorder,
+                                                 state=state, registry=registry, alerts=desk, clock=clock)
+            link.subscriptions += home_assistant.subscriptions
+            link.on_message = home_assistant.route(ingest.handle)
+            bus.subscribe(home_assistant.on_event, *HOME_ASSISTANT_EVENTS, name="home-assistant")
 
         async def broker_state(up: bool, reason: str) -> None:
             address = link.address
             await recorder.emit(BrokerConnected(broker=address) if up else
                                 BrokerDisconnected(broker=address, reason=reason), wait=False)
+            if home_assistant is not None:
+                await home_assistant.link_state(up, reason)
 
         link.on_state = broker_state
     hub = Hub(config=config, clock=clock, log=event_log, bus=bus, state=state, registry=registry, recorder=recorder,
               reader=reader, outbox=outbox, link=link, commands=commands, alerts=desk, escalation=escalation,
               skills=runtime, conversation=conversation, voice=voice, ingest=ingest, messenger=messenger, agent=agent,
               explicit_skills=skills, app=app)
+    hub.home_assistant = home_assistant
     return hub

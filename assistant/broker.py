@@ -168,6 +168,28 @@ class _TrustingBroker(Broker):
             session.keep_alive += delay
         return handler, session
 
+    async def _publish_retained_messages_for_subscription(self, subscription: tuple[str, int],
+                                                          session: Session) -> None:
+        """Retained messages for one of ``session``'s own subscriptions, and only those its login may receive.
+
+        amqtt 0.12 sends a connecting client the retained messages matching *every* client's subscriptions
+        (the hub's ``+/state`` included), unchecked: any device would read the lights' states, and everything
+        the hub keeps retained for Home Assistant (vital signs among it).
+        """
+        topic_filter, qos = subscription
+        if not any(held.client_id == session.client_id for held, _ in self._subscriptions.get(topic_filter, [])):
+            return
+        handler = self._get_handler(session)
+        if handler is None:
+            return
+        sends = []
+        for topic, retained in list(self._retained_messages.items()):
+            if self._matches(topic, topic_filter) and await self._topic_filtering(session, topic, Action.RECEIVE):
+                sends.append(asyncio.ensure_future(
+                    handler.mqtt_publish(retained.topic, retained.data, min(qos, retained.qos or qos), retain=True)))
+        if sends:
+            await asyncio.wait(sends)
+
 
 @dataclass(frozen=True)
 class BrokerTls:

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from assistant.config_problems import cross_reference_problems, pydantic_problems, token_problems
 from assistant.errors import ConfigError
+from assistant.homeassistant.config import HomeAssistantConfig
 from assistant.llm.config import LlmConfig
 from assistant.speech.stt import SpeechSettings
 
@@ -352,6 +353,8 @@ class Config(_Model):
     llm: LlmConfig = Field(default_factory=LlmConfig)
     """The optional language model for what no grammar matched (docs/llm.md); off by default."""
     """Languages carehub understands, tried in order (Chinese first for Han text)."""
+    home_assistant: HomeAssistantConfig = Field(default_factory=HomeAssistantConfig)
+    """carehub's entities in Home Assistant through MQTT discovery (docs/home-assistant.md); off by default."""
     log_level: str = "INFO"
 
     base_dir: Path = Field(default=Path("."), exclude=True)

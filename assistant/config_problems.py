@@ -67,6 +67,8 @@ def cross_reference_problems(raw: dict[str, Any]) -> list[str]:
                     problems.append(f"devices[{i}].id: 'hub' is reserved for the hub's own topics")
                 if d["id"] == "zigbee2mqtt":
                     problems.append(f"devices[{i}].id: 'zigbee2mqtt' is reserved for the Zigbee2MQTT bridge's login")
+                if d["id"] == "homeassistant":
+                    problems.append(f"devices[{i}].id: 'homeassistant' is reserved for Home Assistant's login")
                 seen.add(d["id"])
             person = d.get("person")
             if isinstance(person, str) and person not in person_ids:

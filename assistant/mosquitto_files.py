@@ -10,7 +10,7 @@ import hashlib
 import os
 from pathlib import Path
 
-from assistant.mqtt_trust import DEVICE_PUBLISHES, DEVICE_READS, ZIGBEE2MQTT_USER, MqttTrust
+from assistant.mqtt_trust import DEVICE_PUBLISHES, DEVICE_READS, HOME_ASSISTANT_USER, ZIGBEE2MQTT_USER, MqttTrust
 
 PBKDF2_ITERATIONS = 101
 """What ``mosquitto_passwd`` of Mosquitto 2.0 uses; Mosquitto reads the count from each line."""
@@ -24,8 +24,9 @@ def password_hash(password: str, salt: bytes | None = None, iterations: int = PB
 
 
 def password_file(trust: MqttTrust) -> str:
-    """One ``user:hash`` line for the hub, the Zigbee2MQTT bridge and every configured device."""
-    users = [trust.hub_username, ZIGBEE2MQTT_USER, *sorted(trust.devices)]
+    """One ``user:hash`` line for the hub, the Zigbee2MQTT bridge, Home Assistant (when enabled) and every
+    configured device."""
+    users = [trust.hub_username, ZIGBEE2MQTT_USER, HOME_ASSISTANT_USER, *sorted(trust.devices)]
     lines = []
     for user in users:
         login = trust.login_for(user)
@@ -47,6 +48,14 @@ def acl_file(trust: MqttTrust) -> str:
         f"user {ZIGBEE2MQTT_USER}",
         f"topic readwrite {trust.zigbee2mqtt_topic}/#",
         "",
+    ]
+    if trust.home_assistant_prefix is not None:
+        lines += ["# Home Assistant: discovery and what the hub shows it; it publishes its status and commands for",
+                  "# the hub, which carries them out.", f"user {HOME_ASSISTANT_USER}"]
+        lines += [f"topic read {topic}" for topic in trust.home_assistant_reads()]
+        lines += [f"topic write {topic}" for topic in trust.home_assistant_writes()]
+        lines.append("")
+    lines += [
         "# Every device logs in with its id as user name: it publishes its own readings and events and",
         "# reads only the commands and speech meant for it.",
     ]

@@ -12,12 +12,16 @@ import hashlib
 import hmac
 from dataclasses import dataclass
 
+from assistant import topics
 from assistant.config import Config
 
 HUB_USER = "hub"
 """The hub's login when ``mqtt.username`` is not set; ``hub`` is never a device id."""
 ZIGBEE2MQTT_USER = "zigbee2mqtt"
 """The login of the Zigbee2MQTT bridge: it may publish and read under ``mqtt.zigbee2mqtt_topic`` only."""
+HOME_ASSISTANT_USER = "homeassistant"
+"""The login of Home Assistant's MQTT integration, when ``home_assistant.enabled``: it reads discovery and what
+the hub publishes for it, and publishes its own status and commands for the hub (docs/home-assistant.md)."""
 
 DEVICE_PUBLISHES = ("state", "event", "availability", "audio/start", "audio/end", "audio/chunk/+")
 """Topic leaves under ``<prefix>/<home>/<device>/`` a device may publish on (docs/mqtt.md)."""
@@ -80,6 +84,23 @@ class MqttTrust:
     hub_username: str = HUB_USER
     hub_password: str | None = None
     """``mqtt.password`` when set; else derived from the secret."""
+    home_assistant_prefix: str | None = None
+    """Home Assistant's discovery prefix when ``home_assistant.enabled`` (its login exists only then)."""
+
+    def home_assistant_reads(self) -> list[str]:
+        """Topic filters Home Assistant's login may read: discovery, the hub's status, what the hub shows it."""
+        if self.home_assistant_prefix is None:
+            return []
+        return [f"{self.home_assistant_prefix}/#", topics.hub_topic(self.prefix, self.home, "status"),
+                topics.home_assistant_topic(self.prefix, self.home, "#")]
+
+    def home_assistant_writes(self) -> list[str]:
+        """Topic filters Home Assistant's login may publish on: its own status (birth and last will) and
+        commands for the hub, which carries them out (and logs them) as it does its own."""
+        if self.home_assistant_prefix is None:
+            return []
+        return [f"{self.home_assistant_prefix}/status",
+                topics.home_assistant_topic(self.prefix, self.home, "+", "+", "+", "set")]
 
     @property
     def hub_login(self) -> Login:
@@ -89,7 +110,8 @@ class MqttTrust:
         """The credential of the hub, a configured device or the Zigbee2MQTT bridge; None for anyone else."""
         if user == self.hub_username:
             return self.hub_login
-        if user in self.devices or user == ZIGBEE2MQTT_USER:
+        if user in self.devices or user == ZIGBEE2MQTT_USER or (
+                user == HOME_ASSISTANT_USER and self.home_assistant_prefix is not None):
             return Login(user, derive_password(self.secret, user))
         return None
 
@@ -119,6 +141,8 @@ class MqttTrust:
             return True
         if user == ZIGBEE2MQTT_USER:
             return topic_matches(f"{self.zigbee2mqtt_topic}/#", topic)
+        if user == HOME_ASSISTANT_USER:
+            return any(topic_matches(f, topic) for f in self.home_assistant_writes())
         if user in self.devices:
             return any(topic_matches(f, topic) for f in self._device_topics(user, DEVICE_PUBLISHES))
         return False
@@ -128,6 +152,8 @@ class MqttTrust:
             return True
         if user == ZIGBEE2MQTT_USER:
             return filter_within(topic_filter, f"{self.zigbee2mqtt_topic}/#")
+        if user == HOME_ASSISTANT_USER:
+            return any(filter_within(topic_filter, f) for f in self.home_assistant_reads())
         if user in self.devices:
             return any(filter_within(topic_filter, f) for f in self._device_topics(user, DEVICE_READS))
         return False
@@ -137,6 +163,8 @@ class MqttTrust:
             return True
         if user == ZIGBEE2MQTT_USER:
             return topic_matches(f"{self.zigbee2mqtt_topic}/#", topic)
+        if user == HOME_ASSISTANT_USER:
+            return any(topic_matches(f, topic) for f in self.home_assistant_reads())
         if user in self.devices:
             return any(topic_matches(f, topic) for f in self._device_topics(user, DEVICE_READS))
         return False
@@ -149,4 +177,5 @@ def trust_for(config: Config, secret: str) -> MqttTrust:
         secret=secret, prefix=mqtt.topic_prefix, home=config.home.id,
         devices=frozenset(d.id for d in config.devices), hub_client_id=mqtt.client_id,
         zigbee2mqtt_topic=mqtt.zigbee2mqtt_topic, hub_username=mqtt.username or HUB_USER,
-        hub_password=mqtt.password)
+        hub_password=mqtt.password,
+        home_assistant_prefix=config.home_assistant.discovery_prefix if config.home_assistant.enabled else None)

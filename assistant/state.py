@@ -55,6 +55,11 @@ class StateStore:
         seen = self._presence.get(person)
         return seen[0] if seen else None
 
+    def noticed_at(self, person: str) -> Any:
+        """When ``person`` was last noticed by a room sensor (the event's time), if since the hub started."""
+        seen = self._presence.get(person)
+        return seen[1] if seen else None
+
     def apply(self, event: Event) -> bool:
         """Fold ``event`` in; True if the device's state changed."""
         if event.device is None:

@@ -26,6 +26,11 @@ def hub_topic(prefix: str, home: str, leaf: str) -> str:
     return f"{prefix}/{home}/hub/{leaf}"
 
 
+def home_assistant_topic(prefix: str, home: str, *levels: str) -> str:
+    """Where the hub publishes what Home Assistant shows, and reads its commands: ``<prefix>/<home>/hub/ha/...``."""
+    return "/".join([prefix, home, "hub", "ha", *levels])
+
+
 def subscriptions(prefix: str, homes: list[str], zigbee2mqtt_topic: str | None) -> list[str]:
     """Topic filters the hub subscribes to."""
     filters = [f"{prefix}/{home}/+/{channel}" for home in homes for channel in DEVICE_CHANNELS]

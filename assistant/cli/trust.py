@@ -14,7 +14,7 @@ from assistant.config import DEVICE_KINDS, Config, find_config_path, parse_confi
 from assistant.config_edit import with_device
 from assistant.errors import ConfigError
 from assistant.mosquitto_files import write_files
-from assistant.mqtt_trust import ZIGBEE2MQTT_USER, MqttTrust, trust_for
+from assistant.mqtt_trust import HOME_ASSISTANT_USER, ZIGBEE2MQTT_USER, MqttTrust, trust_for
 
 
 def mqtt_trust(config: Config) -> MqttTrust:
@@ -40,9 +40,14 @@ def device_passwords(config: Config, only_if_stored: bool = False) -> dict[str, 
 @click.argument("device_id")
 @click.pass_context
 def devices_credentials(ctx: click.Context, device_id: str) -> None:
-    """Print the MQTT login of a device (or of `zigbee2mqtt`, the bridge) to put in its firmware."""
+    """Print the MQTT login of a device (or of `zigbee2mqtt`, the bridge, or `homeassistant`) to put in its
+    firmware (or in Home Assistant's MQTT integration)."""
     config = load(ctx)
-    if config.device(device_id) is None and device_id != ZIGBEE2MQTT_USER:
+    if device_id == HOME_ASSISTANT_USER and not config.home_assistant.enabled:
+        click.echo("Home Assistant has no login while home_assistant.enabled is false in the configuration", err=True)
+        ctx.exit(2)
+        return
+    if config.device(device_id) is None and device_id not in (ZIGBEE2MQTT_USER, HOME_ASSISTANT_USER):
         click.echo(f"no device with id '{device_id}' in the configuration (add it under devices: first)", err=True)
         ctx.exit(2)
         return
@@ -52,7 +57,10 @@ def devices_credentials(ctx: click.Context, device_id: str) -> None:
     click.echo(f"broker:    {mqtt.host}:{mqtt.port}{' (TLS)' if mqtt.tls else ''}")
     click.echo(f"user:      {login.username}")
     click.echo(f"password:  {login.password}")
-    if device_id != ZIGBEE2MQTT_USER:
+    if device_id == HOME_ASSISTANT_USER:
+        click.echo(f"discovery: {config.home_assistant.discovery_prefix} (Home Assistant's MQTT integration: "
+                   "Settings > Devices & services > Add integration > MQTT)")
+    elif device_id != ZIGBEE2MQTT_USER:
         click.echo(f"topics:    {mqtt.topic_prefix}/{config.home.id}/{device_id}/...")
     if not mqtt.auth:
         click.echo("note: mqtt.auth is false, so the embedded broker lets anyone in", err=True)

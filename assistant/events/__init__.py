@@ -19,6 +19,7 @@ from assistant.events.devices import (
 from assistant.events.hub import (
     MessageRejected, HubStarted, HubStopped, BrokerConnected, BrokerDisconnected, SubscriberFailed, UtteranceHeard,
     IntentRecognized, UtteranceNotUnderstood, ReplyGiven, CommandSent, AlertRequested, SkillFailed, SkillLoadFailed,
+    CommandRequested,
 )
 from assistant.events.alerts import (
     AlertRaised, AlertFolded, AlertDelivered, AlertEscalated, AlertUndeliverable, AlertAcknowledged, AlertResolved,
@@ -31,7 +32,7 @@ __all__ = [
     "PersonDataViewed", "AlertDelivered", "AlertEscalated", "AlertFolded", "AlertRaised",
     "AlertRequested", "AlertResolved", "AlertUndeliverable", "BatteryReported", "BrokerConnected",
     "BrokerDisconnected", "ButtonPressed", "CallReported", "CaregiversUnreachable", "ClimateMeasured",
-    "CommandSent", "ContactChanged",
+    "CommandRequested", "CommandSent", "ContactChanged",
     "CoverStateReported", "DeviceCameOnline", "DeviceWentOffline", "Event", "EventKindTaken", "FallDetected",
     "GenericEvent", "HubStarted", "HubStopped", "IntentRecognized", "LocationReported", "MessageDelivered",
     "MessageRejected", "MessageRequested", "MotionCleared", "MotionDetected", "OccupancyChanged", "PillboxOpened",

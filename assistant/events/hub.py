@@ -131,6 +131,20 @@ class CommandSent(Event):
 
 
 @dataclass(frozen=True, kw_only=True)
+class CommandRequested(Event):
+    """Someone outside carehub asked for a device command (Home Assistant's dashboard); the ``command_sent``
+    that carried it out has this event as its cause."""
+
+    command: str
+    """The command class name, e.g. ``TurnOn``."""
+    args: dict[str, Any] = field(default_factory=dict)
+    source: str = ""
+    """Who asked: ``home_assistant``."""
+    topic: str = ""
+    """The MQTT topic the request came on."""
+
+
+@dataclass(frozen=True, kw_only=True)
 class AlertRequested(Event):
     """A skill asked for caregivers to be alerted; the alert desk raises (or folds) the alert.
 
