@@ -62,12 +62,15 @@ class Tour:
     hub: subprocess.Popen[bytes] | None
     hub_log: Path
     variables: dict[str, str] = field(default_factory=dict)
+    hub_command: str = "./scripts/start"
     transcript: list[str] = field(default_factory=list)
 
-    def start(self) -> None:
-        """The README's first command, in the background, until the hub answers."""
+    def start(self, command: str = "./scripts/start") -> None:
+        """A command that runs the hub (the README's first command, or ``carehub run ...``), in the
+        background, until the hub answers."""
+        self.hub_command = command
         with self.hub_log.open("ab") as out:
-            self.hub = subprocess.Popen(["bash", "-c", "./scripts/start"], cwd=self.folder, env=self.env,
+            self.hub = subprocess.Popen(["bash", "-c", command], cwd=self.folder, env=self.env,
                                         stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
         wait_healthy(self.http_port, self.hub, self.hub_log)
 
@@ -82,9 +85,9 @@ class Tour:
                 os.killpg(hub.pid, signal.SIGKILL)
                 hub.wait()
 
-    def restart(self) -> None:
+    def restart(self, command: str | None = None) -> None:
         self.stop()
-        self.start()
+        self.start(command or self.hub_command)
 
     def literal(self, command: str) -> str:
         """``command`` with the tour's ports and placeholders filled in."""
@@ -185,15 +188,26 @@ def test_the_demo_commands(tour: Tour) -> None:
         assert "could not stop cleanly" not in out, f"`{command}`:\n{out[-2000:]}"
         if "--scenario fall" in command:
             assert "fall_detected" in out
+        if " report " in f" {command} ":
+            assert list(tour.folder.glob("report-grandma-*.html")), out
 
 
-def test_the_second_terminal_commands(tour: Tour) -> None:
-    commands = block("In a second terminal").commands
+def test_the_two_terminal_tour_shows_a_care_skill_firing(tour: Tour) -> None:
+    commands = block("then let the household live a night by it").commands
     for command in commands:
+        words = command.split()
+        if words[:2] == ["carehub", "run"]:  # terminal 1: the hub, instead of ./scripts/start
+            tour.restart(command)
+            continue
         if "<event id>" in command:
             rows = tour.run("carehub events --limit 1 --json").strip().splitlines()
             tour.variables["<event id>"] = json.loads(rows[0])["id"]
         out = tour.run(command)
+        if words[:2] == ["carehub", "simulate"]:
+            raised = tour.run("carehub events --kind alert_raised --json")
+            kinds = [json.loads(line)["data"].get("kind") for line in raised.splitlines() if line.strip()]
+            assert "night_exit" in kinds, f"the simulated night raised {kinds}:\n{out[-2000:]}"
+            assert "device_offline" not in kinds
         if command.startswith("curl"):
             json.loads(out)  # the API answered with JSON, not an error page
 
