@@ -18,11 +18,14 @@ from assistant.cli.common import parse_since
 @click.version_option(__version__, prog_name="carehub")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), envvar="CAREHUB_CONFIG",
               help="config.yaml to use (default: $CAREHUB_CONFIG, ./config.yaml, built-in defaults)")
+@click.option("--database", "database_path", type=click.Path(dir_okay=False), envvar="CAREHUB_DATABASE",
+              help="event log to use instead of the configured storage.database (e.g. the demo's data/demo.db)")
 @click.pass_context
-def main(ctx: click.Context, config_path: str | None) -> None:
+def main(ctx: click.Context, config_path: str | None, database_path: str | None) -> None:
     """carehub: a local-first home hub for families who look after someone."""
     ctx.ensure_object(dict)
     ctx.obj["config"] = config_path
+    ctx.obj["database"] = database_path
 
 
 def _register() -> None:
