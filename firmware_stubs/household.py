@@ -13,7 +13,7 @@ import sys
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta, tzinfo
+from datetime import datetime, tzinfo
 from datetime import time as dt_time
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -51,6 +51,10 @@ DEFAULT_FIRMWARE_OPTIONS: dict[str, dict[str, Any]] = {"kettle-plug": {"load_wat
 """Extra firmware arguments by device id: what is plugged in is not the hub's business."""
 
 DEFAULT_TICK_EVERY = 60.0
+MAX_WAIT = 1800.0
+"""Seconds of the hub's clock the simulator waits for a scenario's start with the household connected."""
+FOLLOW_TICK_EVERY = 10.0
+"""Simulated seconds between ticks when following a hub's clock."""
 
 SIMULATION_ENDED = "simulation ended"
 """The reason simulated devices give when the simulator stops: the hub logs it and alerts no one."""
@@ -143,11 +147,21 @@ class Household:
     def acknowledged(self) -> int:
         return sum(getattr(device.client, "acknowledged", 0) for device in self.devices.values())
 
-    def start(self, now: float) -> None:
-        """Connect every device; if one cannot connect, disconnect the others and re-raise."""
+    def start(self, now: float, clock: Callable[[], float] | None = None) -> None:
+        """Connect every device; if one cannot connect, disconnect the others and re-raise.
+
+        With ``clock`` (Unix seconds, e.g. a fast hub's clock, which runs as soon as the first device is
+        online), each device starts at the time it reads, and those already connected are ticked in
+        between, so none looks silent while the rest connect.
+        """
+        started: list[Device] = []
         try:
             for device in self.devices.values():
-                device.start(now)
+                when = now if clock is None else clock()
+                for earlier in started:
+                    earlier.tick(when)
+                device.start(when)
+                started.append(device)
         except BaseException:
             self.stop()
             raise
@@ -291,12 +305,7 @@ def _follow(args: argparse.Namespace, zone: tzinfo | None) -> HubClock | None:
         print(f"carehub simulate: no hub clock at {args.hub} ({getattr(exc, 'reason', exc)}); replaying at "
               f"{speed:g}x on the simulator's own clock, which the hub's skills do not share", file=sys.stderr)
         return None
-    scenario = SCENARIOS[args.scenario](seed=args.seed)
-    if clock.speed == 1:
-        print(f"carehub simulate: the hub runs in real time, so {args.scenario} takes {_duration(scenario.duration)} "
-              f"from {scenario.starts_at:%H:%M}; for a quick run start the hub with 'carehub run --speed 600 "
-              f"--start {_before(scenario.starts_at)}'", file=sys.stderr)
-    else:
+    if clock.speed > 1:
         ignored = f" (--speed {args.speed:g} ignored: the hub sets the pace)" if args.speed not in (None,
                                                                                                  clock.speed) else ""
         now = datetime.fromtimestamp(clock.now(), zone)
@@ -357,10 +366,21 @@ def main(argv: Sequence[str] | None = None, passwords: Mapping[str, str] | None 
         start = _start_time(args.start, probe, now)
     except ValueError:
         parser.error(f"--start {args.start!r}: expected an ISO date-time or HH:MM")
-    if hub is not None and start < now:
-        if args.start is not None and "-" in args.start:
+    if hub is not None:
+        if args.start is not None and start < now:
             parser.error(f"--start {args.start}: already past on the hub's clock ({now:%Y-%m-%d %H:%M})")
-        start += timedelta(days=1)  # a clock time: the next time the hub's clock reads it
+        quick = f"'carehub run --speed 600 --start {_before(probe.starts_at)}'"
+        if hub.speed == 1:
+            print(f"carehub simulate: the hub runs in real time (it is {now:%H:%M} there), so {args.scenario} "
+                  f"takes {_duration(probe.duration)} from {probe.starts_at:%H:%M}; for a quick run start the hub "
+                  f"with {quick}", file=sys.stderr)
+        if args.start is None and not 0 <= (start - now).total_seconds() <= MAX_WAIT:
+            # Waiting hours for the scenario's time with the household there but idle would raise every alarm
+            # of an empty day (pills missed, nobody up): a scenario starts on a clock set just before it.
+            if hub.speed > 1:
+                print(f"carehub simulate: the hub's clock reads {now:%H:%M}, not just before {args.scenario}'s "
+                      f"{probe.starts_at:%H:%M}; restart the hub with {quick}", file=sys.stderr)
+            return 2
     scenario = SCENARIOS[args.scenario](day=start.strftime("%a").lower(), seed=args.seed)
     household = Household(default_household_devices(), args.host, args.port, args.home, args.prefix,
                           passwords=passwords)
@@ -369,16 +389,18 @@ def main(argv: Sequence[str] | None = None, passwords: Mapping[str, str] | None 
             result = run(scenario, household, speed, start)
         else:
             # Connect first: a demo hub holds its clock until the household is there.
-            connected = hub.now()
-            household.start(connected)
-            hub.reach(connected)
+            household.start(hub.now(), clock=hub.now)
+            hub.refresh()
             arrived = hub.now()
+            household.tick(arrived)
             if start.timestamp() - arrived > 1800:
                 print(f"carehub simulate: waiting for {start:%H:%M} on the hub's clock (it reads "
                       f"{datetime.fromtimestamp(arrived, start.tzinfo):%H:%M}): about "
                       f"{(start.timestamp() - arrived) / speed:.0f} s", file=sys.stderr)
-            wait_on(hub, household, arrived, start.timestamp(), min(DEFAULT_TICK_EVERY, speed))
-            result = run(scenario, household, speed, start, clock=hub)
+            # Ticked often: the hub's clock does not wait for the household, so a heartbeat sent a tick late
+            # must still be well inside the hub's patience (2.5 heartbeats).
+            wait_on(hub, household, arrived, start.timestamp(), min(FOLLOW_TICK_EVERY, speed))
+            result = run(scenario, household, speed, start, clock=hub, tick_every=FOLLOW_TICK_EVERY)
     except OSError as exc:
         print(f"carehub simulate: broker {args.host}:{args.port}: {exc}", file=sys.stderr)
         return 1

@@ -99,7 +99,9 @@ class HubClock:
         return self.reading.speed
 
     def now(self) -> float:
-        """The hub's clock now (Unix seconds), from its last reading."""
+        """The hub's clock now (Unix seconds); read again while it is held, and every ``refresh_every`` s."""
+        if not self.reading.running or self._wall() - self._read_at >= self._refresh_every:
+            self.refresh()
         return self.reading.at(self._wall())
 
     def refresh(self) -> None:
@@ -113,8 +115,6 @@ class HubClock:
 
     def reach(self, when: float) -> None:
         while True:
-            if not self.reading.running or self._wall() - self._read_at >= self._refresh_every:
-                self.refresh()
             left = when - self.now()
             if left <= 0:
                 return
