@@ -252,7 +252,7 @@ def simulate(ctx: click.Context) -> None:
                     "--prefix": config.mqtt.topic_prefix, "--timezone": config.home.timezone}
         if config.http.enabled:
             host = "127.0.0.1" if config.http.host in ("0.0.0.0", "::", "") else config.http.host
-            defaults["--hub"] = f"http://{host}:{config.http.port}"
+            defaults["--hub"] = f"http://{f'[{host}]' if ':' in host else host}:{config.http.port}"
         for flag, value in defaults.items():
             if flag not in args and not any(a.startswith(flag + "=") for a in args):
                 args += [flag, value]
