@@ -3,8 +3,8 @@
 A device that misses its heartbeat for 2.5x its interval or whose last will fires, a low battery, a
 wearable taken off, and the hub losing its broker each raise an alert of their own priority, and
 resolve it when the condition ends. A device that says it is going away on purpose
-(``{"state": "offline", "reason": "..."}`` on its availability topic) is logged, not alerted. EN 50134 (social alarm systems) expects path failures to be
-detected and reported; these are carehub's path checks.
+(``{"state": "offline", "reason": "..."}`` on its availability topic) is logged, not alerted. EN 50134
+(social alarm systems) expects path failures to be detected and reported; these are carehub's path checks.
 """
 
 from __future__ import annotations
