@@ -89,6 +89,7 @@ def test_the_demo_raises_its_scenarios_alerts_and_no_others_on_a_busy_machine(bu
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(600)  # a whole day in lock step takes minutes on a shared, busy machine
 @pytest.mark.parametrize("scenario, alerts", [("normal_day", []), ("missed_medication", ["missed_dose"] * 2)])
 def test_a_whole_demo_day_raises_its_scenarios_alerts_and_no_others(tmp_path, caplog, scenario, alerts):
     db = run_demo_into(tmp_path, scenario, "--speed", "100000")
