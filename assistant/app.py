@@ -21,7 +21,7 @@ from assistant.alerts.store import AlertStore
 from assistant.app_web import AppParts, caregiver_app
 from assistant.broker import BrokerTls, EmbeddedBroker
 from assistant.bus import EventBus
-from assistant.clock import Clock, SystemClock
+from assistant.clock import Clock, SystemClock, clock_info
 from assistant.commands import Speak
 from assistant.config import Config
 from assistant.dispatch import CommandDispatcher, Outbox
@@ -245,6 +245,7 @@ class Hub:
             "version": __version__,
             "home": self.home,
             "uptime_s": round(time.monotonic() - self._started_monotonic, 1),
+            "clock": clock_info(self.clock),
             "broker": {"address": link.address if link else None, "mode": self.config.mqtt.broker,
                        "connected": connected, "reconnects": link.reconnects if link else 0},
             "messages": {**dict(self.ingest.counters), "acked": link.acked if link else 0,

@@ -1,4 +1,4 @@
-"""Clocks: the system clock, a fake one for tests, and a fast-forwarded one for the demo.
+"""Clocks: the system clock, a stepped one (tests, ``carehub demo``) and a fast one (``carehub run --speed``).
 
 Everything time-based in carehub asks an injected clock, so a test can move through a day of
 inactivity rules or a 60-second escalation without sleeping.
@@ -12,7 +12,7 @@ import itertools
 import time
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta, timezone
-from typing import Protocol
+from typing import Any, Protocol
 
 
 class Clock(Protocol):
@@ -43,28 +43,39 @@ class SystemClock:
 
 
 class ScaledClock:
-    """Time that runs ``speed`` times faster than the wall clock from ``start`` (for the demo).
+    """Time that runs ``speed`` times faster than the wall clock from ``start`` (``carehub run --speed``).
 
-    ``paused=True`` holds it at ``start`` until ``resume()``, so the hub can start up without the
-    household's morning slipping past; ``pause()`` holds it again once the household has finished;
-    ``origin`` (``time.monotonic``) is where the current run began.
+    ``paused=True`` holds it at ``start`` until ``resume()``; ``pause()`` holds it where it is. A held
+    clock holds its sleepers too: they wake only once it has run on to their time, never early.
+    ``origin`` (``time.monotonic``) is where the current run began; call ``pause``/``resume`` on the
+    event loop its sleepers wait on.
     """
 
     def __init__(self, start: datetime, speed: float, *, paused: bool = False) -> None:
+        if speed <= 0:
+            raise ValueError(f"speed must be positive, not {speed!r}")
         self.start = start.astimezone(timezone.utc)
         self.speed = speed
         self.origin: float | None = None if paused else time.monotonic()
+        self._resumed: asyncio.Event | None = None
+
+    @property
+    def running(self) -> bool:
+        return self.origin is not None
 
     def resume(self) -> float:
         """Start the clock now (if paused); returns its ``origin``."""
         if self.origin is None:
             self.origin = time.monotonic()
+            if self._resumed is not None:
+                self._resumed.set()
         return self.origin
 
     def pause(self) -> None:
         """Hold the clock where it is (``resume`` runs it on from there)."""
         if self.origin is not None:
             self.start, self.origin = self.now(), None
+            self._resumed = None
 
     def now(self) -> datetime:
         if self.origin is None:
@@ -72,14 +83,28 @@ class ScaledClock:
         return self.start + timedelta(seconds=(time.monotonic() - self.origin) * self.speed)
 
     async def sleep(self, seconds: float) -> None:
-        await asyncio.sleep(seconds / self.speed)
+        await self.sleep_until(self.now() + timedelta(seconds=max(0.0, seconds)))
 
     async def sleep_until(self, when: datetime) -> None:
-        await asyncio.sleep(max(0.0, (when - self.now()).total_seconds() / self.speed))
+        while True:
+            if self.origin is None:
+                if self._resumed is None:
+                    self._resumed = asyncio.Event()
+                await self._resumed.wait()
+                continue
+            remaining = (when - self.now()).total_seconds()
+            if remaining <= 0:
+                await asyncio.sleep(0)
+                return
+            await asyncio.sleep(remaining / self.speed)
 
 
-class FakeClock:
-    """A clock that only moves when a test calls ``advance``; sleepers wake in time order."""
+class SteppedClock:
+    """A clock that only moves when told to (``advance``, ``advance_to``); sleepers wake in time order.
+
+    Tests move it; ``carehub demo`` lets its simulated household move it, step by step, so the hub
+    and the household live by one clock and a busy machine cannot reorder what they do.
+    """
 
     def __init__(self, start: datetime | None = None) -> None:
         self._now = start or datetime(2026, 1, 5, 8, 0, tzinfo=timezone.utc)
@@ -114,9 +139,36 @@ class FakeClock:
         self._now = target
         await self._let_run()
 
+    async def advance_to(self, when: datetime) -> None:
+        """Move time forward to ``when`` (nothing happens if it is not later than now)."""
+        seconds = (when - self._now).total_seconds()
+        if seconds > 0:
+            await self.advance(seconds)
+
     async def _let_run(self) -> None:
         if self.settle is not None:
             await self.settle()
         else:
             for _ in range(5):
                 await asyncio.sleep(0)
+
+
+FakeClock = SteppedClock
+"""The name tests know the stepped clock by."""
+
+
+def clock_info(clock: Clock, wall: float | None = None) -> dict[str, Any]:
+    """What ``/api/health`` says of the hub's clock, so a simulated household can live by it.
+
+    ``now`` is its reading at Unix time ``wall``; ``speed`` is simulated seconds per real second (None
+    for a stepped clock, which moves only when told to); ``running`` is False while it is held.
+    """
+    wall = time.time() if wall is None else wall
+    if isinstance(clock, ScaledClock):
+        speed: float | None = clock.speed
+        running = clock.running
+    elif isinstance(clock, SteppedClock):
+        speed, running = None, False
+    else:
+        speed, running = 1.0, True
+    return {"now": clock.now().isoformat(), "wall": round(wall, 3), "speed": speed, "running": running}

@@ -94,8 +94,9 @@ def event_filters(query: dict[str, str]) -> dict[str, Any]:
     }
 
 
-PUBLIC_HEALTH = ("status", "version", "uptime_s", "messages")
-"""What anyone may read of ``/api/health``: no home id, paths, addresses, device names or skills."""
+PUBLIC_HEALTH = ("status", "version", "uptime_s", "clock", "messages")
+"""What anyone may read of ``/api/health``: no home id, paths, addresses, device names or skills. The clock
+is there so ``carehub simulate`` can live by a fast demo hub's time."""
 
 
 async def health(request: web.Request) -> web.Response:

@@ -178,9 +178,11 @@ class Ingest:
         device = status.config
         online: bool | None = None
         if route.channel == "availability":
-            online = self._adapters.availability(message.payload)
+            said = self._adapters.availability(message.payload)
+            online = said.online
             changed = status.online is not online
-            decoded = Decoded(events=[DeviceCameOnline() if online else DeviceWentOffline()] if changed else [])
+            decoded = Decoded(events=[DeviceCameOnline() if online else DeviceWentOffline(reason=said.reason)]
+                              if changed else [])
             status.online = online
         else:
             decoded = self._adapters.decode(device, route.channel, message.payload)

@@ -72,12 +72,22 @@ class Decoded:
     """True for ``{"type": "heartbeat"}``, which only refreshes the device's ``last_seen``."""
 
 
+@dataclass(frozen=True)
+class Availability:
+    """What a device said on its ``availability`` topic."""
+
+    online: bool
+    reason: str | None = None
+    """Why an ``offline`` device went away, when it said so (a planned shutdown); None for a bare ``offline``,
+    which is also what its last will says when the connection is lost."""
+
+
 class DeviceAdapters(Protocol):
     """Device payloads in and out (``devices.routing.Adapters``); pure, and raising ``DecodeError`` /
     ``UnsupportedCommand`` with a reason a person can act on."""
 
-    def availability(self, payload: bytes) -> bool:
-        """An ``availability`` payload: True for online, False for offline."""
+    def availability(self, payload: bytes) -> Availability:
+        """An ``availability`` payload: online or offline, and why (a planned shutdown says so)."""
 
     def decode(self, device: DeviceConfig, channel: str, payload: bytes) -> Decoded:
         """The events in a ``state``, ``event`` or Zigbee2MQTT (channel ``zigbee2mqtt``) payload."""

@@ -7,21 +7,38 @@ commands on ``.../set``) or through Zigbee2MQTT (``zigbee2mqtt/<friendly name>``
 
 from __future__ import annotations
 
+import json
+
 import devices
 import devices.zigbee2mqtt
 from assistant import topics
 from assistant.commands import Command
 from assistant.config import DeviceConfig
 from assistant.errors import DecodeError
-from assistant.ports import Decoded
+from assistant.ports import Availability, Decoded
 
 
-def parse_availability(payload: bytes) -> bool:
-    """``online`` → True, ``offline`` → False (any case, surrounding space ignored); DecodeError otherwise."""
-    text = payload.strip().decode("ascii", "replace").lower()
-    if text not in ("online", "offline"):
+AVAILABILITY_REASON_CHARS = 200
+
+
+def parse_availability(payload: bytes) -> Availability:
+    """``online`` or ``offline`` (plain text, any case, surrounding space ignored), or a device going away on
+    purpose: ``{"state": "offline", "reason": "shutdown"}``; DecodeError otherwise."""
+    text = payload.strip().decode("utf-8", "replace")
+    if text.startswith("{"):
+        try:
+            message = json.loads(text)
+        except ValueError:
+            raise DecodeError("availability is not valid JSON") from None
+        state, reason = message.get("state"), message.get("reason")
+        if state not in ("online", "offline") or set(message) - {"state", "reason"}:
+            raise DecodeError('availability JSON must be {"state": "online"|"offline", "reason": "..."}')
+        if reason is not None and (not isinstance(reason, str) or not reason.strip()):
+            raise DecodeError("availability reason must be a non-empty string")
+        return Availability(state == "online", reason.strip()[:AVAILABILITY_REASON_CHARS] if reason else None)
+    if text.lower() not in ("online", "offline"):
         raise DecodeError(f"availability must be 'online' or 'offline', not {text[:40]!r}")
-    return text == "online"
+    return Availability(text.lower() == "online")
 
 
 def decode_readings(device: DeviceConfig, channel: str, payload: bytes) -> Decoded:
@@ -42,7 +59,7 @@ def command_message(device: DeviceConfig, command: Command, *, prefix: str, home
 class Adapters:
     """These functions as the hub's ``DeviceAdapters``."""
 
-    def availability(self, payload: bytes) -> bool:
+    def availability(self, payload: bytes) -> Availability:
         return parse_availability(payload)
 
     def decode(self, device: DeviceConfig, channel: str, payload: bytes) -> Decoded:

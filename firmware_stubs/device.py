@@ -86,13 +86,20 @@ class Device:
         if self.last_publish is None or now - self.last_publish >= self.heartbeat:
             self.event(now, "heartbeat")
 
-    def stop(self):
-        """Say ``offline`` (the will only covers a lost connection) and disconnect."""
+    def stop(self, reason=None):
+        """Say ``offline`` (the will only covers a lost connection) and disconnect.
+
+        With a ``reason`` ("shutdown", "firmware update") the device says it goes away on purpose, and the hub
+        logs it without alerting anyone; a bare ``offline`` is what the last will says, and alerts.
+        """
         if not self.started:
             return
         self.started = False
+        payload = b"offline"
+        if reason:
+            payload = json.dumps({"state": "offline", "reason": reason}).encode()
         try:
-            self._send(self.topic("availability"), b"offline", True)
+            self._send(self.topic("availability"), payload, True)
         finally:
             self.client.disconnect()
 

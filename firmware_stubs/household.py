@@ -13,8 +13,10 @@ import sys
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
+from datetime import time as dt_time
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .device import Device
 from .door_contact import DoorContact
@@ -25,6 +27,7 @@ from .scenarios import SCENARIOS, Scenario, Step, get
 from .sensors import BedSensor, Pillbox
 from .smart_plug import Light, SmartPlug
 from .speaker import Speaker
+from .timebase import HubClock, OwnClock, TimeBase, read_hub_clock, wait_on
 from .umqtt_shim import MQTTClient
 from .wearable import Wearable
 
@@ -48,6 +51,13 @@ DEFAULT_FIRMWARE_OPTIONS: dict[str, dict[str, Any]] = {"kettle-plug": {"load_wat
 """Extra firmware arguments by device id: what is plugged in is not the hub's business."""
 
 DEFAULT_TICK_EVERY = 60.0
+MAX_WAIT = 1800.0
+"""Seconds of the hub's clock the simulator waits for a scenario's start with the household connected."""
+FOLLOW_TICK_EVERY = 10.0
+"""Simulated seconds between ticks when following a hub's clock."""
+
+SIMULATION_ENDED = "simulation ended"
+"""The reason simulated devices give when the simulator stops: the hub logs it and alerts no one."""
 
 
 def default_household_devices() -> list[dict[str, Any]]:
@@ -137,11 +147,21 @@ class Household:
     def acknowledged(self) -> int:
         return sum(getattr(device.client, "acknowledged", 0) for device in self.devices.values())
 
-    def start(self, now: float) -> None:
-        """Connect every device; if one cannot connect, disconnect the others and re-raise."""
+    def start(self, now: float, clock: Callable[[], float] | None = None) -> None:
+        """Connect every device; if one cannot connect, disconnect the others and re-raise.
+
+        With ``clock`` (Unix seconds, e.g. a fast hub's clock, which runs as soon as the first device is
+        online), each device starts at the time it reads, and those already connected are ticked in
+        between, so none looks silent while the rest connect.
+        """
+        started: list[Device] = []
         try:
             for device in self.devices.values():
-                device.start(now)
+                when = now if clock is None else clock()
+                for earlier in started:
+                    earlier.tick(when)
+                device.start(when)
+                started.append(device)
         except BaseException:
             self.stop()
             raise
@@ -159,13 +179,14 @@ class Household:
             raise KeyError(f"scenario step at {step.at:g} s names unknown device {step.device!r}") from None
         getattr(device, step.action)(now, **step.args)
 
-    def stop(self) -> None:
-        """Disconnect every device, even if some connections are already gone."""
+    def stop(self, reason: str | None = SIMULATION_ENDED) -> None:
+        """Disconnect every device, each saying it goes away on purpose (``reason``; None: a bare ``offline``,
+        which the hub treats like a lost connection), even if some connections are already gone."""
         for device_id, device in self.devices.items():
             try:
-                device.stop()
+                device.stop(reason)
             except OSError as exc:
-                log.warning("%s: could not stop cleanly: %s", device_id, exc)
+                log.warning("%s: could not say goodbye (its last will tells the broker instead): %s", device_id, exc)
         self.started = False
 
 
@@ -192,16 +213,16 @@ def run(
     tick_every: float = DEFAULT_TICK_EVERY,
     monotonic: Callable[[], float] = time.monotonic,
     real_start: float | None = None,
+    clock: TimeBase | None = None,
 ) -> RunResult:
     """Replay ``scenario`` on ``household`` with offset 0 at ``start_time``.
 
-    Step ``at`` seconds into the scenario is sent at real time ``real_start + at / speed``
-    (``real_start``, on the ``monotonic`` clock, defaults to now): it sleeps until each deadline rather
-    than for each gap, so time lost to a busy machine is caught up instead of piling up, and a
-    ``ScaledClock`` anchored at the same instant stays in step with the devices. ``speed=0`` never
-    sleeps. Devices are ticked (heartbeats, incoming commands) every ``tick_every`` simulated seconds
-    and, when sleeping, at least once a real second, until the scenario's duration. A household that
-    is not started yet is started at ``start_time`` and stopped at the end.
+    Step ``at`` seconds into the scenario is carried out once ``clock`` reads ``start_time + at``: by
+    default the simulator's own clock at ``speed`` (``OwnClock``, with ``sleep``, ``monotonic`` and
+    ``real_start``); a ``HubClock`` follows a running hub's. Devices are ticked (heartbeats, incoming
+    commands) every ``tick_every`` simulated seconds and, when ``speed`` > 0, at least once ``speed``
+    simulated seconds (a real second), until the scenario's duration. A household that is not started
+    yet is started at ``start_time`` and stopped (saying why) at the end.
     """
     if speed < 0:
         raise ValueError("speed must be 0 (as fast as possible) or positive")
@@ -215,18 +236,16 @@ def run(
     duration = max([duration] + [step.at for step in steps])
     interval = tick_every if speed == 0 else min(tick_every, speed)
     t0 = start_time.timestamp()
+    if clock is None:
+        clock = OwnClock(t0, speed, sleep=sleep, monotonic=monotonic, real_start=real_start)
     published, acknowledged = household.published, household.acknowledged
 
     offset = 0.0
-    real0 = monotonic() if real_start is None else real_start
 
     def advance(to: float) -> float:
         nonlocal offset
-        if speed > 0 and to > offset:
-            delay = real0 + to / speed - monotonic()
-            if delay > 0:
-                sleep(delay)
         offset = max(offset, to)
+        clock.reach(t0 + offset)
         return t0 + offset
 
     starts_here = not household.started
@@ -258,15 +277,47 @@ def _brief(args: Mapping[str, Any]) -> str:
                      for key, value in args.items())
 
 
-def _start_time(text: str | None, scenario: Scenario) -> datetime:
-    """``--start``: an ISO date-time, or a clock time today; by default today at the scenario's start."""
-    today = datetime.now().date()
+def _start_time(text: str | None, scenario: Scenario, now: datetime) -> datetime:
+    """``--start``: an ISO date-time, or a clock time on ``now``'s day; by default the scenario's start that day.
+
+    ``now`` is aware, in the home's time zone; the answer is too.
+    """
     if text is None:
-        return datetime.combine(today, scenario.starts_at)
+        return datetime.combine(now.date(), scenario.starts_at, tzinfo=now.tzinfo)
     try:
-        return datetime.fromisoformat(text)
+        when = datetime.fromisoformat(text)
     except ValueError:
-        return datetime.combine(today, datetime.strptime(text, "%H:%M").time())
+        return datetime.combine(now.date(), datetime.strptime(text, "%H:%M").time(), tzinfo=now.tzinfo)
+    return when if when.tzinfo is not None else when.replace(tzinfo=now.tzinfo)
+
+
+def _duration(seconds: float) -> str:
+    hours, minutes = divmod(round(seconds / 60), 60)
+    return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
+
+
+def _follow(args: argparse.Namespace, zone: tzinfo | None) -> HubClock | None:
+    """The hub's clock to live by, saying in one line how it runs; None (and why) to use the simulator's own."""
+    try:
+        clock = HubClock(args.hub, read_hub_clock(args.hub))
+    except (OSError, ValueError) as exc:
+        speed = 60.0 if args.speed is None else args.speed
+        print(f"carehub simulate: no hub clock at {args.hub} ({getattr(exc, 'reason', exc)}); replaying at "
+              f"{speed:g}x on the simulator's own clock, which the hub's skills do not share", file=sys.stderr)
+        return None
+    if clock.speed > 1:
+        ignored = f" (--speed {args.speed:g} ignored: the hub sets the pace)" if args.speed not in (None,
+                                                                                                 clock.speed) else ""
+        now = datetime.fromtimestamp(clock.now(), zone)
+        print(f"carehub simulate: following the hub's clock, {clock.speed:g}x real time, now {now:%a %H:%M}"
+              f"{'' if clock.reading.running else ' (held until the devices connect)'}{ignored}", file=sys.stderr)
+    return clock
+
+
+def _before(start: dt_time) -> str:
+    """A few minutes before ``start``: where a demo hub's clock should start for a scenario."""
+    minutes = (start.hour * 60 + start.minute - 5) % (24 * 60)
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
 def main(argv: Sequence[str] | None = None, passwords: Mapping[str, str] | None = None) -> int:
@@ -281,34 +332,83 @@ def main(argv: Sequence[str] | None = None, passwords: Mapping[str, str] | None 
     parser.add_argument("--port", type=int, default=1883, help="broker port (default: %(default)s)")
     parser.add_argument("--home", default="home", help="home id, as home.id in config.yaml (default: %(default)s)")
     parser.add_argument("--prefix", default="carehub", help="topic prefix (default: %(default)s)")
+    parser.add_argument("--timezone", help="the home's time zone, as home.timezone (default: this machine's)")
     parser.add_argument("--scenario", choices=sorted(SCENARIOS), default="normal_day")
     parser.add_argument(
-        "--speed", type=float, default=60.0,
-        help="simulated seconds per real second; 0 = as fast as possible (default: %(default)s)",
+        "--hub", metavar="URL",
+        help="live by the clock of the hub answering at URL (http://host:port): each step happens when the "
+             "hub's clock reads its time, at the hub's speed ('carehub run --speed')",
     )
-    parser.add_argument("--start", help="simulated start: ISO date-time or HH:MM today (default: the scenario's own)")
+    parser.add_argument(
+        "--speed", type=float,
+        help="simulated seconds per real second on the simulator's own clock (without --hub, or when the hub "
+             "does not answer); 0 = as fast as possible, never following a hub (default: 60)",
+    )
+    parser.add_argument("--start", help="simulated start: ISO date-time or HH:MM (default: the scenario's own)")
     parser.add_argument("--seed", type=int, default=1, help="random seed for readings (default: %(default)s)")
     args = parser.parse_args(argv)
-    if args.speed < 0:
+    if args.speed is not None and args.speed < 0:
         parser.error("--speed must be 0 or positive")
+    try:
+        zone: tzinfo | None = ZoneInfo(args.timezone) if args.timezone else None
+    except (ValueError, ZoneInfoNotFoundError):
+        parser.error(f"--timezone {args.timezone!r}: not a time zone (e.g. Europe/London)")
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.INFO, format="%(message)s")
 
+    hub = _follow(args, zone) if args.hub and args.speed != 0 else None
+    speed = hub.speed if hub is not None else 60.0 if args.speed is None else args.speed
+    now = datetime.fromtimestamp(hub.now() if hub is not None else time.time(), zone)
+    if zone is None:
+        now = now.astimezone()
     probe = SCENARIOS[args.scenario](seed=args.seed)
     try:
-        start = _start_time(args.start, probe)
+        start = _start_time(args.start, probe, now)
     except ValueError:
         parser.error(f"--start {args.start!r}: expected an ISO date-time or HH:MM")
+    if hub is not None:
+        if args.start is not None and start < now:
+            parser.error(f"--start {args.start}: already past on the hub's clock ({now:%Y-%m-%d %H:%M})")
+        quick = f"'carehub run --speed 600 --start {_before(probe.starts_at)}'"
+        if hub.speed == 1:
+            print(f"carehub simulate: the hub runs in real time (it is {now:%H:%M} there), so {args.scenario} "
+                  f"takes {_duration(probe.duration)} from {probe.starts_at:%H:%M}; for a quick run start the hub "
+                  f"with {quick}", file=sys.stderr)
+        if args.start is None and not 0 <= (start - now).total_seconds() <= MAX_WAIT:
+            # Waiting hours for the scenario's time with the household there but idle would raise every alarm
+            # of an empty day (pills missed, nobody up): a scenario starts on a clock set just before it.
+            if hub.speed > 1:
+                print(f"carehub simulate: the hub's clock reads {now:%H:%M}, not just before {args.scenario}'s "
+                      f"{probe.starts_at:%H:%M}; restart the hub with {quick}", file=sys.stderr)
+            return 2
     scenario = SCENARIOS[args.scenario](day=start.strftime("%a").lower(), seed=args.seed)
     household = Household(default_household_devices(), args.host, args.port, args.home, args.prefix,
                           passwords=passwords)
-    if not logging.getLogger().handlers:
-        logging.basicConfig(level=logging.INFO, format="%(message)s")
     try:
-        result = run(scenario, household, args.speed, start)
+        if hub is None:
+            result = run(scenario, household, speed, start)
+        else:
+            # Connect first: a demo hub holds its clock until the household is there.
+            household.start(hub.now(), clock=hub.now)
+            hub.refresh()
+            arrived = hub.now()
+            household.tick(arrived)
+            if start.timestamp() - arrived > 1800:
+                print(f"carehub simulate: waiting for {start:%H:%M} on the hub's clock (it reads "
+                      f"{datetime.fromtimestamp(arrived, start.tzinfo):%H:%M}): about "
+                      f"{(start.timestamp() - arrived) / speed:.0f} s", file=sys.stderr)
+            # Ticked often: the hub's clock does not wait for the household, so a heartbeat sent a tick late
+            # must still be well inside the hub's patience (2.5 heartbeats).
+            wait_on(hub, household, arrived, start.timestamp(), min(FOLLOW_TICK_EVERY, speed))
+            result = run(scenario, household, speed, start, clock=hub, tick_every=FOLLOW_TICK_EVERY)
     except OSError as exc:
         print(f"carehub simulate: broker {args.host}:{args.port}: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
+    finally:
+        if household.started:
+            household.stop()
     print(
         f"{result.scenario}: {result.steps} steps, {result.published} messages published, "
         f"{result.acknowledged} acknowledged by the broker"

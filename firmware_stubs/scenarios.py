@@ -203,6 +203,9 @@ def _grandma_day(t: _Timeline, rng: random.Random, day: str, medication: bool = 
     for when in _every(rng, "08:40", "09:55", 600, 1200):
         t.motion(when, rng.choice(["kitchen-motion", "hallway-motion"]))
 
+    # The daily check-in asks at 10:00; she answers the kitchen speaker on her way out for a walk.
+    t.at("10:00:45", "kitchen-speaker", "hear", text="I'm fine, thank you.", language="en")
+
     # A walk to the park and back.
     t.motion("10:00", "hallway-motion", 60)
     t.door("10:01", "front-door", 20)
@@ -306,8 +309,6 @@ def normal_day(day: str = "mon", seed: int = 1) -> Scenario:
     t = _Timeline("06:30", "23:00")
     rng = random.Random(seed)
     _grandma_day(t, rng, day)
-    # The daily check-in asks at 10:00; she answers the kitchen speaker on her way out for a walk.
-    t.at("10:00:45", "kitchen-speaker", "hear", text="I'm fine, thank you.", language="en")
     _leo_day(t, rng)
     return t.scenario("normal_day", "an ordinary day: up at 7, pills at 8 and 20, fine at the 10:00 check-in, "
                                     "a walk, meals, bed at 22")
@@ -322,8 +323,10 @@ def missed_medication(day: str = "mon", seed: int = 1) -> Scenario:
 
 
 def fall(day: str = "mon", seed: int = 1) -> Scenario:
-    t = _Timeline("09:30", "11:30")
+    t = _Timeline("07:50", "11:30")
     rng = random.Random(seed)
+    # Her ordinary morning (pills at 08:00), with its own random readings: the fall's are as they always were.
+    _grandma_day_until(t, random.Random(seed + 1), day, "09:29")
     _leo_day(t, rng)
     vitals = _Vitals(rng, battery=88.0)
     for when in _every(rng, "09:30", "10:14", 600, 900):
@@ -331,7 +334,9 @@ def fall(day: str = "mon", seed: int = 1) -> Scenario:
     t.motion("09:31", "kitchen-motion", 120)
     t.door("09:40", "fridge", 30)
     t.motion("09:48", "hallway-motion", 60)
-    t.motion("09:58", "bathroom-motion", 180)
+    t.motion("09:52", "bathroom-motion", 180)
+    t.motion("10:00:20", "kitchen-motion", 90)
+    t.at("10:00:45", "kitchen-speaker", "hear", text="I'm fine, thank you.", language="en")  # the check-in
     t.motion("10:12", "hallway-motion", 60)
     t.motion("10:14:40", "hallway-motion", 110)  # clears at 10:16:30 and never sees her again
     # The watch sends the raw window it classified, then its own verdict.
@@ -340,7 +345,8 @@ def fall(day: str = "mon", seed: int = 1) -> Scenario:
     for when in _every(rng, "10:25", "11:30", 600, 900):
         reading = vitals.reading("distressed", _near(rng, HOME, 5))
         t.at(when, "grandma-watch", "report", **reading)
-    return t.scenario("fall", "grandma falls in the hallway at 10:15 and lies still; no motion afterwards")
+    return t.scenario("fall", "a morning like any other, then grandma falls in the hallway at 10:15 and lies "
+                              "still; no motion afterwards")
 
 
 def night_wandering(day: str = "mon", seed: int = 1) -> Scenario:

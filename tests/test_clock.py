@@ -136,3 +136,31 @@ async def test_sleep_until_wakes_at_the_absolute_time_however_late_it_starts():
     await clock.advance(1)
     assert sleeper.done()
     await asyncio.wait_for(clock.sleep_until(start), 1)  # already past: returns at once
+
+
+async def test_a_held_scaled_clock_holds_its_sleepers_until_it_runs_on_to_their_time():
+    clock = ScaledClock(START, speed=1000, paused=True)
+    sleeper = asyncio.ensure_future(clock.sleep(1))  # 1 ms of real time, were the clock running
+    await asyncio.sleep(0.05)
+    assert not sleeper.done() and clock.now() == START
+    clock.resume()
+    await asyncio.wait_for(sleeper, 5)
+    assert clock.now() >= START + timedelta(seconds=1)
+
+
+async def test_a_stepped_clock_moves_to_a_time_and_never_back():
+    from assistant.clock import SteppedClock
+
+    clock = SteppedClock(START)
+    await clock.advance_to(START + timedelta(minutes=5))
+    await clock.advance_to(START)  # earlier: nothing happens
+    assert clock.now() == START + timedelta(minutes=5)
+
+
+def test_clock_info_says_how_fast_each_clock_runs():
+    from assistant.clock import SteppedClock, clock_info
+
+    scaled = clock_info(ScaledClock(START, 600, paused=True), wall=1000.0)
+    assert scaled == {"now": START.isoformat(), "wall": 1000.0, "speed": 600, "running": False}
+    assert clock_info(SystemClock())["speed"] == 1.0 and clock_info(SystemClock())["running"] is True
+    assert clock_info(SteppedClock(START))["speed"] is None

@@ -13,7 +13,7 @@ PILLS = {"doses": [{"name": "heart pills", "person": "grandma", "rrule": "FREQ=D
 
 
 async def test_the_fall_scenario_ends_in_a_high_alert(skill_harness):
-    h = await skill_harness(Falls, start=datetime(2026, 1, 5, 9, 0))
+    h = await skill_harness(Falls, start=datetime(2026, 1, 5, 7, 0))
     sent = await h.play(scenarios.fall())
     assert sent > 50
     assert h.of(MotionDetected) and h.of(VitalSignsMeasured) and h.of(FallDetected)
@@ -41,6 +41,6 @@ async def test_a_scenario_cannot_start_in_the_past(skill_harness):
     try:
         await h.play(scenarios.fall())
     except ValueError as error:
-        assert "starts at 09:30" in str(error)
+        assert "starts at 07:50" in str(error)
     else:
         raise AssertionError("expected a ValueError")

@@ -283,7 +283,7 @@ def test_run_at_speed_zero_never_sleeps():
 
 async def test_fall_scenario_at_full_speed_over_a_broker(any_broker):
     home = f"fall-{any_broker.kind}"
-    start = datetime(2026, 3, 2, 9, 30, tzinfo=timezone.utc)
+    start = datetime.combine(datetime(2026, 3, 2).date(), scenarios.fall().starts_at, tzinfo=timezone.utc)
     received = []
     async with aiomqtt.Client(any_broker.host, any_broker.port, identifier="obs-fall") as observer:
         await observer.subscribe(f"carehub/{home}/#", qos=1)
@@ -303,7 +303,10 @@ async def test_fall_scenario_at_full_speed_over_a_broker(any_broker):
     assert result.published == result.acknowledged == len(received)
     by_topic = [(str(m.topic).split("/", 2)[2], m.payload) for m in received]
     assert {t.split("/")[0] for t, p in by_topic if t.endswith("/availability") and p == b"online"} == set(DEVICE_IDS)
-    assert {t.split("/")[0] for t, p in by_topic if t.endswith("/availability") and p == b"offline"} == set(DEVICE_IDS)
+    # A clean end: each device says it goes away on purpose, so the hub pages no one.
+    goodbye = {"state": "offline", "reason": "simulation ended"}
+    assert {t.split("/")[0] for t, p in by_topic
+            if t.endswith("/availability") and p != b"online" and json.loads(p) == goodbye} == set(DEVICE_IDS)
 
     payloads = [(t, json.loads(p)) for t, p in by_topic if not t.endswith("/availability")]
     assert len({p["msg_id"] for _, p in payloads}) == len(payloads)

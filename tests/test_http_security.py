@@ -104,7 +104,8 @@ async def test_health_tells_anyone_only_that_the_hub_is_alive(tmp_path):
                 public = await resp.json()
             async with http.get(f"{base}/api/health", headers=role_headers(hub)["admin"]) as resp:
                 full = await resp.json()
-    assert set(public) == {"status", "version", "uptime_s", "messages", "broker"}
+    assert set(public) == {"status", "version", "uptime_s", "clock", "messages", "broker"}
+    assert set(public["clock"]) == {"now", "wall", "speed", "running"}  # how time runs, for a simulator
     assert "flat1" not in str(public) and "log.db" not in str(public)
     assert full["home"] == "flat1" and "event_log" in full
 

@@ -153,7 +153,7 @@ async def test_the_simulated_fall_she_gets_up_from_pages_nobody(skill_harness):
     steps.append(Step(at=at, device="grandma-watch", action="report",
                       args={"accel": {"rate_hz": RATE, "samples": walk}}))
     steps.sort(key=lambda s: s.at)
-    h = await skill_harness(Falls, start=datetime(2026, 1, 5, 9, 0))
+    h = await skill_harness(Falls, start=datetime(2026, 1, 5, 7, 0))
     await h.play(Scenario("fall_gets_up", "grandma falls, then gets up and walks", fall.starts_at,
                           at + 120, steps))
     assert any(f.source == "detector" for f in h.of(FallDetected))

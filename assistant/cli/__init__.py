@@ -20,12 +20,15 @@ from assistant.cli.common import parse_since
               help="config.yaml to use (default: $CAREHUB_CONFIG, ./config.yaml, built-in defaults)")
 @click.option("--debug", is_flag=True, envvar="CAREHUB_DEBUG",
               help="with an error that stops a command, print its traceback too")
+@click.option("--database", "database_path", type=click.Path(dir_okay=False), envvar="CAREHUB_DATABASE",
+              help="event log to use instead of the configured storage.database (e.g. the demo's data/demo.db)")
 @click.pass_context
-def main(ctx: click.Context, config_path: str | None, debug: bool) -> None:
+def main(ctx: click.Context, config_path: str | None, debug: bool, database_path: str | None) -> None:
     """carehub: a local-first home hub for families who look after someone."""
     ctx.ensure_object(dict)
     ctx.obj["config"] = config_path
     ctx.obj["debug"] = debug
+    ctx.obj["database"] = database_path
 
 
 def _register() -> None:

@@ -44,10 +44,11 @@ def parse_since(value: str | None, now: datetime | None = None) -> str | None:
 
 def load(ctx: click.Context, config_path: str | None = None) -> Config:
     """The configuration the command was given (``--config``, ``$CAREHUB_CONFIG``, ./config.yaml, built in);
-    every problem listed and exit code 2 when it is invalid."""
+    every problem listed and exit code 2 when it is invalid. ``carehub --database PATH`` replaces its event log."""
     path = config_path or (ctx.obj or {}).get("config")
+    database = (ctx.find_root().obj or {}).get("database")
     try:
-        return load_config(path)
+        config = load_config(path)
     except ConfigError as error:
         # Plain lines, never wrapped: one problem per line, so they can be grepped.
         click.echo(f"invalid configuration {error.source}:", err=True)
@@ -55,6 +56,11 @@ def load(ctx: click.Context, config_path: str | None = None) -> Config:
             click.echo(f"  {problem}", err=True)
         ctx.exit(2)
         raise  # unreachable; keeps type checkers happy
+    if database:
+        # Relative to where the command runs, as a user typing 'carehub --database data/demo.db' means it.
+        absolute = str(Path(database).expanduser().resolve())
+        config = config.model_copy(update={"storage": config.storage.model_copy(update={"database": absolute})})
+    return config
 
 
 def require_database(config: Config) -> Path:

@@ -9,8 +9,10 @@ import sys
 import traceback
 import urllib.error
 import urllib.request
+from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 import click
 from rich.markup import escape
@@ -19,9 +21,14 @@ from rich.table import Table
 from assistant import __version__
 from assistant.cli.common import console, err_console, load
 from assistant.cli.startup import refuse_a_refusing_broker, start_failure
+from assistant.clock import ScaledClock
 from assistant.config import Config, database_problems, find_config_path
+from assistant.events import DeviceCameOnline, DeviceWentOffline, Event, HubStarted
 from assistant.skill_api import IntentSpec, OnSpec, ScheduleSpec, ToolSpec
 from assistant.skill_loader import SkillClass, discover
+
+if TYPE_CHECKING:
+    from assistant.app import Hub
 
 
 def _refuse_to_start(ctx: click.Context, config: Config) -> list[SkillClass]:
@@ -54,16 +61,67 @@ def _warn_unreached(config: Config) -> None:
         click.echo(f"warning: {warning}", err=True)
 
 
+def demo_clock(config: Config, speed: float, start: str | None) -> ScaledClock:
+    """The clock of ``carehub run --speed``: ``speed`` times real time from ``start`` (HH:MM today at home; by
+    default now), held until a device comes online."""
+    zone = ZoneInfo(config.home.timezone)
+    now = datetime.now(zone)
+    when = now if start is None else datetime.combine(now.date(), datetime.strptime(start, "%H:%M").time(),
+                                                      tzinfo=zone)
+    return ScaledClock(when.replace(microsecond=0), speed, paused=True)
+
+
+def run_while_devices_are_online(hub: Hub, clock: ScaledClock) -> None:
+    """A fast hub's clock runs only while some device is online: a simulated household's day passes while it
+    is there, and stands still once it has gone (no evening pills missed after the night's scenario)."""
+    online: set[str] = set()
+
+    def online_changed(event: Event) -> None:
+        if isinstance(event, HubStarted):
+            # What an earlier run left says nothing about who is connected now; without this, a device
+            # saying "online" again would not be news, and the clock would wait for it forever.
+            for status in hub.registry.devices.values():
+                if status.online:
+                    status.online = None
+        elif isinstance(event, DeviceCameOnline) and event.device:
+            online.add(event.device)
+        elif event.device:
+            online.discard(event.device)
+        if online:
+            clock.resume()
+        else:
+            clock.pause()
+
+    hub.bus.subscribe(online_changed, HubStarted, DeviceCameOnline, DeviceWentOffline, name="clock-while-online")
+
+
+def _clock_time(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is not None:
+        try:
+            datetime.strptime(value, "%H:%M")
+        except ValueError:
+            raise click.BadParameter(f"{value!r} is not a time of day; use HH:MM, e.g. 01:25") from None
+    return value
+
+
 @click.command()
+@click.option("--speed", type=click.FloatRange(min=1), metavar="N",
+              help="run the hub's clock N times faster than real time, for a simulated household "
+                   "('carehub simulate' follows it); it runs only while some device is online")
+@click.option("--start", metavar="HH:MM", callback=_clock_time,
+              help="with --speed: the time of day the clock starts at (default: now)")
 @click.pass_context
-def run(ctx: click.Context) -> None:
+def run(ctx: click.Context, speed: float | None, start: str | None) -> None:
     """Run the hub until Ctrl-C."""
     from assistant.app import build_hub
     from assistant.logsetup import configure_logging
 
     config = load(ctx)
+    if start is not None and speed is None:
+        raise click.UsageError("--start needs --speed: a hub in real time keeps the real time")
     classes = _refuse_to_start(ctx, config)
     configure_logging(config.log_level)
+    clock = demo_clock(config, speed, start) if speed is not None else None
 
     async def serve() -> int:
         stop = asyncio.Event()
@@ -78,7 +136,9 @@ def run(ctx: click.Context) -> None:
 
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, on_signal)
-        hub = build_hub(config, skills=classes)
+        hub = build_hub(config, skills=classes, clock=clock)
+        if clock is not None:
+            run_while_devices_are_online(hub, clock)
         try:
             await hub.start()
             await refuse_a_refusing_broker(hub)
@@ -104,6 +164,10 @@ def run(ctx: click.Context) -> None:
             f"broker {config.mqtt.broker} at {config.mqtt.host}:{config.mqtt.port}, {where}, "
             f"log {config.database_path}"
         )
+        if clock is not None:
+            when = clock.now().astimezone(ZoneInfo(config.home.timezone))
+            err_console.print(f"clock: {clock.speed:g}x real time from {when:%a %H:%M}, running only while some "
+                              "device is online; try 'carehub simulate --scenario night_wandering'", highlight=False)
         try:
             await stop.wait()
         finally:

@@ -225,3 +225,7 @@ class DeviceCameOnline(Event):
 @dataclass(frozen=True, kw_only=True)
 class DeviceWentOffline(Event):
     """A device said goodbye or its last will fired."""
+
+    reason: str | None = None
+    """Why it went away, when it said so (a planned shutdown, e.g. a simulator ending); None when its
+    last will fired or it said a bare ``offline``."""

@@ -2,8 +2,9 @@
 
 A device that misses its heartbeat for 2.5x its interval or whose last will fires, a low battery, a
 wearable taken off, and the hub losing its broker each raise an alert of their own priority, and
-resolve it when the condition ends. EN 50134 (social alarm systems) expects path failures to be
-detected and reported; these are carehub's path checks.
+resolve it when the condition ends. A device that says it is going away on purpose
+(``{"state": "offline", "reason": "..."}`` on its availability topic) is logged, not alerted. EN 50134
+(social alarm systems) expects path failures to be detected and reported; these are carehub's path checks.
 """
 
 from __future__ import annotations
@@ -67,7 +68,13 @@ class DeviceHealth(Skill[DeviceHealthSettings]):
         await self.ctx.notify(message, priority=priority, person=self._person(device), kind=kind, device=device)
 
     @on(DeviceWentOffline)
-    async def went_offline(self, event: Event) -> None:
+    async def went_offline(self, event: DeviceWentOffline) -> None:
+        if event.reason:
+            # It said why it went away (switched off for an update, a simulator ending): planned, and
+            # logged as such; only a lost connection (its last will) or a bare "offline" is an alarm.
+            self.ctx.log.info("%s went offline on purpose (%s); no alert (event %s)", event.device, event.reason,
+                              event.id)
+            return
         await self._raise("device_offline", event.device, self.settings.offline_priority,
                           text("offline", device=event.device))
 
@@ -96,9 +103,10 @@ class DeviceHealth(Skill[DeviceHealthSettings]):
     async def heartbeats(self) -> None:
         now = self.ctx.now()
         for device in self.ctx.devices():
-            last_seen = self.ctx.device_state(device.id).get("last_seen")
-            if last_seen is None:
-                continue  # never seen: nothing to miss yet
+            state = self.ctx.device_state(device.id)
+            last_seen = state.get("last_seen")
+            if last_seen is None or state.get("online") is False:
+                continue  # never seen: nothing to miss yet; offline: it said so (and its will alerts)
             late = now - last_seen > timedelta(seconds=device.heartbeat * self.settings.silent_factor)
             if late and device.id not in self.silent:
                 self.silent.add(device.id)
