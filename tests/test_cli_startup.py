@@ -38,7 +38,8 @@ def _run(config: str, *options: str) -> Result:
 def _one_clear_line(result: Result, starts: str) -> str:
     assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output
-    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    # Warnings (e.g. a person no caregiver looks after) may come first; the refusal is one line of its own.
+    lines = [line for line in result.stderr.splitlines() if line.strip() and not line.startswith("warning: ")]
     assert len(lines) == 1 and lines[0].startswith(starts), result.stderr
     return lines[0]
 

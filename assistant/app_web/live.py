@@ -102,6 +102,35 @@ class AppLive:
             return True, f"shown live in {took} open app(s)"
         return False, f"{len(streams)} open app(s) did not take it within {DELIVERY_WAIT:g} s"
 
+    def watch(self, caregiver: str, show: Callable[[Alert], None]) -> Callable[[], None]:
+        """An app open in this process for ``caregiver`` (``carehub demo`` shows what reaches the family's
+        phone): ``show`` is called with each alert delivered to them. Returns the call that closes it."""
+        stream = _Stream(caregiver)
+        self._streams.setdefault(caregiver, set()).add(stream)
+
+        async def read() -> None:
+            while True:
+                item = await stream.queue.get()
+                if isinstance(item, _Stop):
+                    return
+                if isinstance(item, _Deliver):
+                    for alert_id in item.alert_ids:
+                        alert = await self._desk.get(alert_id)
+                        if alert is not None:
+                            show(alert)
+                    if not item.written.done():
+                        item.written.set_result(True)
+                else:
+                    stream.change_pending = False
+
+        task = asyncio.get_running_loop().create_task(read(), name=f"app-watch-{caregiver}")
+
+        def close() -> None:
+            self._streams.get(caregiver, set()).discard(stream)
+            task.cancel()
+
+        return close
+
     async def serve(self, request: web.Request, caregiver: str, render: Callable[[Alert], str]) -> web.StreamResponse:
         """``GET /app/stream``: every visible alert at once, then each change, until the browser goes away."""
         response = web.StreamResponse(headers={"Content-Type": "text/event-stream", "Cache-Control": "no-store",

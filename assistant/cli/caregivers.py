@@ -4,6 +4,7 @@ app, sign them out, list who can be told (docs/caregiver-app.md)."""
 from __future__ import annotations
 
 import math
+import sqlite3
 import re
 import unicodedata
 from datetime import datetime, timedelta, timezone
@@ -191,9 +192,14 @@ def signed_in_caregivers(config: Config) -> set[str]:
     """Caregivers with a live app session, read from the database (none when the hub never ran)."""
     if not config.database_path.is_file():
         return set()
-    store = AppStore(config.database_path)
+    try:
+        store = AppStore(config.database_path)
+    except sqlite3.Error:
+        return set()  # a damaged or locked database: the hub's start says what is wrong with it, and how to fix it
     try:
         return {holder for role, holder in store.signed_in(datetime.now(timezone.utc)) if role == "caregiver"}
+    except sqlite3.Error:
+        return set()
     finally:
         store.close()
 

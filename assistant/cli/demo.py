@@ -10,20 +10,23 @@ import sys
 from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from assistant.cli.common import console, err_console, load
 from assistant.cli.trust import device_passwords
 from assistant.clock import SteppedClock
-from assistant.config import Config
+from assistant.config import CaregiverConfig, Config
 from assistant.events import Event, MessageRejected
 
 if TYPE_CHECKING:
+    from assistant.alerts.model import Alert
     from assistant.app import Hub
     from firmware_stubs.household import Household
 
@@ -134,6 +137,15 @@ class HouseholdTime:
         self.unreceived = max(0, self.household.published - self.hub.ingest.counters["received"])
 
 
+def show_on_phone(console: Console, caregiver: CaregiverConfig, zone: ZoneInfo, alert: Alert) -> None:
+    """An alert as the caregiver's open app shows it, in the live view."""
+    language = (caregiver.language or "en").split("-")[0]
+    text = alert.messages.get(language) or next(iter(alert.messages.values()), alert.kind)
+    when = alert.raised_at.astimezone(zone).strftime("%a %H:%M:%S")
+    console.print(f"[dim]{when}[/] [bold magenta]{caregiver.name}'s app[/]: "
+                  f"[bold]{alert.priority.value}[/] {escape(text)}", highlight=False)
+
+
 async def run_demo(config: Config, scenario_name: str, speed: float, database: Path | None,
                    console: Console, show_all: bool = False) -> Counter[str]:
     """Run ``scenario_name`` through the hub at ``speed``, logging to ``database`` (default: ``demo_database``,
@@ -178,7 +190,11 @@ async def run_demo(config: Config, scenario_name: str, speed: float, database: P
                               passwords=passwords)
     time_base = HouseholdTime(hub, clock, household, speed, asyncio.get_running_loop())
     await hub.start()
+    phones: list[Callable[[], None]] = []
     try:
+        # Each caregiver's app is open on the screen: what reaches the family is shown as it arrives.
+        for caregiver in config.caregivers:
+            phones.append(hub.app.live.watch(caregiver.id, functools.partial(show_on_phone, console, caregiver, zone)))
         await hub.wait_connected()
         console.rule(f"{scenario.name}: {scenario.description}  ({speed:g}x real time)")
         await asyncio.to_thread(household.start, start.timestamp())
@@ -188,6 +204,8 @@ async def run_demo(config: Config, scenario_name: str, speed: float, database: P
         await time_base.taken_in()
         await settle(hub)
     finally:
+        for close in phones:
+            close()
         if household.started:
             await asyncio.to_thread(household.stop)
         await hub.stop()
