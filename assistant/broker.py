@@ -103,6 +103,13 @@ class TrustTopicPlugin(BaseTopicPlugin):
         return trust.may_receive(user, topic)
 
 
+class _Subscriptions(dict[str, list[tuple[Session, int]]]):
+    """The broker's subscriptions by filter; ``items()`` is a snapshot, safe to iterate across awaits."""
+
+    def items(self) -> list[tuple[str, list[tuple[Session, int]]]]:  # type: ignore[override]
+        return list(super().items())
+
+
 class _TrustingBroker(Broker):
     """amqtt's broker, authenticating a client before its client id can touch an existing session.
 
@@ -119,6 +126,10 @@ class _TrustingBroker(Broker):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.refusals = Counter()
+        # amqtt's broadcast loop awaits the (asynchronous) topic check while it iterates over the subscriptions;
+        # a client subscribing or leaving meanwhile changed the dict under it ("dictionary changed size during
+        # iteration") and that message went to nobody. It iterates over a snapshot instead.
+        self._subscriptions = _Subscriptions(self._subscriptions)  # type: ignore[has-type]
 
     async def _initialize_client_session(self, reader: ReaderAdapter, writer: WriterAdapter,
                                          remote_address: str, remote_port: int,

@@ -22,7 +22,7 @@ from click.testing import CliRunner
 
 from assistant.app import build_hub
 from assistant.cli import main
-from assistant.cli.hub import demo_clock, run_while_devices_are_online
+from assistant.cli.hub import demo_clock, fast_clock_config, run_while_devices_are_online
 from assistant.config import Config, parse_config
 from assistant.errors import DecodeError
 from conftest import free_port
@@ -130,7 +130,7 @@ def household_config(tmp_path: Path) -> Config:
 
 
 async def test_simulate_follows_a_fast_hubs_clock_and_leaves_without_paging(tmp_path):
-    config = household_config(tmp_path)
+    config = fast_clock_config(household_config(tmp_path), 1200)  # as carehub run --speed 1200 makes it
     clock = demo_clock(config, 1200, "01:25")
     hub = build_hub(config, clock=clock)
     run_while_devices_are_online(hub, clock)
@@ -241,3 +241,11 @@ def test_availability_refuses_what_it_cannot_read_naming_it(payload, error):
     with pytest.raises(DecodeError) as raised:
         parse_availability(payload)
     assert error in raised.value.reason
+
+
+def test_a_fast_hub_gives_devices_a_few_real_seconds_before_they_count_as_silent(tmp_path):
+    config = household_config(tmp_path)
+    fast = fast_clock_config(config, 600)
+    assert fast.skills["device_health"]["silent_factor"] == 30.0  # 60 s heartbeats: 1800 simulated s = 3 real s
+    assert fast.skills["medication"] == config.skills["medication"]
+    assert fast_clock_config(config, 1) is config

@@ -205,7 +205,7 @@ def test_the_two_terminal_tour_shows_a_care_skill_firing(tour: Tour) -> None:
         out = tour.run(command)
         if words[:2] == ["carehub", "simulate"]:
             raised = tour.run("carehub events --kind alert_raised --json")
-            kinds = [json.loads(line)["data"].get("kind") for line in raised.splitlines() if line.strip()]
+            kinds = [json.loads(line)["data"].get("alert_kind") for line in raised.splitlines() if line.strip()]
             assert "night_exit" in kinds, f"the simulated night raised {kinds}:\n{out[-2000:]}"
             assert "device_offline" not in kinds
         if command.startswith("curl"):

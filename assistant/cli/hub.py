@@ -71,6 +71,23 @@ def demo_clock(config: Config, speed: float, start: str | None) -> ScaledClock:
     return ScaledClock(when.replace(microsecond=0), speed, paused=True)
 
 
+FAST_CLOCK_SLACK = 3.0
+"""Real seconds a device may go unheard on a fast clock before it counts as silent: at 600x a 0.3 s stall of a
+busy machine is three simulated minutes, more than a minute-heartbeat device's usual allowance."""
+
+
+def fast_clock_config(config: Config, speed: float) -> Config:
+    """``config`` for a hub on a ``speed``-times clock: device_health's silence allowance stretched to at least
+    ``FAST_CLOCK_SLACK`` real seconds (a real stall must not look like a device gone quiet)."""
+    heartbeats = [d.heartbeat for d in config.devices if d.heartbeat]
+    if speed <= 1 or not heartbeats:
+        return config
+    settings = dict(config.skills.get("device_health") or {})
+    factor = max(float(settings.get("silent_factor", 2.5)), speed * FAST_CLOCK_SLACK / min(heartbeats))
+    skills = {**config.skills, "device_health": {**settings, "silent_factor": round(factor, 1)}}
+    return config.model_copy(update={"skills": skills})
+
+
 def run_while_devices_are_online(hub: Hub, clock: ScaledClock) -> None:
     """A fast hub's clock runs only while some device is online: a simulated household's day passes while it
     is there, and stands still once it has gone (no evening pills missed after the night's scenario)."""
@@ -122,6 +139,8 @@ def run(ctx: click.Context, speed: float | None, start: str | None) -> None:
     classes = _refuse_to_start(ctx, config)
     configure_logging(config.log_level)
     clock = demo_clock(config, speed, start) if speed is not None else None
+    if speed is not None:
+        config = fast_clock_config(config, speed)
 
     async def serve() -> int:
         stop = asyncio.Event()
