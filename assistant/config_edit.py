@@ -16,14 +16,26 @@ def with_device(text: str, device: dict[str, Any]) -> str:
 
     Raises ValueError when the list is not one this can extend safely (e.g. written in flow style).
     """
-    entry = yaml.safe_dump(device, default_flow_style=True, sort_keys=False, allow_unicode=True,
+    return with_list_item(text, "devices", device, what="device")
+
+
+def with_list_item(text: str, key: str, item: dict[str, Any], *, what: str) -> str:
+    """``text`` with ``item`` as the last entry of the top-level block list ``key:`` (made if missing; an empty
+    ``key: []`` becomes a block list), every other line and comment kept.
+
+    Raises ValueError, naming ``what``, for a list this cannot extend safely (e.g. written in flow style).
+    """
+    entry = yaml.safe_dump(item, default_flow_style=True, sort_keys=False, allow_unicode=True,
                            width=math.inf).strip()
     lines = text.splitlines()
-    start = next((i for i, line in enumerate(lines) if re.match(r"^devices:\s*(#.*)?$", line)), None)
+    start = next((i for i, line in enumerate(lines) if line.startswith(f"{key}:")), None)
     if start is None:
-        if any(line.startswith("devices:") for line in lines):
-            raise ValueError("devices: is not a block list; add the device to config.yaml by hand")
-        return text.rstrip("\n") + f"\n\ndevices:\n  - {entry}\n"
+        return text.rstrip("\n") + f"\n\n{key}:\n  - {entry}\n"
+    if re.match(rf"^{key}:\s*\[\s*\]\s*(#.*)?$", lines[start]):
+        lines[start:start + 1] = [f"{key}:", f"  - {entry}"]
+        return "\n".join(lines) + "\n"
+    if not re.match(rf"^{key}:\s*(#.*)?$", lines[start]):
+        raise ValueError(f"{key}: is not a block list; add the {what} to config.yaml by hand")
     last, indent = start, "  "
     for i in range(start + 1, len(lines)):
         line = lines[i]

@@ -3,7 +3,6 @@ app, sign them out, list who can be told (docs/caregiver-app.md)."""
 
 from __future__ import annotations
 
-import math
 import sqlite3
 import re
 import unicodedata
@@ -17,6 +16,7 @@ import yaml
 from assistant.alerts.reach import reach_warnings
 from assistant.app_web.sessions import LINK_LIFETIME
 from assistant.app_web.store import AppStore
+from assistant.config_edit import with_list_item
 from assistant.cli.common import load
 from assistant.config import Config, find_config_path, parse_config
 from assistant.errors import ConfigError
@@ -38,31 +38,7 @@ def with_caregiver(text: str, caregiver: dict[str, Any]) -> str:
 
     An empty ``caregivers: []`` becomes a block list; ValueError for a list this cannot extend safely.
     """
-    entry = yaml.safe_dump(caregiver, default_flow_style=True, sort_keys=False, allow_unicode=True,
-                           width=math.inf).strip()
-    lines = text.splitlines()
-    start = next((i for i, line in enumerate(lines) if re.match(r"^caregivers:", line)), None)
-    if start is None:
-        return text.rstrip("\n") + f"\n\ncaregivers:\n  - {entry}\n"
-    head = lines[start]
-    if re.match(r"^caregivers:\s*\[\s*\]\s*(#.*)?$", head):
-        lines[start:start + 1] = ["caregivers:", f"  - {entry}"]
-        return "\n".join(lines) + "\n"
-    if not re.match(r"^caregivers:\s*(#.*)?$", head):
-        raise ValueError("caregivers: is not a block list; add the caregiver to config.yaml by hand")
-    last, indent = start, "  "
-    for i in range(start + 1, len(lines)):
-        line = lines[i]
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        if not line.startswith((" ", "-")):
-            break
-        last = i
-    first_item = next((m for line in lines[start + 1:last + 1] if (m := re.match(r"^(\s*)- ", line))), None)
-    if first_item is not None:
-        indent = first_item.group(1)
-    lines.insert(last + 1, f"{indent}- {entry}")
-    return "\n".join(lines) + "\n"
+    return with_list_item(text, "caregivers", caregiver, what="caregiver")
 
 
 def sign_in_link(config: Config, caregiver: str, hours: float) -> tuple[str, datetime]:
