@@ -216,7 +216,7 @@ class Hub:
             await self.broker.stop()
             self.broker = None
         await self.log.close()
-        self.reader.close()
+        await asyncio.to_thread(self.reader.close)  # the last connection to close checkpoints the WAL: disk work
 
     async def __aenter__(self) -> Hub:
         await self.start()

@@ -87,15 +87,15 @@ class ScaledClock:
 
     async def sleep_until(self, when: datetime) -> None:
         while True:
+            remaining = (when - self.now()).total_seconds()
+            if remaining <= 0:  # due already: a held clock does not hold a sleeper whose time has come
+                await asyncio.sleep(0)
+                return
             if self.origin is None:
                 if self._resumed is None:
                     self._resumed = asyncio.Event()
                 await self._resumed.wait()
                 continue
-            remaining = (when - self.now()).total_seconds()
-            if remaining <= 0:
-                await asyncio.sleep(0)
-                return
             await asyncio.sleep(remaining / self.speed)
 
 

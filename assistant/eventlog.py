@@ -175,7 +175,7 @@ class EventLog:
             await asyncio.to_thread(self._thread.join)
             self._thread = None
         if self._db is not None:
-            self._db.conn.close()
+            await asyncio.to_thread(self._db.conn.close)  # closing may checkpoint the WAL: disk work
             self._db = None
 
     def append(self, events: Iterable[Event], *, dedupe_key: str | None = None,

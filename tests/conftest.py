@@ -10,7 +10,9 @@ import resource
 import shutil
 import socket
 import subprocess
+import threading
 import time
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,6 +85,50 @@ def _timed(run):
 
 
 asyncio.events.Handle._run = _timed(asyncio.events.Handle._run)  # type: ignore[method-assign]
+
+
+@pytest.fixture(autouse=True)
+def tasks_told_before_a_timeout(request):
+    """Shortly before pytest-timeout stops a hung test, print every task of the loops it ran and where each
+    waits: the thread stacks pytest-timeout prints show only an event loop idling in ``select``."""
+    marker = request.node.get_closest_marker("timeout")
+    limit = float(marker.args[0]) if marker and marker.args else float(request.config.getini("timeout") or 0)
+    if limit <= 30:
+        yield
+        return
+    timer = threading.Timer(limit - 15, _print_tasks)
+    timer.daemon = True
+    timer.start()
+    yield
+    timer.cancel()
+
+
+def _print_tasks() -> None:
+    import sys
+
+    out = sys.__stderr__
+    for loop in list(_loops):
+        if loop.is_closed():
+            continue
+        try:
+            tasks = list(asyncio.all_tasks(loop))
+        except RuntimeError:  # the set changed while it was read: once more
+            tasks = list(asyncio.all_tasks(loop))
+        print(f"\n+++ {len(tasks)} tasks of a loop still running shortly before the timeout +++", file=out)
+        for task in tasks:
+            task.print_stack(limit=12, file=out)
+
+
+_loops: weakref.WeakSet[asyncio.AbstractEventLoop] = weakref.WeakSet()
+_new_loop = asyncio.BaseEventLoop.__init__
+
+
+def _remembered(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    _new_loop(self, *args, **kwargs)
+    _loops.add(self)
+
+
+asyncio.BaseEventLoop.__init__ = _remembered  # type: ignore[method-assign]
 
 
 @pytest.fixture(autouse=True)

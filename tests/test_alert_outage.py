@@ -65,8 +65,11 @@ async def test_an_sos_outlives_an_outage_longer_than_the_ladder(make_hub, flaky,
     await until(lambda: flaky.count("dad") == 1)
     assert "cannot reach any caregiver" in flaky.got["dad"][0]["title"]
     assert alert_id in flaky.got["dad"][0]["message"]
-    spoken = [json.loads(p) for t, p, _ in hub.outbox.messages if t == "carehub/flat1/kitchen-speaker/set"]
-    assert spoken and "cannot reach any caregiver" in spoken[0]["say"]
+    def spoken() -> list[dict]:
+        return [json.loads(p) for t, p, _ in hub.outbox.messages if t == "carehub/flat1/kitchen-speaker/set"]
+
+    await until(lambda: bool(spoken()))  # said at home beside the page, not necessarily before it
+    assert "cannot reach any caregiver" in spoken()[0]["say"]
     async with asyncio.timeout(10):  # the row is written once the message went out and was said
         while not (rows := await hub.reader.rows(kind="caregivers_unreachable")):
             await asyncio.sleep(0.02)

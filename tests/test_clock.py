@@ -148,6 +148,13 @@ async def test_a_held_scaled_clock_holds_its_sleepers_until_it_runs_on_to_their_
     assert clock.now() >= START + timedelta(seconds=1)
 
 
+async def test_a_held_scaled_clock_does_not_hold_a_sleeper_whose_time_has_come():
+    clock = ScaledClock(START, speed=1000, paused=True)
+    await asyncio.wait_for(clock.sleep(0), 5)
+    await asyncio.wait_for(clock.sleep_until(START - timedelta(minutes=1)), 5)
+    assert clock.now() == START
+
+
 async def test_a_stepped_clock_moves_to_a_time_and_never_back():
     from assistant.clock import SteppedClock
 

@@ -172,7 +172,7 @@ async def test_the_health_route_tells_anyone_how_the_hubs_clock_runs(tmp_path):
     clock = demo_clock(config, 600, "01:25")
     async with build_hub(config, clock=clock) as hub:
         assert hub.http is not None
-        async with aiohttp.ClientSession() as session, \
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60)) as session, \
                 session.get(f"http://127.0.0.1:{hub.http.port}/api/health") as response:
             health = await response.json()
     assert health["clock"]["speed"] == 600 and health["clock"]["running"] is False
