@@ -119,7 +119,7 @@ class Hub:
         await self.bus.start()
         await self.alerts.start()
         await self.escalation.start(self.alerts.tokens)
-        await self.app.sessions.start()
+        await self.app.sessions.start(on_ended=self.app.live.end_sessions)
         self._storage_watch = asyncio.create_task(self._watch_storage(), name="carehub-storage")
         if self.link is not None:
             await self._secure_mqtt(self.link)
@@ -206,6 +206,7 @@ class Hub:
         await self.escalation.stop()
         await self.messenger.stop()
         await asyncio.to_thread(self.alerts.store.close)
+        await self.app.sessions.stop()
         await asyncio.to_thread(self.app.sessions.store.close)
         if self.log.started:
             # Committed in order after every message's rows: once it is, each message has been acknowledged.

@@ -51,6 +51,8 @@ class _Deliver:
 @dataclass(eq=False)
 class _Stream:
     caregiver: str
+    session: str | None = None
+    """The hash of the browser session it serves (None: opened with a token)."""
     queue: asyncio.Queue[_Changed | _Deliver | _Stop] = field(default_factory=asyncio.Queue)
     known: dict[str, tuple[str, int, str]] = field(default_factory=dict)
     """What the page shows of each alert (status, count, updated), to send only what changed."""
@@ -78,6 +80,13 @@ class AppLive:
         for streams in self._streams.values():
             for stream in streams:
                 stream.queue.put_nowait(_Stop())
+
+    def end_sessions(self, ended: set[str]) -> None:
+        """End the streams of signed-out sessions (``carehub caregivers sign-out``: a lost phone stops hearing)."""
+        for streams in self._streams.values():
+            for stream in streams:
+                if stream.session in ended:
+                    stream.queue.put_nowait(_Stop())
 
     def _changed(self) -> None:
         for streams in self._streams.values():
@@ -136,7 +145,8 @@ class AppLive:
         response = web.StreamResponse(headers={"Content-Type": "text/event-stream", "Cache-Control": "no-store",
                                                "X-Accel-Buffering": "no"})
         await response.prepare(request)
-        stream = _Stream(caregiver)
+        session = request.get("session")
+        stream = _Stream(caregiver, getattr(session, "id_hash", None))
         self._streams.setdefault(caregiver, set()).add(stream)
         try:
             await response.write(f"retry: {RECONNECT_MS}\n\n".encode())

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
+from collections.abc import Callable
 from datetime import timedelta
 
 from aiohttp import web
@@ -26,6 +28,8 @@ SESSION_LIFETIME = timedelta(days=30)
 """How long a phone stays signed in."""
 LINK_LIFETIME = timedelta(hours=24)
 """How long a one-time sign-in link works (once)."""
+CHECK_SIGN_OUTS_EVERY = 5.0
+"""Real seconds between looks at the database for sessions ended by ``carehub caregivers sign-out``."""
 APP_ROLES = ("caregiver", "member")
 
 
@@ -51,10 +55,41 @@ class Sessions:
         self._clock = clock
         self._known: dict[str, StoredSession] = {}
         self._secure = config.alerts.public_url.lower().startswith("https://")
+        self._watch: asyncio.Task[None] | None = None
+        self._on_ended: Callable[[set[str]], None] | None = None
 
-    async def start(self) -> None:
+    async def start(self, on_ended: Callable[[set[str]], None] | None = None) -> None:
+        """Read the sessions, then keep looking for ones ended by another process; ``on_ended`` hears of them."""
         for session in await asyncio.to_thread(self.store.sessions, self._clock.now()):
             self._known[session.id_hash] = session
+        self._on_ended = on_ended
+        self._watch = asyncio.create_task(self._watch_sign_outs(), name="carehub-app-sign-outs")
+
+    async def stop(self) -> None:
+        if self._watch is not None:
+            self._watch.cancel()
+            await asyncio.gather(self._watch, return_exceptions=True)
+            self._watch = None
+
+    async def _watch_sign_outs(self) -> None:
+        while True:
+            await asyncio.sleep(CHECK_SIGN_OUTS_EVERY)
+            await self.forget_ended()
+
+    async def forget_ended(self) -> set[str]:
+        """Drop the sessions the database no longer has (signed out elsewhere); returns their hashes."""
+        before = set(self._known)  # a session opened meanwhile is in the database before it is known here
+        try:
+            live = await asyncio.to_thread(self.store.live_session_hashes, self._clock.now())
+        except sqlite3.Error as error:
+            log.warning("could not read the app's sessions (%s); trying again in %g s", error, CHECK_SIGN_OUTS_EVERY)
+            return set()
+        ended = before - live
+        for id_hash in ended:
+            self._known.pop(id_hash, None)
+        if ended and self._on_ended is not None:
+            self._on_ended(ended)
+        return ended
 
     def lookup(self, request: web.Request) -> SignedIn | None:
         """The gate's hook: the live session the request's cookie names, if any."""

@@ -119,6 +119,12 @@ class AppStore:
             rows = self._conn.execute("SELECT id_hash, role, holder, csrf, expires FROM app_sessions").fetchall()
         return [StoredSession(r[0], r[1], r[2], r[3], _time(r[4])) for r in rows]
 
+    def live_session_hashes(self, now: datetime) -> set[str]:
+        """The hashes of the sessions not ended or expired (read only)."""
+        with self._lock:
+            rows = self._conn.execute("SELECT id_hash FROM app_sessions WHERE expires > ?", [_iso(now)]).fetchall()
+        return {r[0] for r in rows}
+
     def end_session(self, id_hash: str) -> None:
         with self._lock, self._conn:
             self._conn.execute("DELETE FROM app_sessions WHERE id_hash = ?", [id_hash])

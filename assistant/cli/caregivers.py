@@ -14,7 +14,7 @@ import click
 import yaml
 
 from assistant.alerts.reach import reach_warnings
-from assistant.app_web.sessions import LINK_LIFETIME
+from assistant.app_web.sessions import CHECK_SIGN_OUTS_EVERY, LINK_LIFETIME
 from assistant.app_web.store import AppStore
 from assistant.config_edit import with_list_item
 from assistant.cli.common import load
@@ -53,11 +53,25 @@ def sign_in_link(config: Config, caregiver: str, hours: float) -> tuple[str, dat
     return f"{config.alerts.public_url.rstrip('/')}/app/sign-in/{code}", expires
 
 
-def _print_link(config: Config, caregiver: str, hours: float) -> None:
+def qr_code(text: str) -> str:
+    """``text`` as a QR code drawn with block characters, for a phone's camera to read off the terminal."""
+    import io
+
+    import segno
+
+    out = io.StringIO()
+    segno.make(text, error="m").terminal(out=out, compact=True)
+    return out.getvalue()
+
+
+def _print_link(config: Config, caregiver: str, hours: float, qr: bool = False) -> None:
     link, expires = sign_in_link(config, caregiver, hours)
     click.echo(f"one-time sign-in link for {caregiver} (works once, until "
                f"{expires.strftime('%Y-%m-%d %H:%M')} UTC); open it on their phone:")
     click.echo(f"  {link}")
+    if qr:
+        click.echo("or point the phone's camera at this code:")
+        click.echo(qr_code(link), nl=False)
     if "127.0.0.1" in link or "localhost" in link:
         click.echo("  (alerts.public_url is this machine only: set it to the address phones reach the hub at)")
 
@@ -69,6 +83,7 @@ def caregivers() -> None:
 
 HOURS = click.option("--hours", type=click.FloatRange(0.1, 24 * 30), default=LINK_LIFETIME.total_seconds() / 3600,
                      show_default=True, help="how long the sign-in link works (once)")
+QR = click.option("--qr", is_flag=True, help="also draw the link as a QR code for the phone's camera")
 
 
 @caregivers.command("add")
@@ -78,9 +93,10 @@ HOURS = click.option("--hours", type=click.FloatRange(0.1, 24 * 30), default=LIN
 @click.option("--id", "wanted_id", help="their id in config.yaml (default: made from the name)")
 @click.option("--tier", type=click.IntRange(1, 9), default=1, show_default=True, help="1 is told first")
 @HOURS
+@QR
 @click.pass_context
 def caregivers_add(ctx: click.Context, name: str, people: tuple[str, ...], language: str, wanted_id: str | None,
-                   tier: int, hours: float) -> None:
+                   tier: int, hours: float, qr: bool) -> None:
     """Add a caregiver to config.yaml and print a one-time link that signs their phone in to the app."""
     config = load(ctx)
     path = find_config_path((ctx.obj or {}).get("config"))
@@ -120,34 +136,36 @@ def caregivers_add(ctx: click.Context, name: str, people: tuple[str, ...], langu
         return
     Path(path).write_text(edited, encoding="utf-8")
     click.echo(f"added caregiver {new_id} ({name}) for {', '.join(people)} to {path}; restart the hub if it runs")
-    _print_link(config, new_id, hours)
+    _print_link(config, new_id, hours, qr)
 
 
 @caregivers.command("link")
 @click.argument("caregiver")
 @HOURS
+@QR
 @click.pass_context
-def caregivers_link(ctx: click.Context, caregiver: str, hours: float) -> None:
+def caregivers_link(ctx: click.Context, caregiver: str, hours: float, qr: bool) -> None:
     """Print a new one-time sign-in link for a caregiver's phone."""
     config = load(ctx)
     if config.caregiver(caregiver) is None:
         click.echo(f"no caregiver with id '{caregiver}' in the configuration", err=True)
         ctx.exit(2)
-    _print_link(config, caregiver, hours)
+    _print_link(config, caregiver, hours, qr)
 
 
 @caregivers.command("sign-out")
 @click.argument("caregiver")
 @click.pass_context
 def caregivers_sign_out(ctx: click.Context, caregiver: str) -> None:
-    """Sign a caregiver out of the app on every phone (a lost phone); takes effect when the hub restarts."""
+    """Sign a caregiver out of the app on every phone (a lost phone); a running hub notices within seconds."""
     config = load(ctx)
     store = AppStore(config.database_path)
     try:
         ended = store.end_sessions_of("caregiver", caregiver)
     finally:
         store.close()
-    click.echo(f"ended {ended} session(s) of {caregiver}; restart the hub if it runs")
+    click.echo(f"ended {ended} session(s) of {caregiver}; a running hub lets go of them within "
+               f"{CHECK_SIGN_OUTS_EVERY:g} seconds")
 
 
 @caregivers.command("list")
