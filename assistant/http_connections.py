@@ -29,6 +29,8 @@ class _Connection:
     """Loop time the connection was opened or finished its last request."""
     busy_since: float | None = None
     requests: int = field(default=0)
+    streaming: bool = False
+    """Serving a live stream (the app's inbox): its request never ends, so ``request_timeout`` does not apply."""
 
 
 class _GuardedProtocol(asyncio.Protocol):
@@ -123,6 +125,13 @@ class ConnectionGuard:
                 connection.waiting_since = self._now()
                 connection.requests += 1
 
+    def streaming(self, transport: asyncio.BaseTransport | None) -> None:
+        """The request on ``transport`` is a live stream that writes a keep-alive now and then: it may last
+        past ``request_timeout`` (a client gone away shows when a write fails)."""
+        connection = self._open.get(transport) if isinstance(transport, asyncio.Transport) else None
+        if connection is not None:
+            connection.streaming = True
+
     def open_count(self) -> int:
         return len(self._open)
 
@@ -134,7 +143,8 @@ class ConnectionGuard:
             for connection in list(self._open.values()):
                 if connection.busy_since is None and now - connection.waiting_since > self.idle_timeout:
                     self._close(connection, f"idle for over {self.idle_timeout:g} s")
-                elif connection.busy_since is not None and now - connection.busy_since > self.request_timeout:
+                elif (connection.busy_since is not None and not connection.streaming
+                      and now - connection.busy_since > self.request_timeout):
                     self._close(connection, f"busy with one request for over {self.request_timeout:g} s")
 
     async def stop(self) -> None:

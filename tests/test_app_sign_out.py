@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from assistant.app_web.store import AppStore
 from assistant.cli import main
-from tests.appkit import app_hub, browser, sign_in
+from tests.appkit import app_household, app_hub, browser, next_alert, sign_in
 
 
 async def test_a_caregiver_signed_out_from_the_command_line_loses_the_app_and_its_live_inbox(tmp_path):
@@ -49,3 +49,15 @@ def test_sign_out_says_a_running_hub_lets_go_within_seconds_and_a_link_can_be_a_
     result = CliRunner().invoke(main, ["--config", str(config), "caregivers", "sign-out", "anna"])
     assert result.exit_code == 0 and "ended 0 session(s) of anna; a running hub lets go of them within 5 seconds" \
         in result.output
+
+
+async def test_an_open_inbox_outlasts_the_limit_on_one_request(tmp_path):
+    raw = app_household(tmp_path, request_timeout=1.0)
+    async with app_hub(tmp_path, raw) as (hub, clock, base), browser() as anna:
+        await sign_in(anna, hub, clock, base, "anna")
+        async with anna.get(f"{base}/app/stream") as stream:
+            assert stream.status == 200
+            await asyncio.sleep(3)  # past the one-second limit on a request: the sweeper has looked at it twice
+            alert_id = await hub.alerts.raise_alert(kind="sos", priority="high", person="grandma", message="SOS")
+            shown = await next_alert(stream)
+            assert shown["id"] == alert_id

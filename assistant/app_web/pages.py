@@ -285,6 +285,9 @@ async def stream(request: web.Request) -> web.StreamResponse:
     parts = _parts(request)
     who = principal_of(request)
     reader = _reader(request)
+    connections = request.app[GATE].connections
+    if connections is not None:  # the inbox stays open for as long as the phone shows it
+        connections.streaming(request.transport)
     return await parts.live.serve(request, who.id, lambda alert: render.alert_row(alert, reader))
 
 
