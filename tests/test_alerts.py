@@ -115,7 +115,7 @@ async def test_high_alert_reaches_tier_one_then_widens_until_acknowledged(make_h
     assert receiver.count("sam") == 0
     english, chinese = receiver.got["anna"][0], receiver.got["bo"][0]
     assert "URGENT" in english["title"] and "Margaret may have fallen" in english["message"]
-    assert alert_id in english["message"] and f"/api/alerts/{alert_id}/ack?token=" in english["message"]
+    assert alert_id in english["message"] and f"/app/alerts/{alert_id}?token=" in english["message"]
     assert "紧急" in chinese["title"] and "可能在厨房摔倒了" in chinese["message"]
 
     await advance(hub, clock, 59)

@@ -173,6 +173,8 @@ async def test_a_notification_link_with_a_token_signs_in_and_drops_the_token(tmp
     async with app_hub(tmp_path) as (hub, clock, base), browser() as http:
         alert_id = await hub.alerts.raise_alert(kind="sos", priority="high", person="grandma", message="SOS")
         token = hub.alerts.tokens.token_for("anna")
+        link = hub.alerts.tokens.ack_link(alert_id, "anna")  # what her notification carries
+        assert link.endswith(f"/app/alerts/{alert_id}?token={token}")
         async with http.get(f"{base}/app/alerts/{alert_id}?token={token}", allow_redirects=False) as resp:
             assert resp.status == 303 and resp.headers["Location"] == f"/app/alerts/{alert_id}"
         async with http.get(f"{base}/app/alerts/{alert_id}") as resp:

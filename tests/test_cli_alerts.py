@@ -234,7 +234,8 @@ def test_token_is_the_one_the_hub_accepts(prepared):
         assert lines[0] == caregiver_token(store.secret(), "anna")
     finally:
         store.close()
-    assert f"http://hub.local:8765/api/alerts/<alert-id>/ack?token={prepared.anna_token}" in result.output
+    assert f"http://hub.local:8765/app/alerts/<alert-id>?token={prepared.anna_token}" in result.output
+    assert f"POST http://hub.local:8765/api/alerts/<alert-id>/ack?token={prepared.anna_token}" in result.output
 
     result = cli(prepared, "token", "nobody")
     assert result.exit_code == 2 and "no caregiver with id 'nobody'" in result.output

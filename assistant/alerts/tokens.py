@@ -49,5 +49,7 @@ class CaregiverTokens:
         return found
 
     def ack_link(self, alert_id: str, caregiver_id: str) -> str:
+        """The alert's page in the caregiver app: the token signs the phone in (the address then drops it), and
+        one tap acknowledges. ``/api/alerts/<id>/ack?token=`` keeps working for links sent before."""
         base = self._config.alerts.public_url.rstrip("/")
-        return f"{base}/api/alerts/{alert_id}/ack?token={self.token_for(caregiver_id)}"
+        return f"{base}/app/alerts/{alert_id}?token={self.token_for(caregiver_id)}"

@@ -228,7 +228,8 @@ def alerts_token(ctx: click.Context, caregiver_id: str) -> None:
             store.close()
     base = config.alerts.public_url.rstrip("/")
     click.echo(token)
-    click.echo(f"acknowledge: {base}/api/alerts/<alert-id>/ack?token={token}")
+    click.echo(f"an alert in the app (signs the phone in): {base}/app/alerts/<alert-id>?token={token}")
+    click.echo(f"acknowledge from a script: POST {base}/api/alerts/<alert-id>/ack?token={token}")
     click.echo(f"their alerts: {base}/api/alerts?token={token}")
 
 
