@@ -183,6 +183,8 @@ async def test_a_notification_link_with_a_token_signs_in_and_drops_the_token(tmp
 
 async def test_static_files_ship_with_the_package(tmp_path):
     async with app_hub(tmp_path) as (hub, clock, base), browser() as http:
+        async with http.get(f"{base}/", allow_redirects=False) as resp:  # the hub's address opens the app
+            assert resp.status == 302 and resp.headers["Location"] == "/app/"
         async with http.get(f"{base}/app/static/app.js") as resp:
             assert resp.status == 200 and "EventSource" in await resp.text()
         async with http.get(f"{base}/app/static/..%2fpages.py") as resp:

@@ -30,6 +30,7 @@ EXPECTED: dict[tuple[str, str], tuple[int, ...]] = {
     # The gate lets speakers through; the handler then refuses the few bytes that are not a WAV.
     ("POST", "/api/voice"): (NO_TOKEN, NO_TOKEN, FORBIDDEN, FORBIDDEN, BAD_AUDIO, BAD_AUDIO, BAD_AUDIO),
     # The caregiver app (docs/caregiver-app.md): a browser's session is a caregiver principal like their token.
+    ("GET", "/"): (NO_TOKEN, NO_TOKEN, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN),
     ("GET", "/app"): (NO_TOKEN, NO_TOKEN, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN),
     ("GET", "/app/"): (NO_TOKEN, NO_TOKEN, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN),
     ("GET", "/app/stream"): (NO_TOKEN, NO_TOKEN, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN),

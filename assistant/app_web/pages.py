@@ -326,6 +326,7 @@ def add_routes(app: web.Application, gate: Gate, parts: AppParts) -> None:
     app.middlewares.insert(0, sign_in_hint)
     app.on_shutdown.append(parts.live.close)
     caregivers = allow("caregiver")
+    gate.add(app, "GET", "/", to_inbox, ANYONE)  # the hub's address typed into a phone opens the app
     gate.add(app, "GET", "/app", to_inbox, ANYONE)
     gate.add(app, "GET", "/app/", inbox, caregivers)
     gate.add(app, "GET", "/app/stream", stream, caregivers)
