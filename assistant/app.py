@@ -34,7 +34,7 @@ from assistant.events import (
 from assistant.homeassistant.bridge import EVENTS as HOME_ASSISTANT_EVENTS
 from assistant.homeassistant.bridge import HomeAssistantBridge
 from assistant.http import ApiParts, HttpServer
-from assistant.ingest import Ingest, NoBroker
+from assistant.ingest import RECENT_MESSAGES, Ingest, NoBroker
 from assistant.llm.agent import Agent
 from assistant.mqtt import MqttLink
 from assistant.mqtt_trust import trust_for
@@ -116,6 +116,7 @@ class Hub:
         await self.log.start()
         await self.reader.open()
         self.registry.restore(await self.reader.devices())
+        self.ingest.remember(await self.reader.recent_message_keys(RECENT_MESSAGES))
         await self.bus.start()
         await self.alerts.start()
         await self.escalation.start(self.alerts.tokens)

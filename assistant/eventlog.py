@@ -423,6 +423,14 @@ class EventQuery:
     def devices(self) -> list[dict[str, Any]]:
         return [dict(r) for r in self.db["devices"].rows_where(order_by="home, id")]
 
+    def recent_message_keys(self, home: str, limit: int) -> list[str]:
+        """The dedupe keys (``home/device/msg_id``) of the latest ``limit`` device messages, oldest first."""
+        rows = self.db.execute(
+            "SELECT dedupe_key FROM events WHERE dedupe_key IS NOT NULL AND home = ? ORDER BY rowid DESC LIMIT ?",
+            [home, limit]).fetchall()
+        keys = dict.fromkeys(key.rsplit("#", 1)[0] for (key,) in reversed(rows))
+        return list(keys)
+
     def rejected_senders(self) -> list[dict[str, Any]]:
         """Topics that sent messages the hub refused, with how often and why (latest reason)."""
         sql = (

@@ -11,8 +11,8 @@ import dataclasses
 import logging
 import re
 import time
-from collections import Counter
-from collections.abc import Callable
+from collections import Counter, OrderedDict
+from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
 from assistant import topics
@@ -38,6 +38,8 @@ _REASON_KINDS = 64
 _LOG_EVERY = 60.0
 """Seconds between log lines about one kind of rejection; those in between are counted in the next."""
 _RETRY_COMMIT_AFTER = 1.0
+RECENT_MESSAGES = 100_000
+"""Message ids remembered per hub (about 10 MB): a copy of one of them is acknowledged and goes no further."""
 _PLAIN_EVENT: dict[type[Event], bool] = {}
 
 AudioFeed = Callable[[str, bytes], "bool | Exception"]
@@ -104,6 +106,20 @@ class Ingest:
         """Rejected messages by the first words of their reason."""
         self._rejection_logged: dict[str, tuple[float, int]] = {}
         """Per kind of rejection: when it was last logged, and how many were not logged since."""
+        self._recent: OrderedDict[str, None] = OrderedDict()
+        """The dedupe keys (home/device/msg_id) of the latest messages, oldest first."""
+
+    def remember(self, keys: Iterable[str]) -> None:
+        """Message ids already handled (the log's latest, read at start): a redelivered copy of one is not news.
+
+        A broker redelivers what the hub had not acknowledged when it stopped, and a device resends what it
+        thinks was lost; the log keeps one row either way, and this keeps skills from reacting twice.
+        """
+        for key in keys:
+            self._recent[key] = None
+            self._recent.move_to_end(key)
+        while len(self._recent) > RECENT_MESSAGES:
+            self._recent.popitem(last=False)
 
     def handle(self, message: Incoming) -> None:
         """Turn one MQTT message into logged events; acknowledge it once they are committed."""
@@ -116,6 +132,14 @@ class Ingest:
         except DecodeError as error:
             self._reject(message, token, error.reason)
             return
+        if dedupe_key is not None:
+            if dedupe_key in self._recent:
+                # A copy of a message handled already: acknowledged once the first copy's rows are committed
+                # (the log's writer keeps order), and no skill sees it again.
+                self.counters["duplicate"] += 1
+                self._log_then_ack(message, token, [], None, None, [])
+                return
+            self.remember((dedupe_key,))
         self.counters["accepted"] += 1
         self._log_then_ack(message, token, events, dedupe_key, extra, [touch])
         for event in events:

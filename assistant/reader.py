@@ -63,6 +63,10 @@ class LogReader:
     async def cause_chain(self, event_id: str) -> list[dict[str, Any]]:
         return await self._run(lambda q: q.cause_chain(event_id))
 
+    async def recent_message_keys(self, limit: int) -> list[str]:
+        """The ids of the latest device messages logged, oldest first (``Ingest.remember``)."""
+        return await self._run(lambda q: q.recent_message_keys(self.home, limit))
+
     async def devices(self) -> list[dict[str, Any]]:
         """Rows of the ``devices`` table (last seen, online) a previous run left."""
         return await self._run(lambda q: q.devices())

@@ -88,6 +88,30 @@ async def test_redelivered_message_is_logged_once(any_broker, tmp_path):
     assert len(rows) == 1
 
 
+async def test_a_copy_of_an_sos_raises_no_second_alert_even_after_a_restart(amqtt_broker, tmp_path):
+    config = hub_config(tmp_path, amqtt_broker.port)
+    sos = ("carehub/flat1/grandma-watch/event", json.dumps({"type": "sos", "msg_id": "s-1"}))
+    later = ("carehub/flat1/kitchen-motion/state", json.dumps({"motion": True, "msg_id": "m-1"}))
+    async with build_hub(config) as hub:
+        await hub.wait_connected()
+        await publish(amqtt_broker.port, [sos, sos, later])  # the watch resent what it thought was lost
+        await wait_for_rows(config.database_path, lambda r: r, kind="motion_detected")
+        await hub.bus.drain()
+        (raised,) = await hub.reader.rows(kind="alert_raised")
+        assert hub.alerts.store.get(raised["data"]["alert_id"]).count == 1  # not folded in twice: seen once
+        assert hub.ingest.counters["duplicate"] == 1
+    # The broker redelivers what the stopped hub had not acknowledged: the new hub knows it was handled.
+    async with build_hub(config) as hub:
+        await hub.wait_connected()
+        await publish(amqtt_broker.port, [sos, ("carehub/flat1/kitchen-motion/state", json.dumps({"motion": False}))])
+        await wait_for_rows(config.database_path, lambda r: r, kind="motion_cleared")
+        await hub.bus.drain()
+        assert hub.ingest.counters["duplicate"] == 1
+        assert len(await hub.reader.rows(kind="alert_raised")) == 1
+    rows = await wait_for_rows(config.database_path, lambda r: r, kind="sos_pressed")
+    assert len(rows) == 1
+
+
 async def test_http_events_filters(amqtt_broker, tmp_path):
     config = hub_config(tmp_path, amqtt_broker.port)
     async with build_hub(config) as hub:
