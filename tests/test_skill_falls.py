@@ -168,3 +168,48 @@ async def test_the_alert_names_the_room_in_chinese(skill_harness):
     await h.advance(30)
     (note,) = h.notifications
     assert "在走廊摔倒（无人应答）" in note.message["zh"]
+
+
+# -- a hub that stops in the cancel window: one real SQLite file, a new hub on it -----------------------------
+
+
+async def test_a_fall_whose_window_ran_out_while_carehub_was_off_pages_at_the_next_start(skill_harness):
+    h = await skill_harness(Falls)
+    await h.publish(MotionDetected(), device="kitchen-motion")
+    fall = await h.publish(FallDetected(), device="grandma-watch")
+    await h.advance(10)
+    database, fell_at = h.hub.config.database_path, h.clock.now()
+    await h.stop()  # carehub stops (a power cut, a crash) with grandma's fall still being asked about
+
+    h = await skill_harness(Falls, start=fell_at.replace(minute=fell_at.minute + 5), database=database)
+    await h.advance(0)
+    (note,) = h.notifications
+    assert note.priority == "high" and note.person == "grandma"
+    assert "at 08:00" in note.message["en"] and "carehub was off during the cancel window" in note.message["en"]
+    chain = [row["id"] for row in await h.hub.reader.cause_chain(note.id)]
+    assert chain[-1] == fall.id  # still linked to the fall: "why was I paged?" leads to it
+    (ended,) = await h.rows(kind="fall_check_ended")
+    assert ended["data"]["fall_id"] == fall.id and ended["data"]["alerted"] is True
+
+    h = await skill_harness(Falls, start=fell_at.replace(minute=fell_at.minute + 9), database=database)
+    await h.advance(60)
+    assert h.notifications == []  # ended: never taken up again
+
+
+async def test_a_fall_with_time_left_in_its_window_is_asked_again_after_a_restart(skill_harness):
+    h = await skill_harness(Falls)
+    fall = await h.publish(FallDetected(), device="grandma-watch")
+    await h.advance(5)
+    database, fell_at = h.hub.config.database_path, h.clock.now()
+    await h.stop()
+
+    h = await skill_harness(Falls, start=fell_at.replace(second=fell_at.second + 5), database=database)
+    await h.advance(0)
+    assert h.replies == ["Did you fall? Are you OK? Say \"I'm OK\" if you are."]  # 20 s of the 30 left
+    (resumed,) = await h.rows(kind="fall_check_resumed")
+    assert resumed["cause"] == fall.id and resumed["data"]["seconds_left"] == 20
+    await h.say("I'm OK", person="grandma")
+    await h.advance(60)
+    assert h.notifications == []
+    (ended,) = await h.rows(kind="fall_check_ended")
+    assert ended["data"]["alerted"] is False and ended["data"]["outcome"].startswith("answered")

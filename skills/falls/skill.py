@@ -15,12 +15,13 @@ from __future__ import annotations
 import asyncio
 import re
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from skills.falls.detector import Sample, up_and_moving
+from skills.falls.events import FallCheckEnded, FallCheckResumed
 from skills.falls.model import PlacementModel, load_models
 from skills.falls.stream import DetectedFall, WearableStream
 from skills.sdk import (
@@ -54,12 +55,17 @@ class FallSettings(BaseModel):
     """Getting up in the cancel window (the watch sees walking, or counts steps) calls the alarm off."""
     getting_up_steps: int = Field(8, ge=1)
     """Steps counted since the fall that mean the person is up and walking."""
+    resume_within: float = Field(6 * 3600.0, ge=0)
+    """Seconds back a fall whose check carehub did not finish (it stopped in the cancel window) is taken up
+    again at start: asked again, or alerted at once when its window has passed."""
 
 
 QUESTION = {"en": "Did you fall? Are you OK? Say \"I'm OK\" if you are.",
             "zh": "您摔倒了吗？还好吗？没事的话请说“我没事”。"}
 CALLED_OFF = {"en": "Alright, I won't call anyone.", "zh": "好的，我不会通知家人。"}
 CALLING = {"en": "I'm calling your family now. Help is coming.", "zh": "我正在通知您的家人，请稍等。"}
+OUTCOME_ZH = {"no answer": "无人应答",
+              "no answer (carehub was off during the cancel window)": "无人应答，确认期间 carehub 未运行"}
 
 
 class Falls(Skill[FallSettings]):
@@ -82,6 +88,37 @@ class Falls(Skill[FallSettings]):
         self.wearer: dict[str, str | None] = {}
         self.taken_off: set[str] = set()
         """Wearables whose last wear state was "not worn": a watch put down or dropped is nobody's fall."""
+        self.ctx.call_later(0, self._take_up_unfinished_checks)
+
+    async def _take_up_unfinished_checks(self) -> None:
+        """Falls of the last ``resume_within`` seconds whose check never ended: carehub stopped mid-window."""
+        now = self.ctx.now()
+        since = now - timedelta(seconds=self.settings.resume_within)
+        ended = {e.fall_id for e in await self.ctx.events(FallCheckEnded, FallCheckResumed, since=since, limit=1000)
+                 if isinstance(e, (FallCheckEnded, FallCheckResumed))}
+        falls = await self.ctx.events(FallDetected, since=since, limit=1000)
+        handled: dict[str | None, datetime] = {}
+        for fall in sorted(falls, key=lambda f: f.ts):
+            before = handled.get(fall.person)
+            if before is not None and (fall.ts - before).total_seconds() <= self.settings.same_fall_within:
+                continue  # the same fall, reported twice
+            handled[fall.person] = fall.ts
+            if fall.id in ended:
+                continue
+            left = max(0.0, self.settings.cancel_window - (now - fall.ts).total_seconds())
+            self.ctx.log.warning("fall %s at %s: its check was not finished when carehub stopped; taking it up "
+                                 "(%.0f s of the window left)", fall.id, fall.ts.isoformat(), left)
+            await self.ctx.emit(FallCheckResumed(fall_id=fall.id, fell_at=fall.ts.isoformat(), seconds_left=left,
+                                                 person=fall.person, device=fall.device, cause=fall.id))
+        self.last_fall.update({p: ts for p, ts in handled.items() if p is not None})
+
+    @on(FallCheckResumed)
+    async def resumed(self, event: FallCheckResumed) -> None:
+        person = event.person
+        if person is not None and person in self.cancelled:
+            return  # a new fall of theirs is being asked about already
+        await self._check(event.fall_id, person, event.device, datetime.fromisoformat(event.fell_at),
+                          event.seconds_left, resumed=True)
 
     def _stream(self, device: str) -> WearableStream:
         stream = self.streams.get(device)
@@ -187,15 +224,19 @@ class Falls(Skill[FallSettings]):
                 self.ctx.log.info("fall %s is the one reported at %s", event.id, previous)
                 return
             self.last_fall[person] = event.ts
+        await self._check(event.id, person, event.device, event.ts, self.settings.cancel_window)
+
+    async def _check(self, fall_id: str, person: str | None, device: str | None, fell_at: datetime, window: float,
+                     *, resumed: bool = False) -> None:
+        """Ask for ``window`` seconds, then alert unless called off; ``fall_check_ended`` says how it ended."""
         profile = self.ctx.person(person) if person else None
         language = short_language(self.ctx.language(person))
-        outcome = "no answer"
-        if person is not None:
+        outcome = "no answer (carehub was off during the cancel window)" if resumed and window <= 0 else "no answer"
+        if person is not None and window > 0:
             called_off = self.cancelled[person] = asyncio.Event()
             self.steps_at_fall[person] = self.steps.get(person)
             try:
-                asking = asyncio.ensure_future(self.ctx.ask(QUESTION[language], person=person,
-                                                            timeout=self.settings.cancel_window))
+                asking = asyncio.ensure_future(self.ctx.ask(QUESTION[language], person=person, timeout=window))
                 button = asyncio.ensure_future(called_off.wait())
                 await asyncio.wait({asking, button}, return_when=asyncio.FIRST_COMPLETED)
                 if button.done():
@@ -211,17 +252,22 @@ class Falls(Skill[FallSettings]):
             finally:
                 self.cancelled.pop(person, None)
             if outcome.startswith(("cancelled", "answered", "got up")):
-                self.ctx.log.info("fall %s called off (%s)", event.id, outcome)
+                self.ctx.log.info("fall %s called off (%s)", fall_id, outcome)
+                await self.ctx.emit(FallCheckEnded(fall_id=fall_id, outcome=outcome, alerted=False, person=person,
+                                                   device=device))
                 await self.ctx.say(CALLED_OFF[language], person=person)
                 return
+        if person is not None:
             await self.ctx.say(CALLING[language], person=person)
         room = await self._where(person)
-        when = event.ts.astimezone(ZoneInfo(self.ctx.timezone)).strftime("%H:%M")  # when it happened
-        name = profile.name if profile else (event.device or "someone")
+        when = fell_at.astimezone(ZoneInfo(self.ctx.timezone)).strftime("%H:%M")  # when it happened
+        name = profile.name if profile else (device or "someone")
         where_en = f" in the {self.ctx.room_name(room, 'en')}" if room else ""
         where_zh = f"在{self.ctx.room_name(room, 'zh-CN')}" if room else ""
-        outcome_zh = "无人应答" if outcome == "no answer" else outcome.replace("asked for help:", "请求帮助：")
+        outcome_zh = OUTCOME_ZH.get(outcome) or outcome.replace("asked for help:", "请求帮助：")
         await self.ctx.notify(
             {"en": f"{name} may have fallen{where_en} at {when} ({outcome}).",
              "zh": f"{name} 可能于 {when} {where_zh}摔倒（{outcome_zh}）。"},
-            priority="high", person=person, kind="fall", device=event.device, self_cancel=True)
+            priority="high", person=person, kind="fall", device=device, self_cancel=True)
+        await self.ctx.emit(FallCheckEnded(fall_id=fall_id, outcome=outcome, alerted=True, person=person,
+                                           device=device))
