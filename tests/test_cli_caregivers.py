@@ -89,3 +89,19 @@ def test_a_caregiver_goes_into_any_shape_of_list():
     assert yaml.safe_load(with_caregiver(block, entry))["caregivers"] == [{"id": "anna", "people": ["grandma"]}, entry]
     assert caregiver_id("Zoë O'Neil", set()) == "zoe-o-neil"
     assert caregiver_id("王芳", {"caregiver"}) == "caregiver-2"
+
+
+def test_a_household_member_gets_a_one_time_link_to_their_own_page(tmp_path):
+    config = _config(tmp_path)
+    result = CliRunner().invoke(main, ["--config", str(config), "members", "link", "grandma"])
+    assert result.exit_code == 0, result.output
+    code = re.search(r"/app/sign-in/(\S+)", result.output).group(1)
+    store = AppStore(tmp_path / "carehub.db")
+    try:
+        assert store.use_link(code, datetime.now(timezone.utc)) == ("member", "grandma")
+    finally:
+        store.close()
+    result = CliRunner().invoke(main, ["--config", str(config), "members", "link", "grandpa"])
+    assert result.exit_code == 2 and "no person with id 'grandpa'" in result.output
+    result = CliRunner().invoke(main, ["--config", str(config), "members", "sign-out", "grandma"])
+    assert result.exit_code == 0 and "ended 0 session(s) of grandma" in result.output

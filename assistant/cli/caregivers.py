@@ -41,13 +41,14 @@ def with_caregiver(text: str, caregiver: dict[str, Any]) -> str:
     return with_list_item(text, "caregivers", caregiver, what="caregiver")
 
 
-def sign_in_link(config: Config, caregiver: str, hours: float) -> tuple[str, datetime]:
-    """A fresh one-time sign-in link for ``caregiver`` and when it stops working."""
+def sign_in_link(config: Config, holder: str, hours: float, role: str = "caregiver") -> tuple[str, datetime]:
+    """A fresh one-time sign-in link for ``holder`` (a caregiver, or a household member) and when it stops
+    working."""
     now = datetime.now(timezone.utc)
     expires = now + timedelta(hours=hours)
     store = AppStore(config.database_path)
     try:
-        code = store.new_link("caregiver", caregiver, now, expires)
+        code = store.new_link(role, holder, now, expires)
     finally:
         store.close()
     return f"{config.alerts.public_url.rstrip('/')}/app/sign-in/{code}", expires
@@ -64,9 +65,9 @@ def qr_code(text: str) -> str:
     return out.getvalue()
 
 
-def _print_link(config: Config, caregiver: str, hours: float, qr: bool = False) -> None:
-    link, expires = sign_in_link(config, caregiver, hours)
-    click.echo(f"one-time sign-in link for {caregiver} (works once, until "
+def _print_link(config: Config, holder: str, hours: float, qr: bool = False, role: str = "caregiver") -> None:
+    link, expires = sign_in_link(config, holder, hours, role)
+    click.echo(f"one-time sign-in link for {holder} (works once, until "
                f"{expires.strftime('%Y-%m-%d %H:%M')} UTC); open it on their phone:")
     click.echo(f"  {link}")
     if qr:
@@ -158,14 +159,45 @@ def caregivers_link(ctx: click.Context, caregiver: str, hours: float, qr: bool) 
 @click.pass_context
 def caregivers_sign_out(ctx: click.Context, caregiver: str) -> None:
     """Sign a caregiver out of the app on every phone (a lost phone); a running hub notices within seconds."""
-    config = load(ctx)
+    _sign_out(load(ctx), "caregiver", caregiver)
+
+
+def _sign_out(config: Config, role: str, holder: str) -> None:
     store = AppStore(config.database_path)
     try:
-        ended = store.end_sessions_of("caregiver", caregiver)
+        ended = store.end_sessions_of(role, holder)
     finally:
         store.close()
-    click.echo(f"ended {ended} session(s) of {caregiver}; a running hub lets go of them within "
+    click.echo(f"ended {ended} session(s) of {holder}; a running hub lets go of them within "
                f"{CHECK_SIGN_OUTS_EVERY:g} seconds")
+
+
+@click.group()
+def members() -> None:
+    """Household members' sign-in to the app: each sees their own page (how they are doing, their alerts)."""
+
+
+@members.command("link")
+@click.argument("person")
+@HOURS
+@QR
+@click.pass_context
+def members_link(ctx: click.Context, person: str, hours: float, qr: bool) -> None:
+    """Print a one-time link that signs a household member's phone or tablet in to their own page."""
+    config = load(ctx)
+    if config.person(person) is None:
+        known = ", ".join(p.id for p in config.people) or "none"
+        click.echo(f"no person with id '{person}' in the configuration (people: {known})", err=True)
+        ctx.exit(2)
+    _print_link(config, person, hours, qr, role="member")
+
+
+@members.command("sign-out")
+@click.argument("person")
+@click.pass_context
+def members_sign_out(ctx: click.Context, person: str) -> None:
+    """Sign a household member out of the app everywhere."""
+    _sign_out(load(ctx), "member", person)
 
 
 @caregivers.command("list")
@@ -198,4 +230,4 @@ def signed_in_caregivers(config: Config) -> set[str]:
         store.close()
 
 
-COMMANDS = (caregivers,)
+COMMANDS = (caregivers, members)
