@@ -54,10 +54,9 @@ def _now(view: PersonView, alerts: list[Alert], reader: Reader, alert_links: boo
     else:
         seen = _e(w["p_not_seen"])
     rows = [(w["p_last_seen"], seen)]
-    for device in view.devices:
-        if device.kind == "wearable":
-            worn = {True: w["p_worn"], False: w["p_not_worn"], None: w["p_worn_unknown"]}[device.worn]
-            rows.append((device.name, _e(worn)))
+    for wearable in (d for d in view.devices if d.kind == "wearable"):
+        worn = {True: w["p_worn"], False: w["p_not_worn"], None: w["p_worn_unknown"]}[wearable.worn]
+        rows.append((wearable.name, _e(worn)))
     batteries = [f"{_e(d.name)}: {_battery(d, reader)}" for d in view.devices if d.battery is not None]
     if batteries:
         rows.append((w["p_battery"], "<br>".join(batteries)))
