@@ -18,9 +18,12 @@ from assistant.events import (
     BatteryReported, ContactChanged, Event, MotionDetected, StepsCounted, VitalSignsMeasured, WearStateReported,
 )
 from assistant.ids import new_id
+from assistant.skill_loader import SkillClass
 from skills.check_in import CheckInAnswered
+from skills.medication import Medication, MedicationSettings
 from skills.medication.events import DoseDue, DoseMissed, DoseTaken, DoseUnobserved
-from skills.vitals import news2
+from skills.safety import Safety, SafetySettings
+from skills.vitals import Vitals, VitalsSettings, news2
 from skills.vitals.events import News2Scored, VitalSignsRecorded
 from tests.appkit import app_household, app_hub, browser, sign_in
 from tests.httpkit import T0
@@ -165,7 +168,10 @@ async def test_a_household_member_sees_only_their_own_page(tmp_path):
 
 
 async def test_the_daily_report_opens_in_the_app_and_a_bad_date_is_a_400(tmp_path):
-    async with app_hub(tmp_path, household(tmp_path)) as (hub, clock, base), browser() as anna:
+    skills = [SkillClass(skill, cls, "test", settings) for skill, cls, settings in (
+        ("safety", Safety, SafetySettings()), ("vitals", Vitals, VitalsSettings()),
+        ("medication", Medication, MedicationSettings()))]
+    async with app_hub(tmp_path, household(tmp_path), skills=skills) as (hub, clock, base), browser() as anna:
         await a_week_of_grandma(hub)
         await sign_in(anna, hub, clock, base, "anna")
         async with anna.get(f"{base}/app/people/grandma/report") as resp:
@@ -173,6 +179,9 @@ async def test_the_daily_report_opens_in_the_app_and_a_bad_date_is_a_400(tmp_pat
             page = await resp.text()
         assert "Daily report: Margaret, Monday 2 March 2026" in page and '<article class="report"' in page
         assert "front door opened" in page and "<style>" not in page  # the app's own stylesheet, no inline CSS
+        # The running skills' sections, with their charts drawn on the hub.
+        assert "<h2>Vital signs</h2>" in page and "<h2>Medication</h2>" in page and "heart pills" in page
+        assert 'src="data:image/png;base64,' in page
         assert '<a href="/app/people/grandma/report?date=2026-03-01">' in page
         async with anna.get(f"{base}/app/people/grandma/report?date=2026-03-01") as resp:
             assert resp.status == 200 and "Sunday 1 March 2026" in await resp.text()
