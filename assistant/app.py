@@ -310,7 +310,9 @@ def build_hub(config: Config, *, clock: Clock | None = None, offline: bool = Fal
                 log.exception("could not speak on %s", speaker.id)
         return spoken
 
-    app = caregiver_app(config, clock, desk, reader, recorder)
+    # The skills run later; the app asks for them only when a daily report is opened.
+    app = caregiver_app(config, clock, desk, reader, recorder,
+                        skills=lambda: [skill.as_class() for skill in runtime.loaded.values()])
     escalation = Escalation(config, alert_store, notifier, recorder, clock, announce=announce, app=app.live)
     desk.when_changed(escalation.wake)
     messenger = Messenger(config, notifier, recorder, clock)

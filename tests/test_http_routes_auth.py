@@ -13,7 +13,7 @@ from tests.httpkit import role_headers, serving
 
 ROLES = ("none", "wrong token", "caregiver of another person", "caregiver of this person", "household member",
          "device", "admin")
-OK, NO_TOKEN, FORBIDDEN, BAD_AUDIO = 200, 401, 403, 400
+OK, NO_TOKEN, FORBIDDEN, NOT_FOUND, BAD_AUDIO = 200, 401, 403, 404, 400
 
 # Per route, the status for each role in ROLES; every request is about grandma (Anna's, not Tom's).
 EXPECTED: dict[tuple[str, str], tuple[int, ...]] = {
@@ -44,6 +44,9 @@ EXPECTED: dict[tuple[str, str], tuple[int, ...]] = {
     ("POST", "/app/sign-in/{code}"): (400, NO_TOKEN, 400, 400, 400, 400, 400),
     ("POST", "/app/sign-out"): (NO_TOKEN, NO_TOKEN, OK, OK, OK, FORBIDDEN, FORBIDDEN),
     ("GET", "/app/static/{name}"): (OK, NO_TOKEN, OK, OK, OK, OK, OK),
+    # A person's page: someone else's caregiver, or another member of the household, is told there is none.
+    ("GET", "/app/people/{person}"): (NO_TOKEN, NO_TOKEN, NOT_FOUND, OK, NOT_FOUND, FORBIDDEN, FORBIDDEN),
+    ("GET", "/app/people/{person}/report"): (NO_TOKEN, NO_TOKEN, NOT_FOUND, OK, NOT_FOUND, FORBIDDEN, FORBIDDEN),
 }
 
 

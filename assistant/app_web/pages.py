@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from html import escape
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +29,7 @@ from assistant.config import Config
 from assistant.events import AlertResponded, AlertSeen, AppSignedIn, AppSignedOut, PersonDataViewed
 from assistant.http_guard import ANYONE, SIGNING_IN, Gate, SignedIn, allow, principal_of
 from assistant.ports import EventReader, EventSink
+from assistant.skill_loader import SkillClass
 
 STATIC = Path(__file__).with_name("static")
 STATIC_TYPES = {".css": "text/css", ".js": "text/javascript"}
@@ -45,6 +47,8 @@ class AppParts:
     sink: EventSink
     sessions: Sessions
     live: AppLive
+    skills: Callable[[], list[SkillClass]] = lambda: []
+    """The running skills, whose sections the daily report in the app shows."""
 
 
 APP: web.AppKey[AppParts] = web.AppKey("caregiver_app")
@@ -61,6 +65,10 @@ def _language(request: web.Request, who: Principal | None) -> str:
         caregiver = config.caregiver(who.id)
         if caregiver is not None:
             return caregiver.language
+    if who is not None and who.role == "member":
+        person = config.person(who.id)
+        if person is not None and person.language:
+            return person.language
     if "zh" in request.headers.get("Accept-Language", "").split(",")[0].lower():
         return "zh-CN"
     return config.home.language
@@ -72,8 +80,10 @@ def _reader(request: web.Request) -> render.Reader:
     session = request.get("session")
     csrf = session.csrf if isinstance(session, SignedIn) else request.app[GATE].credentials.csrf_token(who)
     caregiver = parts.config.caregiver(who.id)
-    name = (caregiver.name or caregiver.id) if caregiver else who.id
-    return render.Reader(parts.config, _language(request, who), name, csrf, parts.clock.now())
+    member = parts.config.person(who.id) if who.role == "member" else None
+    name = (caregiver.name or caregiver.id) if caregiver else (member.name if member else who.id)
+    people = tuple(p.id for p in parts.config.people if who.role in ("caregiver", "member") and who.may_see(p.id))
+    return render.Reader(parts.config, _language(request, who), name, csrf, parts.clock.now(), people)
 
 
 def _html(text: str, status: int = 200) -> web.Response:
@@ -121,7 +131,9 @@ async def sign_in(request: web.Request) -> web.StreamResponse:
         w = words(language)
         return _html(render.message_page(w["sign_in_failed"], str(refused), language), status=400)
     await parts.sink.emit(AppSignedIn(role=signed_in.principal.role, holder=signed_in.principal.id, via="link"))
-    response = _see_other("/app/")
+    # A household member has no inbox: their own page is where the app starts for them.
+    home = "/app/" if signed_in.principal.role == "caregiver" else f"/app/people/{signed_in.principal.id}"
+    response = _see_other(home)
     parts.sessions.set_cookie(response, session_id)
     return response
 
@@ -339,3 +351,6 @@ def add_routes(app: web.Application, gate: Gate, parts: AppParts) -> None:
     gate.add(app, "POST", "/app/sign-in/{code}", sign_in, SIGNING_IN)
     gate.add(app, "POST", "/app/sign-out", sign_out, allow("caregiver", "member"))
     gate.add(app, "GET", "/app/static/{name}", static, ANYONE)
+    from assistant.app_web import person  # it builds on this module's helpers
+
+    person.add_routes(app, gate)

@@ -37,6 +37,8 @@ class Reader:
     name: str
     csrf: str
     now: datetime
+    people: tuple[str, ...] = ()
+    """Whose person pages they may open, in config.yaml's order (the navigation links each)."""
 
     @property
     def words(self) -> dict[str, str]:
@@ -122,19 +124,47 @@ def alert_summary(alert: Alert, reader: Reader) -> str:
             f'<p class="meta">{" · ".join(meta)}</p>')
 
 
+def person_link(person: str | None, reader: Reader) -> str:
+    """A link to the person's page, for a reader who may open it (nothing otherwise)."""
+    if not person or person not in reader.people:
+        return ""
+    name = reader.person_name(person)
+    return (f'<p class="person-link"><a href="/app/people/{escape(person)}">'
+            f'{escape(reader.words["person_link"].format(name=name))}</a></p>')
+
+
 def alert_row(alert: Alert, reader: Reader) -> str:
     """One alert in the inbox (also what the live stream sends to replace or add a row)."""
     ack = (_form(f"/app/alerts/{alert.id}/ack", reader, reader.words["acknowledge"], css="ack")
            if alert.status is AlertStatus.OPEN else "")
     return (f'<li id="alert-{escape(alert.id)}" class="alert p-{alert.priority.value} s-{alert.status.value}" '
             f'data-id="{escape(alert.id)}" data-rank="{rank(alert)}">'
-            f'<a class="row" href="/app/alerts/{escape(alert.id)}">{alert_summary(alert, reader)}</a>{ack}</li>')
+            f'<a class="row" href="/app/alerts/{escape(alert.id)}">{alert_summary(alert, reader)}</a>'
+            f'{person_link(alert.person, reader)}{ack}</li>')
 
 
 def _header(reader: Reader) -> str:
     w = reader.words
     return (f'<header><h1>{escape(w["title"])}</h1><span id="live" class="live" hidden>{escape(w["live"])}</span>'
-            f'<span id="offline" class="offline" hidden>{escape(w["offline"])}</span></header>')
+            f'<span id="offline" class="offline" hidden>{escape(w["offline"])}</span></header>{people_nav(reader)}')
+
+
+def people_nav(reader: Reader) -> str:
+    """The reader's people, each a link to their page."""
+    if not reader.people:
+        return ""
+    links = "".join(f'<li><a href="/app/people/{escape(p)}">{escape(reader.person_name(p))}</a></li>'
+                    for p in reader.people)
+    return f'<nav class="people" aria-label="{escape(reader.words["people"])}"><ul>{links}</ul></nav>'
+
+
+def header(reader: Reader) -> str:
+    """The top of every signed-in page: the app's name and the reader's people."""
+    return _header(reader)
+
+
+def footer(reader: Reader) -> str:
+    return _footer(reader)
 
 
 def _footer(reader: Reader) -> str:
@@ -251,6 +281,7 @@ def alert_page(alert: Alert, history: list[Transition], chain: list[dict[str, An
     body = (f'{_header(reader)}<p><a href="/app/">← {escape(w["back"])}</a></p>'
             f'<article id="alert-{escape(alert.id)}" class="alert detail p-{alert.priority.value} '
             f's-{alert.status.value}" data-id="{escape(alert.id)}">{alert_summary(alert, reader)}{status}</article>'
+            f'{person_link(alert.person, reader)}'
             f'<section class="actions">{actions}</section>'
             f'<h2>{escape(w["ladder"])}</h2>{history_list(history, reader, LADDER, w["no_steps"])}'
             f'<h2>{escape(w["why"])}</h2>{cause_list(chain, reader)}'

@@ -44,7 +44,7 @@ class PersonDataViewed(Event):
     viewer: str
     """``caregiver:<id>`` or ``member:<id>``."""
     page: str
-    """``inbox`` or ``alert``."""
+    """``inbox``, ``alert``, ``person`` (a person's page) or ``report`` (their daily report in the app)."""
     alert_id: str | None = None
     people: tuple[str, ...] = ()
     """Whose data a list showed."""

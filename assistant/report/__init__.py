@@ -10,12 +10,13 @@ Everything here is blocking: the CLI calls it directly, the HTTP API through ``a
 from assistant.report.charts import render_charts
 from assistant.report.collect import collect, parse_day, today_at_home
 from assistant.report.errors import NoEventLog, ReportError, UnknownPerson
-from assistant.report.html import html_document, render_html
+from assistant.report.html import html_document, render_html, report_body
 from assistant.report.model import DailyReport
 from assistant.report.summary import summary_text
 from assistant.report.words import format_duration
 
 __all__ = [
-    "collect", "summary_text", "html_document", "render_html", "render_charts", "parse_day", "today_at_home",
+    "collect", "summary_text", "html_document", "report_body", "render_html", "render_charts", "parse_day",
+    "today_at_home",
     "DailyReport", "ReportError", "NoEventLog", "UnknownPerson", "format_duration",
 ]

@@ -21,7 +21,7 @@ h1{font-size:1.6em;margin-bottom:.2em}h2{font-size:1.2em;margin-top:1.8em;border
 .meta{color:#5b6670;font-size:.9em}.summary{background:#f3f6f9;border-left:4px solid #3d7ab8;padding:.8em 1em}
 table{border-collapse:collapse;margin:.6em 0;font-size:.92em}th,td{border:1px solid #d7dde3;padding:.3em .6em;
 text-align:left;vertical-align:top}th{background:#f3f6f9}img{max-width:100%;height:auto}
-.none{color:#5b6670;font-style:italic}.open{color:#b3261e;font-weight:600}
+.none{color:#5b6670;font-style:italic}.open{color:#b3261e;font-weight:600}.wide{overflow-x:auto}
 """
 
 
@@ -32,13 +32,14 @@ def _e(value: Any) -> str:
 def _table(headers: Any, rows: Any) -> str:
     head = "".join(f"<th>{_e(h)}</th>" for h in headers)
     body = "".join("<tr>" + "".join(f"<td>{_e(c)}</td>" for c in row) + "</tr>" for row in rows)
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    # A wide table scrolls inside its box: the page itself stays as wide as a phone.
+    return f'<div class="wide"><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>'
 
 
 def _facts(rows: Any) -> str:
     """A two-column table of labelled values."""
     body = "".join(f'<tr><th scope="row">{_e(label)}</th><td>{_e(value)}</td></tr>' for label, value in rows)
-    return f"<table><tbody>{body}</tbody></table>"
+    return f'<div class="wide"><table><tbody>{body}</tbody></table></div>'
 
 
 def _none(text: str) -> str:
@@ -59,15 +60,20 @@ def html_document(report: DailyReport, *, summary: str | None = None,
     ``summary`` replaces the rule-based paragraph of ``summary_text``; ``charts`` reuses charts
     already drawn by ``render_charts``.
     """
+    title = f"Daily report: {report.name}, {long_date(report.day)}"
+    head = ['<!DOCTYPE html>', '<html lang="en"><head><meta charset="utf-8">',
+            '<meta name="viewport" content="width=device-width, initial-scale=1">',
+            f"<title>{_e(title)}</title><style>{_CSS}</style></head><body>", f"<h1>{_e(title)}</h1>"]
+    return "\n".join([*head, report_body(report, summary=summary, charts=charts), "</body></html>"])
+
+
+def report_body(report: DailyReport, *, summary: str | None = None, charts: dict[str, bytes] | None = None) -> str:
+    """The report's content without a page around it or a title: where and when it was made, the summary,
+    the sections and the timeline (the caregiver app puts it in its own page)."""
     charts = render_charts(report) if charts is None else charts
     summary = summary_text(report) if summary is None else summary
-    title = f"Daily report: {report.name}, {long_date(report.day)}"
     state = "" if report.complete else f" The day is still going on: this covers it up to {hhmm(report.generated_at)}."
     out = [
-        "<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{_e(title)}</title><style>{_CSS}</style></head><body>",
-        f"<h1>{_e(title)}</h1>",
         f'<p class="meta">{_e(report.home_name)} &middot; times in {_e(report.timezone)} &middot; made '
         f"{_e(report.generated_at.strftime('%Y-%m-%d %H:%M'))} by carehub from the home's event log.{_e(state)}</p>",
         f'<p class="summary">{_e(summary)}</p>',
@@ -84,7 +90,6 @@ def html_document(report: DailyReport, *, summary: str | None = None,
     out.append("<h2>Timeline</h2>")
     out.append(_table(["time", "what"], [[hhmm(t.at), t.what] for t in report.timeline])
                if report.timeline else _none("Nothing notable was recorded."))
-    out.append("</body></html>")
     return "\n".join(out)
 
 
