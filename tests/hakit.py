@@ -40,8 +40,16 @@ DEVICES = [*HOUSEHOLD["devices"], {"id": "kettle-plug", "kind": "switch", "room"
 SAFETY = [SkillClass("safety", Safety, "test", SafetySettings())]
 
 
-def ha_config(tmp_path: Path, port: int, devices: list[dict] = DEVICES) -> Config:
-    return hub_config(tmp_path, port, embedded=True, devices=devices, home_assistant={"enabled": True})
+CARE_TEAM: dict[str, Any] = {
+    "caregivers": [{"id": "anna", "name": "Anna", "people": ["grandma"]}],
+    "home_assistant": {"enabled": True, "users": {"Anna": "anna"}},
+}
+"""A caregiver mapped to a Home Assistant user: grandma's device gets "Anna: I'm on it"."""
+
+
+def ha_config(tmp_path: Path, port: int, devices: list[dict] = DEVICES, **overrides: Any) -> Config:
+    return hub_config(tmp_path, port, embedded=True, devices=devices,
+                      **{"home_assistant": {"enabled": True}, **overrides})
 
 
 def client(config: Config, port: int, user: str) -> aiomqtt.Client:
