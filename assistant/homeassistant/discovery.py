@@ -173,8 +173,8 @@ def acknowledge_buttons(config: Config) -> list[Entity]:
     them: pressing it acknowledges the person's newest open alert as that caregiver. An MQTT button does not
     say who pressed it, so each button names whose acknowledgement it records."""
     users_of: dict[str, list[str]] = {}
-    for user, caregiver in config.home_assistant.users.items():
-        users_of.setdefault(caregiver, []).append(user)
+    for user, mapped in config.home_assistant.users.items():
+        users_of.setdefault(mapped, []).append(user)
     buttons = []
     for caregiver_id, users in users_of.items():
         caregiver = config.caregiver(caregiver_id)
