@@ -42,8 +42,8 @@ def cross_reference_problems(raw: dict[str, Any]) -> list[str]:
                     problems.append(f"people[{i}].id: duplicate id '{p['id']}'")
                 person_ids.add(p["id"])
     caregivers = raw.get("caregivers") or []
+    seen_caregivers: set[str] = set()
     if isinstance(caregivers, list):
-        seen_caregivers: set[str] = set()
         for i, c in enumerate(caregivers):
             if not isinstance(c, dict):
                 continue
@@ -54,6 +54,11 @@ def cross_reference_problems(raw: dict[str, Any]) -> list[str]:
             for j, person in enumerate(c.get("people") or []):
                 if isinstance(person, str) and person not in person_ids:
                     problems.append(f"caregivers[{i}].people[{j}]: no person with id '{person}'")
+    home_assistant = raw.get("home_assistant")
+    users = home_assistant.get("users") if isinstance(home_assistant, dict) else None
+    for user, caregiver in (users.items() if isinstance(users, dict) else []):
+        if isinstance(caregiver, str) and caregiver not in seen_caregivers:
+            problems.append(f"home_assistant.users.{user}: no caregiver with id '{caregiver}'")
     if isinstance(devices, list):
         seen: set[str] = set()
         z2m: set[str] = set()

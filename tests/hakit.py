@@ -16,7 +16,7 @@ import threading
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -40,8 +40,16 @@ DEVICES = [*HOUSEHOLD["devices"], {"id": "kettle-plug", "kind": "switch", "room"
 SAFETY = [SkillClass("safety", Safety, "test", SafetySettings())]
 
 
-def ha_config(tmp_path: Path, port: int, devices: list[dict] = DEVICES) -> Config:
-    return hub_config(tmp_path, port, embedded=True, devices=devices, home_assistant={"enabled": True})
+CARE_TEAM: dict[str, Any] = {
+    "caregivers": [{"id": "anna", "name": "Anna", "people": ["grandma"]}],
+    "home_assistant": {"enabled": True, "users": {"Anna": "anna"}},
+}
+"""A caregiver mapped to a Home Assistant user: grandma's device gets "Anna: I'm on it"."""
+
+
+def ha_config(tmp_path: Path, port: int, devices: list[dict] = DEVICES, **overrides: Any) -> Config:
+    return hub_config(tmp_path, port, embedded=True, devices=devices,
+                      **{"home_assistant": {"enabled": True}, **overrides})
 
 
 def client(config: Config, port: int, user: str) -> aiomqtt.Client:
@@ -261,13 +269,17 @@ def _wait_until_up(process: subprocess.Popen[bytes], url: str, config_dir: Path)
     raise HomeAssistantError(f"Home Assistant did not answer on {url} within {START_TIMEOUT} s")
 
 
-@pytest.fixture(scope="session")
-def home_assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HomeAssistant]:
-    """Home Assistant, onboarded, with no integrations but its defaults, for the whole session."""
+@contextmanager
+def running_home_assistant(config_dir: Path, configuration: str = "",
+                           files: dict[str, str] | None = None) -> Iterator[HomeAssistant]:
+    """Home Assistant started in ``config_dir`` and onboarded; ``configuration`` is added to its
+    configuration.yaml and ``files`` (path in the folder: text) written before it starts."""
     hass = hass_executable()
-    config_dir = tmp_path_factory.mktemp("home-assistant")
     port = free_port()
-    (config_dir / "configuration.yaml").write_text(CONFIGURATION.format(port=port), encoding="utf-8")
+    (config_dir / "configuration.yaml").write_text(CONFIGURATION.format(port=port) + configuration, encoding="utf-8")
+    for name, text in (files or {}).items():
+        (config_dir / name).parent.mkdir(parents=True, exist_ok=True)
+        (config_dir / name).write_text(text, encoding="utf-8")
     url = f"http://127.0.0.1:{port}"
     started = time.monotonic()
     with (config_dir / "hass.out").open("wb") as out:
@@ -286,3 +298,10 @@ def home_assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HomeAss
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@pytest.fixture(scope="session")
+def home_assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HomeAssistant]:
+    """Home Assistant, onboarded, with no integrations but its defaults, for the whole session."""
+    with running_home_assistant(tmp_path_factory.mktemp("home-assistant")) as started:
+        yield started

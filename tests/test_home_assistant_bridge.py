@@ -12,7 +12,7 @@ import pytest
 from assistant.app import build_hub
 from assistant.mqtt_trust import trust_for
 from tests.conftest import free_port
-from tests.hakit import DEVICES, SAFETY, client, collect, ha_config
+from tests.hakit import CARE_TEAM, DEVICES, SAFETY, client, collect, ha_config
 from tests.hubkit import HOUSEHOLD, hub_config, wait_for_rows
 from tests.trustkit import secret_of, start_secured_mosquitto, stop_process
 
@@ -186,3 +186,115 @@ async def test_a_device_that_misses_its_heartbeats_is_unavailable_until_it_repor
             await collect(ha, lambda s: s.get(availability) == b"offline")
             await motion.publish("carehub/flat1/kitchen-motion/state", b'{"motion": false}', qos=1)
             await collect(ha, lambda s: s.get(availability) == b"online")
+
+
+ANNAS_BUTTON = "carehub/flat1/hub/ha/person/grandma/acknowledge_anna/set"
+
+
+async def test_im_on_it_acknowledges_the_persons_newest_open_alert_as_the_caregiver(tmp_path):
+    port = free_port()
+    config = ha_config(tmp_path, port, **CARE_TEAM)
+    async with build_hub(config, skills=[]) as hub:
+        await hub.wait_connected()
+        older = await hub.alerts.raise_alert(kind="missed_dose", priority="medium", message="pills", person="grandma")
+        newest = await hub.alerts.raise_alert(kind="fall", priority="high", message="a fall", person="grandma")
+        async with client(config, port, "homeassistant") as ha:
+            await ha.publish(ANNAS_BUTTON, b"PRESS", qos=1)
+        rows = await wait_for_rows(config.database_path, lambda rows: rows, kind="alert_acknowledged")
+        alert = await hub.alerts.get(newest)
+        history = await hub.alerts.history(newest)
+        assert (await hub.alerts.get(older)).status == "open"  # only the newest
+    assert rows[0]["data"]["alert_id"] == newest
+    assert rows[0]["data"]["by"] == "anna" and rows[0]["data"]["via"] == "home_assistant"
+    assert alert.status == "acknowledged" and (alert.acked_by, alert.acked_via) == ("anna", "home_assistant")
+    acknowledged = [t for t in history if t.transition == "acknowledged"]
+    assert [(t.caregiver, t.channel) for t in acknowledged] == [("anna", "home_assistant")]
+
+
+async def test_im_on_it_with_nothing_open_is_logged_and_changes_nothing(tmp_path):
+    port = free_port()
+    config = ha_config(tmp_path, port, **CARE_TEAM)
+    async with build_hub(config, skills=[]) as hub:
+        await hub.wait_connected()
+        taken = await hub.alerts.raise_alert(kind="fall", priority="high", message="a fall", person="grandma")
+        await hub.alerts.acknowledge(taken, by="anna", via="http")
+        async with client(config, port, "homeassistant") as ha:
+            await ha.publish(ANNAS_BUTTON, b"PRESS", qos=1)
+        pressed = await wait_for_rows(config.database_path, lambda rows: rows, kind="command_requested")
+        assert pressed[0]["data"]["command"] == "Acknowledge" and pressed[0]["person"] == "grandma"
+        assert pressed[0]["data"]["args"] == {"caregiver": "anna"}
+        alert = await hub.alerts.get(taken)
+    assert alert.acked_via == "http"  # the earlier acknowledgement stands
+    acks = await wait_for_rows(config.database_path, lambda rows: True, timeout=1, kind="alert_acknowledged")
+    assert len(acks) == 1
+
+
+def _medication(start):
+    from assistant.skill_loader import SkillClass
+    from skills.medication import Medication, MedicationSettings
+
+    settings = MedicationSettings.model_validate({"doses": [
+        {"name": "heart pills", "person": "grandma", "rrule": "FREQ=DAILY;BYHOUR=8,20;BYMINUTE=0"}]})
+    return [SkillClass("medication", Medication, "test", settings)]
+
+
+async def test_todays_medication_is_a_retained_sensor_updated_when_a_dose_is_taken(tmp_path):
+    from datetime import UTC, datetime
+
+    from assistant.clock import FakeClock
+
+    port = free_port()
+    config = ha_config(tmp_path, port)
+    clock = FakeClock(datetime(2026, 1, 5, 8, 5, tzinfo=UTC))  # 08:05 in London: the morning dose is due
+    sensor = "carehub/flat1/hub/ha/person/grandma/medication"
+    discovery = "homeassistant/sensor/carehub-flat1/grandma_medication/config"
+    async with build_hub(config, skills=_medication(clock.now()), clock=clock) as hub:
+        await hub.wait_connected()
+        async with client(config, port, "homeassistant") as ha:
+            await ha.subscribe(discovery, qos=1)
+            await ha.subscribe(f"{sensor}/#", qos=1)
+            await ha.subscribe(sensor, qos=1)
+            seen = await collect(ha, lambda s: s.get(sensor) == b"0 of 2 taken, 1 due" and f"{sensor}/attributes" in s
+                                 and discovery in s)
+            assert json.loads(seen[discovery])["unique_id"] == "carehub_flat1_person_grandma_medication"
+            assert [d["status"] for d in json.loads(seen[f"{sensor}/attributes"])["doses"]] == ["due", "upcoming"]
+            await hub.hear("I took my pills", person="grandma")
+            seen = await collect(ha, lambda s: s.get(sensor) == b"1 of 2 taken")
+    # Known across restarts: the next start does not take the sensor for a stale one.
+    remembered = json.loads((tmp_path / "home-assistant-discovery.json").read_text())
+    assert remembered["summaries"] == [["grandma", "medication", "Medication today"]]
+    assert discovery in remembered["published"]
+
+
+async def test_a_persons_medication_sensor_goes_when_they_leave_the_config(tmp_path):
+    port = free_port()
+    discovery = "homeassistant/sensor/carehub-flat1/grandma_medication/config"
+    (tmp_path / "home-assistant-discovery.json").write_text(json.dumps({
+        "published": [discovery], "to_remove": [], "summaries": [["grandma", "medication", "Medication today"]]}))
+    config = ha_config(tmp_path, port, people=[{"id": "grandpa", "name": "Bill"}],
+                       devices=[{"id": "kitchen-light", "kind": "light", "room": "kitchen"}])
+    async with build_hub(config, skills=[]) as hub:
+        await hub.wait_connected()
+        async with client(config, port, "homeassistant") as ha:
+            await ha.subscribe(discovery, qos=1)
+            await ha.publish("homeassistant/status", b"online", qos=1)
+            await collect(ha, lambda s: s.get(discovery) == b"")
+    remembered = json.loads((tmp_path / "home-assistant-discovery.json").read_text())
+    assert remembered["summaries"] == [] and remembered["to_remove"] == []
+
+
+async def test_home_assistant_coming_online_again_gets_discovery_published_again(tmp_path):
+    """Its birth message: a broker that lost the retained configs meanwhile must not leave it with nothing."""
+    port = free_port()
+    config = ha_config(tmp_path, port)
+    light = "homeassistant/light/carehub-flat1/kitchen_light/config"
+    async with build_hub(config, skills=[]) as hub:
+        await hub.wait_connected()
+        async with client(config, port, "homeassistant") as ha:
+            await ha.publish(light, b"", qos=1, retain=True)  # as if the broker had lost it
+        async with client(config, port, "homeassistant") as ha:
+            await ha.subscribe(light, qos=1)
+            await ha.publish("homeassistant/status", b"offline", qos=1)  # its last will: nothing published
+            await ha.publish("homeassistant/status", b"online", qos=1)
+            seen = await collect(ha, lambda s: bool(s.get(light)))
+    assert json.loads(seen[light])["unique_id"] == "carehub_flat1_device_kitchen-light_light"

@@ -254,3 +254,44 @@ def test_a_persons_first_wearable_shows_on_their_device_and_a_second_on_its_own(
     assert worn["device"]["identifiers"] == ["carehub_flat1_person_grandma"] and worn["name"] == "Wearing grandma watch"
     pendant = configs["homeassistant/sensor/carehub-flat1/grandma_pendant_heart_rate/config"]
     assert pendant["device"]["identifiers"] == ["carehub_flat1_device_grandma-pendant"]
+
+
+CAREGIVERS = [{"id": "anna", "name": "Anna", "people": ["grandma"]}, {"id": "ben", "people": []}]
+
+
+def test_each_mapped_caregiver_has_an_im_on_it_button_on_the_people_they_look_after(tmp_path):
+    discovery = _discovery(tmp_path, caregivers=CAREGIVERS,
+                           home_assistant={"enabled": True, "users": {"Anna": "anna", "ben-ha": "ben"}})
+    buttons = {t: c for t, c in _configs(discovery).items() if t.startswith("homeassistant/button/")}
+    assert list(buttons) == ["homeassistant/button/carehub-flat1/grandma_acknowledge_anna/config"]  # Ben: nobody
+    button = buttons["homeassistant/button/carehub-flat1/grandma_acknowledge_anna/config"]
+    assert button["name"] == "Anna: I'm on it" and button["payload_press"] == "PRESS"
+    assert button["unique_id"] == "carehub_flat1_person_grandma_acknowledge_anna"
+    assert button["command_topic"] == "carehub/flat1/hub/ha/person/grandma/acknowledge_anna/set"
+    assert "state_topic" not in button and button["device"]["identifiers"] == ["carehub_flat1_person_grandma"]
+    entity = discovery.entity_for_command(button["command_topic"])
+    assert command_for(entity, b"PRESS") == ("Acknowledge", {"caregiver": "anna"})
+    with pytest.raises(ValueError, match="a button is pressed with PRESS, not 'ON'"):
+        command_for(entity, b"ON")
+
+
+def test_home_assistant_users_must_name_caregivers(tmp_path):
+    with pytest.raises(ConfigError) as error:
+        parse_config({**HOUSEHOLD, "caregivers": CAREGIVERS,
+                      "home_assistant": {"enabled": True, "users": {"Anna": "anne"}}}, "test", tmp_path)
+    assert "home_assistant.users.Anna: no caregiver with id 'anne'" in error.value.problems
+
+
+def test_a_day_summary_is_a_sensor_of_the_person_with_its_details_as_attributes(tmp_path):
+    discovery = _discovery(tmp_path)
+    entity = discovery.add_summary("grandma", "medication", "Medication today")
+    assert entity is not None and discovery.add_summary("grandma", "medication", "Medication today") is entity
+    config = _configs(discovery)["homeassistant/sensor/carehub-flat1/grandma_medication/config"]
+    assert config["unique_id"] == "carehub_flat1_person_grandma_medication" and config["name"] == "Medication today"
+    assert config["json_attributes_topic"] == "carehub/flat1/hub/ha/person/grandma/medication/attributes"
+    states = dict(discovery.summary_states(entity, "1 of 2 taken", {"taken": 1}))
+    assert states == {"carehub/flat1/hub/ha/person/grandma/medication": b"1 of 2 taken",
+                      "carehub/flat1/hub/ha/person/grandma/medication/attributes": b'{"taken": 1}'}
+    assert discovery.add_summary("leo", "medication", "Medication today") is None  # not a configured person
+    assert discovery.add_summary("grandma", "status", "Status") is None  # another entity's place
+    assert discovery.add_summary("grandma", "Bad/Subject", "x") is None

@@ -12,14 +12,19 @@ import json
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from assistant.app import build_hub
+from assistant.clock import Clock, FakeClock
 from assistant.mqtt_trust import trust_for
 from tests.conftest import free_port
-from tests.hakit import SAFETY, HomeAssistant, client, ha_config, home_assistant  # noqa: F401 - the fixture
+from tests.hakit import (  # noqa: F401 - the fixture
+    CARE_TEAM, SAFETY, HomeAssistant, client, ha_config, home_assistant,
+)
 from tests.hubkit import wait_for_rows
 from tests.trustkit import secret_of
 
@@ -31,11 +36,12 @@ HELP_NEEDED_WITHIN = 2.0
 
 @asynccontextmanager
 async def carehub_in_home_assistant(home_assistant: HomeAssistant, tmp_path: Path,  # noqa: F811
-                                    skills: list | None = None) -> AsyncIterator[tuple]:
+                                    skills: list | None = None, clock: Clock | None = None,
+                                    overrides: dict[str, Any] | None = None) -> AsyncIterator[tuple]:
     """A hub on its embedded broker, and Home Assistant's MQTT integration logged in to it as Home Assistant."""
     port = free_port()
-    config = ha_config(tmp_path, port)
-    async with build_hub(config, skills=skills or []) as hub:
+    config = ha_config(tmp_path, port, **(overrides or {}))
+    async with build_hub(config, skills=skills or [], clock=clock) as hub:
         await hub.wait_connected()
         login = trust_for(config, secret_of(config)).login_for("homeassistant")
         assert login is not None
@@ -121,3 +127,40 @@ async def test_a_light_switched_in_home_assistant_goes_through_carehub(home_assi
         requested = await wait_for_rows(config.database_path, lambda rows: rows, kind="command_requested")
     assert sent[0]["device"] == "kitchen-light" and sent[0]["data"]["args"] == {"brightness": 128}
     assert sent[0]["cause"] == requested[0]["id"] and requested[0]["data"]["source"] == "home_assistant"
+
+
+async def test_todays_medication_shows_on_the_person_and_follows_a_dose_taken(home_assistant, tmp_path):  # noqa: F811
+    from skills.medication import Medication, MedicationSettings
+    from assistant.skill_loader import SkillClass
+
+    settings = MedicationSettings.model_validate({"doses": [
+        {"name": "heart pills", "person": "grandma", "rrule": "FREQ=DAILY;BYHOUR=8,20;BYMINUTE=0"}]})
+    clock = FakeClock(datetime(2026, 1, 5, 8, 5, tzinfo=UTC))  # 08:05 in London: the morning dose is due
+    async with carehub_in_home_assistant(home_assistant, tmp_path, [SkillClass("medication", Medication, "test",
+                                                                               settings)], clock) as (hub, _, _):
+        due = await home_assistant.wait_for_state("sensor.grandma_medication",
+                                                  lambda s: s["state"] == "0 of 2 taken, 1 due")
+        assert due["attributes"]["friendly_name"] == "Margaret Medication today"
+        assert [(d["time"], d["status"]) for d in due["attributes"]["doses"]] == [("08:00", "due"),
+                                                                               ("20:00", "upcoming")]
+        await hub.hear("I took my pills", person="grandma")
+        taken = await home_assistant.wait_for_state("sensor.grandma_medication",
+                                                    lambda s: s["state"] == "1 of 2 taken"
+                                                    and s["attributes"]["taken"] == 1)  # state, attributes: 2 topics
+    assert taken["attributes"]["doses"][0]["taken_at"] == "08:05"
+
+
+async def test_pressing_im_on_it_in_home_assistant_acknowledges_as_the_mapped_caregiver(home_assistant,  # noqa: F811
+                                                                                        tmp_path):
+    async with carehub_in_home_assistant(home_assistant, tmp_path, overrides=CARE_TEAM) as (hub, config, _):
+        button = await home_assistant.wait_for_state("button.grandma_acknowledge_anna",
+                                                     lambda s: s["state"] != "unavailable")
+        assert button["attributes"]["friendly_name"] == "Margaret Anna: I'm on it"
+        alert_id = await hub.alerts.raise_alert(kind="fall", priority="high", message="a fall", person="grandma")
+        await home_assistant.call_service("button", "press", entity_id="button.grandma_acknowledge_anna")
+        await wait_for_rows(config.database_path, lambda rows: rows, kind="alert_acknowledged")
+        alert = await hub.alerts.get(alert_id)
+        history = await hub.alerts.history(alert_id)
+    assert (alert.status, alert.acked_by, alert.acked_via) == ("acknowledged", "anna", "home_assistant")
+    assert [(t.caregiver, t.channel) for t in history if t.transition == "acknowledged"] == [("anna",
+                                                                                             "home_assistant")]

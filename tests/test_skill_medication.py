@@ -246,3 +246,32 @@ async def report(h, day: str):
     await h.stop()
     built = await asyncio.to_thread(collect, config, "grandma", date.fromisoformat(day), now=now, skills=skills)
     return summary_text(built), built.section("medication")
+
+
+async def test_todays_doses_are_summed_up_each_time_one_changes(skill_harness):
+    from skills.sdk import DaySummaryUpdated
+
+    def latest(h) -> DaySummaryUpdated:
+        summaries = [e for e in h.of(DaySummaryUpdated) if e.person == "grandma"]
+        assert all(isinstance(e, DaySummaryUpdated) and e.subject == "medication" for e in summaries)
+        return summaries[-1]  # type: ignore[return-value]
+
+    h = await skill_harness(Medication, settings=SETTINGS, start=START)
+    assert latest(h).summary == "0 of 2 taken"  # 07:55: both still to come
+    assert [d["status"] for d in latest(h).details["doses"]] == ["upcoming", "upcoming"]
+    await h.advance(6 * 60)                      # 08:01: reminded, so due
+    assert latest(h).summary == "0 of 2 taken, 1 due"
+    await h.say("I took my pills", person="grandma")
+    summary = latest(h)
+    assert summary.summary == "1 of 2 taken" and summary.title == "Medication today"
+    assert summary.details["doses"] == [
+        {"name": "blood pressure pills", "time": "08:00", "status": "taken", "taken_at": "08:01", "how": "voice"},
+        {"name": "blood pressure pills", "time": "20:00", "status": "upcoming"}]
+    assert {k: summary.details[k] for k in ("scheduled", "taken", "due", "missed", "upcoming")} == \
+        {"scheduled": 2, "taken": 1, "due": 0, "missed": 0, "upcoming": 1}
+    await h.advance(13 * 3600)                   # 21:01: the evening dose's window closed: missed
+    assert latest(h).summary == "1 of 2 taken, 1 missed"
+    rows = await h.rows(kind="day_summary_updated")
+    assert "1 of 2 taken, 1 missed" in [row["data"]["summary"] for row in rows]  # in the log, as every fact
+    await h.advance(3 * 3600)                    # the next day starts afresh
+    assert latest(h).summary == "0 of 2 taken"

@@ -3,7 +3,8 @@
 ``hub`` runs and checks the hub and talks to a running one; ``log`` reads the event log and the
 devices; ``alerts`` and ``report`` are for caregivers; ``demo`` shows a simulated household;
 ``listen`` hears a WAV file; ``develop`` scaffolds skills; ``tokens`` makes and shows HTTP credentials;
-``trust`` writes the broker's logins and ACL; ``caregivers`` adds caregivers and signs their phones in to the app.
+``trust`` writes the broker's logins and ACL; ``caregivers`` adds caregivers and signs their phones in to the app;
+``homeassistant`` prints what Home Assistant's Assist needs to reach carehub.
 """
 
 from __future__ import annotations
@@ -32,9 +33,11 @@ def main(ctx: click.Context, config_path: str | None, debug: bool, database_path
 
 
 def _register() -> None:
-    from assistant.cli import alerts, caregivers, demo, develop, hub, listen, log, report, tokens, trust
+    from assistant.cli import (
+        alerts, caregivers, demo, develop, homeassistant, hub, listen, log, report, tokens, trust,
+    )
 
-    for module in (hub, log, demo, develop, alerts, caregivers, report, listen, tokens, trust):
+    for module in (hub, log, demo, develop, alerts, caregivers, report, listen, tokens, trust, homeassistant):
         for command in module.COMMANDS:
             main.add_command(command)
 

@@ -19,7 +19,7 @@ from assistant.events.devices import (
 from assistant.events.hub import (
     MessageRejected, HubStarted, HubStopped, BrokerConnected, BrokerDisconnected, SubscriberFailed, UtteranceHeard,
     IntentRecognized, UtteranceNotUnderstood, ReplyGiven, CommandSent, AlertRequested, SkillFailed, SkillLoadFailed,
-    CommandRequested,
+    CommandRequested, DaySummaryUpdated,
 )
 from assistant.events.alerts import (
     AlertRaised, AlertFolded, AlertDelivered, AlertEscalated, AlertUndeliverable, AlertAcknowledged, AlertResolved,
@@ -32,7 +32,7 @@ __all__ = [
     "PersonDataViewed", "AlertDelivered", "AlertEscalated", "AlertFolded", "AlertRaised",
     "AlertRequested", "AlertResolved", "AlertUndeliverable", "BatteryReported", "BrokerConnected",
     "BrokerDisconnected", "ButtonPressed", "CallReported", "CaregiversUnreachable", "ClimateMeasured",
-    "CommandRequested", "CommandSent", "ContactChanged",
+    "CommandRequested", "CommandSent", "ContactChanged", "DaySummaryUpdated",
     "CoverStateReported", "DeviceCameOnline", "DeviceWentOffline", "Event", "EventKindTaken", "FallDetected",
     "GenericEvent", "HubStarted", "HubStopped", "IntentRecognized", "LocationReported", "MessageDelivered",
     "MessageRejected", "MessageRequested", "MotionCleared", "MotionDetected", "OccupancyChanged", "PillboxOpened",

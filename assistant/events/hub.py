@@ -183,3 +183,18 @@ class SkillLoadFailed(Event):
     """The skill's id."""
     error: str
     """Why it could not load."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class DaySummaryUpdated(Event):
+    """A skill's summary of one person's day changed (the person is in the envelope); Home Assistant shows the
+    latest one as a sensor of the person ("Medication today: 1 of 2 taken")."""
+
+    subject: str
+    """What it sums up, one per skill: ``medication``. With the person, it names the sensor."""
+    title: str
+    """The sensor's name, e.g. "Medication today"."""
+    summary: str
+    """The sensor's state, e.g. "1 of 2 taken" (at most 255 characters)."""
+    details: dict[str, Any] = field(default_factory=dict)
+    """Shown as the sensor's attributes: counts, and each dose's time and status."""

@@ -5,7 +5,9 @@ it publishes a state whenever the hub's state of a device or a person changes. T
 longer configured is emptied, which removes it from Home Assistant: when the hub connects and again when Home
 Assistant says it is online (its birth message), until it has been online to receive it.
 A command from Home Assistant becomes a ``command_requested`` event and then an ordinary ``command_sent``
-caused by it, so ``carehub events --why`` tells that Home Assistant switched the light.
+caused by it, so ``carehub events --why`` tells that Home Assistant switched the light. A press of an "I'm on
+it" button acknowledges the person's newest open alert as the button's caregiver, via ``home_assistant``.
+A skill's summary of a person's day (``day_summary_updated``: today's medication) is a sensor of the person.
 """
 
 from __future__ import annotations
@@ -23,10 +25,10 @@ from assistant.commands import Command, TurnOff, TurnOn
 from assistant.config import Config
 from assistant.events import (
     AlertAcknowledged, AlertFolded, AlertRaised, AlertResolved, BatteryReported, ClimateMeasured, CommandRequested,
-    ContactChanged, DeviceCameOnline, DeviceWentOffline, Event, MessageRejected, MotionCleared, MotionDetected,
-    OccupancyChanged, SwitchStateReported, VitalSignsMeasured, WearStateReported,
+    ContactChanged, DaySummaryUpdated, DeviceCameOnline, DeviceWentOffline, Event, MessageRejected, MotionCleared,
+    MotionDetected, OccupancyChanged, SwitchStateReported, VitalSignsMeasured, WearStateReported,
 )
-from assistant.homeassistant.discovery import Discovery, command_for, person_state
+from assistant.homeassistant.discovery import Discovery, Entity, command_for, person_state
 from assistant.homeassistant.memory import DiscoveryMemory
 from assistant.ingest import Acknowledger
 from assistant.mqtt import Incoming, MessageHandler
@@ -41,10 +43,12 @@ ALERT_EVENTS = (AlertRaised, AlertFolded, AlertAcknowledged, AlertResolved)
 DEVICE_EVENTS = (MotionDetected, MotionCleared, ContactChanged, OccupancyChanged, SwitchStateReported,
                  ClimateMeasured, VitalSignsMeasured, WearStateReported, BatteryReported, DeviceCameOnline,
                  DeviceWentOffline)
-EVENTS = ALERT_EVENTS + DEVICE_EVENTS
+EVENTS = (*ALERT_EVENTS, *DEVICE_EVENTS, DaySummaryUpdated)
 """What the bridge listens to on the bus."""
 PRESENCE_EVENTS = (MotionDetected, ContactChanged, OccupancyChanged)
 COMMANDS: dict[str, type[Command]] = {"TurnOn": TurnOn, "TurnOff": TurnOff}
+VIA = "home_assistant"
+"""How an acknowledgement from Home Assistant is recorded (the alert's ``acked_via``, its history's channel)."""
 SILENCE_CHECK_EVERY = 60.0
 """Seconds between looks for devices that missed their heartbeats (Home Assistant then shows them unavailable)."""
 
@@ -54,6 +58,8 @@ class Alerts(Protocol):
 
     async def list(self, caregiver_id: str | None = None, status: AlertStatus | str | None = None,
                    limit: int = 100) -> builtins.list[Alert]: ...
+
+    async def acknowledge(self, alert_id: str, *, by: str, via: str) -> Any: ...
 
 
 class HomeAssistantBridge:
@@ -71,7 +77,8 @@ class HomeAssistantBridge:
         self._registry = registry
         self._alerts = alerts
         self._clock = clock
-        self._configs = self.discovery.configs()
+        self._summaries: dict[Entity, tuple[str, dict[str, Any]]] = {}
+        """The latest day summary (its text and details) of each summary sensor."""
         self._published: dict[str, bytes] = {}
         """What the broker holds (retained) of what the hub published since it connected, by topic."""
         self._memory = DiscoveryMemory(config.database_path.with_name("home-assistant-discovery.json"))
@@ -128,6 +135,10 @@ class HomeAssistantBridge:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
+    @property
+    def _configs(self) -> dict[str, bytes]:
+        return self.discovery.configs()
+
     # -- out ---------------------------------------------------------------------------------------------------
 
     async def _publish(self, topic: str, payload: bytes) -> None:
@@ -145,9 +156,15 @@ class HomeAssistantBridge:
         async with self._memory_lock:
             if self._to_remove is None:
                 remembered = await asyncio.to_thread(self._memory.load)
+                for person, subject, title in remembered.summaries:  # still someone's: not stale
+                    self.discovery.add_summary(person, subject, title)
                 self._to_remove = set(remembered.published | remembered.to_remove) - set(self._configs)
-                await asyncio.to_thread(self._memory.save, set(self._configs), set(self._to_remove))
+                await self._remember()
             return self._to_remove
+
+    async def _remember(self) -> None:
+        summaries = {(e.owner_id, e.key, e.name or "") for e in self.discovery.entities if e.attributes}
+        await asyncio.to_thread(self._memory.save, set(self._configs), set(self._to_remove or ()), summaries)
 
     async def _remove_stale(self) -> None:
         """Empty the configs of entities no longer configured, so Home Assistant removes them."""
@@ -167,6 +184,8 @@ class HomeAssistantBridge:
             for device in self._config.devices:
                 await self._publish_availability(device.id)
                 await self._publish_device(device.id)
+            for entity in list(self._summaries):
+                await self._publish_summary(entity)
         log.info("published %d entities for Home Assistant", len(self._configs))
 
     async def _watch_silence(self) -> None:
@@ -201,8 +220,33 @@ class HomeAssistantBridge:
             for topic, payload in self.discovery.states("person", person.id, state):
                 await self._publish(topic, payload)
 
+    async def _publish_summary(self, entity: Entity) -> None:
+        summary, details = self._summaries[entity]
+        for topic, payload in self.discovery.summary_states(entity, summary, details):
+            await self._publish(topic, payload)
+
+    async def _summary(self, event: DaySummaryUpdated) -> None:
+        """Kept whether or not the link is up (a skill sums up its day when the hub starts, before it connects)."""
+        await self._stale()  # the remembered summary sensors first, so a known one is not added twice
+        known = len(self.discovery.entities)
+        entity = self.discovery.add_summary(event.person or "", event.subject, event.title)
+        if entity is None:
+            log.info("day summary %s for %s not shown in Home Assistant: not a configured person's, or its subject "
+                     "is another entity's (%s)", event.subject, event.person, event.id)
+            return
+        self._summaries[entity] = (event.summary, event.details)
+        if len(self.discovery.entities) != known:
+            async with self._memory_lock:
+                await self._remember()
+        async with self._publishing:
+            await self._publish(self.discovery.config_topic(entity), self._configs[self.discovery.config_topic(entity)])
+            await self._publish_summary(entity)
+
     async def on_event(self, event: Event) -> None:
         """A bus subscriber: publish what the event changed."""
+        if isinstance(event, DaySummaryUpdated):
+            await self._summary(event)
+            return
         if not self._connected:
             return
         async with self._publishing:
@@ -228,15 +272,29 @@ class HomeAssistantBridge:
             self._acks.ack(message, token)
 
     async def _home_assistant_online(self, message: Incoming) -> None:
-        """Home Assistant (re)connected and listens to discovery: now it hears the removals."""
-        if message.payload.strip() != b"online" or not self._connected or not await self._stale():
+        """Home Assistant (re)connected and listens to discovery: now it hears the removals, and everything is
+        published again (a broker that lost its retained messages meanwhile would leave it with nothing)."""
+        said = message.payload.strip()
+        if said != b"online":
+            log.warning("Home Assistant says %r on %s: its dashboard shows nothing new until it is back; carehub's "
+                        "own alerts go on as before", said[:20], message.topic)
             return
-        await self._remove_stale()
-        self._to_remove = set()
-        await asyncio.to_thread(self._memory.save, set(self._configs), set())
+        if not self._connected:
+            return
+        if await self._stale():
+            await self._remove_stale()
+            self._to_remove = set()
+            async with self._memory_lock:
+                await self._remember()
+        log.info("Home Assistant is online: publishing discovery and states again")
+        self._published.clear()
+        await self._publish_everything()
 
     async def _command(self, message: Incoming) -> None:
         entity = self.discovery.entity_for_command(message.topic)
+        if entity is not None and entity.component == "button":
+            await self._pressed(entity, message)
+            return
         device = self._config.device(entity.owner_id) if entity is not None else None
         if entity is None or device is None:
             await self._reject(message, "no carehub device takes Home Assistant's commands on this topic")
@@ -255,3 +313,25 @@ class HomeAssistantBridge:
     async def _reject(self, message: Incoming, reason: str, device: str | None = None) -> None:
         preview = message.payload[:200].decode("utf-8", errors="replace")
         await self._sink.emit(MessageRejected(topic=message.topic[:256], reason=reason, preview=preview, device=device))
+
+    async def _pressed(self, button: Entity, message: Incoming) -> None:
+        """An "I'm on it" button: the person's newest open alert, acknowledged as the button's caregiver."""
+        person = button.owner_id
+        try:
+            _, args = command_for(button, message.payload)
+        except ValueError as error:
+            await self._reject(message, f"Home Assistant's button for {person}: {error}")
+            return
+        caregiver = args["caregiver"]
+        requested = await self._sink.emit(CommandRequested(
+            command="Acknowledge", args=args, source="home_assistant", topic=message.topic, person=person))
+        theirs = [a for a in await self._alerts.list(caregiver_id=caregiver, status=AlertStatus.OPEN, limit=1000)
+                  if a.person == person]
+        if not theirs:
+            log.info("Home Assistant: %s pressed %s's \"I'm on it\" with no open alert; nothing changed (%s)",
+                     caregiver, person, requested.id)
+            return
+        newest = theirs[0]  # the desk lists the newest first
+        await self._alerts.acknowledge(newest.id, by=caregiver, via=VIA)
+        log.info("Home Assistant: alert %s about %s acknowledged as %s (%s)", newest.id, person, caregiver,
+                 requested.id)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 class HomeAssistantConfig(BaseModel):
@@ -15,6 +15,9 @@ class HomeAssistantConfig(BaseModel):
     (``homeassistant``, ``carehub devices credentials homeassistant``) onto the broker."""
     discovery_prefix: str = "homeassistant"
     """Home Assistant's discovery prefix (its MQTT integration's setting; ``homeassistant`` unless changed)."""
+    users: dict[str, str] = Field(default_factory=dict)
+    """Home Assistant user (name or id) -> caregiver id: each gets an "I'm on it" button on the people that
+    caregiver looks after, which acknowledges the person's newest open alert as that caregiver."""
 
     @field_validator("discovery_prefix")
     @classmethod

@@ -10,6 +10,7 @@ latest value at once; the configs are retained as Home Assistant's discovery exp
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -28,6 +29,11 @@ CONTROLLABLE = frozenset({"light", "switch"})
 BATTERY_KINDS = frozenset({"wearable", "motion", "contact", "occupancy", "button", "pillbox"})
 CONTACT_CLASSES = {"door": "door", "window": "window", "garage": "garage_door"}
 """Home Assistant device classes of contact subtypes; any other contact is an ``opening``."""
+
+PRESS = "PRESS"
+"""What Home Assistant publishes when a carehub button is pressed."""
+_ID = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+"""A day summary's subject: it becomes part of topics and entity ids."""
 
 State = dict[str, Any]
 Render = Callable[[State], "str | None"]
@@ -78,6 +84,12 @@ class Entity:
     """The carehub device whose availability it follows besides the hub's (None: the hub's alone)."""
     command: bool = False
     """Home Assistant may command it (``<state topic>/set``)."""
+    attributes: bool = False
+    """Its attributes are published as JSON beside its state (``<state topic>/attributes``)."""
+
+
+def _unknown(state: State) -> str | None:
+    return None
 
 
 def device_entities(device: DeviceConfig, *, for_person: bool = False) -> list[Entity]:
@@ -156,6 +168,31 @@ def person_entities(person: PersonConfig) -> list[Entity]:
     ]
 
 
+def acknowledge_buttons(config: Config) -> list[Entity]:
+    """An "I'm on it" button on each person for each caregiver mapped to a Home Assistant user who looks after
+    them: pressing it acknowledges the person's newest open alert as that caregiver. An MQTT button does not
+    say who pressed it, so each button names whose acknowledgement it records."""
+    users_of: dict[str, list[str]] = {}
+    for user, mapped in config.home_assistant.users.items():
+        users_of.setdefault(mapped, []).append(user)
+    buttons = []
+    for caregiver_id, users in users_of.items():
+        caregiver = config.caregiver(caregiver_id)
+        for person in config.people:
+            if caregiver is not None and person.id in caregiver.people:
+                buttons.append(Entity("button", "person", person.id, f"acknowledge_{caregiver_id}",
+                                      f"{' / '.join(users)}: I'm on it", _unknown, {"icon": "mdi:hand-back-right"},
+                                      command=True))
+    return buttons
+
+
+def summary_entity(person: str, subject: str, title: str) -> Entity:
+    """A skill's summary of the person's day (``DaySummaryUpdated``): its text as the state, its details as
+    attributes."""
+    return Entity("sensor", "person", person, subject, title, _unknown, {"icon": "mdi:clipboard-check-outline"},
+                  attributes=True)
+
+
 def person_state(person: str, alerts: list[Alert], room: str | None, noticed: datetime | None = None) -> State:
     """A person's state as the person entities show it, from the alerts not yet resolved (open or taken on), the
     room they were last noticed in and when ("not seen since" on a dashboard)."""
@@ -186,6 +223,20 @@ class Discovery:
         self.entities: list[Entity] = [e for d in config.devices
                                        for e in device_entities(d, for_person=d.id in shown_on_person)]
         self.entities += [e for p in config.people for e in person_entities(p)]
+        self.entities += acknowledge_buttons(config)
+
+    def add_summary(self, person: str, subject: str, title: str) -> Entity | None:
+        """The sensor of a skill's day summary for ``person`` (added once); None for someone not configured, or
+        a subject that would take another entity's place."""
+        taken = next((e for e in self.entities if e.owner == "person" and e.owner_id == person
+                      and e.key == subject), None)
+        if taken is not None:
+            return taken if taken.attributes else None
+        if self.config.person(person) is None or not _ID.match(subject):
+            return None
+        entity = summary_entity(person, subject, title)
+        self.entities.append(entity)
+        return entity
 
     # -- topics ----------------------------------------------------------------------------------------------
 
@@ -193,6 +244,9 @@ class Discovery:
         if entity.key == "online":  # the device's availability is its connection's state
             return self.availability_topic(entity.owner_id)
         return topics.home_assistant_topic(self.prefix, self.home, entity.owner, entity.owner_id, entity.key)
+
+    def attributes_topic(self, entity: Entity) -> str:
+        return self.state_topic(entity) + "/attributes"
 
     def command_topic(self, entity: Entity) -> str:
         return self.state_topic(entity) + "/set"
@@ -258,6 +312,11 @@ class Discovery:
             payload |= {"payload_on": "online", "payload_off": "offline"}
         if entity.command:
             payload["command_topic"] = self.command_topic(entity)
+        if entity.attributes:
+            payload["json_attributes_topic"] = self.attributes_topic(entity)
+        if entity.component == "button":  # a button has no state: only its presses
+            del payload["state_topic"]
+            payload["payload_press"] = PRESS
         return payload
 
     def configs(self) -> dict[str, bytes]:
@@ -291,6 +350,11 @@ class Discovery:
                     yield self.state_topic(entity), shown.encode()
 
 
+    def summary_states(self, entity: Entity, summary: str, details: dict[str, Any]) -> list[tuple[str, bytes]]:
+        """A day summary's state (cut to Home Assistant's 255 characters) and its attributes."""
+        return [(self.state_topic(entity), summary[:255].encode()), (self.attributes_topic(entity), _json(details))]
+
+
 WEARABLE_KEYS = frozenset({"worn", "heart_rate", "spo2", "skin_temp", "systolic", "diastolic"})
 """What a wearable shows on its person's device."""
 
@@ -300,12 +364,17 @@ def _json(payload: dict[str, Any]) -> bytes:
 
 
 def command_for(entity: Entity, payload: bytes) -> tuple[str, dict[str, Any]]:
-    """The carehub command (class name and arguments) a Home Assistant command payload asks for.
+    """The carehub command (class name and arguments) a Home Assistant command payload asks for: a light's or a
+    switch's; a button's press is ``("Acknowledge", {"caregiver": ...})``.
 
     A light speaks Home Assistant's JSON schema (``{"state": "ON", "brightness": 128}``); a switch ``ON``/``OFF``.
     Raises ValueError naming what is wrong.
     """
     text = payload.decode("utf-8", errors="replace").strip()
+    if entity.component == "button":
+        if text != PRESS:
+            raise ValueError(f"a button is pressed with {PRESS}, not {text[:60]!r}")
+        return "Acknowledge", {"caregiver": entity.key.removeprefix("acknowledge_")}
     if entity.component == "light":
         try:
             asked = json.loads(text)

@@ -24,6 +24,9 @@ class Remembered:
     """Discovery topics the hub published configs on when it last started."""
     to_remove: frozenset[str]
     """Discovery topics whose emptying Home Assistant has not yet been online to receive."""
+    summaries: frozenset[tuple[str, str, str]] = frozenset()
+    """The day summaries' sensors (person, subject, title): they are known from skills' events, which come
+    after the hub connects, so their configs must not look stale meanwhile."""
 
 
 class DiscoveryMemory:
@@ -35,7 +38,8 @@ class DiscoveryMemory:
     def load(self) -> Remembered:
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
-            return Remembered(frozenset(data.get("published", [])), frozenset(data.get("to_remove", [])))
+            summaries = frozenset((str(p), str(s), str(t)) for p, s, t in data.get("summaries", []))
+            return Remembered(frozenset(data.get("published", [])), frozenset(data.get("to_remove", [])), summaries)
         except FileNotFoundError:
             return Remembered(frozenset(), frozenset())
         except (OSError, ValueError, AttributeError, TypeError) as error:
@@ -43,12 +47,13 @@ class DiscoveryMemory:
                         self.path, error)
             return Remembered(frozenset(), frozenset())
 
-    def save(self, published: set[str] | frozenset[str], to_remove: set[str] | frozenset[str]) -> None:
+    def save(self, published: set[str] | frozenset[str], to_remove: set[str] | frozenset[str],
+             summaries: set[tuple[str, str, str]] | frozenset[tuple[str, str, str]] = frozenset()) -> None:
         temporary = self.path.with_name(self.path.name + ".tmp")
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            temporary.write_text(json.dumps({"published": sorted(published), "to_remove": sorted(to_remove)},
-                                            indent=1), encoding="utf-8")
+            temporary.write_text(json.dumps({"published": sorted(published), "to_remove": sorted(to_remove),
+                                             "summaries": sorted(summaries)}, indent=1), encoding="utf-8")
             os.replace(temporary, self.path)
         except OSError as error:
             log.warning("could not write %s (%s): removed devices may stay in Home Assistant", self.path, error)

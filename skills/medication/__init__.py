@@ -23,11 +23,11 @@ from dateutil.rrule import rrulestr
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from skills.medication import report
-from skills.medication.doses import DoseKey, counts, key_of, logged_key, occurrences, outcomes
+from skills.medication.doses import DoseKey, counts, day_summary, key_of, logged_key, occurrences, outcomes
 from skills.medication.events import DoseDue, DoseMissed, DoseTaken, DoseUnobserved
 from skills.sdk import (
-    ButtonPressed, IntentMatch, Notify, PillboxOpened, ReportDay, ReportSection, Skill, every, intent, on,
-    short_language, tool,
+    ButtonPressed, DaySummaryUpdated, IntentMatch, Notify, PillboxOpened, ReportDay, ReportSection, Skill, every,
+    intent, on, short_language, tool,
 )
 
 __all__ = ["Dose", "DoseDue", "DoseMissed", "DoseTaken", "DoseUnobserved", "Medication", "MedicationSettings",
@@ -114,7 +114,10 @@ class Medication(Skill[MedicationSettings]):
         self.pending: dict[DoseKey, Pending] = {}
         self.settled: set[DoseKey] = set()  # taken, missed or unobserved: never reminded or alerted again
         self.reminded: dict[DoseKey, DoseDue] = {}  # first reminders logged before this start
+        self.summed: dict[str, tuple[date, str, dict]] = {}  # the day summary each person was last given
+        self.changed: set[str] = set()  # people whose doses changed since their day was last summed up
         await self._restore()  # the first tick, a minute after start, takes up the doses already due
+        await self._sum_up({dose.person for dose in self.settings.doses})
 
     async def _restore(self) -> None:
         """Today (and yesterday, for a window that runs past midnight) from the skill's own rows."""
@@ -150,6 +153,7 @@ class Medication(Skill[MedicationSettings]):
                         # carehub was off when its window closed: it cannot know, so it does not page.
                         self.settled.add(key)
                         await self.ctx.emit(DoseUnobserved(dose=dose.name, due=_iso(due), person=dose.person))
+                        self.changed.add(dose.person)
                         continue
                     self.pending[key] = self._resumed(key, dose, due, now)
         self.settled = {key for key in self.settled if key[2] >= midnight - timedelta(days=1)}
@@ -165,6 +169,7 @@ class Medication(Skill[MedicationSettings]):
     @every(60)
     async def tick(self) -> None:
         now = self.ctx.now()
+        self.changed = set()
         await self._discover(now)
         for key, item in list(self.pending.items()):
             if now >= item.due + item.dose.window:
@@ -175,6 +180,26 @@ class Medication(Skill[MedicationSettings]):
             elif key in self.pending and (item.last_reminder is None
                                           or now - item.last_reminder >= item.dose.remind_every):
                 await self._remind(item, now)  # unless confirmed while an earlier dose was being handled
+        new_day = {person for person, (day, _, _) in self.summed.items() if day != self._today(now)}
+        await self._sum_up(self.changed | new_day)
+
+    async def _sum_up(self, people: set[str]) -> None:
+        """Today's doses of each of ``people`` at a glance (``day_summary_updated``, "Medication today" in Home
+        Assistant), when it changed: read back from the skill's rows, like the daily report."""
+        now = self.ctx.now()
+        today = self._today(now)
+        start = datetime.combine(today, time(0), tzinfo=self.zone)
+        end = datetime.combine(today + timedelta(days=1), time(0), tzinfo=self.zone)
+        for person in sorted(people):
+            logged = await self.ctx.events(DoseDue, DoseTaken, DoseMissed, DoseUnobserved, person=person,
+                                           since=start, until=end, limit=LOGGED_ROWS)
+            doses = outcomes(person, scheduled(self.settings, person, today, self.zone), logged, start=start,
+                             end=end, complete=False)
+            summary, details = day_summary(doses, now, self.zone)
+            if self.summed.get(person) != (today, summary, details):
+                self.summed[person] = (today, summary, details)
+                await self.ctx.emit(DaySummaryUpdated(subject="medication", title="Medication today",
+                                                      summary=summary, details=details, person=person))
 
     async def _missed(self, item: Pending) -> None:
         # The alert first, then the row: a stop between the two leaves the dose unobserved, never unalerted.
@@ -187,6 +212,7 @@ class Medication(Skill[MedicationSettings]):
             priority="medium", person=item.dose.person, kind="missed_dose")
         await self.ctx.emit(DoseMissed(dose=item.dose.name, due=_iso(item.due), alert=alert.id,
                                        person=item.dose.person, cause=item.reminded_by))
+        self.changed.add(item.dose.person)
 
     async def _remind(self, item: Pending, now: datetime) -> None:
         first = item.last_reminder is None
@@ -195,6 +221,7 @@ class Medication(Skill[MedicationSettings]):
             due_row = await self.ctx.emit(DoseDue(dose=item.dose.name, due=_iso(item.due), person=item.dose.person,
                                                   late_seconds=max(0.0, (now - item.due).total_seconds())))
             item.reminded_by = due_row.id
+            self.changed.add(item.dose.person)
         lang = short_language(self.ctx.language(item.dose.person))
         text = REMIND[lang].format(name=item.dose.name)
         await self.ctx.say(text, person=item.dose.person)
@@ -223,6 +250,7 @@ class Medication(Skill[MedicationSettings]):
                         taken.append((dose, due))
         for dose, due in taken:
             await self.ctx.emit(DoseTaken(dose=dose.name, due=_iso(due), how=how, early=due > now, person=dose.person))
+        await self._sum_up({dose.person for dose, _ in taken})
         return [dose.name for dose, _ in taken]
 
     @intent("MedicationTaken", en=["i (took|have taken|'ve taken) my (pills|medicine|medication|tablets)",

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrulestr
@@ -115,3 +116,26 @@ def counts(doses: Iterable[DoseOutcome]) -> dict[str, int]:
         tally["scheduled"] += 1
         tally[dose.status] += 1
     return tally
+
+
+def day_summary(doses: Iterable[DoseOutcome], now: datetime, zone: ZoneInfo) -> tuple[str, dict[str, Any]]:
+    """A person's day of doses at a glance ("1 of 2 taken, 1 missed") and in detail: how many are taken, due
+    (their time has come, still in their window), missed, unobserved and still to come, and each dose's time and
+    status. What Home Assistant shows as "Medication today"."""
+    listed: list[dict[str, Any]] = []
+    tally = {"scheduled": 0, "taken": 0, "due": 0, "missed": 0, "unobserved": 0, "upcoming": 0}
+    for dose in doses:
+        status = dose.status if dose.status != "pending" else "due" if dose.due <= now else "upcoming"
+        tally["scheduled"] += 1
+        tally[status] += 1
+        shown: dict[str, Any] = {"name": dose.name, "time": f"{dose.due.astimezone(zone):%H:%M}", "status": status}
+        if dose.status == "taken" and dose.at is not None:
+            shown["taken_at"] = f"{dose.at.astimezone(zone):%H:%M}"
+            shown["how"] = dose.how
+        listed.append(shown)
+    if not tally["scheduled"]:
+        summary = "no doses today"
+    else:
+        summary = f"{tally['taken']} of {tally['scheduled']} taken"
+        summary += "".join(f", {tally[s]} {s}" for s in ("due", "missed", "unobserved") if tally[s])
+    return summary, {**tally, "doses": listed}

@@ -19,7 +19,7 @@ from assistant.commands import (
 from assistant.events import (
     AccelerationSampled, AlertAcknowledged, AlertRaised, AlertRequested, AlertResolved, BatteryReported,
     BrokerConnected, BrokerDisconnected, ButtonPressed, CallReported, ClimateMeasured, CommandSent, ContactChanged,
-    CoverStateReported, DeviceCameOnline, DeviceWentOffline, Event, FallDetected, IntentRecognized,
+    CoverStateReported, DaySummaryUpdated, DeviceCameOnline, DeviceWentOffline, Event, FallDetected, IntentRecognized,
     LocationReported, MessageDelivered, MessageRequested, MotionCleared, MotionDetected, OccupancyChanged,
     PillboxOpened, ReplyGiven, SmsReceived, SosPressed, StepsCounted, SwitchStateReported, UtteranceHeard,
     UtteranceNotUnderstood, UtteranceReported, VitalSignsMeasured, WearStateReported,
@@ -46,7 +46,8 @@ __all__ = [
     # events a skill can handle
     "Event", "AccelerationSampled", "AlertAcknowledged", "AlertRaised", "AlertRequested", "AlertResolved",
     "BatteryReported", "BrokerConnected", "BrokerDisconnected", "ButtonPressed", "CallReported", "ClimateMeasured",
-    "CommandSent", "ContactChanged", "CoverStateReported", "DeviceCameOnline", "DeviceWentOffline", "FallDetected",
+    "CommandSent", "ContactChanged", "CoverStateReported", "DaySummaryUpdated", "DeviceCameOnline",
+    "DeviceWentOffline", "FallDetected",
     "IntentRecognized", "LocationReported", "MessageDelivered", "MessageRequested", "MotionCleared",
     "MotionDetected", "OccupancyChanged", "PillboxOpened", "ReplyGiven", "SmsReceived", "SosPressed",
     "StepsCounted", "SwitchStateReported", "UtteranceHeard", "UtteranceNotUnderstood", "UtteranceReported",
