@@ -10,6 +10,7 @@ caregivers after ``home_assistant.grace_period``; carehub keeps trying (1 s, dou
 from __future__ import annotations
 
 import asyncio
+import importlib
 import json
 import logging
 from datetime import datetime
@@ -202,6 +203,8 @@ class HomeAssistantEntities:
         return data if isinstance(data, dict) else {}
 
     async def _rest_client(self, token: str) -> Any:
+        # homeassistant-api imports requests-cache, cattrs and more: a second or so of disk, kept off the loop.
+        await asyncio.to_thread(importlib.import_module, "homeassistant_api")
         from homeassistant_api import Client
         from homeassistant_api.errors import UnauthorizedError
 
