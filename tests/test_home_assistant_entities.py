@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from aiohttp import WSMsgType, web
 
 from assistant.app import build_hub
@@ -22,6 +23,7 @@ from assistant.clock import FakeClock
 from assistant.commands import Speak, TurnOff, TurnOn, Vibrate
 from assistant.config import parse_config
 from assistant.errors import ConfigError, DecodeError, UnsupportedCommand
+from assistant.homeassistant.discovery import Discovery
 from assistant.homeassistant.entities import ALARM_KIND, HomeAssistantUnavailable
 from assistant.homeassistant.states import EntityState, readings, service_call
 from tests.conftest import free_port
@@ -68,6 +70,22 @@ def test_mapped_entities_become_devices_of_their_carehub_kind(tmp_path):
     assert made["grandma-phone"] == ("phone", None, None, "grandma")
     assert made["kitchen-speaker"][0] == "speaker" and "grandma-watch" in made
     assert TOKEN not in repr(config) and TOKEN not in str(config.home_assistant)
+
+
+def test_the_example_in_the_docs_is_a_valid_config(tmp_path):
+    page = (Path(__file__).resolve().parents[1] / "docs" / "home-assistant.md").read_text(encoding="utf-8")
+    example = next(block for block in page.split("```yaml")[1:] if "entities:" in block).split("```")[0]
+    raw = raw_config(tmp_path)
+    raw["home_assistant"] = yaml.safe_load(example)["home_assistant"]
+    (tmp_path / "ha-token").write_text(TOKEN, encoding="utf-8")
+    config = parse_config(raw, "docs/home-assistant.md", tmp_path)
+    assert {d.id for d in config.devices} >= {"hall-motion", "grandma-bed", "kitchen-speaker", "grandma-phone"}
+
+
+def test_home_assistants_own_entities_are_not_published_back_to_it(tmp_path):
+    config = parse_config(raw_config(tmp_path, enabled=True), "test", tmp_path)
+    owners = {entity.owner_id for entity in Discovery(config).entities}
+    assert "grandma-watch" in owners and not owners & {"hall-motion", "hall-lamp", "kitchen-speaker"}
 
 
 def test_every_bad_field_is_named_at_once(tmp_path):
