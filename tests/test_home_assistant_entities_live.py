@@ -104,3 +104,22 @@ async def test_a_token_home_assistant_refuses_is_said_plainly(home_assistant, tm
     assert lost[0]["data"]["reason"].startswith("token refused")
     said = [r.getMessage() for r in caplog.records if "refuses carehub's access token" in r.getMessage()]
     assert len(said) == 1 and "not-a-token" not in said[0]
+
+
+async def test_a_temperature_sensor_is_read_and_a_nonsense_state_is_a_rejected_row(home_assistant,  # noqa: F811
+                                                                                   tmp_path):
+    sensor = f"sensor.carehub_lounge_{uuid.uuid4().hex[:6]}"
+    unit = {"unit_of_measurement": "°C", "device_class": "temperature"}
+    await home_assistant.request("POST", f"/api/states/{sensor}", {"state": "21.5", "attributes": unit})
+    entities = {sensor: {"id": "lounge-temperature", "kind": "climate", "room": "lounge"}}
+    async with hub_following(home_assistant, tmp_path, entities) as hub:
+        assert hub.home_assistant_entities is not None
+        await asyncio.wait_for(hub.home_assistant_entities.connected.wait(), 20)
+        await home_assistant.request("POST", f"/api/states/{sensor}", {"state": "warm", "attributes": unit})
+        rejected = await wait_for_rows(hub.config.database_path, lambda rows: rows, kind="message_rejected")
+        await home_assistant.request("POST", f"/api/states/{sensor}", {"state": "22", "attributes": unit})
+        measured = await wait_for_rows(hub.config.database_path, lambda rows: len(rows) >= 2,
+                                       kind="climate_measured")
+    assert [r["data"]["temperature"] for r in measured] == [21.5, 22.0]
+    assert rejected[0]["device"] == "lounge-temperature"
+    assert rejected[0]["data"]["reason"] == f"Home Assistant's {sensor}: state: not a number: 'warm'"

@@ -115,6 +115,7 @@ class HomeAssistantEntities:
         self._alerted = False
         self._task: asyncio.Task[None] | None = None
         self._alarm: asyncio.Task[None] | None = None
+        self._rejections: set[asyncio.Future[Event]] = set()
 
     @property
     def device_ids(self) -> list[str]:
@@ -304,9 +305,11 @@ class HomeAssistantEntities:
         device = self._by_entity.get(entity_id)
         preview = json.dumps(state, default=str)[:200]
         log.warning("Home Assistant's %s: %s", entity_id, reason)
-        asyncio.ensure_future(self._sink.emit(MessageRejected(
+        task = asyncio.ensure_future(self._sink.emit(MessageRejected(
             topic=f"home_assistant:{entity_id}", reason=f"Home Assistant's {entity_id}: {reason}", preview=preview,
             device=device.id if device else None), wait=False))
+        self._rejections.add(task)  # held until done: the loop keeps only a weak reference to a task
+        task.add_done_callback(self._rejections.discard)
 
     # -- going away and coming back ----------------------------------------------------------------------------
 
