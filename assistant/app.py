@@ -33,6 +33,7 @@ from assistant.events import (
 )
 from assistant.homeassistant.bridge import EVENTS as HOME_ASSISTANT_EVENTS
 from assistant.homeassistant.bridge import HomeAssistantBridge
+from assistant.homeassistant.entities import HomeAssistantEntities
 from assistant.http import ApiParts, HttpServer
 from assistant.ingest import RECENT_MESSAGES, Ingest, NoBroker
 from assistant.llm.agent import Agent
@@ -95,6 +96,8 @@ class Hub:
         self.http: HttpServer | None = None
         self.home_assistant: HomeAssistantBridge | None = None
         """Discovery and commands for Home Assistant, with ``home_assistant.enabled`` and a broker."""
+        self.home_assistant_entities: HomeAssistantEntities | None = None
+        """Home Assistant's entities as devices, with ``home_assistant.url``."""
         self._agent = agent
         self._explicit_skills = explicit_skills
         self._started_monotonic = 0.0
@@ -132,6 +135,8 @@ class Hub:
             classes, errors = await _discover(self.config)
         await self.skills.start(classes, errors)
         await self.conversation.start()
+        if self.home_assistant_entities is not None:
+            await self.home_assistant_entities.start()
         if self.config.llm.enabled:
             from assistant.llm.wiring import build_agent
 
@@ -199,6 +204,8 @@ class Hub:
             await self.link.stop()
         if self.home_assistant is not None:
             await self.home_assistant.stop()
+        if self.home_assistant_entities is not None:
+            await self.home_assistant_entities.stop()
         await self.voice.drain()
         await self.skills.stop()
         if self._agent.agent is not None:
@@ -342,6 +349,10 @@ def build_hub(config: Config, *, clock: Clock | None = None, offline: bool = Fal
                                         cause=reply.utterance_id or event.id)
 
     bus.subscribe(satellite_heard, UtteranceReported, name="satellite-text")
+    entities = HomeAssistantEntities(config, devices=ingest, registry=registry, sink=recorder, alarms=desk,
+                                     clock=clock) if config.home_assistant.url else None
+    if entities is not None:
+        commands.elsewhere.update(dict.fromkeys(entities.device_ids, entities))
     home_assistant = None
     if link is not None:
         link.on_message = ingest.handle
@@ -365,4 +376,5 @@ def build_hub(config: Config, *, clock: Clock | None = None, offline: bool = Fal
               skills=runtime, conversation=conversation, voice=voice, ingest=ingest, messenger=messenger, agent=agent,
               explicit_skills=skills, app=app)
     hub.home_assistant = home_assistant
+    hub.home_assistant_entities = entities
     return hub

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from assistant.config_problems import cross_reference_problems, pydantic_problems, token_problems
 from assistant.errors import ConfigError
-from assistant.homeassistant.config import HomeAssistantConfig
+from assistant.homeassistant.config import HomeAssistantConfig, entity_problems, with_entities
 from assistant.llm.config import LlmConfig
 from assistant.speech.stt import SpeechSettings
 
@@ -354,7 +354,7 @@ class Config(_Model):
     """The optional language model for what no grammar matched (docs/llm.md); off by default."""
     """Languages carehub understands, tried in order (Chinese first for Han text)."""
     home_assistant: HomeAssistantConfig = Field(default_factory=HomeAssistantConfig)
-    """carehub's entities in Home Assistant through MQTT discovery (docs/home-assistant.md); off by default."""
+    """carehub in Home Assistant (MQTT discovery) and Home Assistant's entities in carehub (docs/home-assistant.md)."""
     log_level: str = "INFO"
 
     base_dir: Path = Field(default=Path("."), exclude=True)
@@ -399,9 +399,10 @@ def parse_config(raw: Any, source: str = "config", base_dir: Path | None = None)
     problems.extend(token_problems(raw))
     if config is not None:
         problems.extend(config.mqtt.problems(config.base_dir))
+        problems.extend(entity_problems(config))
     if problems or config is None:
         raise ConfigError(source, problems)
-    return config
+    return with_entities(config)
 
 
 def _duplicate_keys(node: yaml.Node, path: str = "") -> list[str]:

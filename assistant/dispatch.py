@@ -14,7 +14,7 @@ from assistant.commands import Command, Speak
 from assistant.config import Config, DeviceConfig
 from assistant.errors import UnknownDevice
 from assistant.events import CommandSent, Event
-from assistant.ports import DeviceAdapters, EventSink, Publisher
+from assistant.ports import CommandSender, DeviceAdapters, EventSink, Publisher
 
 
 class Outbox:
@@ -39,12 +39,16 @@ class CommandDispatcher:
         self._make_speech = speech or _default_speech
         self._speech: Any = None
         """A ``TextToSpeech``, made on first use (the voice extra may not be installed)."""
+        self.elsewhere: dict[str, CommandSender] = {}
+        """Devices reached another way than on the broker (Home Assistant's entities), by id."""
 
     async def send_command(self, device_id: str, command: Command, *, skill: str | None = None,
                            cause: str | None = None) -> Event:
         device = self._config.device(device_id)
         if device is None:
             raise UnknownDevice(device_id)
+        if device_id in self.elsewhere:
+            return await self.elsewhere[device_id].send_command(device_id, command, skill=skill, cause=cause)
         if isinstance(command, Speak) and device.speech == "audio":
             return await self._speak_audio(device, command, skill=skill, cause=cause)
         mqtt = self._config.mqtt

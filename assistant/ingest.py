@@ -19,7 +19,7 @@ from assistant import topics
 from assistant.bus import EventBus
 from assistant.clock import Clock
 from assistant.config import Config
-from assistant.errors import DecodeError
+from assistant.errors import DecodeError, UnknownDevice
 from assistant.eventlog import EventLog
 from assistant.events import DeviceCameOnline, DeviceWentOffline, Event, MessageRejected
 from assistant.ids import new_id
@@ -145,6 +145,30 @@ class Ingest:
         for event in events:
             self._state.apply(event)
             self._bus.publish(event)
+
+    def accept(self, device_id: str, events: list[Event], *, source: str, online: bool | None = None,
+               dedupe_key: str | None = None, extra: dict[str, Any] | None = None) -> list[Event]:
+        """Events a device reported another way than on the broker (Home Assistant's websocket), already decoded:
+        stamped, logged (``extra`` joins each row's data), applied and published like a message's; ``source``
+        is where they came from (the ``topic`` of the device's row)."""
+        status = self._registry.get(self._home, device_id)
+        if status is None:
+            raise UnknownDevice(device_id)
+        now = self._clock.now()
+        if online is not None:
+            status.online = online
+        status.last_seen = now
+        status.messages += 1
+        self.counters["received"] += 1
+        self.counters["accepted"] += 1
+        stamped = [_stamped(ev, id=new_id(), ts=now, home=self._home, device=device_id, person=status.config.person)
+                   for ev in events]
+        touch = (self._home, device_id, now, None if online is None else int(online), 1, source)
+        self._log_then_ack(Incoming(source, b"", 0, False, 0), 0, stamped, dedupe_key, extra, [touch])
+        for event in stamped:
+            self._state.apply(event)
+            self._bus.publish(event)
+        return stamped
 
     def refused_by_broker(self, topic: str, reason: str) -> None:
         """The embedded broker dropped a publish its sender may not make: logged as a rejected message."""

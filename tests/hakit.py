@@ -84,7 +84,8 @@ USER, PASSWORD = "carehub", "carehub-test-password"
 
 # No default_config: nothing that reaches the internet, discovers the network or records history. Home
 # Assistant always sets up its frontend (with onboarding, auth, config and the websocket API); the MQTT
-# integration is added later, by a config flow.
+# integration is added later, by a config flow. input_boolean: the helpers tests create (``input_boolean/create``
+# on the websocket) and map as carehub devices.
 CONFIGURATION = """\
 homeassistant:
   name: carehub test home
@@ -100,6 +101,7 @@ http:
   server_host: 127.0.0.1
   server_port: {port}
 api:
+input_boolean:
 logger:
   default: warning
   logs:
@@ -188,6 +190,19 @@ class HomeAssistant:
             yield entry_id
         finally:
             await self.request("DELETE", f"/api/config/config_entries/entry/{entry_id}")
+
+    async def websocket(self, command: dict[str, Any]) -> Any:
+        """One command on the websocket API (``{"type": "input_boolean/create", ...}``); its result."""
+        async with aiohttp.ClientSession() as session, session.ws_connect(f"{self.url}/api/websocket") as ws:
+            await ws.receive_json()  # auth_required
+            await ws.send_json({"type": "auth", "access_token": self.token})
+            if (reply := await ws.receive_json())["type"] != "auth_ok":
+                raise HomeAssistantError(f"the websocket API refused the token: {reply}")
+            await ws.send_json({"id": 1, **command})
+            reply = await ws.receive_json()
+            if not reply.get("success"):
+                raise HomeAssistantError(f"{command['type']}: {reply}")
+            return reply["result"]
 
     def log_tail(self, lines: int = 40) -> str:
         log = self.config_dir / "home-assistant.log"

@@ -25,6 +25,7 @@ from assistant.events.alerts import (
     AlertRaised, AlertFolded, AlertDelivered, AlertEscalated, AlertUndeliverable, AlertAcknowledged, AlertResolved,
     CaregiversUnreachable, MessageRequested, MessageDelivered,
 )
+from assistant.events.home_assistant import HomeAssistantLost, HomeAssistantReached, HomeAssistantTokenRefused
 from assistant.events.app import AlertResponded, AlertSeen, AppSignedIn, AppSignedOut, PersonDataViewed
 
 __all__ = [
@@ -34,7 +35,8 @@ __all__ = [
     "BrokerDisconnected", "ButtonPressed", "CallReported", "CaregiversUnreachable", "ClimateMeasured",
     "CommandRequested", "CommandSent", "ContactChanged", "DaySummaryUpdated",
     "CoverStateReported", "DeviceCameOnline", "DeviceWentOffline", "Event", "EventKindTaken", "FallDetected",
-    "GenericEvent", "HubStarted", "HubStopped", "IntentRecognized", "LocationReported", "MessageDelivered",
+    "GenericEvent", "HomeAssistantLost", "HomeAssistantReached", "HomeAssistantTokenRefused",
+    "HubStarted", "HubStopped", "IntentRecognized", "LocationReported", "MessageDelivered",
     "MessageRejected", "MessageRequested", "MotionCleared", "MotionDetected", "OccupancyChanged", "PillboxOpened",
     "ReplyGiven", "SkillFailed", "SkillLoadFailed", "SmsReceived", "SosPressed", "SpeakerStateReported",
     "StepsCounted", "SubscriberFailed", "SwitchStateReported", "UtteranceHeard", "UtteranceNotUnderstood",

@@ -220,7 +220,8 @@ class Discovery:
             if device.kind == "wearable" and device.person:
                 first_wearables.setdefault(device.person, device.id)
         shown_on_person = set(first_wearables.values())
-        self.entities: list[Entity] = [e for d in config.devices
+        followed = {e.id for e in config.home_assistant.entities.values()}  # Home Assistant's own: not shown back
+        self.entities: list[Entity] = [e for d in config.devices if d.id not in followed
                                        for e in device_entities(d, for_person=d.id in shown_on_person)]
         self.entities += [e for p in config.people for e in person_entities(p)]
         self.entities += acknowledge_buttons(config)
