@@ -16,7 +16,7 @@ import threading
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -99,13 +99,19 @@ logger:
 """
 
 
+def not_installed() -> str | None:
+    """Why Home Assistant cannot be started here, or None when its environment is complete."""
+    if not (VENV / ".complete").exists() or not (VENV / "bin" / "hass").exists():
+        return (f"Home Assistant {HA_VERSION} is not installed in {VENV}: scripts/home-assistant-venv.sh "
+                "installs it (it needs Python 3.13: pyenv's 3.13, python3.13 on PATH, or CAREHUB_HA_PYTHON)")
+    return None
+
+
 def hass_executable() -> Path:
     """``hass`` in the Home Assistant environment; skips the test (saying why) when it is not installed."""
-    hass = VENV / "bin" / "hass"
-    if not (VENV / ".complete").exists() or not hass.exists():
-        pytest.skip(f"Home Assistant {HA_VERSION} is not installed in {VENV}: scripts/home-assistant-venv.sh "
-                    "installs it (it needs Python 3.13: pyenv's 3.13, python3.13 on PATH, or CAREHUB_HA_PYTHON)")
-    return hass
+    if reason := not_installed():
+        pytest.skip(reason)
+    return VENV / "bin" / "hass"
 
 
 class HomeAssistantError(AssertionError):
@@ -261,13 +267,24 @@ def _wait_until_up(process: subprocess.Popen[bytes], url: str, config_dir: Path)
     raise HomeAssistantError(f"Home Assistant did not answer on {url} within {START_TIMEOUT} s")
 
 
-@pytest.fixture(scope="session")
-def home_assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HomeAssistant]:
-    """Home Assistant, onboarded, with no integrations but its defaults, for the whole session."""
+# The onboarding store as Home Assistant writes it, with the core_config step marked done (the location and
+# units it would ask for are in configuration.yaml): onboarding through the API then finishes onboarding, so
+# the web UI opens the dashboard instead of the onboarding screens, and nothing reaching the internet is added.
+CORE_CONFIG_DONE = '{"version": 4, "minor_version": 1, "key": "onboarding", "data": {"done": ["core_config"]}}'
+
+
+@contextmanager
+def running_home_assistant(config_dir: Path, *, web_ui: bool = False) -> Iterator[HomeAssistant]:
+    """Home Assistant in ``config_dir`` (empty), on a free loopback port, onboarded; stopped afterwards.
+
+    ``web_ui``: finish onboarding too (see ``CORE_CONFIG_DONE``), so a browser signed in as ``USER`` sees
+    Home Assistant's dashboards; the REST API answers either way."""
     hass = hass_executable()
-    config_dir = tmp_path_factory.mktemp("home-assistant")
     port = free_port()
     (config_dir / "configuration.yaml").write_text(CONFIGURATION.format(port=port), encoding="utf-8")
+    if web_ui:
+        (config_dir / ".storage").mkdir(exist_ok=True)
+        (config_dir / ".storage" / "onboarding").write_text(CORE_CONFIG_DONE, encoding="utf-8")
     url = f"http://127.0.0.1:{port}"
     started = time.monotonic()
     with (config_dir / "hass.out").open("wb") as out:
@@ -286,3 +303,10 @@ def home_assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HomeAss
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@pytest.fixture(scope="session")
+def home_assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HomeAssistant]:
+    """Home Assistant, onboarded, with no integrations but its defaults, for the whole session."""
+    with running_home_assistant(tmp_path_factory.mktemp("home-assistant")) as home_assistant:
+        yield home_assistant
