@@ -15,13 +15,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
+import json
 import os
 import shutil
 import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
 import yaml
@@ -33,9 +35,12 @@ from tests.conftest import free_port
 from tests.hakit import PASSWORD, SAFETY, USER, HomeAssistant, client, not_installed, running_home_assistant
 from tests.trustkit import secret_of
 
+if TYPE_CHECKING:
+    from playwright.async_api import ViewportSize
+
 ROOT = Path(__file__).resolve().parent.parent
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 390, "height": 844}
+DESKTOP: ViewportSize = {"width": 1280, "height": 900}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 CHROMIUM = os.environ.get("CAREHUB_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
 PERSON = "grandma"
 """Whose device page is shown."""
@@ -76,10 +81,12 @@ def household(folder: Path) -> Config:
     return parse_config(raw, "config.yaml", folder)
 
 
+def shows_state(state: str, entity: dict[str, Any]) -> bool:
+    return entity["state"] == state
+
+
 async def live_a_morning(config: Config, home_assistant: HomeAssistant) -> None:
     """Publish ``MORNING`` and the SOS as the devices, and wait until Home Assistant shows them."""
-    import json
-
     prefix, home, port = config.mqtt.topic_prefix, config.home.id, config.mqtt.port
     for device, topic, payload in [*MORNING, SOS]:
         async with client(config, port, device) as mqtt:
@@ -88,7 +95,7 @@ async def live_a_morning(config: Config, home_assistant: HomeAssistant) -> None:
     for entity_id, state in (("sensor.grandma_heart_rate", "78"), ("sensor.grandma_skin_temp", "36.4"),
                              ("binary_sensor.kitchen_motion", "on"), ("light.kitchen_light", "on"),
                              ("binary_sensor.grandma_help_needed", "on"), ("sensor.grandma_room", "kitchen")):
-        await home_assistant.wait_for_state(entity_id, lambda s, state=state: s["state"] == state)
+        await home_assistant.wait_for_state(entity_id, functools.partial(shows_state, state))
 
 
 async def device_id_of(home_assistant: HomeAssistant, name: str, model: str) -> str:
