@@ -109,13 +109,19 @@ logger:
 """
 
 
+def not_installed() -> str | None:
+    """Why Home Assistant cannot be started here, or None when its environment is complete."""
+    if not (VENV / ".complete").exists() or not (VENV / "bin" / "hass").exists():
+        return (f"Home Assistant {HA_VERSION} is not installed in {VENV}: scripts/home-assistant-venv.sh "
+                "installs it (it needs Python 3.13: pyenv's 3.13, python3.13 on PATH, or CAREHUB_HA_PYTHON)")
+    return None
+
+
 def hass_executable() -> Path:
     """``hass`` in the Home Assistant environment; skips the test (saying why) when it is not installed."""
-    hass = VENV / "bin" / "hass"
-    if not (VENV / ".complete").exists() or not hass.exists():
-        pytest.skip(f"Home Assistant {HA_VERSION} is not installed in {VENV}: scripts/home-assistant-venv.sh "
-                    "installs it (it needs Python 3.13: pyenv's 3.13, python3.13 on PATH, or CAREHUB_HA_PYTHON)")
-    return hass
+    if reason := not_installed():
+        pytest.skip(reason)
+    return VENV / "bin" / "hass"
 
 
 class HomeAssistantError(AssertionError):
@@ -284,17 +290,29 @@ def _wait_until_up(process: subprocess.Popen[bytes], url: str, config_dir: Path)
     raise HomeAssistantError(f"Home Assistant did not answer on {url} within {START_TIMEOUT} s")
 
 
+# The onboarding store as Home Assistant writes it, with the core_config step marked done (the location and
+# units it would ask for are in configuration.yaml): onboarding through the API then finishes onboarding, so
+# the web UI opens the dashboard instead of the onboarding screens, and nothing reaching the internet is added.
+CORE_CONFIG_DONE = '{"version": 4, "minor_version": 1, "key": "onboarding", "data": {"done": ["core_config"]}}'
+
+
 @contextmanager
-def running_home_assistant(config_dir: Path, configuration: str = "",
-                           files: dict[str, str] | None = None) -> Iterator[HomeAssistant]:
-    """Home Assistant started in ``config_dir`` and onboarded; ``configuration`` is added to its
-    configuration.yaml and ``files`` (path in the folder: text) written before it starts."""
+def running_home_assistant(config_dir: Path, configuration: str = "", files: dict[str, str] | None = None, *,
+                           web_ui: bool = False) -> Iterator[HomeAssistant]:
+    """Home Assistant started in ``config_dir`` on a free loopback port and onboarded; stopped afterwards.
+
+    ``configuration`` is added to its configuration.yaml and ``files`` (path in the folder: text) written
+    before it starts. ``web_ui``: finish onboarding too (see ``CORE_CONFIG_DONE``), so a browser signed in as
+    ``USER`` sees Home Assistant's dashboards; the REST API answers either way."""
     hass = hass_executable()
     port = free_port()
     (config_dir / "configuration.yaml").write_text(CONFIGURATION.format(port=port) + configuration, encoding="utf-8")
     for name, text in (files or {}).items():
         (config_dir / name).parent.mkdir(parents=True, exist_ok=True)
         (config_dir / name).write_text(text, encoding="utf-8")
+    if web_ui:
+        (config_dir / ".storage").mkdir(exist_ok=True)
+        (config_dir / ".storage" / "onboarding").write_text(CORE_CONFIG_DONE, encoding="utf-8")
     url = f"http://127.0.0.1:{port}"
     started = time.monotonic()
     with (config_dir / "hass.out").open("wb") as out:
