@@ -13,7 +13,7 @@ from tests.httpkit import role_headers, serving
 
 ROLES = ("none", "wrong token", "caregiver of another person", "caregiver of this person", "household member",
          "device", "admin")
-OK, NO_TOKEN, FORBIDDEN, BAD_AUDIO = 200, 401, 403, 400
+OK, NO_TOKEN, FORBIDDEN, NOT_FOUND, BAD_AUDIO = 200, 401, 403, 404, 400
 
 # Per route, the status for each role in ROLES; every request is about grandma (Anna's, not Tom's).
 EXPECTED: dict[tuple[str, str], tuple[int, ...]] = {
@@ -33,7 +33,7 @@ EXPECTED: dict[tuple[str, str], tuple[int, ...]] = {
     ("GET", "/app"): (NO_TOKEN, NO_TOKEN, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN),
     ("GET", "/app/"): (NO_TOKEN, NO_TOKEN, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN),
     ("GET", "/app/stream"): (NO_TOKEN, NO_TOKEN, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN),
-    ("GET", "/app/alerts/{alert_id}"): (NO_TOKEN, NO_TOKEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN),
+    ("GET", "/app/alerts/{alert_id}"): (NO_TOKEN, NO_TOKEN, NOT_FOUND, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN),
     ("POST", "/app/alerts/{alert_id}/ack"): (NO_TOKEN, NO_TOKEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN),
     ("POST", "/app/alerts/{alert_id}/on-my-way"): (NO_TOKEN, NO_TOKEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN),
     ("POST", "/app/alerts/{alert_id}/resolve"): (NO_TOKEN, NO_TOKEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN),

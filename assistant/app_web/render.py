@@ -114,7 +114,10 @@ def alert_summary(alert: Alert, reader: Reader) -> str:
     meta = [f'<time datetime="{alert.raised_at.isoformat()}">{escape(reader.time(alert.raised_at))}</time>']
     if place:
         meta.append(escape(w["at"].format(where=place)))
-    meta.append(f'<span class="status">{escape(w["status_" + alert.status.value])}</span>')
+    status = w["status_" + alert.status.value]
+    if alert.status is AlertStatus.ACKNOWLEDGED and alert.acked_by:
+        status = w["status_acknowledged_by"].format(who=reader.who(alert.acked_by))
+    meta.append(f'<span class="status">{escape(status)}</span>')
     return (f'<p class="head"><span class="badge">{escape(w["priority_" + alert.priority.value])}</span> '
             f'<strong>{escape(reader.person_name(alert.person))}</strong> · '
             f"{escape(kind_name(alert.kind, reader.language))}{repeat}</p>"
