@@ -80,7 +80,7 @@ async def test_a_second_caregiver_sees_the_alert_taken_on_live_and_by_whom(tmp_p
         await expect(taken.get_by_role("button", name=ACK)).to_have_count(0)  # nothing left for Sam to press
         alert_id = await taken.get_attribute("data-id")
         await sam.goto(f"{base}/app/alerts/{alert_id}")
-        await expect(sam.locator("article .done")).to_have_text("Anna took it on 10:00 (app)")
+        await expect(sam.locator("article .done")).to_have_text("Anna took it on 10:00 (the carehub app)")
         await expect(sam.locator(".ladder").first).to_contain_text("Anna acknowledged (the carehub app).")
 
 

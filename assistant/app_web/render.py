@@ -241,7 +241,8 @@ def alert_page(alert: Alert, history: list[Transition], chain: list[dict[str, An
     w = reader.words
     status = ""
     if alert.acked_by:
-        status += f'<p class="done">{escape(w["acked_by"].format(who=reader.who(alert.acked_by), when=reader.time(alert.acked_at), via=alert.acked_via or ""))}</p>'  # noqa: E501
+        via = w["the_app"] if alert.acked_via == APP_CHANNEL else (alert.acked_via or "")
+        status += f'<p class="done">{escape(w["acked_by"].format(who=reader.who(alert.acked_by), when=reader.time(alert.acked_at), via=via))}</p>'  # noqa: E501
     if alert.status is AlertStatus.RESOLVED:
         status += f'<p class="done">{escape(w["resolved_at"].format(when=reader.time(alert.resolved_at), reason=alert.resolve_reason or ""))}</p>'  # noqa: E501
     actions = ""
