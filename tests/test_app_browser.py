@@ -1,15 +1,14 @@
 """The caregiver app in a real browser at phone width: Debian's Chromium driven by Playwright.
 
 Sign in with a one-time link, an SOS published on the hub's embedded broker appears in the inbox without a
-reload, one tap acknowledges it. Skipped, saying why, when Chromium or Playwright is not installed
-(scripts/test installs both).
+reload, one tap acknowledges it; the screenshots of docs/caregiver-app.md are drawn (tests/app_screenshots.py).
+Skipped, saying why, when Chromium or Playwright is not installed (scripts/test installs both). The family's
+tests are in test_app_browser_family.py, axe-core's in test_app_accessibility.py.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-from pathlib import Path
+import struct
 
 import pytest
 
@@ -17,22 +16,18 @@ from assistant.app import build_hub
 from assistant.clock import FakeClock
 from assistant.skill_loader import SkillClass
 from skills.safety import Safety, SafetySettings
+from tests.app_screenshots import SCREENS, shoot
 from tests.appkit import new_link
+from tests.browserkit import CHROMIUM, PHONE, needs_chromium
 from tests.conftest import free_port
 from tests.httpkit import T0, Quiet
 from tests.hubkit import hub_config
 from tests.test_app_live import CAREGIVERS, _press_sos
 from tests.trustkit import DEVICES
 
-CHROMIUM = os.environ.get("CAREHUB_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-PHONE = {"width": 390, "height": 844}
-DOCS_SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
-"""Where the screenshots go with CAREHUB_SCREENSHOTS=1 (the ones docs/caregiver-app.md shows)."""
-
 playwright_api = pytest.importorskip("playwright.async_api", reason="Playwright is not installed "
                                      "(pip install playwright; scripts/test does)")
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium; "
-                                                         "scripts/test does)")
+pytestmark = needs_chromium
 
 
 async def test_sign_in_see_an_sos_arrive_live_and_acknowledge_it_at_phone_width(tmp_path):
@@ -63,9 +58,6 @@ async def test_sign_in_see_an_sos_arrive_live_and_acknowledge_it_at_phone_width(
                 await row.wait_for()
                 assert "Margaret" in await row.inner_text()
                 assert await page.evaluate("window.notReloaded === true")  # it came live, not by a reload
-                shots = DOCS_SCREENSHOTS if os.environ.get("CAREHUB_SCREENSHOTS") else tmp_path
-                shots.mkdir(exist_ok=True)
-                await page.screenshot(path=str(shots / "app-inbox-en.png"))
                 await row.get_by_role("button", name="Acknowledge: I'm on it").tap()
                 await page.locator("#inbox li.s-acknowledged").wait_for()
                 alert_id = await page.locator("#inbox li").first.get_attribute("data-id")
@@ -73,7 +65,6 @@ async def test_sign_in_see_an_sos_arrive_live_and_acknowledge_it_at_phone_width(
                 assert alert is not None and (alert.status.value, alert.acked_by, alert.acked_via) == \
                     ("acknowledged", "anna", "app")
                 await page.goto(f"{base}/app/alerts/{alert_id}")
-                await page.screenshot(path=str(shots / "app-alert-en.png"), full_page=True)
                 assert "Anna acknowledged (the carehub app)." in await page.inner_text("body")
             finally:
                 await chromium.close()
@@ -81,3 +72,13 @@ async def test_sign_in_see_an_sos_arrive_live_and_acknowledge_it_at_phone_width(
         assert [row["data"]["caregiver"] for row in seen] == ["anna"]
     finally:
         await hub.stop()
+
+
+async def test_the_screenshots_of_the_main_screens_are_drawn_at_phone_width(tmp_path):
+    drawn = await shoot(tmp_path / "shots")
+    assert [path.name for path in drawn] == list(SCREENS)
+    for path in drawn:
+        head = path.read_bytes()[:24]
+        assert head[:8] == b"\x89PNG\r\n\x1a\n", path.name
+        width, height = struct.unpack(">II", head[16:24])  # the PNG's IHDR chunk
+        assert width == 2 * PHONE["width"] and height >= 2 * PHONE["height"], path.name

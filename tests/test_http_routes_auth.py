@@ -34,7 +34,7 @@ EXPECTED: dict[tuple[str, str], tuple[int, ...]] = {
     ("GET", "/app"): (NO_TOKEN, NO_TOKEN, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN),
     ("GET", "/app/"): (NO_TOKEN, NO_TOKEN, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN),
     ("GET", "/app/stream"): (NO_TOKEN, NO_TOKEN, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN),
-    ("GET", "/app/alerts/{alert_id}"): (NO_TOKEN, NO_TOKEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN),
+    ("GET", "/app/alerts/{alert_id}"): (NO_TOKEN, NO_TOKEN, NOT_FOUND, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN),
     ("POST", "/app/alerts/{alert_id}/ack"): (NO_TOKEN, NO_TOKEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN),
     ("POST", "/app/alerts/{alert_id}/on-my-way"): (NO_TOKEN, NO_TOKEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN),
     ("POST", "/app/alerts/{alert_id}/resolve"): (NO_TOKEN, NO_TOKEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN),

@@ -203,7 +203,14 @@ async def alert_detail(request: web.Request) -> web.StreamResponse:
 async def _alert_detail(request: web.Request) -> web.Response:
     parts = _parts(request)
     who = principal_of(request)
-    alert = await _alert(request)
+    try:
+        alert = await parts.desk.alert_for(who.id, request.match_info["alert_id"])
+    except AlertRefused:
+        # Another family's alert reads as no alert at all: its page says nothing of whom it is about.
+        language = _language(request, who)
+        w = words(language)
+        return _html(render.message_page(w["no_such_alert"], w["no_such_alert_help"], language,
+                                         link=("/app/", w["open_inbox"])), status=404)
     await _audit(request, who, "alert", alert=alert)
     history = await parts.desk.history(alert.id)
     chain = await parts.reader.cause_chain(alert.cause) if alert.cause else []

@@ -116,7 +116,10 @@ def alert_summary(alert: Alert, reader: Reader) -> str:
     meta = [f'<time datetime="{alert.raised_at.isoformat()}">{escape(reader.time(alert.raised_at))}</time>']
     if place:
         meta.append(escape(w["at"].format(where=place)))
-    meta.append(f'<span class="status">{escape(w["status_" + alert.status.value])}</span>')
+    status = w["status_" + alert.status.value]
+    if alert.status is AlertStatus.ACKNOWLEDGED and alert.acked_by:
+        status = w["status_acknowledged_by"].format(who=reader.who(alert.acked_by))
+    meta.append(f'<span class="status">{escape(status)}</span>')
     return (f'<p class="head"><span class="badge">{escape(w["priority_" + alert.priority.value])}</span> '
             f'<strong>{escape(reader.person_name(alert.person))}</strong> · '
             f"{escape(kind_name(alert.kind, reader.language))}{repeat}</p>"
@@ -268,7 +271,8 @@ def alert_page(alert: Alert, history: list[Transition], chain: list[dict[str, An
     w = reader.words
     status = ""
     if alert.acked_by:
-        status += f'<p class="done">{escape(w["acked_by"].format(who=reader.who(alert.acked_by), when=reader.time(alert.acked_at), via=alert.acked_via or ""))}</p>'  # noqa: E501
+        via = w["the_app"] if alert.acked_via == APP_CHANNEL else (alert.acked_via or "")
+        status += f'<p class="done">{escape(w["acked_by"].format(who=reader.who(alert.acked_by), when=reader.time(alert.acked_at), via=via))}</p>'  # noqa: E501
     if alert.status is AlertStatus.RESOLVED:
         status += f'<p class="done">{escape(w["resolved_at"].format(when=reader.time(alert.resolved_at), reason=alert.resolve_reason or ""))}</p>'  # noqa: E501
     actions = ""
