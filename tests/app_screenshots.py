@@ -12,21 +12,27 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
+import aiomqtt
+
+from assistant.mqtt_trust import trust_for
 from tests.appkit import new_link
 from tests.browserkit import CHROMIUM, chromium, family_hub, phone, signed_in
 from tests.httpkit import Quiet
 from tests.test_alerts import advance
-from tests.test_app_live import _press_sos
+from tests.test_app_live import _press_sos, secret_of
 
 DOCS_SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
-SCREENS = ("app-sign-in-en.png", "app-inbox-en.png", "app-alert-en.png", "app-inbox-zh.png")
-"""The sign-in page, the inbox with a live SOS, the alert's page (who was told when, why), the Chinese inbox."""
+SCREENS = ("app-sign-in-en.png", "app-inbox-en.png", "app-alert-en.png", "app-inbox-zh.png", "app-person-en.png")
+"""The sign-in page, the inbox with a live SOS, the alert's page (who was told when, why), the Chinese inbox,
+and Margaret's page (now, today, vitals with their usual ranges, the week's trends, her devices)."""
 
 
 async def shoot(folder: Path) -> list[Path]:
@@ -60,7 +66,22 @@ async def shoot(folder: Path) -> list[Path]:
             await anna.locator(f"#alert-{alert_id}.s-acknowledged").wait_for()
             await anna.goto(f"{base}/app/alerts/{alert_id}")
             await anna.screenshot(path=str(shots["app-alert-en.png"]), full_page=True)
+
+            await _readings(config, config.mqtt.port)
+            await hub.bus.drain()
+            await anna.goto(f"{base}/app/people/grandma")
+            await anna.screenshot(path=str(shots["app-person-en.png"]), full_page=True)
     return list(shots.values())
+
+
+async def _readings(config: Any, port: int) -> None:
+    """Margaret's watch reports her vital signs (one of them above her usual range) and its battery."""
+    login = trust_for(config, secret_of(config)).login_for("grandma-watch")
+    async with aiomqtt.Client("127.0.0.1", port, identifier="grandma-watch", username="grandma-watch",
+                              password=login.password) as watch:
+        for n, reading in enumerate(({"heart_rate": 96, "spo2": 95, "temperature": 37.1, "battery": 15},
+                                     {"heart_rate": 78, "spo2": 97, "systolic": 132, "diastolic": 84})):
+            await watch.publish("carehub/flat1/grandma-watch/state", json.dumps({**reading, "msg_id": f"v{n}"}), qos=1)
 
 
 def chinese_font() -> bool:
