@@ -111,6 +111,10 @@ def test_what_asks_for_no_device_acts_on_none(text):
      {"name": "kitchen-light"}),
     ("turn down the lounge light a bit its to bright", "kitchen", "LightDim", {"name": "living-light"}),
     ("快快，把电视整开，新闻开始了", "kitchen", "HassTurnOn", {"name": "tv-plug"}),
+    ("put the kettle on for a cuppa", "kitchen", "HassTurnOn", {"name": "kettle-plug"}),   # what it is for
+    ("turn the light off to save power", "kitchen", "HassTurnOff", {"name": "kitchen-light"}),
+    ("turn the kitchen light down to twenty percent for reading", "bedroom", "HassLightSet",
+     {"name": "kitchen-light", "brightness": 20}),
     # a question about a device beside a request: the request is done
     ("oh goodness, is that the kettle still going? switch it off would you, I'm always forgetting", "kitchen",
      "HassTurnOff", {"name": "kettle-plug"}),
@@ -133,7 +137,7 @@ def test_a_request_beside_something_else(text, room, intent, slots):
 
 @pytest.mark.parametrize("text", [
     "I can turn off the light myself", "I can turn off the light", "I'll turn the light off in a bit",
-    "turn on the light the one in Sam's room", "the telly on channel four is rubbish",
+    "turn on the light the one in Sam's room", "the telly on channel four is rubbish", "turn on the light in Sam's room",
     "turn off the kitchen, I mean the hall light",     # the verb was taken back with the room: nothing, not a guess
     "turn the lights off when I go to bed, I'm reading now", "电视待会儿再开，我先看会儿书",
 ])

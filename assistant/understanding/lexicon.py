@@ -65,6 +65,8 @@ class Lexicon:
     """Words that make a request for now despite a word of ``later`` elsewhere (先: "you first put the fan on")."""
     subjects: tuple[str, ...] = field(default=())
     """Words a remark starts with ("I go through", "the news is starting"), for a command said beside one."""
+    purposes: tuple[str, ...] = field(default=())
+    """Words a remark after a command may start with, saying what it is for ("for a cuppa", "so I can read")."""
     remark_verbs: tuple[str, ...] = field(default=())
     """Verbs that make a run of words starting with "the ..." a remark of its own ("the news is starting")."""
     unfinished: tuple[str, ...] = field(default=())
@@ -134,7 +136,7 @@ def parse_lexicon(data: dict[str, Any]) -> Lexicon:
         slip_patterns=tuple((str(k), str(v)) for k, v in (data.get("slip_patterns") or {}).items()),
         after_names={str(k): str(v) for k, v in (data.get("after_names") or {}).items()},
         corrections=_tuple(data, "corrections"), now=_tuple(data, "now"), subjects=_tuple(data, "subjects"),
-        remark_verbs=_tuple(data, "remark_verbs"), unfinished=_tuple(data, "unfinished"),
+        remark_verbs=_tuple(data, "remark_verbs"), purposes=_tuple(data, "purposes"), unfinished=_tuple(data, "unfinished"),
     )
 
 

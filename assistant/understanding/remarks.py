@@ -1,7 +1,7 @@
 """A device command said in one breath with a remark of its own: "telly on quick the news is starting", "I go
 through, get the fan going". The clause as a whole is no command (the remark's words are not a command's), so
 the command is looked for at either end, beside a run of words that is plainly a remark: it starts with a
-subject ("I ...", "the news is ..."), names no device, room or "it", says nothing against the request (no
+subject ("I ...", "the news is ...") or says what the command is for ("for a cuppa"), names no device, room or "it", says nothing against the request (no
 "not", no "later"), and does not leave the command unfinished ("I can | turn the light off" is not one).
 """
 
@@ -50,17 +50,21 @@ def _remark(words: list[str], vocabulary: Vocabulary, leading: bool = False) -> 
     if len(words) < SHORTEST_REMARK:
         return False
     first = words[0]
-    if first in lexicon.subjects:
+    if first in lexicon.subjects or (not leading and first in lexicon.purposes):
         said = words[1:]
     elif first in DETERMINERS and any(w in lexicon.remark_verbs or w.endswith("'s") for w in words[2:]):
         said = words
     else:
         return False
     text = " ".join(said)
-    padded = f" {' '.join(words)} "
-    if any(f" {w} " in padded for w in (*lexicon.negations, *lexicon.later, *lexicon.unfinished)):
+    padded, rest = f" {' '.join(words)} ", f" {text} "
+    if any(f" {w} " in padded for w in (*lexicon.negations, *lexicon.later)) or \
+            any(f" {w} " in rest for w in lexicon.unfinished):
         return False
     if leading and words[-1] in lexicon.subjects:
         return False
+    pieces = vocabulary.pieces(text, lenient=True) or []
+    if any(set(p.roles) & {"number", "level", "percent", "level_to"} for p in pieces):
+        return False  # "... to twenty percent": part of the command
     named = vocabulary.mentions(text)
     return not (named.anything or named.rooms or named.here or named.owner or named.pronoun or named.all)
