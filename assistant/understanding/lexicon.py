@@ -136,7 +136,8 @@ def parse_lexicon(data: dict[str, Any]) -> Lexicon:
         slip_patterns=tuple((str(k), str(v)) for k, v in (data.get("slip_patterns") or {}).items()),
         after_names={str(k): str(v) for k, v in (data.get("after_names") or {}).items()},
         corrections=_tuple(data, "corrections"), now=_tuple(data, "now"), subjects=_tuple(data, "subjects"),
-        remark_verbs=_tuple(data, "remark_verbs"), purposes=_tuple(data, "purposes"), unfinished=_tuple(data, "unfinished"),
+        remark_verbs=_tuple(data, "remark_verbs"), purposes=_tuple(data, "purposes"),
+        unfinished=_tuple(data, "unfinished"),
     )
 
 

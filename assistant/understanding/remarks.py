@@ -1,8 +1,9 @@
 """A device command said in one breath with a remark of its own: "telly on quick the news is starting", "I go
-through, get the fan going". The clause as a whole is no command (the remark's words are not a command's), so
-the command is looked for at either end, beside a run of words that is plainly a remark: it starts with a
-subject ("I ...", "the news is ...") or says what the command is for ("for a cuppa"), names no device, room or "it", says nothing against the request (no
-"not", no "later"), and does not leave the command unfinished ("I can | turn the light off" is not one).
+through, get the fan going", "put the kettle on for a cuppa". The clause as a whole is no command (the remark's
+words are not a command's), so the command is looked for at either end, beside a run of words that is plainly
+a remark: it starts with a subject ("I ...", "the news is ...") or says what the command is for ("for a
+cuppa"), names no device, room, level or "it", says nothing against the request (no "not", no "later"), and
+does not leave the command unfinished ("I can | turn the light off" is not one).
 """
 
 from __future__ import annotations

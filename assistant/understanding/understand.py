@@ -177,8 +177,10 @@ class Understanding:
         if question is None and not later:
             for i, clause in enumerate(heard.clauses):  # "telly on quick the news is starting"
                 frame = command_beside_remark(clause.text, vocabulary)
-                decision = frame and self._resolved(frame, heard, i, i + 1, room, person, language)
-                if frame is not None and decision is not None:
+                if frame is None:
+                    continue
+                decision = self._resolved(frame, heard, i, i + 1, room, person, language)
+                if decision is not None:
                     return self._decided(decision, frame, language, heard.raw)
         return self._decided(*question, language, heard.raw) if question is not None else None
 
