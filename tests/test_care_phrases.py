@@ -56,10 +56,40 @@ async def test_traditional_chinese_grammars_when_configured(skill_harness, langu
     assert ("carehub/home/kitchen-light/set", {"state": "on"}) in h.published
 
 
-@pytest.mark.parametrize("text", ["冻死我了，把暖气开开", "我了", "热死我了", "笑死我了", "累死我了", "I'm dying for a cuppa"])
+@pytest.mark.parametrize("text", ["冻死我了，把暖气开开", "我了", "热死我了", "笑死我了", "累死我了", "I'm dying for a cuppa",
+                                  "热死了，这天气", "I'm freezing to death in here", "I could murder a cup of tea",
+                                  "you're killing me with these jokes", "急死我了，公交车还不来"])
 async def test_a_figure_of_speech_raises_no_alarm(skill_harness, text):
     """"I'm freezing to death" is a complaint, not a call for help: no alert, no page at 3 am."""
     h = await skill_harness(Safety, also=[CheckIn, DeviceControl])
     reply = await h.say(text, person="grandma")
     assert reply.intent != "CareHelp"
+    assert await h.rows(kind="alert_requested") == []
+
+
+@pytest.mark.parametrize("text, language", [
+    ("I'm feeling a bit woozy this morning, the room's going round a little", "en"),
+    ("I've got a nasty headache", "en"),
+    ("I didn't sleep well and my chest feels a bit tight, not terrible, just tight", "en"),
+    ("everything's spinning", "en"),
+    ("今天早上起来有点头晕，屋子都在转", "zh-CN"),
+    ("我头昏昏沉沉的", "zh-CN"),
+])
+async def test_feeling_unwell_described_reaches_the_check_in(skill_harness, text, language):
+    h = await skill_harness(Safety, also=[CheckIn, DeviceControl])
+    reply = await h.say(text, person="grandma", language=language)
+    assert reply.intent == "CareFeelingUnwell", reply
+    assert await h.rows(kind="alert_requested") != []
+
+
+@pytest.mark.parametrize("text, language", [
+    ("Sam was woozy after the operation", "en"),            # someone else
+    ("the room was going round at the wedding", "en"),      # the past, not now
+    ("昨天屋子转得厉害，今天好了", "zh-CN"),
+    ("他头晕了一天", "zh-CN"),
+])
+async def test_unwell_said_of_someone_else_or_the_past_asks_for_nothing(skill_harness, text, language):
+    h = await skill_harness(Safety, also=[CheckIn, DeviceControl])
+    reply = await h.say(text, person="grandma", language=language)
+    assert reply.intent not in ("CareFeelingUnwell", "CareHelp"), reply
     assert await h.rows(kind="alert_requested") == []

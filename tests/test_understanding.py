@@ -101,6 +101,50 @@ def test_what_asks_for_no_device_acts_on_none(text):
     assert understand(text, "kitchen") is None
 
 
+@pytest.mark.parametrize("text, room, intent, slots", [
+    # a command beside a remark of its own, in one breath
+    ("telly on quick the news is starting", "kitchen", "HassTurnOn", {"name": "tv-plug"}),
+    ("kettle on the kids are coming round", "kitchen", "HassTurnOn", {"name": "kettle-plug"}),
+    ("it's ever so stuffy in the lounge, so before I go through could you get the fan going", "bedroom",
+     "HassTurnOn", {"name": "living-fan"}),
+    ("I think I've gone and left the kitchen light on, be a love and turn it off", "bedroom", "HassTurnOff",
+     {"name": "kitchen-light"}),
+    ("turn down the lounge light a bit its to bright", "kitchen", "LightDim", {"name": "living-light"}),
+    ("快快，把电视整开，新闻开始了", "kitchen", "HassTurnOn", {"name": "tv-plug"}),
+    ("put the kettle on for a cuppa", "kitchen", "HassTurnOn", {"name": "kettle-plug"}),   # what it is for
+    ("turn the light off to save power", "kitchen", "HassTurnOff", {"name": "kitchen-light"}),
+    ("turn the kitchen light down to twenty percent for reading", "bedroom", "HassLightSet",
+     {"name": "kitchen-light", "brightness": 20}),
+    # a question about a device beside a request: the request is done
+    ("oh goodness, is that the kettle still going? switch it off would you, I'm always forgetting", "kitchen",
+     "HassTurnOff", {"name": "kettle-plug"}),
+    ("is the hall light still on? turn it off", "bedroom", "HassTurnOff", {"name": "hallway-light"}),
+    ("哎哟，水壶是不是还开着呢，快帮我关了，我这记性啊", "kitchen", "HassTurnOff", {"name": "kettle-plug"}),
+    # later in another clause, but the request says now
+    ("客厅里闷得很，我待会儿要过去坐，你先把电扇开开", "bedroom", "HassTurnOn", {"name": "living-fan"}),
+    ("I'll watch the news later, switch the telly on first", "kitchen", "HassTurnOn", {"name": "tv-plug"}),
+    # what is taken back is not acted on
+    ("did I lock... I mean, did I shut the front door properly?", "bedroom", "HassGetState",
+     {"name": "front-door", "state": "closed"}),
+    ("turn on the kitchen light, no wait, turn on the hall light", "bedroom", "HassTurnOn",
+     {"name": "hallway-light"}),
+])
+def test_a_request_beside_something_else(text, room, intent, slots):
+    found = understand(text, room)
+    assert isinstance(found, Recognized), found
+    assert (found.intent, found.slots) == (intent, slots)
+
+
+@pytest.mark.parametrize("text", [
+    "I can turn off the light myself", "I can turn off the light", "I'll turn the light off in a bit",
+    "turn on the light the one in Sam's room", "the telly on channel four is rubbish", "turn on the light in Sam's room",
+    "turn off the kitchen, I mean the hall light",     # the verb was taken back with the room: nothing, not a guess
+    "turn the lights off when I go to bed, I'm reading now", "电视待会儿再开，我先看会儿书",
+])
+def test_a_remark_or_a_correction_does_not_make_a_command(text):
+    assert not isinstance(understand(text, "kitchen"), Recognized)
+
+
 def test_the_grammar_is_asked_first_but_not_for_device_commands():
     said = []
 

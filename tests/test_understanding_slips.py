@@ -52,6 +52,35 @@ def test_words_put_right(text, expected):
     ("put the hall light on, I'm off to the loo", "bedroom", "HassTurnOn", {"name": "hallway-light"}),
     ("把起居室的灯打开", "bedroom", "HassTurnOn", {"name": "living-light"}),
     ("过道的灯关一下", "kitchen", "HassTurnOff", {"name": "hallway-light"}),
+    # slips that are words of their own, put right only where they stand: after a name, before a number's end
+    ("turn on the living room like please", "kitchen", "HassTurnOn", {"name": "living-light"}),
+    ("switch the hallway like off", "bedroom", "HassTurnOff", {"name": "hallway-light"}),
+    ("is the front door clothes", "kitchen", "HassGetState", {"name": "front-door", "state": "closed"}),
+    ("are the blinds clothes", "bedroom", "HassGetState", {"name": "bedroom-blinds", "state": "closed"}),
+    ("kitchen light off know", "bedroom", "HassTurnOff", {"name": "kitchen-light"}),
+    ("把厨房灯调到百分之五时", "kitchen", "HassLightSet", {"name": "kitchen-light", "brightness": 50}),
+    ("客厅的灯调到八时", "kitchen", "HassLightSet", {"name": "living-light", "brightness": 80}),
+    # colloquial verbs and particles
+    ("get the fan going", "living_room", "HassTurnOn", {"name": "living-fan"}),
+    ("pop the hall light on", "kitchen", "HassTurnOn", {"name": "hallway-light"}),
+    ("kill the kitchen light", "bedroom", "HassTurnOff", {"name": "kitchen-light"}),
+    ("flick the lamp off", "bedroom", "HassTurnOff", {"name": "bedside-lamp"}),
+    ("turn the big light out", "kitchen", "HassTurnOff", {"name": "kitchen-light"}),
+    ("pull the curtains to, ta", "bedroom", "HassTurnOff", {"name": "bedroom-blinds"}),
+    ("把窗帘拉拢", "bedroom", "HassTurnOff", {"name": "bedroom-blinds"}),
+    ("百叶窗收起来", "bedroom", "HassTurnOn", {"name": "bedroom-blinds"}),
+    ("把电视整开", "kitchen", "HassTurnOn", {"name": "tv-plug"}),
+    ("风扇弄开", "living_room", "HassTurnOn", {"name": "living-fan"}),
+    ("劳驾，把床头灯给关喽", "bedroom", "HassTurnOff", {"name": "bedside-lamp"}),
+    ("走廊的灯关咯", "bedroom", "HassTurnOff", {"name": "hallway-light"}),
+    ("床头灯帮我开一下好伐", "kitchen", "HassTurnOn", {"name": "bedside-lamp"}),
+    ("厨房的灯熄掉", "bedroom", "HassTurnOff", {"name": "kitchen-light"}),
+    ("外婆房间的灯开着没", "leo-room", "HassGetState", {"name": "bedside-lamp", "state": "on"}),
+    # rooms by the names households give them
+    ("is the front room light on", "kitchen", "HassGetState", {"name": "living-light", "state": "on"}),
+    ("draw the sitting room curtains", "bedroom", "HassTurnOff", {"name": "living-curtains"}),
+    ("堂屋的窗帘拉开", "bedroom", "HassTurnOn", {"name": "living-curtains"}),
+    ("客堂的灯关掉", "bedroom", "HassTurnOff", {"name": "living-light"}),
 ])
 def test_understood(text, room, intent, slots):
     found = understand(text, room)
@@ -64,6 +93,11 @@ def test_understood(text, room, intent, slots):
     ("the hallway is dim at night", "kitchen"),
     ("stop", "kitchen"),                           # no blinds in the kitchen: not a device command
     ("put the lamp", "bedroom"),                   # a level is missing: nothing is set
+    ("I'd like a cup of tea", "kitchen"),          # "like" is a word of its own away from a name
+    ("I don't know", "kitchen"),
+    ("turn on the washing machine its full", "kitchen"),   # "it's full" says, it does not set a level
+    ("the kettle's on", "kitchen"),                # a statement
+    ("灯灭了", "kitchen"),
 ])
 def test_not_a_device_command(text, room):
     found = understand(text, room)

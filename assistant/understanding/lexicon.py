@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass, field
 from importlib.resources import files
 from typing import Any
@@ -54,6 +55,22 @@ class Lexicon:
     """Common words never heard as something else."""
     room_words: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """Other words people use for a room of a usual name ("lounge" for the living room, 洗手间 for 卫生间)."""
+    slip_patterns: tuple[tuple[str, str], ...] = field(default=())
+    """Slips put right by pattern (regular expression → replacement): "let my son no" → "let my son know"."""
+    after_names: dict[str, str] = field(default_factory=dict)
+    """Slips put right only right after a name of the household or a kind of device ("the living room like")."""
+    corrections: tuple[str, ...] = field(default=())
+    """Words that take back what came before them in the utterance ("did I lock... I mean, did I shut")."""
+    now: tuple[str, ...] = field(default=())
+    """Words that make a request for now despite a word of ``later`` elsewhere (先: "you first put the fan on")."""
+    subjects: tuple[str, ...] = field(default=())
+    """Words a remark starts with ("I go through", "the news is starting"), for a command said beside one."""
+    purposes: tuple[str, ...] = field(default=())
+    """Words a remark after a command may start with, saying what it is for ("for a cuppa", "so I can read")."""
+    remark_verbs: tuple[str, ...] = field(default=())
+    """Verbs that make a run of words starting with "the ..." a remark of its own ("the news is starting")."""
+    unfinished: tuple[str, ...] = field(default=())
+    """Words after which a remark is not finished ("I can", "I'll"): what follows belongs to it."""
 
     def listened_for(self) -> set[str]:
         """The words put back where they are heard by sound: commands, kinds, "here", and ``heard_by_sound``."""
@@ -89,6 +106,11 @@ def parse_lexicon(data: dict[str, Any]) -> Lexicon:
     unknown = used - set(ACTIONS) - {"stop"}
     if unknown:
         raise ValueError(f"lexicon {language}: unknown action(s) {', '.join(sorted(unknown))}")
+    for pattern in data.get("slip_patterns") or {}:
+        try:
+            re.compile(str(pattern))
+        except re.error as error:
+            raise ValueError(f"lexicon {language}: slip_patterns: bad pattern {pattern!r}: {error}") from None
     return Lexicon(
         language=language, spaced=not language.startswith("zh"),
         homophones={str(k): str(v) for k, v in (data.get("homophones") or {}).items()},
@@ -111,6 +133,11 @@ def parse_lexicon(data: dict[str, Any]) -> Lexicon:
         never_mind=_tuple(data, "never_mind"), heard_by_sound=_tuple(data, "heard_by_sound"),
         protected=_tuple(data, "protected"),
         room_words={str(k): tuple(str(x) for x in v) for k, v in (data.get("room_words") or {}).items()},
+        slip_patterns=tuple((str(k), str(v)) for k, v in (data.get("slip_patterns") or {}).items()),
+        after_names={str(k): str(v) for k, v in (data.get("after_names") or {}).items()},
+        corrections=_tuple(data, "corrections"), now=_tuple(data, "now"), subjects=_tuple(data, "subjects"),
+        remark_verbs=_tuple(data, "remark_verbs"), purposes=_tuple(data, "purposes"),
+        unfinished=_tuple(data, "unfinished"),
     )
 
 

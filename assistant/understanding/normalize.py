@@ -4,7 +4,7 @@ taken out, and cut into clauses ("oh dear, the kettle, would you turn it off, I 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from assistant.understanding.lexicon import Lexicon
@@ -56,6 +56,38 @@ def _replace_words(text: str, table: dict[str, str]) -> str:
     return text
 
 
+def _slips(text: str, patterns: tuple[tuple[str, str], ...]) -> str:
+    for pattern, meant in patterns:
+        text = re.sub(pattern, meant, text, flags=re.IGNORECASE)
+    return text
+
+
+def _after_correction(text: str, markers: tuple[str, ...], spaced: bool) -> str:
+    """What follows the last word that takes back what came before it ("did I lock... I mean, did I shut the
+    front door"), when something follows it; else ``text``."""
+    lowered = text.lower()
+    said = len(lowered.rstrip(" ,.;:!?…，。！？；"))
+    cut = -1
+    for marker in markers:
+        pattern = rf"(?<![\w']){re.escape(marker)}(?![\w'])" if spaced else re.escape(marker)
+        for found in re.finditer(pattern, lowered):
+            rest = lowered[found.end():said].strip(" ,.;:!?…，。！？；")
+            if len(rest.split()) >= 2 if spaced else len(rest) >= 2:  # "turn it off, I mean it" takes nothing back
+                cut = max(cut, found.end())
+    return text[cut:].lstrip(" ,.;:!?…，。！？；") if cut >= 0 else text
+
+
+def after_names(table: dict[str, str], names: Iterable[str]) -> Callable[[str], str]:
+    """Puts right the slips of ``table`` where they follow one of ``names`` ("the living room like" → "the
+    living room light", "the front door clothes" → "the front door closed")."""
+    names = sorted({n.lower() for n in names if n}, key=len, reverse=True)
+    if not table or not names:
+        return lambda text: text
+    pattern = re.compile(rf"(?<![\w'])({'|'.join(map(re.escape, names))})\s+({'|'.join(map(re.escape, table))})"
+                         rf"(?![\w'])", re.IGNORECASE)
+    return lambda text: pattern.sub(lambda m: f"{m.group(1)} {table[m.group(2).lower()]}", text)
+
+
 def _remove_words(text: str, words: tuple[str, ...]) -> str:
     for word in words:
         text = re.sub(rf"(?<![\w']){re.escape(word)}(?![\w'])", " ", text)
@@ -93,7 +125,9 @@ def normalize(text: str, lexicon: Lexicon, correct: Callable[[str], str] | None 
 
 def _normalize_spaced(text: str, lexicon: Lexicon, correct: Callable[[str], str] | None) -> Heard:
     raw = text
-    text = text.lower().replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
+    said = _after_correction(text.replace("\u2019", "'").replace("\u2018", "'").replace("`", "'"),
+                             lexicon.corrections, True)
+    text = said.lower()
     clauses: list[Clause] = []
     pieces = _BREAKS_EN.split(text)
     marks = _BREAKS_EN.findall(text) + [""]
@@ -101,7 +135,7 @@ def _normalize_spaced(text: str, lexicon: Lexicon, correct: Callable[[str], str]
         question = "?" in mark
         piece = _NOT_WORD_EN.sub(" ", piece)
         piece = " ".join(piece.split())
-        piece = _replace_words(piece, lexicon.homophones)
+        piece = _slips(_replace_words(piece, lexicon.homophones), lexicon.slip_patterns)
         if correct is not None:
             piece = correct(piece)
         piece = _remove_words(piece, lexicon.fillers)
@@ -109,7 +143,7 @@ def _normalize_spaced(text: str, lexicon: Lexicon, correct: Callable[[str], str]
             part = _strip_start(part, lexicon.openers, True)
             if part:
                 clauses.append(Clause(part, question))
-    corrected = _replace_words(" ".join(raw.replace("\u2019", "'").split()), lexicon.homophones)
+    corrected = _slips(_replace_words(" ".join(said.split()), lexicon.homophones), lexicon.slip_patterns)
     corrected = correct(corrected) if correct is not None else corrected
     return Heard(raw, " ".join(c.text for c in clauses), tuple(clauses), corrected=corrected)
 
@@ -151,6 +185,7 @@ def _normalize_unspaced(text: str, lexicon: Lexicon, correct: Callable[[str], st
     text = text.strip().lower()
     for heard, meant in sorted(lexicon.homophones.items(), key=lambda kv: len(kv[0]), reverse=True):
         text = text.replace(heard, meant)
+    text = _after_correction(_slips(text, lexicon.slip_patterns), lexicon.corrections, False)
     clauses: list[Clause] = []
     pieces = _BREAKS_ZH.split(text)
     marks = _BREAKS_ZH.findall(text) + [""]

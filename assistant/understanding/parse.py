@@ -283,6 +283,8 @@ def read_pieces(pieces: list[Piece], question: bool, text: str = "") -> Frame | 
             return None
     if level is not None and not 0 <= level <= 100:
         return None
+    if not asks and any("copula" in p.roles for p in pieces[:-1]):  # "it's full", "the kettle's on": said
+        return None
     if asks and (not actions or set(actions) <= {"check", "open", "close", "on", "off"}) and \
             (state is not None or "check" in actions or not actions or
              (pieces[0].roles.get("question_start") and (0 not in used or subject_next))):

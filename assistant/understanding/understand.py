@@ -17,9 +17,10 @@ from assistant.intents import Recognized
 from assistant.understanding.clarify import Pending, answered, choose, question, refusal
 from assistant.understanding.household import Home, with_room_words
 from assistant.understanding.lexicon import Lexicon, lexicon
-from assistant.understanding.normalize import Heard, normalize
+from assistant.understanding.normalize import Heard, after_names, normalize
 from assistant.understanding.parse import Frame, Mentions, Vocabulary
 from assistant.understanding.pinyin import SoundIndex
+from assistant.understanding.remarks import command_beside_remark
 from assistant.understanding.spelling import Spelling
 from assistant.understanding.resolve import DEVICE_INTENTS, Act, Ask, Refuse, resolve, slots_for
 
@@ -69,6 +70,7 @@ class Understanding:
         self._vocabularies: dict[str, Vocabulary] = {}
         self._sounds: dict[str, SoundIndex] = {}
         self._spelling: dict[str, Spelling] = {}
+        self._after_names: dict[str, Callable[[str], str]] = {}
         for language in languages:
             found = lexicon(language)
             if found is None:
@@ -77,6 +79,9 @@ class Understanding:
             self._vocabularies[language] = Vocabulary(found, home)
             names = {n for d in home.devices for n in d.names.get(language, ())}
             names |= {n for r in home.rooms for n in r.names.get(language, ())}
+            named = {n for d in home.devices for n in d.names.get(language, ())}
+            named |= {n for r in home.rooms for n in r.names.get(language, ())}
+            self._after_names[language] = after_names(found.after_names, named)
             if found.spaced:
                 self._spelling[language] = Spelling(found.listened_for() | names | set(words), found.small_words())
             else:
@@ -88,7 +93,11 @@ class Understanding:
         if found is None:
             return None
         fix = self._sounds.get(language) or self._spelling.get(language)
-        return normalize(text, found, fix.correct if fix else None)
+        next_to_names = self._after_names[language]
+        if fix is None:
+            return normalize(text, found, next_to_names)
+        correct = fix.correct
+        return normalize(text, found, lambda said: next_to_names(correct(said)))
 
     def understand(self, text: str, languages: list[str], room: str | None = None, person: str | None = None,
                    pending: Pending | None = None) -> Understood:
@@ -148,21 +157,42 @@ class Understanding:
 
     def _device_command(self, heard: Heard, language: str, room: str | None, person: str | None) -> Understood:
         vocabulary = self._vocabularies[language]
-        later = _for_later(heard, self._lexicons[language])
+        lexicon = self._lexicons[language]
+        later = _for_later(heard, lexicon)
+        question: tuple[Act | Ask | Refuse, Frame] | None = None
         for start, end, span in heard.spans(longest=3):
             asked = any(c.question for c in heard.clauses[start:end])
             frame = vocabulary.frame(span, asked)
-            if frame is None or frame.action is None or (later and frame.action != "check"):
+            if frame is None or frame.action is None:
                 continue
-            others = [c for i, c in enumerate(heard.clauses) if not start <= i < end]
-            context = _joined([vocabulary.mentions(c.text) for c in others])
-            fragments = _joined([f.mentions for c in others
-                                 if (f := vocabulary.frame(c.text, c.question)) is not None and f.action is None])
-            decision = resolve(frame, self.home, room=room, person=person, context=context, fragments=fragments)
+            if later and frame.action != "check" and not _says_now(span, lexicon):
+                continue
+            decision = self._resolved(frame, heard, start, end, room, person, language)
             if decision is None:
                 continue
+            if frame.action == "check":  # "is the kettle still going? switch it off": the request wins
+                question = question or (decision, frame)
+                continue
             return self._decided(decision, frame, language, heard.raw)
-        return None
+        if question is None and not later:
+            for i, clause in enumerate(heard.clauses):  # "telly on quick the news is starting"
+                frame = command_beside_remark(clause.text, vocabulary)
+                if frame is None:
+                    continue
+                decision = self._resolved(frame, heard, i, i + 1, room, person, language)
+                if decision is not None:
+                    return self._decided(decision, frame, language, heard.raw)
+        return self._decided(*question, language, heard.raw) if question is not None else None
+
+    def _resolved(self, frame: Frame, heard: Heard, start: int, end: int, room: str | None, person: str | None,
+                  language: str) -> Act | Ask | Refuse | None:
+        """The device ``frame`` (clauses ``start``..``end``) asks for, the other clauses telling what "it" is."""
+        vocabulary = self._vocabularies[language]
+        others = [c for i, c in enumerate(heard.clauses) if not start <= i < end]
+        context = _joined([vocabulary.mentions(c.text) for c in others])
+        fragments = _joined([f.mentions for c in others
+                             if (f := vocabulary.frame(c.text, c.question)) is not None and f.action is None])
+        return resolve(frame, self.home, room=room, person=person, context=context, fragments=fragments)
 
     def _decided(self, decision: Act | Ask | Refuse, frame: Frame, language: str, text: str) -> Understood:
         if isinstance(decision, Act):
@@ -239,6 +269,13 @@ def _for_later(heard: Heard, lexicon: Lexicon) -> bool:
     if lexicon.spaced:
         return any(f" {word} " in f" {text} " for word in lexicon.later)
     return any(word in text for word in lexicon.later)
+
+
+def _says_now(text: str, lexicon: Lexicon) -> bool:
+    """Whether the request itself says it is for now ("你先把电扇开开"), whatever another clause puts off."""
+    if lexicon.spaced:
+        return any(f" {word} " in f" {text} " for word in lexicon.now)
+    return any(word in text for word in lexicon.now)
 
 
 def _with_area(match: Recognized, room_id: str, home: Home) -> Recognized:

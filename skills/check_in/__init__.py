@@ -32,8 +32,8 @@ NOTED = {"en": "Thank you for telling me.", "zh": "谢谢您告诉我。"}
 
 # English cues are whole words; a cue preceded by a negation ("no pain", "not dizzy") does not count.
 _WORRYING_EN = {
-    "pain": r"pain(ful)?|hurts?|hurting|aches?|aching|sore",
-    "dizziness": r"dizzy|dizziness|faint|light-?headed|vertigo",
+    "pain": r"pain(ful)?|hurts?|hurting|aches?|aching|sore|\w*ache|migraine",
+    "dizziness": r"dizzy|dizziness|faint|light[- ]?headed|vertigo|woozy|giddy|spinning|going round|swimming",
     "fall": r"fell|fallen|falling over|tripped",
     "breathing": r"breathless|short of breath|can't breathe|cannot breathe|chest",
     "unwell": r"unwell|sick|ill|nauseous|vomit(ing|ed)?|fever|feverish|poorly|terrible|awful|bad|weak",
@@ -45,7 +45,7 @@ _NEGATION_EN = re.compile(r"\b(no|not|never|without|any)\s+(\w+\s+)?$")
 
 _WORRYING_ZH = {
     "pain": ["疼", "痛"],
-    "dizziness": ["头晕", "晕", "眼花"],
+    "dizziness": ["头晕", "晕", "眼花", "头昏", "昏沉", "天旋地转", "在转", "眼前发黑"],
     "fall": ["摔", "跌倒"],
     "breathing": ["胸闷", "喘不过气", "呼吸困难", "气短"],
     "unwell": ["不舒服", "难受", "发烧", "恶心", "想吐", "没力气", "不太好", "不好", "生病", "病了"],
