@@ -126,3 +126,43 @@ async def test_care_phrases_for_help_page_at_once(skill_harness, text, language)
     (note,) = h.notifications
     assert note.priority == "high" and note.alert_kind == "help_asked" and note.person == "grandma"
     assert text in note.message["en"]
+
+
+# -- a hub that stops while waiting for the answer: one real SQLite file, a new hub on it ---------------------
+
+
+async def test_a_check_in_carehub_stopped_in_the_middle_of_is_asked_again_then_alerted(skill_harness):
+    h = await skill_harness(CheckIn, start=START)
+    await h.advance(5 * 60)
+    assert h.replies == [QUESTION]
+    (asked,) = await h.rows(kind="check_in_asked")
+    assert asked["data"]["slot"] == "10:00" and asked["person"] == "grandma"
+    database = h.hub.config.database_path
+    await h.stop()  # carehub stops two minutes later, before grandma answers
+
+    h = await skill_harness(CheckIn, start=datetime(2026, 1, 5, 10, 30), database=database)
+    await h.advance(0)
+    assert h.replies == ["I'm checking in: how are you feeling today?"]  # once more, not lost
+    await h.advance(5 * 60)
+    (note,) = h.notifications
+    assert note.priority == "low" and note.alert_kind == "check_in_missed"
+    assert "carehub was off for part of the time" in note.message["en"]
+
+    h = await skill_harness(CheckIn, start=datetime(2026, 1, 5, 11, 0), database=database)
+    await h.advance(3600)
+    assert h.replies == [] and h.notifications == []  # missed and told: never asked again today
+
+
+async def test_an_answer_to_the_question_asked_again_after_a_restart_is_taken(skill_harness):
+    h = await skill_harness(CheckIn, start=START)
+    await h.advance(5 * 60)
+    database = h.hub.config.database_path
+    await h.stop()
+    h = await skill_harness(CheckIn, start=datetime(2026, 1, 5, 10, 3), database=database)
+    await h.advance(0)
+    await h.say("I'm fine, thanks", person="grandma")
+    assert h.replies[-1] == "Glad to hear it!"
+    await h.advance(3600)
+    assert h.notifications == []
+    (row,) = await h.rows(kind="check_in_answered")
+    assert row["data"]["mood"] == "good"

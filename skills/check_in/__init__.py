@@ -111,6 +111,15 @@ class CheckInMissed(Event):
     asked: int = 2
 
 
+@dataclass(frozen=True, kw_only=True)
+class CheckInAsked(Event):
+    """The daily check-in's question was put to the person (``slot``: its time, HH:MM). A check-in asked but
+    neither answered nor missed when carehub stopped is taken up again at the next start."""
+
+    slot: str
+    question: str
+
+
 def report_section(day: ReportDay) -> ReportSection | None:
     """The day's answers as a daily-report section (after the alerts), or None when nobody answered."""
     answers = [e for e in day.events if isinstance(e, CheckInAnswered)]
@@ -170,6 +179,29 @@ class CheckIn(Skill[CheckInSettings]):
         self.zone = ZoneInfo(self.ctx.timezone)
         self.asked: set[tuple[str, date, str]] = set()
         self.started = self.ctx.now().astimezone(self.zone)
+        self.ctx.call_later(0, self._take_up_unfinished)
+
+    async def _take_up_unfinished(self) -> None:
+        """Today's check-ins asked before this start and neither answered nor missed: ask once more, then alert."""
+        today = datetime.combine(self.started.date(), time(0), tzinfo=self.zone)
+        rows = await self.ctx.events(CheckInAsked, CheckInAnswered, CheckInMissed, since=today, limit=500)
+        open_asks: dict[str, CheckInAsked] = {}
+        for event in sorted(rows, key=lambda e: e.ts):
+            if event.person is None:
+                continue
+            if isinstance(event, CheckInAsked):
+                self.asked.add((event.person, self.started.date(), event.slot))
+                open_asks.setdefault(event.person, event)
+            elif isinstance(event, (CheckInAnswered, CheckInMissed)):
+                open_asks.pop(event.person, None)
+        plans = self._plans()
+        for person, asked in open_asks.items():
+            plan = plans.get(person)
+            if plan is None:
+                continue
+            self.ctx.log.warning("check-in of %s asked at %s was not finished when carehub stopped; asking again",
+                                 person, asked.ts.astimezone(self.zone).strftime("%H:%M"))
+            self.ctx.call_later(0, functools.partial(self._check_in, person, plan, slot=asked.slot, resumed=True))
 
     def _plans(self) -> dict[str, PersonCheckIn]:
         if self.settings.people is not None:
@@ -187,22 +219,28 @@ class CheckIn(Skill[CheckInSettings]):
                 # A check-in that fell due before the hub started is not asked late.
                 if due <= now and due >= self.started.replace(second=0, microsecond=0) and key not in self.asked:
                     self.asked.add(key)
-                    self.ctx.call_later(0, functools.partial(self._check_in, person, plan))
+                    self.ctx.call_later(0, functools.partial(self._check_in, person, plan, slot=text))
 
-    async def _check_in(self, person: str, plan: PersonCheckIn) -> None:
+    async def _check_in(self, person: str, plan: PersonCheckIn, *, slot: str, resumed: bool = False) -> None:
+        """Ask (a check-in taken up after a restart: once, the second question), ask again, then alert."""
         profile = self.ctx.person(person)
         lang = short_language(self.ctx.language(person))
         question = plan.question.get(lang) or QUESTION[lang]
-        answer = await self.ctx.ask(question, person=person, timeout=plan.answer_minutes * 60)
-        if answer is None and plan.ask_again_after_minutes > 0:
-            await self.ctx.sleep(plan.ask_again_after_minutes * 60)
+        answer = None
+        if not resumed:
+            await self.ctx.emit(CheckInAsked(slot=slot, question=question, person=person))
+            answer = await self.ctx.ask(question, person=person, timeout=plan.answer_minutes * 60)
+        if answer is None and (resumed or plan.ask_again_after_minutes > 0):
+            if not resumed:
+                await self.ctx.sleep(plan.ask_again_after_minutes * 60)
             answer = await self.ctx.ask(AGAIN[lang], person=person, timeout=plan.answer_minutes * 60)
         if answer is None:
             await self.ctx.emit(CheckInMissed(question=question, person=person))
             name = profile.name if profile else person
+            en = " (asked twice; carehub was off for part of the time)" if resumed else " (asked twice)"
+            zh = "（问了两次，其间 carehub 曾停止运行）" if resumed else "（问了两次）"
             await self.ctx.notify(
-                {"en": f"{name} did not answer today's check-in (asked twice).",
-                 "zh": f"{name} 今天没有回答问候（问了两次）。"},
+                {"en": f"{name} did not answer today's check-in{en}.", "zh": f"{name} 今天没有回答问候{zh}。"},
                 priority=self.settings.no_answer_priority, person=person, kind="check_in_missed")
             return
         await self._answered(person, question, answer, lang)
