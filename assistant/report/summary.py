@@ -33,8 +33,8 @@ def summary_text(report: DailyReport, language: str = "en") -> str:
     sentences = [sentence for _, _, part in parts for sentence in part if sentence]
     if not zh:
         return " ".join(sentences)
-    # Chinese sentences run on without spaces; a skill's English sentence still gets one before it.
-    return "".join(s if i == 0 or not s[:1].isascii() else " " + s for i, s in enumerate(sentences))
+    # Chinese sentences run on without spaces; one after a skill's English sentence still gets one.
+    return "".join(s if i == 0 or not sentences[i - 1][-1:].isascii() else " " + s for i, s in enumerate(sentences))
 
 
 def _noun(title: str) -> str:
