@@ -49,16 +49,17 @@ def section(day: ReportDay, scheduled: list[tuple[str, datetime]]) -> ReportSect
                       tally["unobserved"]))
     if tally["pending"]:
         facts.append((Words("doses still to come", zh="待服剂数"), tally["pending"]))
-    rows = [(f"{d.due:%H:%M}", d.name, _what(d)) for d in doses]
+    rows: list[tuple[str, str, Words]] = [(f"{d.due:%H:%M}", d.name, _what(d)) for d in doses]
     rows += [(f"{at:%H:%M}", "", Words(f"{what}; no dose was due then",
                                        zh=f"{what.by_language['zh']}；当时没有到服药时间")) for at, what in stray]
     timeline = [(d.at, _moment(d)) for d in doses if d.at is not None]
     timeline += [(at, Words(f"{what} (no dose was due)", zh=f"{what.by_language['zh']}（没有到服药时间）"))
                  for at, what in stray]
+    rows.sort(key=lambda row: row[0])
     return ReportSection(
         TITLE, ORDER, summary=(_summary(tally),), facts=tuple(facts),
         tables=(ReportTable((Words("time", zh="时间"), Words("dose", zh="药物"), Words("what happened", zh="情况")),
-                            tuple(sorted(rows, key=lambda r: r[0]))),),
+                            tuple(rows)),),
         timeline=tuple(timeline), empty=empty, has_data=True)
 
 
