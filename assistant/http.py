@@ -294,8 +294,8 @@ async def daily_report(request: web.Request) -> web.Response:
     summary = None
     agent = parts.agent()
     if agent is not None:  # the language model rewrites the rule-based paragraph, keeping its numbers
-        summary = await agent.summarize(summary_text(report), language)
-    page = await asyncio.to_thread(html_document, report, summary=summary)
+        summary = await agent.summarize(summary_text(report, language), language)
+    page = await asyncio.to_thread(html_document, report, summary=summary, language=language)
     # Health data behind a token: no shared cache may keep a copy.
     return web.Response(text=page, content_type="text/html", charset="utf-8",
                         headers={"Cache-Control": "no-store"})

@@ -222,6 +222,15 @@ def test_summary_paragraph(day: Day):
     assert "1 alert, acknowledged; median time to acknowledge 12 min." in text
 
 
+def test_summary_paragraph_in_chinese(day: Day):
+    text = summary_text(collect(day.config, "grandma", DAY, skills=day.skills), "zh-CN")
+    assert "Margaret最早在07:01活动，最后一次活动在22:15；最长的安静时段为3小时（12:30-15:30）。" in text
+    assert "走了3,400步。" in text and "front door打开了1次。" in text
+    assert "用药：2 剂中已服 1 剂，漏服 1 剂。" in text
+    assert "心率 58-91 次/分；血氧饱和度 95-97 %；血压 130/80 mmHg。" in text
+    assert "共1条警报，已确认；确认的中位用时为12分钟。" in text
+
+
 def test_an_empty_day_is_still_a_report(day: Day):
     report = collect(day.config, "grandma", date(2026, 1, 4), skills=day.skills)
     assert not report.has_data and report.alerts == [] and report.activity.first is None
@@ -344,6 +353,22 @@ def test_cli_defaults_and_png_files(day: Day, tmp_path, monkeypatch):
     assert "No data was recorded" in Path(result.output.strip()).read_text(encoding="utf-8")
 
 
+def test_cli_writes_the_report_in_chinese(day: Day, tmp_path):
+    out = tmp_path / "grandma.html"
+    result = CliRunner().invoke(main, ["--config", str(day.config_file), "report", "grandma", "--date", "2026-01-05",
+                                       "--out", str(out), "--lang", "zh-CN"])
+    assert result.exit_code == 0, result.output
+    page = out.read_text(encoding="utf-8")
+    assert '<html lang="zh-CN">' in page and "<h1>每日报告：Margaret，2026年1月5日 星期一</h1>" in page
+    for heading in ("活动", "生命体征", "用药", "警报", "时间线"):
+        assert f"<h2>{heading}</h2>" in page, heading
+    assert "<td>Sam（http）</td>" in page and "<td>12分钟</td>" in page and "共1条警报，已确认" in page
+    assert page.count('<img src="data:image/png;base64,') == 2
+    result = CliRunner().invoke(main, ["--config", str(day.config_file), "report", "grandma", "--lang", "fr"])
+    assert result.exit_code == 2 and "'fr': the report is written in English (en) or Simplified Chinese" \
+        in result.output
+
+
 def test_cli_refuses_unknown_people_and_bad_dates(day: Day, tmp_path):
     runner = CliRunner()
     result = runner.invoke(main, ["--config", str(day.config_file), "report", "grandpa", "--out",
@@ -365,6 +390,8 @@ def test_cli_refuses_unknown_people_and_bad_dates(day: Day, tmp_path):
 async def test_http_serves_the_report_to_the_persons_caregivers(day: Day, tmp_path):
     database = _copy(day.database, tmp_path / "carehub.db")
     raw = {**day.raw, "storage": {"database": str(database)}, "http": {"host": "127.0.0.1", "port": 0}}
+    raw["caregivers"] = [*raw["caregivers"], {"id": "mei", "name": "Mei", "language": "zh-CN", "people": ["grandma"],
+                                              "channels": ["json://127.0.0.1:9/mei"]}]
     hub = build_hub(parse_config(raw, "test", tmp_path), clock=FakeClock(datetime(2026, 1, 6, 9, 0, tzinfo=timezone.utc)),
               offline=True, skills=[], notifier=AlwaysDelivered())
     await hub.start()
@@ -377,6 +404,10 @@ async def test_http_serves_the_report_to_the_persons_caregivers(day: Day, tmp_pa
                 page = await resp.text()
             assert "Daily report: Margaret" in page and '<img src="data:image/png;base64,' in page
             assert "12 min" in page
+            mei = {"Authorization": f"Bearer {hub.alerts.tokens.token_for('mei')}"}
+            async with http.get(f"{base}/grandma/2026-01-05", headers=mei) as resp:
+                chinese = await resp.text()  # a Chinese-reading caregiver reads it in Chinese
+            assert "每日报告：Margaret" in chinese and "共1条警报，已确认" in chinese and "Daily report" not in chinese
             async with http.get(f"{base}/grandma/2026-01-05") as resp:
                 assert resp.status == 401
             async with http.get(f"{base}/grandma/2026-01-05", params={"token": hub.alerts.tokens.token_for("dad")}) as resp:

@@ -253,7 +253,7 @@ def _long_day(day: date, reader: Reader) -> str:
 
 
 def report_page(report: DailyReport, reader: Reader, *, today: date, previous: date | None) -> str:
-    """The daily report inside the app: the reader's words around it, the report's own (English) inside."""
+    """The daily report inside the app, all of it in the reader's language (Simplified Chinese or English)."""
     w = reader.words
     base = f"/app/people/{_e(report.person)}"
     title = w["r_title"].format(name=report.name, day=_long_day(report.day, reader))
@@ -263,8 +263,7 @@ def report_page(report: DailyReport, reader: Reader, *, today: date, previous: d
     if report.day < today:
         following = date.fromordinal(report.day.toordinal() + 1)
         steps.append(f'<a href="{base}/report?date={following.isoformat()}">{_e(w["r_next"])} →</a>')
-    note = "" if family(reader.language) == "en" else f'<p class="meta">{_e(w["r_english"])}</p>'
     body = (f'{header(reader)}<p><a href="{base}">← {_e(w["p_back_person"].format(name=report.name))}</a></p>'
-            f'<h2>{_e(title)}</h2><nav class="days">{" ".join(steps)}</nav>{note}'
-            f'<article class="report" lang="en">{report_body(report)}</article>{footer(reader)}')
+            f'<h2>{_e(title)}</h2><nav class="days">{" ".join(steps)}</nav>'
+            f'<article class="report">{report_body(report, language=reader.language)}</article>{footer(reader)}')
     return page(title, body, language=reader.language, csrf=reader.csrf)

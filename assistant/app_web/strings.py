@@ -199,7 +199,6 @@ PERSON_EN: dict[str, str] = {
     "r_previous": "Previous day",
     "r_next": "Next day",
     "r_bad_date": "Cannot show that report",
-    "r_english": "The report itself is in English.",
     "not_found": "Not found",
     "not_found_text": "There is no such page.",
     # today's timeline
@@ -311,7 +310,6 @@ PERSON_ZH: dict[str, str] = {
     "r_previous": "前一天",
     "r_next": "后一天",
     "r_bad_date": "无法显示这份报告",
-    "r_english": "报告正文为英文。",
     "not_found": "找不到",
     "not_found_text": "没有这个页面。",
     "t_motion": "{room}有动静",

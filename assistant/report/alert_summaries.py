@@ -51,9 +51,17 @@ def summaries(config: Config, person: str, name: str, rows: list[dict[str, Any]]
             acked_via=a["acked_via"],
             ack_seconds=(acked - raised).total_seconds() if acked else None,
             by_person=a["acked_by"] == person, resolved_at=_parse_time(a["resolved_at"], zone),
-            resolve_reason=a["resolve_reason"],
+            resolve_reason=a["resolve_reason"], messages=_by_language(messages),
         ))
     return out
+
+
+def _by_language(messages: object) -> dict[str, str] | str:
+    """The stored messages as text by language (or plain text), whatever shape the row holds."""
+    if isinstance(messages, dict):
+        texts = {str(code): str(text) for code, text in messages.items() if isinstance(text, str) and text}
+        return texts or ""
+    return "" if messages is None else str(messages)
 
 
 def _who(config: Config, who: str, person: str, name: str) -> str:

@@ -18,8 +18,9 @@ from assistant.report import query
 from assistant.report.activity import activity
 from assistant.report.alert_summaries import raised_between, summaries
 from assistant.report.errors import UnknownPerson
+from assistant.report.labels import KIND_ZH, PRIORITY_ZH, SEAT_ZH
 from assistant.report.model import AlertSummary, DailyReport, FailedSection, SkillSection, TimelineEntry
-from assistant.report.sections import ACTIVITY_ORDER, ALERTS_ORDER, ReportDay, ReportSection
+from assistant.report.sections import ACTIVITY_ORDER, ALERTS_ORDER, ReportDay, ReportSection, Words
 from assistant.report.words import format_duration
 
 if TYPE_CHECKING:
@@ -110,26 +111,35 @@ def _section(skill: SkillClass, day: ReportDay) -> ReportSection | FailedSection
 def _timeline(report: DailyReport, events: Sequence[Event], zone: ZoneInfo, day: ReportDay) -> list[TimelineEntry]:
     """Notable moments, in order (at the same moment, in section order); routine motion is in the chart."""
     blocks: list[tuple[int, str, list[TimelineEntry]]] = []
-    moves = [TimelineEntry(opening.at, f"{opening.name} opened") for opening in report.activity.openings]
+    moves = [TimelineEntry(opening.at, Words(f"{opening.name} opened", zh=f"{opening.name}打开了"))
+             for opening in report.activity.openings]
     for change in report.activity.occupancy:
         thing = change.subtype or "seat"
         if thing == "bed":
-            what = "got into bed" if change.occupied else "got out of bed"
+            what = (Words("got into bed", zh="上床") if change.occupied
+                    else Words("got out of bed", zh="起床"))
         else:
-            what = f"sat down ({thing})" if change.occupied else f"got up ({thing})"
+            seat = SEAT_ZH.get(thing, thing)
+            what = (Words(f"sat down ({thing})", zh=f"坐下（{seat}）") if change.occupied
+                    else Words(f"got up ({thing})", zh=f"起身（{seat}）"))
         moves.append(TimelineEntry(change.at, what))
     blocks.append((ACTIVITY_ORDER, "", moves))
     alarms: list[TimelineEntry] = []
     for event in events:
         if isinstance(event, SosPressed):
-            alarms.append(TimelineEntry(event.ts.astimezone(zone), "SOS button pressed"))
+            alarms.append(TimelineEntry(event.ts.astimezone(zone), Words("SOS button pressed", zh="按下了求助按钮")))
         elif isinstance(event, FallDetected):
-            alarms.append(TimelineEntry(event.ts.astimezone(zone), "possible fall detected"))
+            alarms.append(TimelineEntry(event.ts.astimezone(zone), Words("possible fall detected", zh="可能跌倒")))
     for alert in report.alerts:
-        alarms.append(TimelineEntry(alert.raised_at, f"alert raised: {alert.kind} ({alert.priority})"))
+        kind_zh, priority_zh = KIND_ZH.get(alert.kind, alert.kind), PRIORITY_ZH.get(alert.priority, alert.priority)
+        alarms.append(TimelineEntry(alert.raised_at, Words(f"alert raised: {alert.kind} ({alert.priority})",
+                                                           zh=f"发出警报：{kind_zh}（{priority_zh}优先级）")))
         if alert.acked_at is not None and day.start <= alert.acked_at < day.end:
-            alarms.append(TimelineEntry(alert.acked_at, f"alert {alert.kind} acknowledged by {alert.acked_by_name} "
-                                                        f"after {format_duration(alert.ack_seconds or 0)}"))
+            taken = alert.ack_seconds or 0
+            who_zh = f"{report.name}（本人）" if alert.by_person else alert.acked_by_name
+            alarms.append(TimelineEntry(alert.acked_at, Words(
+                f"alert {alert.kind} acknowledged by {alert.acked_by_name} after {format_duration(taken)}",
+                zh=f"警报“{kind_zh}”由{who_zh}在{format_duration(taken, 'zh')}后确认")))
     blocks.append((ALERTS_ORDER, "", alarms))
     for entry in report.sections:
         blocks.append((entry.section.order, entry.skill,

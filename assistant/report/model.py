@@ -7,7 +7,7 @@ import statistics
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from assistant.report.sections import ReportSection
+from assistant.report.sections import ReportSection, Text
 
 
 @dataclass(frozen=True)
@@ -89,6 +89,7 @@ class AlertSummary:
     """``open``, ``acknowledged`` or ``resolved`` (now, not at the end of the day)."""
     raised_at: datetime
     message: str
+    """The alert's text in English (else any language it has)."""
     count: int
     """How often the condition happened while the alert was open (folded repeats included)."""
     escalations: int
@@ -107,6 +108,8 @@ class AlertSummary:
     """Acknowledged by the person themselves (a cancel press, "I'm OK"), not by a caregiver."""
     resolved_at: datetime | None = None
     resolve_reason: str | None = None
+    messages: Text = ""
+    """The alert's text by language, as raised (``{"en": ..., "zh": ...}``); the page shows the reader's."""
 
 
 @dataclass(frozen=True)
@@ -132,7 +135,8 @@ class TimelineEntry:
     """A notable moment of the day, in plain words (escaped when rendered)."""
 
     at: datetime
-    what: str
+    what: Text
+    """What happened, as plain text or by language (the page shows the reader's)."""
 
 
 @dataclass

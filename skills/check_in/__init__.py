@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from skills.sdk import (
-    Event, IntentMatch, Priority, ReportDay, ReportSection, ReportTable, Skill, every, intent, short_language,
+    Event, IntentMatch, Priority, ReportDay, ReportSection, ReportTable, Skill, Words, every, intent, short_language,
 )
 
 QUESTION = {"en": "Good morning! How are you feeling today?", "zh": "您好！今天感觉怎么样？"}
@@ -127,13 +127,26 @@ def report_section(day: ReportDay) -> ReportSection | None:
         return None
     last = answers[-1]
     mood = f" (mood: {last.mood})." if last.mood else "."
+    mood_zh = f"（情绪：{_mood_zh(last.mood)}）。" if last.mood else "。"
+    at = f"{day.local(last.ts):%H:%M}"
     return ReportSection(
-        "Check-ins", 500, summary=(f"Check-in at {day.local(last.ts):%H:%M}: \u201c{last.answer}\u201d{mood}",),
-        tables=(ReportTable(("time", "answer", "mood"),
-                            tuple((f"{day.local(a.ts):%H:%M}", str(a.answer), str(a.mood)) for a in answers)),),
-        timeline=tuple((a.ts, f"check-in answered: {a.answer}" + (f" (mood: {a.mood})" if a.mood else ""))
+        Words("Check-ins", zh="每日问候"), 500,
+        summary=(Words(f"Check-in at {at}: \u201c{last.answer}\u201d{mood}",
+                       zh=f"{at} 问候的回答：“{last.answer}”{mood_zh}"),),
+        tables=(ReportTable((Words("time", zh="时间"), Words("answer", zh="回答"), Words("mood", zh="情绪")),
+                            tuple((f"{day.local(a.ts):%H:%M}", str(a.answer), Words(str(a.mood), zh=_mood_zh(a.mood)))
+                                  for a in answers)),),
+        timeline=tuple((a.ts, Words(f"check-in answered: {a.answer}" + (f" (mood: {a.mood})" if a.mood else ""),
+                                    zh=f"回答了问候：{a.answer}" + (f"（情绪：{_mood_zh(a.mood)}）" if a.mood else "")))
                        for a in answers),
         activity=tuple(a.ts for a in answers), has_data=True)
+
+
+_MOODS_ZH = {"good": "好", "worrying": "令人担心", "unclear": "不明确"}
+
+
+def _mood_zh(mood: object) -> str:
+    return _MOODS_ZH.get(str(mood), str(mood))
 
 
 class PersonCheckIn(BaseModel):

@@ -6,12 +6,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from skills.reminders.events import ReminderCancelled, ReminderDue, ReminderSet
-from skills.sdk import ReportDay, ReportSection, ReportTable
+from skills.sdk import ReportDay, ReportSection, ReportTable, Words
 
 ORDER = 600
 """After the alerts (400) and the check-ins (500): a record of the day, not a worry."""
 LATE_AFTER = 120.0
 """Seconds after its time a reminder counts as spoken late (the hub was down then)."""
+TITLE = Words("Reminders", zh="提醒")
 
 
 def _due(day: ReportDay, iso: str) -> str:
@@ -25,31 +26,37 @@ def _due(day: ReportDay, iso: str) -> str:
 
 def section(day: ReportDay) -> ReportSection:
     """The reminders section for ``day``."""
-    rows: list[tuple[str, str, str]] = []
-    timeline: list[tuple[datetime, str]] = []
+    rows: list[tuple[str, Words, Words]] = []
+    timeline: list[tuple[datetime, Words]] = []
     counts = {"set": 0, "spoken": 0, "cancelled": 0}
     for event in day.events:
         at = day.local(event.ts)
         if isinstance(event, ReminderSet):
-            what, label = "set", f"set for {_due(day, event.due)}"
+            what, label = "set", Words(f"set for {_due(day, event.due)}", zh=f"设定在 {_due(day, event.due)}")
         elif isinstance(event, ReminderDue):
             late = event.late_seconds > LATE_AFTER
-            what, label = "spoken", "spoken late (carehub was off)" if late else "spoken"
+            what, label = "spoken", (Words("spoken late (carehub was off)", zh="晚播报了（carehub 当时关闭）") if late
+                                     else Words("spoken", zh="已播报"))
         elif isinstance(event, ReminderCancelled):
-            what, label = "cancelled", f"cancelled (was for {_due(day, event.due)})"
+            what, label = "cancelled", Words(f"cancelled (was for {_due(day, event.due)})",
+                                             zh=f"已取消（原定 {_due(day, event.due)}）")
         else:
             continue
         counts[what] += 1
-        task = event.task or "(nothing said)"
+        task = Words(event.task) if event.task else Words("(nothing said)", zh="（没有说内容）")
         rows.append((f"{at:%H:%M}", task, label))
-        timeline.append((at, f"reminder {label}: {task}"))
-    empty = "No reminders were set, spoken or cancelled."
+        timeline.append((at, Words(f"reminder {label}: {task}",
+                                   zh=f"提醒{label.by_language['zh']}：{task.by_language.get('zh', task)}")))
+    empty = Words("No reminders were set, spoken or cancelled.", zh="没有设定、播报或取消提醒。")
     if not rows:
-        return ReportSection("Reminders", ORDER, empty=empty)
-    summary = (f"Reminders: {counts['set']} set, {counts['spoken']} spoken, {counts['cancelled']} cancelled.",)
+        return ReportSection(TITLE, ORDER, empty=empty)
+    summary = (Words(f"Reminders: {counts['set']} set, {counts['spoken']} spoken, {counts['cancelled']} cancelled.",
+                     zh=f"提醒：设定 {counts['set']} 个，播报 {counts['spoken']} 个，取消 {counts['cancelled']} 个。"),)
     return ReportSection(
-        "Reminders", ORDER, summary=summary,
-        facts=(("reminders set", counts["set"]), ("reminders spoken", counts["spoken"]),
-               ("reminders cancelled", counts["cancelled"])),
-        tables=(ReportTable(("time", "reminder", "what happened"), tuple(rows)),),
+        TITLE, ORDER, summary=summary,
+        facts=((Words("reminders set", zh="设定的提醒"), counts["set"]),
+               (Words("reminders spoken", zh="播报的提醒"), counts["spoken"]),
+               (Words("reminders cancelled", zh="取消的提醒"), counts["cancelled"])),
+        tables=(ReportTable((Words("time", zh="时间"), Words("reminder", zh="提醒内容"),
+                             Words("what happened", zh="情况")), tuple(rows)),),
         timeline=tuple(timeline), empty=empty, has_data=True)

@@ -24,7 +24,7 @@ from assistant.events import (
     PillboxOpened, ReplyGiven, SmsReceived, SosPressed, StepsCounted, SwitchStateReported, UtteranceHeard,
     UtteranceNotUnderstood, UtteranceReported, VitalSignsMeasured, WearStateReported,
 )
-from assistant.report.sections import Chart, Panel, ReportDay, ReportSection, ReportTable, Series
+from assistant.report.sections import Chart, Panel, ReportDay, ReportSection, ReportTable, Series, Text, Words
 from assistant.skill_api import (
     SDK_VERSION, IntentMatch, KeyValueStore, LanguageModel, NoSettings, Skill, SkillContext, at, every, intent,
     localized, on, rrule, short_language, tool, tool_schema,
@@ -37,7 +37,7 @@ __all__ = [
     # languages
     "short_language", "localized",
     # the skill's section of the daily report (Skill.daily_report)
-    "ReportDay", "ReportSection", "ReportTable", "Chart", "Panel", "Series",
+    "ReportDay", "ReportSection", "ReportTable", "Chart", "Panel", "Series", "Text", "Words",
     # decorators
     "on", "intent", "every", "at", "rrule", "tool", "tool_schema",
     # commands a skill can send
