@@ -45,6 +45,16 @@ class SetPosition(Command):
 
 
 @dataclass(frozen=True)
+class Lock(Command):
+    """Lock a door lock."""
+
+
+@dataclass(frozen=True)
+class Unlock(Command):
+    """Unlock a door lock (by voice only where the lock's ``voice_unlock`` allows it)."""
+
+
+@dataclass(frozen=True)
 class Speak(Command):
     """Ask a speaker satellite or a wearable to say ``text`` aloud."""
 

@@ -19,7 +19,7 @@ from assistant.speech.stt import SpeechSettings
 ENV_VAR = "CAREHUB_CONFIG"
 DEVICE_KINDS = (
     "wearable", "motion", "contact", "occupancy", "light", "switch",
-    "climate", "button", "pillbox", "speaker", "phone", "fan", "cover",
+    "climate", "button", "pillbox", "speaker", "phone", "fan", "cover", "lock",
 )
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
@@ -224,13 +224,17 @@ class DeviceConfig(_Model):
     """Speakers: ``text`` — the device says the text itself (``{"say": ...}`` on ``set``); ``audio`` — carehub
     synthesizes it (Piper for English when installed, espeak-ng otherwise and for Chinese) and publishes
     the WAV on ``.../speech``."""
+    voice_unlock: bool = False
+    """Locks: let "unlock the front door" work by voice. Off, since anyone outside the door could say it."""
 
     _id = field_validator("id")(_check_id)
 
     @model_validator(mode="after")
-    def _placement_is_for_wearables(self) -> "DeviceConfig":
+    def _fields_of_their_kind(self) -> "DeviceConfig":
         if self.placement is not None and self.kind != "wearable":
             raise ValueError(f"placement: only a wearable is worn somewhere, not a {self.kind}")
+        if self.voice_unlock and self.kind != "lock":
+            raise ValueError(f"voice_unlock: only a lock is unlocked, not a {self.kind}")
         return self
 
     @field_validator("kind")
@@ -273,9 +277,7 @@ class CaregiverConfig(_Model):
     @field_validator("quiet_hours")
     @classmethod
     def _quiet_hours(cls, value: str | None) -> str | None:
-        if value is None:
-            return value
-        if not re.match(r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$", value):
+        if value is not None and not re.match(r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$", value):
             raise ValueError(f"'{value}' is not HH:MM-HH:MM")
         return value
 

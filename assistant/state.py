@@ -9,7 +9,7 @@ from typing import Any
 
 from assistant.events import (
     BatteryReported, ClimateMeasured, ContactChanged, CoverStateReported, DeviceCameOnline, DeviceWentOffline, Event,
-    LocationReported, MotionCleared, MotionDetected, OccupancyChanged, SpeakerStateReported,
+    LocationReported, LockStateReported, MotionCleared, MotionDetected, OccupancyChanged, SpeakerStateReported,
     SwitchStateReported, VitalSignsMeasured, WearStateReported,
 )
 
@@ -19,7 +19,7 @@ def fold(state: dict[str, Any], event: Event) -> dict[str, Any]:
     new = dict(state)
     if isinstance(event, (SwitchStateReported, ClimateMeasured, SpeakerStateReported, VitalSignsMeasured,
                           ContactChanged, OccupancyChanged, WearStateReported, LocationReported,
-                          CoverStateReported)):
+                          CoverStateReported, LockStateReported)):
         new.update({k: v for k, v in event.data().items() if v is not None})
     elif isinstance(event, MotionDetected):
         new["motion"] = True

@@ -13,6 +13,7 @@ from assistant.errors import DecodeError, UnsupportedCommand
 from devices.actuators import COVER, FAN, LIGHT, SPEAKER, SWITCH
 from devices.buttons import BUTTON, PILLBOX
 from devices.codec import Decoded, KindCodec
+from devices.locks import LOCK
 from devices.phone import PHONE
 from devices.sensors import CLIMATE, CONTACT, MOTION, OCCUPANCY
 from devices.wearable import WEARABLE
@@ -25,7 +26,8 @@ KINDS: tuple[str, ...] = DEVICE_KINDS
 _CODECS: dict[str, KindCodec] = {
     codec.kind: codec
     for codec in (
-        WEARABLE, MOTION, CONTACT, OCCUPANCY, LIGHT, SWITCH, CLIMATE, BUTTON, PILLBOX, SPEAKER, PHONE, FAN, COVER
+        WEARABLE, MOTION, CONTACT, OCCUPANCY, LIGHT, SWITCH, CLIMATE, BUTTON, PILLBOX, SPEAKER, PHONE, FAN, COVER,
+        LOCK,
     )
 }
 assert tuple(_CODECS) == KINDS, "every kind config.yaml accepts needs exactly one codec, in the same order"

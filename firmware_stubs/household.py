@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .device import Device
 from .door_contact import DoorContact
+from .door_lock import DoorLock
 from .motion_sensor import MotionSensor
 from .panic_button import PanicButton
 from .phone_bridge import PhoneBridge
@@ -44,6 +45,7 @@ FIRMWARE: dict[str, type[Device]] = {
     "pillbox": Pillbox,
     "phone": PhoneBridge,
     "speaker": Speaker,
+    "lock": DoorLock,
 }
 """Firmware class for each device kind of ``config.yaml``."""
 

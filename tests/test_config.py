@@ -44,7 +44,7 @@ BAD_PROBLEMS = [
     "home.timezone: unknown time zone 'Mars/Olympus_Mons'",
     "mqtt.port: Input should be a valid integer, unable to parse string as an integer",
     "devices[1].kind: unknown kind 'thermometr' (known: wearable, motion, contact, occupancy, light, "
-    "switch, climate, button, pillbox, speaker, phone, fan, cover)",
+    "switch, climate, button, pillbox, speaker, phone, fan, cover, lock)",
     "devices[2].colour: unknown field",
     "devices[2].id: duplicate id 'grandma-watch'",
     "devices[3].person: no person with id 'grandpa'",
@@ -95,7 +95,7 @@ def test_device_entry_problems_use_the_list_index(tmp_path):
                             "  - {id: c, kind: motion}\n  - {id: d, kind: thermometr}\n")
     assert _problems(path) == [
         "devices[3].kind: unknown kind 'thermometr' (known: wearable, motion, contact, occupancy, light, "
-        "switch, climate, button, pillbox, speaker, phone, fan, cover)"
+        "switch, climate, button, pillbox, speaker, phone, fan, cover, lock)"
     ]
 
 
@@ -238,7 +238,7 @@ def test_cli_check_prints_each_problem_on_one_line(tmp_path):
     result = _check(path)
     assert result.exit_code == 2
     assert any(line.strip().startswith(f"devices[0].kind: unknown kind '{kind}'")
-               and line.rstrip().endswith("fan, cover)") for line in result.stderr.splitlines())
+               and line.rstrip().endswith("fan, cover, lock)") for line in result.stderr.splitlines())
 
 
 def test_cli_check_reports_unreadable_yaml(tmp_path):

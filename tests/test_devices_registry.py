@@ -17,7 +17,7 @@ def test_public_api():
     assert set(devices.__all__) == {"KINDS", "Decoded", "decode", "encode"}
     assert KINDS == (
         "wearable", "motion", "contact", "occupancy", "light", "switch",
-        "climate", "button", "pillbox", "speaker", "phone", "fan", "cover",
+        "climate", "button", "pillbox", "speaker", "phone", "fan", "cover", "lock",
     )
 
 

@@ -15,7 +15,9 @@ import pytest
 
 import devices
 from assistant import topics
-from assistant.commands import Close, Notify, Open, SetHeartbeat, SetPosition, Speak, Stop, TurnOff, TurnOn, Vibrate
+from assistant.commands import (
+    Close, Lock, Notify, Open, SetHeartbeat, SetPosition, Speak, Stop, TurnOff, TurnOn, Unlock, Vibrate,
+)
 from assistant.errors import UnsupportedCommand
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "mqtt.md"
@@ -26,7 +28,8 @@ INLINE_JSON = re.compile(r"`(\{.*?\})`")
 JSON_BLOCK = re.compile(r"```json\n(.*?)```", re.S)
 
 COMMANDS = [TurnOn(), TurnOn(brightness=128), TurnOff(), Speak("Time for your pills", "en"), Vibrate(1.5),
-            SetHeartbeat(60), Notify("It's time for your heart pills."), Open(), Close(), Stop(), SetPosition(40)]
+            SetHeartbeat(60), Notify("It's time for your heart pills."), Open(), Close(), Stop(), SetPosition(40),
+            Lock(), Unlock()]
 
 
 def _examples() -> list[tuple[str, str, str]]:

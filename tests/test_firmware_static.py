@@ -10,7 +10,8 @@ import pytest
 from firmware_stubs.device import iso_utc
 
 FIRMWARE_DIR = Path(__file__).resolve().parent.parent / "firmware_stubs"
-DEVICE_MODULES = ["device", "wearable", "motion_sensor", "door_contact", "smart_plug", "panic_button", "sensors", "phone_bridge"]
+DEVICE_MODULES = ["device", "wearable", "motion_sensor", "door_contact", "smart_plug", "panic_button", "sensors", "phone_bridge",
+                  "door_lock"]
 SHARED_BASE = "device"
 
 

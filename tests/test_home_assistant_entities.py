@@ -112,11 +112,11 @@ def test_every_bad_field_is_named_at_once(tmp_path):
      "home_assistant.url: 'homeassistant.local:8123' is not an http:// or https:// address of Home Assistant"),
     ({"token": None}, "home_assistant.token: required with home_assistant.url (or token_file, or token_env)"),
     ({"token": None, "token_file": "ha-token"}, "home_assistant.token_file: no file at {tmp}/ha-token"),
-    ({"entities": {"lock.front": {"id": "front-lock", "kind": "lock"}}},
-     "home_assistant.entities.lock.front.kind: carehub has no lock devices yet; leave this entity out"),
+    ({"entities": {"switch.front": {"id": "front-lock", "kind": "lock"}}},
+     "home_assistant.entities.switch.front.kind: a lock is one of lock, not a switch"),
     ({"entities": {"light.hall": {"id": "hall", "kind": "lamp"}}},
      "home_assistant.entities.light.hall.kind: unknown kind 'lamp' (known: motion, door, window, contact, bed, "
-     "chair, occupancy, light, switch, climate, speaker, phone)"),
+     "chair, occupancy, light, switch, climate, speaker, phone, lock)"),
     ({"grace_period": -1}, "home_assistant.grace_period: Input should be greater than or equal to 0"),
 ])
 def test_a_bad_setting_is_named(tmp_path, change, expected):

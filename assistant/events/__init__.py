@@ -13,8 +13,8 @@ from assistant.events.base import (
 from assistant.events.devices import (
     VitalSignsMeasured, StepsCounted, AccelerationSampled, LocationReported, WearStateReported, BatteryReported,
     FallDetected, SosPressed, ButtonPressed, MotionDetected, MotionCleared, ContactChanged, OccupancyChanged,
-    SwitchStateReported, CoverStateReported, ClimateMeasured, PillboxOpened, SpeakerStateReported, CallReported,
-    SmsReceived, UtteranceReported, DeviceCameOnline, DeviceWentOffline,
+    SwitchStateReported, CoverStateReported, LockStateReported, ClimateMeasured, PillboxOpened, SpeakerStateReported,
+    CallReported, SmsReceived, UtteranceReported, DeviceCameOnline, DeviceWentOffline,
 )
 from assistant.events.hub import (
     MessageRejected, HubStarted, HubStopped, BrokerConnected, BrokerDisconnected, SubscriberFailed, UtteranceHeard,
@@ -36,7 +36,7 @@ __all__ = [
     "CommandRequested", "CommandSent", "ContactChanged", "DaySummaryUpdated",
     "CoverStateReported", "DeviceCameOnline", "DeviceWentOffline", "Event", "EventKindTaken", "FallDetected",
     "GenericEvent", "HomeAssistantLost", "HomeAssistantReached", "HomeAssistantTokenRefused",
-    "HubStarted", "HubStopped", "IntentRecognized", "LocationReported", "MessageDelivered",
+    "HubStarted", "HubStopped", "IntentRecognized", "LocationReported", "LockStateReported", "MessageDelivered",
     "MessageRejected", "MessageRequested", "MotionCleared", "MotionDetected", "OccupancyChanged", "PillboxOpened",
     "ReplyGiven", "SkillFailed", "SkillLoadFailed", "SmsReceived", "SosPressed", "SpeakerStateReported",
     "StepsCounted", "SubscriberFailed", "SwitchStateReported", "UtteranceHeard", "UtteranceNotUnderstood",

@@ -149,6 +149,16 @@ class CoverStateReported(Event):
 
 
 @dataclass(frozen=True, kw_only=True)
+class LockStateReported(Event):
+    """A door lock reported whether it is locked."""
+
+    locked: bool | None = None
+    """True when locked, False when unlocked; None when the lock cannot tell (jammed half way)."""
+    jammed: bool = False
+    """The lock tried to move its bolt and could not."""
+
+
+@dataclass(frozen=True, kw_only=True)
 class ClimateMeasured(Event):
     """A thermometer or climate device reading."""
 

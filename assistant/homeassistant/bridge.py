@@ -21,11 +21,12 @@ from typing import Protocol
 
 from assistant.alerts.model import Alert, AlertStatus
 from assistant.clock import Clock
-from assistant.commands import Command, TurnOff, TurnOn
+from assistant.commands import Command, Lock, TurnOff, TurnOn, Unlock
 from assistant.config import Config
 from assistant.events import (
     AlertAcknowledged, AlertFolded, AlertRaised, AlertResolved, BatteryReported, ClimateMeasured, CommandRequested,
-    ContactChanged, DaySummaryUpdated, DeviceCameOnline, DeviceWentOffline, Event, MessageRejected, MotionCleared,
+    ContactChanged, DaySummaryUpdated, DeviceCameOnline, DeviceWentOffline, Event, LockStateReported, MessageRejected,
+    MotionCleared,
     MotionDetected, OccupancyChanged, SwitchStateReported, VitalSignsMeasured, WearStateReported,
 )
 from assistant.homeassistant.discovery import Discovery, Entity, command_for, person_state
@@ -42,11 +43,11 @@ log = logging.getLogger(__name__)
 ALERT_EVENTS = (AlertRaised, AlertFolded, AlertAcknowledged, AlertResolved)
 DEVICE_EVENTS = (MotionDetected, MotionCleared, ContactChanged, OccupancyChanged, SwitchStateReported,
                  ClimateMeasured, VitalSignsMeasured, WearStateReported, BatteryReported, DeviceCameOnline,
-                 DeviceWentOffline)
+                 DeviceWentOffline, LockStateReported)
 EVENTS = (*ALERT_EVENTS, *DEVICE_EVENTS, DaySummaryUpdated)
 """What the bridge listens to on the bus."""
 PRESENCE_EVENTS = (MotionDetected, ContactChanged, OccupancyChanged)
-COMMANDS: dict[str, type[Command]] = {"TurnOn": TurnOn, "TurnOff": TurnOff}
+COMMANDS: dict[str, type[Command]] = {"TurnOn": TurnOn, "TurnOff": TurnOff, "Lock": Lock, "Unlock": Unlock}
 VIA = "home_assistant"
 """How an acknowledgement from Home Assistant is recorded (the alert's ``acked_via``, its history's channel)."""
 SILENCE_CHECK_EVERY = 60.0

@@ -26,6 +26,7 @@ ENTITY_KINDS: dict[str, tuple[str, str | None, tuple[str, ...]]] = {
     "climate": ("climate", None, ("climate", "sensor")),
     "speaker": ("speaker", None, ("media_player",)),
     "phone": ("phone", None, ("device_tracker", "person")),
+    "lock": ("lock", None, ("lock",)),
 }
 """What ``kind`` may say: the carehub kind and subtype it becomes, and the Home Assistant domains it may map."""
 ENTITY_ID = re.compile(r"^[a-z0-9_]+\.[a-z0-9_]+$")
@@ -49,7 +50,7 @@ class HomeAssistantEntity(BaseModel):
     """The carehub device id it becomes (what skills, the log and ``carehub devices`` call it)."""
     kind: str
     """``motion``, ``door``, ``window``, ``contact``, ``bed``, ``chair``, ``occupancy``, ``light``, ``switch``,
-    ``climate``, ``speaker`` (a media player) or ``phone`` (a device tracker: a location source)."""
+    ``climate``, ``speaker`` (a media player), ``phone`` (a device tracker: a location source) or ``lock``."""
     name: str | None = None
     """Spoken name ("hall light"); defaults to the id with dashes as spaces."""
     room: str | None = None
@@ -59,14 +60,14 @@ class HomeAssistantEntity(BaseModel):
     """Extra spoken names per language code."""
     tts: str | None = None
     """Speakers: the text-to-speech entity that speaks on it (``tts.piper``, ``tts.google_translate_en_com``)."""
+    voice_unlock: bool = False
+    """Locks: let "unlock the front door" work by voice (off: anyone outside the door could say it)."""
 
     _id = field_validator("id")(_check_id)
 
     @field_validator("kind")
     @classmethod
     def _known_kind(cls, value: str) -> str:
-        if value == "lock":
-            raise ValueError("carehub has no lock devices yet; leave this entity out")
         if value not in ENTITY_KINDS:
             raise ValueError(f"unknown kind '{value}' (known: {', '.join(ENTITY_KINDS)})")
         return value
@@ -75,7 +76,8 @@ class HomeAssistantEntity(BaseModel):
         """The ``devices:`` entry this entity stands for."""
         kind, subtype, _ = ENTITY_KINDS[self.kind]
         return {"id": self.id, "kind": kind, "subtype": subtype, "name": self.name, "room": self.room,
-                "person": self.person, "aliases": self.aliases, "heartbeat": HOME_ASSISTANT_HEARTBEAT}
+                "person": self.person, "aliases": self.aliases, "heartbeat": HOME_ASSISTANT_HEARTBEAT,
+                "voice_unlock": self.voice_unlock}
 
 
 class HomeAssistantConfig(BaseModel):

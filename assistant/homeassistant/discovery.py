@@ -24,9 +24,9 @@ HELP_KINDS = frozenset({"sos", "fall", "help_asked"})
 """Alert kinds that mean someone needs help now: "help needed" is on while one of these is not resolved."""
 PRIORITIES = ("none", "low", "medium", "high")
 STATUSES = ("ok", "alert", "help_needed")
-CONTROLLABLE = frozenset({"light", "switch"})
+CONTROLLABLE = frozenset({"light", "switch", "lock"})
 """Device kinds Home Assistant may command (through the hub, which logs each command with its cause)."""
-BATTERY_KINDS = frozenset({"wearable", "motion", "contact", "occupancy", "button", "pillbox"})
+BATTERY_KINDS = frozenset({"wearable", "motion", "contact", "occupancy", "button", "pillbox", "lock"})
 CONTACT_CLASSES = {"door": "door", "window": "window", "garage": "garage_door"}
 """Home Assistant device classes of contact subtypes; any other contact is an ``opening``."""
 
@@ -52,6 +52,13 @@ def _plain(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
+
+
+def _lock(state: State) -> str | None:
+    """``LOCKED`` / ``UNLOCKED``, or ``JAMMED`` while the bolt is stuck (Home Assistant's MQTT lock's defaults)."""
+    if state.get("jammed"):
+        return "JAMMED"
+    return None if state.get("locked") is None else ("LOCKED" if state["locked"] else "UNLOCKED")
 
 
 def _light(state: State) -> str | None:
@@ -116,6 +123,8 @@ def device_entities(device: DeviceConfig, *, for_person: bool = False) -> list[E
                                d, command=True))
         entities.append(Entity("sensor", "device", d, "power", "Power", _number("power"),
                                {"device_class": "power", "unit_of_measurement": "W", "state_class": "measurement"}, d))
+    elif kind == "lock":
+        entities.append(Entity("lock", "device", d, "lock", None, _lock, {}, d, command=True))
     elif kind == "climate":
         entities.append(Entity("sensor", "device", d, "temperature", "Temperature", _number("temperature"),
                                {"device_class": "temperature", "unit_of_measurement": "°C",
@@ -365,10 +374,11 @@ def _json(payload: dict[str, Any]) -> bytes:
 
 
 def command_for(entity: Entity, payload: bytes) -> tuple[str, dict[str, Any]]:
-    """The carehub command (class name and arguments) a Home Assistant command payload asks for: a light's or a
-    switch's; a button's press is ``("Acknowledge", {"caregiver": ...})``.
+    """The carehub command (class name and arguments) a Home Assistant command payload asks for: a light's, a
+    switch's or a lock's; a button's press is ``("Acknowledge", {"caregiver": ...})``.
 
-    A light speaks Home Assistant's JSON schema (``{"state": "ON", "brightness": 128}``); a switch ``ON``/``OFF``.
+    A light speaks Home Assistant's JSON schema (``{"state": "ON", "brightness": 128}``); a switch ``ON``/``OFF``;
+    a lock ``LOCK``/``UNLOCK``.
     Raises ValueError naming what is wrong.
     """
     text = payload.decode("utf-8", errors="replace").strip()
@@ -389,6 +399,10 @@ def command_for(entity: Entity, payload: bytes) -> tuple[str, dict[str, Any]]:
         if brightness is not None and (not isinstance(brightness, int) or not 0 <= brightness <= 255):
             raise ValueError(f"brightness must be a whole number 0-255, not {brightness!r}")
         return "TurnOn", {} if brightness is None else {"brightness": brightness}
+    if entity.component == "lock":
+        if text not in ("LOCK", "UNLOCK"):
+            raise ValueError(f"a lock command is LOCK or UNLOCK, not {text[:60]!r}")
+        return ("Lock" if text == "LOCK" else "Unlock"), {}
     if text not in ("ON", "OFF"):
         raise ValueError(f"a switch command is ON or OFF, not {text[:60]!r}")
     return ("TurnOn" if text == "ON" else "TurnOff"), {}

@@ -11,16 +11,20 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from assistant.commands import Command, Speak, TurnOff, TurnOn
+from assistant.commands import Command, Lock, Speak, TurnOff, TurnOn, Unlock
 from assistant.config import DeviceConfig
 from assistant.errors import DecodeError, UnsupportedCommand
 from assistant.events import (
-    ClimateMeasured, ContactChanged, Event, LocationReported, MotionCleared, MotionDetected, OccupancyChanged,
-    SpeakerStateReported, SwitchStateReported,
+    ClimateMeasured, ContactChanged, Event, LocationReported, LockStateReported, MotionCleared, MotionDetected,
+    OccupancyChanged, SpeakerStateReported, SwitchStateReported,
 )
 
 UNAVAILABLE = "unavailable"
 UNKNOWN = "unknown"
+LOCK_STATES: dict[str, tuple[bool | None, bool]] = {
+    "locked": (True, False), "unlocked": (False, False), "open": (False, False), "jammed": (None, True)}
+"""A Home Assistant lock's states as carehub's (locked, jammed); ``locking``, ``unlocking`` and ``opening`` are on
+the way to one."""
 CHANGES_ONLY = ("motion", "contact", "occupancy")
 """Kinds whose events say that something happened: an attribute changing under the same state is no news."""
 
@@ -100,6 +104,13 @@ def readings(device: DeviceConfig, state: EntityState) -> list[Event]:
         return [SwitchStateReported(on=on, brightness=None if brightness is None else int(brightness), power=power)]
     if kind == "climate":
         return _climate(state)
+    if kind == "lock":
+        if state.state in ("locking", "unlocking", "opening"):
+            return []
+        if state.state not in LOCK_STATES:
+            raise DecodeError(f"state: '{state.state[:40]}' is not a lock's (locked, unlocked, jammed, open)")
+        locked, jammed = LOCK_STATES[state.state]
+        return [LockStateReported(locked=locked, jammed=jammed)]
     if kind == "speaker":
         volume = _number(state.attributes.get("volume_level"), "volume_level", 0, 1)
         muted = state.attributes.get("is_volume_muted")
@@ -143,6 +154,8 @@ def service_call(entity_id: str, device: DeviceConfig, command: Command,
         if isinstance(command, TurnOn) and command.brightness is not None and domain == "light":
             data["brightness"] = command.brightness
         return domain, "turn_on" if isinstance(command, TurnOn) else "turn_off", data
+    if isinstance(command, (Lock, Unlock)) and device.kind == "lock":
+        return "lock", "lock" if isinstance(command, Lock) else "unlock", {"entity_id": entity_id}
     if isinstance(command, Speak) and device.kind == "speaker" and tts is not None:
         return "tts", "speak", {"entity_id": tts, "media_player_entity_id": entity_id, "message": command.text}
     raise UnsupportedCommand(f"{device.kind} in Home Assistant", command)

@@ -31,7 +31,7 @@ FAILED = {"en": "Sorry, something went wrong. I've noted it.", "zh": "抱歉，�
 
 _DOMAINS = {"light": "light", "switch": "switch", "fan": "fan", "cover": "cover", "climate": "climate",
             "speaker": "media_player", "motion": "binary_sensor", "contact": "binary_sensor",
-            "occupancy": "binary_sensor"}
+            "occupancy": "binary_sensor", "lock": "lock"}
 """Home Assistant's domain for each device kind, so its intents (``HassTurnOn``...) match our devices."""
 
 

@@ -10,11 +10,11 @@ from assistant.understanding.household import Home
 from assistant.understanding.parse import Vocabulary
 from assistant.understanding.resolve import Act, Refuse
 
-NOUNS = {"en": {"light": "light", "switch": "one", "fan": "fan", "cover": "one", "room": "room"},
-         "zh": {"light": "灯", "switch": "个", "fan": "风扇", "cover": "窗帘", "room": "房间"}}
+NOUNS = {"en": {"light": "light", "switch": "one", "fan": "fan", "cover": "one", "room": "room", "lock": "lock"},
+         "zh": {"light": "灯", "switch": "个", "fan": "风扇", "cover": "窗帘", "room": "房间", "lock": "锁"}}
 KIND_WORDS = {"en": {"light": "light", "switch": "plug", "fan": "fan", "cover": "blinds or curtains",
-                     "contact": "door sensor"},
-              "zh": {"light": "灯", "switch": "插座", "fan": "风扇", "cover": "窗帘", "contact": "门"}}
+                     "contact": "door sensor", "lock": "lock"},
+              "zh": {"light": "灯", "switch": "插座", "fan": "风扇", "cover": "窗帘", "contact": "门", "lock": "锁"}}
 
 
 @dataclass(frozen=True)

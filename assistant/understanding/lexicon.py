@@ -10,9 +10,9 @@ from typing import Any
 
 import yaml
 
-ACTIONS = ("on", "off", "open", "close", "stop", "dim", "brighten", "raise", "lower", "set", "check")
+ACTIONS = ("on", "off", "open", "close", "stop", "dim", "brighten", "raise", "lower", "set", "check", "lock", "unlock")
 """What a device command can ask for; ``raise`` / ``lower`` become brighten / dim for a light and open / close
-for a cover, ``check`` a question about the device's state."""
+for a cover, ``check`` a question about the device's state, ``lock`` / ``unlock`` a door lock's."""
 
 
 @dataclass(frozen=True)

@@ -88,8 +88,11 @@ class Vocabulary:
                 add(name, "room", room.id)
                 if lexicon.spaced and name.endswith("'s room"):
                     add(name[:-len(" room")], "room", room.id)  # "grandma's blinds": grandma's room's
+        has_lock = any(d.kind == "lock" for d in home.devices)
         for kind, words in lexicon.kinds.items():
             of_kind = {d.id for d in home.devices if d.kind == kind}
+            if kind == "lock" and not has_lock:
+                continue  # a home without a lock: "lock the front door" is nothing carehub can do, as before
             for word in words:
                 # A kind's word that only some of its devices are called by names them ("the lamp").
                 named = {d.id for d in home.devices if d.kind == kind and any(
@@ -100,6 +103,8 @@ class Vocabulary:
                 else:
                     add(word, "kind", kind)
         for word, action in lexicon.actions.items():
+            if action in ("lock", "unlock") and not has_lock:
+                continue
             add(word, "action", action)
         for verb, table in lexicon.verbs.items():
             add(verb, "verb", table)

@@ -14,6 +14,7 @@ FITS = {
     "open": ("cover", "light", "switch", "fan"), "close": ("cover", "light", "switch", "fan"),
     "stop": ("cover", "fan"), "dim": ("light",), "brighten": ("light",), "raise": ("light", "cover"),
     "lower": ("light", "cover"), "set": ("light", "cover"), "check": ("light", "switch", "fan", "cover", "contact"),
+    "lock": ("lock",), "unlock": ("lock",),
 }
 """The kinds of device each action can be done to."""
 
@@ -101,6 +102,8 @@ def resolve(frame: Frame, home: Home, *, room: str | None = None, person: str | 
         groups = [[d for d in home.devices if d.kind in mentions.kinds]]
     else:
         groups = [[d for d in home.devices if d.room in rooms and d.kind in FITS[frame.action]]]
+    if frame.action in ("lock", "unlock"):
+        groups = [_door_locks(group, home) for group in groups]
     chosen: list[str] = []
     for group in groups:
         decision = _one_of(frame, group, rooms, room, person, mentions)
@@ -108,6 +111,14 @@ def resolve(frame: Frame, home: Home, *, room: str | None = None, person: str | 
             return decision
         chosen += [d for d in decision.devices if d not in chosen]
     return Act(frame.action, tuple(chosen), frame.level, frame.state)
+
+
+def _door_locks(group: list[Device], home: Home) -> list[Device]:
+    """"Lock the front door" names the door (its contact sensor): it means the lock in the door's room."""
+    if any(d.kind == "lock" for d in group):
+        return group
+    rooms = {d.room for d in group if d.kind == "contact" and d.room}
+    return [d for d in home.devices if d.kind == "lock" and d.room in rooms] or group
 
 
 def _one_of(frame: Frame, group: list[Device], rooms: set[str], room: str | None, person: str | None,
@@ -169,6 +180,7 @@ def _room_lights(device: Device, home: Home, language: str) -> str | None:
 DEVICE_INTENTS = {
     "on": "HassTurnOn", "off": "HassTurnOff", "open": "HassTurnOn", "close": "HassTurnOff", "stop": "DeviceStop",
     "dim": "LightDim", "brighten": "LightBrighten", "set_light": "HassLightSet", "set_cover": "HassSetPosition",
-    "check": "HassGetState",
+    "check": "HassGetState", "lock": "HassTurnOn", "unlock": "HassTurnOff",
 }
-"""The intent each device action is handed to skills as: Home Assistant's names where it has one."""
+"""The intent each device action is handed to skills as: Home Assistant's names where it has one (Home Assistant
+locks with ``HassTurnOn`` and unlocks with ``HassTurnOff``)."""

@@ -1,7 +1,9 @@
 """Device control by voice or text, on Home Assistant's own intent grammar (en, zh-CN, ...).
 
 "turn on the kitchen light", "打开厨房的灯", "is the kettle on?", "set the kitchen light to 40%",
-"turn on the fan", "close the blinds", "把窗帘打开".
+"turn on the fan", "close the blinds", "把窗帘打开", "lock the front door", "把前门锁上".
+Unlocking a door by voice is refused unless that lock's ``voice_unlock`` is on: anyone outside the door could
+shout "unlock the front door" through it.
 Device names and rooms come from config.yaml (with per-language aliases); the sentences are
 home-assistant-intents', so every language they cover works once its names are configured.
 """
@@ -13,10 +15,11 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from skills.sdk import (
-    Close, IntentMatch, Open, SetPosition, Skill, Stop, TurnOff, TurnOn, intent, localized, short_language, tool,
+    Close, IntentMatch, Lock, Open, SetPosition, Skill, Stop, TurnOff, TurnOn, Unlock, intent, localized,
+    short_language, tool,
 )
 
-CONTROLLABLE = ("light", "switch", "fan", "cover")
+CONTROLLABLE = ("light", "switch", "fan", "cover", "lock")
 BRIGHTNESS_STEP = 25
 """Percent of full brightness one "dimmer" / "brighter" changes a light by."""
 DIMMEST = 5
@@ -36,6 +39,10 @@ REPLIES: dict[str, dict[str, str]] = {
     "state": {"en": "The {name} is {state}.", "zh": "{name}{state}。"},
     "unknown_state": {"en": "I don't know whether the {name} is on yet.", "zh": "我还不知道{name}的状态。"},
     "stopped": {"en": "Stopped the {names}.", "zh": "已停下{names}。"},
+    "locked": {"en": "Locked the {names}.", "zh": "已锁上{names}。"},
+    "unlocked": {"en": "Unlocked the {names}.", "zh": "已解锁{names}。"},
+    "no_voice_unlock": {"en": "I can't unlock doors by voice; use the app or the lock itself.",
+                        "zh": "我不能用语音开锁，请用手机应用或门锁本身开锁。"},
 }
 ON_OFF = {"en": {True: "on", False: "off"}, "zh": {True: "开着", False: "关着"}}
 OPEN_CLOSED = {"en": {True: "open", False: "closed"}, "zh": {True: "开着", False: "关着"}}
@@ -75,7 +82,8 @@ class DeviceControl(Skill[DeviceControlSettings]):
         device_class = match.slots.get("device_class")
         if device_class:
             found = [d for d in found if d.subtype in (None, device_class)]
-        return [d for d in found if d.kind in CONTROLLABLE]
+        # A room's locks only when locks are asked for: "turn everything off in the hall" unlocks nothing.
+        return [d for d in found if d.kind in CONTROLLABLE and (d.kind != "lock" or domain == "lock")]
 
     def _spoken(self, match: IntentMatch, targets: list[Any]) -> str:
         """What the devices were called: as said, by room and kind, or by their names."""
@@ -96,6 +104,8 @@ class DeviceControl(Skill[DeviceControlSettings]):
         names = self._spoken(match, targets)
         if any(d.kind not in CONTROLLABLE for d in targets):
             return reply("cannot_control", match.language, names=names)
+        if any(d.kind == "lock" for d in targets):
+            return await self._lock(match, [d for d in targets if d.kind == "lock"], names, on)
         for device in targets:
             if device.kind == "cover":
                 await self.ctx.command(device.id, Open() if on else Close())
@@ -105,6 +115,16 @@ class DeviceControl(Skill[DeviceControlSettings]):
         if all(d.kind == "cover" for d in targets):
             return reply("opened" if on else "closed", match.language, names=names)
         return reply("turned_on" if on else "turned_off", match.language, names=names)
+
+    async def _lock(self, match: IntentMatch, locks: list[Any], names: str, lock: bool) -> str:
+        """Home Assistant's grammar locks with HassTurnOn and unlocks with HassTurnOff."""
+        if not lock and not all(d.voice_unlock for d in locks):
+            self.ctx.log.warning("unlocking %s by voice refused: voice_unlock is off (%s)",
+                                 ", ".join(d.id for d in locks), match.utterance_id)
+            return reply("no_voice_unlock", match.language)
+        for device in locks:
+            await self.ctx.command(device.id, Lock() if lock else Unlock())
+        return reply("locked" if lock else "unlocked", match.language, names=names)
 
     @intent("HassTurnOn")
     async def turn_on(self, match: IntentMatch) -> str:
@@ -196,7 +216,8 @@ class DeviceControl(Skill[DeviceControlSettings]):
         if not targets:
             return reply("nothing_there", match.language)
         for device in targets:
-            await self.ctx.command(device.id, Stop() if device.kind == "cover" else TurnOff())
+            if device.kind != "lock":
+                await self.ctx.command(device.id, Stop() if device.kind == "cover" else TurnOff())
         return reply("stopped", match.language, names=self._spoken(match, targets))
 
     @tool
@@ -208,7 +229,7 @@ class DeviceControl(Skill[DeviceControlSettings]):
             on: true to turn it on (or open it), false to turn it off (or close it)
         """
         known = {d.id: d for d in self.ctx.devices()}
-        if device not in known or known[device].kind not in CONTROLLABLE:
+        if device not in known or known[device].kind not in CONTROLLABLE or known[device].kind == "lock":
             return f"no light, plug, fan or cover called {device}"
         if known[device].kind == "cover":
             await self.ctx.command(device, Open() if on else Close())

@@ -14,13 +14,14 @@ registered under the ``carehub.skills`` entry-point group. See docs/skills.md.
 
 from assistant.alerts.model import Priority
 from assistant.commands import (
-    Close, Command, Notify, Open, SetHeartbeat, SetPosition, Speak, Stop, TurnOff, TurnOn, Vibrate,
+    Close, Command, Lock, Notify, Open, SetHeartbeat, SetPosition, Speak, Stop, TurnOff, TurnOn, Unlock, Vibrate,
 )
 from assistant.events import (
     AccelerationSampled, AlertAcknowledged, AlertRaised, AlertRequested, AlertResolved, BatteryReported,
     BrokerConnected, BrokerDisconnected, ButtonPressed, CallReported, ClimateMeasured, CommandSent, ContactChanged,
     CoverStateReported, DaySummaryUpdated, DeviceCameOnline, DeviceWentOffline, Event, FallDetected, IntentRecognized,
-    LocationReported, MessageDelivered, MessageRequested, MotionCleared, MotionDetected, OccupancyChanged,
+    LocationReported, LockStateReported, MessageDelivered, MessageRequested, MotionCleared, MotionDetected,
+    OccupancyChanged,
     PillboxOpened, ReplyGiven, SmsReceived, SosPressed, StepsCounted, SwitchStateReported, UtteranceHeard,
     UtteranceNotUnderstood, UtteranceReported, VitalSignsMeasured, WearStateReported,
 )
@@ -42,13 +43,14 @@ __all__ = [
     "on", "intent", "every", "at", "rrule", "tool", "tool_schema",
     # commands a skill can send
     "Command", "TurnOn", "TurnOff", "Open", "Close", "Stop", "SetPosition", "Speak", "Vibrate", "SetHeartbeat",
-    "Notify",
+    "Notify", "Lock", "Unlock",
     # events a skill can handle
     "Event", "AccelerationSampled", "AlertAcknowledged", "AlertRaised", "AlertRequested", "AlertResolved",
     "BatteryReported", "BrokerConnected", "BrokerDisconnected", "ButtonPressed", "CallReported", "ClimateMeasured",
     "CommandSent", "ContactChanged", "CoverStateReported", "DaySummaryUpdated", "DeviceCameOnline",
     "DeviceWentOffline", "FallDetected",
-    "IntentRecognized", "LocationReported", "MessageDelivered", "MessageRequested", "MotionCleared",
+    "IntentRecognized", "LocationReported", "LockStateReported", "MessageDelivered", "MessageRequested",
+    "MotionCleared",
     "MotionDetected", "OccupancyChanged", "PillboxOpened", "ReplyGiven", "SmsReceived", "SosPressed",
     "StepsCounted", "SwitchStateReported", "UtteranceHeard", "UtteranceNotUnderstood", "UtteranceReported",
     "VitalSignsMeasured", "WearStateReported",
