@@ -238,3 +238,83 @@ def test_a_warning_word_early_in_a_long_call_does_not_silence_the_ask_at_its_end
             "so you need to move your savings over to it today")
     a = assess(call)
     assert "safe_account" in ids(a) and a.level == "high", (a.score, a.cue_ids)
+
+
+# --- 2. the miss classes of the fifth independent set, in words none of the sets uses ----------------------------
+# Each scam names the level it must reach and the cue that must explain it to the caregiver.
+
+@pytest.mark.parametrize(("text", "level", "cue"), [
+    # a code under a new pretext, called "a number" or "一个码"/"一串数字", told to the caller or to "客服"
+    ("Hi, this is Tesco Clubcard. You have a reward waiting. We will text you a 6-digit number now, please read it "
+     "back to me so I can release it.", "high", "code_request"),
+    ("我是京东客服，您的白条额度异常，我这边给您发一个码，您收到以后报给我就行", "high", "code_request"),
+    ("你好我是社区网格员，给您登记补贴，一会儿手机上会收到一串数字，您念一下给我", "high", "code_request"),
+    ("【物流中心】您的包裹地址有误，稍后客服来电，请将收到的4位数字告知客服完成改派。", "high", "code_request"),
+    # a relative in trouble: a borrowed phone, "don't mention it to mum", a promise to pay back
+    ("Gran it is me, lost my phone so this is a mates number. Please dont mention anything to mum. Can you help me "
+     "out, I will pay you back Monday", "high", "combo_relative_money"),
+    ("Hello, I'm calling on behalf of your grandson, he asked me to contact you privately. His bail must be arranged "
+     "before 5pm.", "high", "relative_trouble"),
+    ("this is the ward sister, your daughter was brought in this morning, we need a deposit before the surgeon can "
+     "operate, can you get to your bank now", "high", "combo_relative_money"),
+    ("奶奶，我跟同学打架了现在在派出所，对方说要今天赔钱，我怕家里担心只让我联系您", "high", "relative_trouble"),
+    # a safe account in other words: "held in a temporary account", "存到我们给您的那张卡上"
+    ("Your account is under review. To protect you, your funds must be held in a temporary account until it ends.",
+     "high", "safe_account"),
+    ("您的资金有风险，请把钱存到我们给您的那张卡上，银行问起就说是给孩子买房", "high", "safe_account"),
+    # a cut-off dated by the hour, paid by phone or through a private chat
+    ("hello this is british gas, your gas supply will be suspended at 3pm today unless you clear the balance of £240, "
+     "i can take that now by card", "high", "service_cutoff"),
+    ("【燃气公司】您的燃气费已欠缴，系统将于3小时内自动关阀，请添加客服微信补缴。", "high", "service_cutoff"),
+    # an official threat of a blacklist, a frozen account and back tax
+    ("【税务稽查】您名下存在未申报收入，需补缴税款，否则将冻结您的银行卡。", "high", "accusation"),
+    # an investment: returns by the quarter, a starter amount, limited places, a teacher's stock picks
+    ("Our wine investment fund returned 22% last year. Entry from just £5,000. Places are limited.", "high",
+     "combo_investment_money"),
+    ("阿姨，老师带大家做黄金，翻倍没问题，您先投一点试试", "high", "guaranteed_returns"),
+    ("Your bitcoin from 2016 sits in a dormant wallet. Contact our recovery team on WhatsApp to release it.",
+     "medium", "refund"),
+    # a miracle cure with a sales pitch
+    ("Miracle capsule reversed my arthritis in 2 weeks, doctors won't tell you. Only £29 a bottle.", "high",
+     "combo_health_sale"),
+    ("【银发关爱】您已入选免费骨密度检测名单，仅需支付材料费68元，今日内回复。", "high", "combo_lure_fee"),
+    # a fee before a settlement or to cancel a plan
+    ("You are owed a settlement of £3,200. The release fee has to be paid up front by bank transfer.", "high",
+     "combo_lure_fee"),
+    ("to stop the payments and get a refund i just need you to pay a small cancellation deposit of forty pounds",
+     "high", "upfront_fee"),
+    # grooming: someone met online or a sweetheart pleading for money
+    ("Good morning my dear, I am a doctor with the UN. My salary is frozen until my contract ends. I hate to ask but "
+     "you are the only one I trust.", "high", "combo_plea_story"),
+    ("it's maureen from the knitting forum, so lovely to finally hear your voice, i'm stuck in lagos and i don't know "
+     "who else to ask", "high", "combo_plea_story"),
+    ("大姐，我是在抖音上认识的老刘，我住院了身上没钱，实在不好意思开口，只能找你了", "high", "combo_plea_story"),
+])
+def test_the_miss_classes_reach_their_level_and_name_their_cue(text: str, level: str, cue: str) -> None:
+    a = assess(text)
+    assert at_least(a, level), (a.level, a.score, a.cue_ids)
+    assert cue in ids(a), a.cue_ids
+
+
+@pytest.mark.parametrize("text", [
+    # the bank's own fraud warning, a pension paid, a delivery with nothing to pay, an appointment reminder
+    "Lloyds: we will never ask you to move money to a safe account or read out a code. If anyone does, hang up.",
+    "Your State Pension of £842.60 has been paid into your account today. No action needed.",
+    "Royal Mail: your parcel will be delivered tomorrow between 10 and 12. Nothing to pay.",
+    "Reminder: your appointment with Dr Shah is on Tuesday 12 March at 10:40. Reply C to cancel.",
+    # a relative's ordinary favour, a friend from the group, a fund statement, planned works
+    "Hi Mum, can you pick up Lily from school tomorrow? I will pay you back for the petrol, no rush.",
+    "妈，明天能不能帮我接一下孩子，我晚上过来拿",
+    "Hi Dorothy, lovely chatting in the group last night. See you at the garden centre on Thursday!",
+    "Your fund returned 6% last year. Your annual statement is ready in the app.",
+    "Thames Water: planned maintenance, water supply will be interrupted on Tuesday 9am to 1pm.",
+    "【国家电网】因线路检修，将于6月3日8:00-18:00停电，给您带来不便敬请谅解。",
+    # a card purchase the bank checks, a parcel locker code sent to you, a free community health check
+    "【工商银行】您尾号1234的卡于10:05消费2,300.00元，如非本人操作请致电95588。",
+    "您好 这里是银行信用卡中心 您刚才有一笔消费 三千二百元 想跟您核实一下是不是您本人 我们不会向您要验证码 有疑问请打卡背面的客服电话",
+    "喂您好快递到您楼下了没人应我给您放丰巢柜里取件码会短信发给您",
+    "您好，这里是社区卫生服务中心，65岁以上老人免费体检本周六上午进行，请携带身份证。",
+])
+def test_the_genuine_look_alikes_of_those_classes_stay_low(text: str) -> None:
+    a = assess(text)
+    assert a.level in ("none", "low"), (a.level, a.score, a.cue_ids)
