@@ -97,6 +97,25 @@ async def test_an_sos_turns_help_needed_on(tmp_path):
                         and s.get(priority) == b"high")
 
 
+async def test_a_person_not_noticed_for_half_a_day_reads_not_seen(tmp_path):
+    from assistant.clock import FakeClock
+
+    port = free_port()
+    config = ha_config(tmp_path, port)
+    clock = FakeClock()
+    status = "carehub/flat1/hub/ha/person/grandma/status"
+    async with build_hub(config, skills=[], clock=clock) as hub:
+        await hub.wait_connected()
+        async with client(config, port, "homeassistant") as ha, client(config, port, "bed-pad") as bed:
+            await ha.subscribe(status, qos=1)
+            await bed.publish("carehub/flat1/bed-pad/state", b'{"occupied": true}', qos=1)
+            await collect(ha, lambda s: s.get(status) == b"ok")
+            await clock.advance(6 * 3600)
+            await bed.publish("carehub/flat1/bed-pad/state", b'{"occupied": false}', qos=1)  # got up at 6 h
+            await clock.advance(12 * 3600 + 120)  # then nothing noticed of her for over 12 hours
+            await collect(ha, lambda s: s.get(status) == b"not_seen")
+
+
 async def test_a_device_taken_out_of_the_config_is_removed_from_home_assistant(tmp_path):
     port = free_port()
     kettle = "homeassistant/switch/carehub-flat1/kettle_plug/config"

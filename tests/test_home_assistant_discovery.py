@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from click.testing import CliRunner
@@ -146,6 +146,16 @@ def test_a_persons_state_from_their_unresolved_alerts(alerts, help_needed, statu
     state = person_state("grandma", alerts, "kitchen")
     assert state == {"help_needed": help_needed, "status": status, "alert_priority": priority, "room": "kitchen",
                      "noticed": None}
+
+
+def test_a_person_not_noticed_for_long_reads_not_seen_unless_an_alert_is_open():
+    noticed = datetime(2025, 3, 1, 9, 30, tzinfo=UTC)
+    def status(hours: float, alerts=()) -> str:
+        return person_state("grandma", list(alerts), "bedroom", noticed, now=noticed + timedelta(hours=hours),
+                            not_seen_after=12 * 3600)["status"]
+    assert status(1) == "ok" and status(13) == "not_seen"
+    assert status(13, [_alert("long_inactivity", "medium", AlertStatus.OPEN)]) == "alert"
+    assert person_state("grandma", [], None, None, now=noticed, not_seen_after=60)["status"] == "ok"  # never yet
 
 
 def test_when_a_person_was_last_noticed_is_a_timestamp(tmp_path):

@@ -82,6 +82,8 @@ class HomeAssistantBridge:
         """The latest day summary (its text and details) of each summary sensor."""
         self._published: dict[str, bytes] = {}
         """What the broker holds (retained) of what the hub published since it connected, by topic."""
+        self._people_alerts: list[Alert] | None = None
+        """The unresolved alerts the people's states were last worked out from."""
         self._memory = DiscoveryMemory(config.database_path.with_name("home-assistant-discovery.json"))
         self._to_remove: set[str] | None = None
         """Discovery topics to empty (read from the memory when first needed)."""
@@ -197,6 +199,7 @@ class HomeAssistantBridge:
                 async with self._publishing:
                     for device in self._config.devices:
                         await self._publish_availability(device.id)
+                    await self._publish_people(same_alerts=True)  # someone not noticed for long: "not seen"
 
     async def _publish_availability(self, device_id: str) -> None:
         status = self._registry.get(self._config.home.id, device_id)
@@ -213,11 +216,15 @@ class HomeAssistantBridge:
                                *self.discovery.vitals_states(device, state)]:
             await self._publish(topic, payload)
 
-    async def _publish_people(self) -> None:
-        alerts = [*await self._alerts.list(status=AlertStatus.OPEN, limit=1000),
-                  *await self._alerts.list(status=AlertStatus.ACKNOWLEDGED, limit=1000)]
+    async def _publish_people(self, *, same_alerts: bool = False) -> None:
+        """Each person's state; ``same_alerts``: with the alerts read last time (only the time has moved on)."""
+        if not same_alerts or self._people_alerts is None:
+            self._people_alerts = [*await self._alerts.list(status=AlertStatus.OPEN, limit=1000),
+                                   *await self._alerts.list(status=AlertStatus.ACKNOWLEDGED, limit=1000)]
+        alerts = self._people_alerts
         for person in self._config.people:
-            state = person_state(person.id, alerts, self._state.room_of(person.id), self._state.noticed_at(person.id))
+            state = person_state(person.id, alerts, self._state.room_of(person.id), self._state.noticed_at(person.id),
+                                 now=self._clock.now(), not_seen_after=self._config.home_assistant.not_seen_after)
             for topic, payload in self.discovery.states("person", person.id, state):
                 await self._publish(topic, payload)
 

@@ -88,6 +88,9 @@ class HomeAssistantConfig(BaseModel):
     enabled: bool = False
     """Publish MQTT discovery for Home Assistant (people, alerts, vitals, devices) and let its login
     (``homeassistant``, ``carehub devices credentials homeassistant``) onto the broker."""
+    not_seen_after: float = Field(12 * 3600.0, gt=0)
+    """Seconds without anything noticed of a person (motion, doors, their watch, their voice) after which their
+    status in Home Assistant reads ``not_seen`` instead of ``ok`` (an open alert still shows first)."""
     discovery_prefix: str = "homeassistant"
     """Home Assistant's discovery prefix (its MQTT integration's setting; ``homeassistant`` unless changed)."""
     users: dict[str, str] = Field(default_factory=dict)

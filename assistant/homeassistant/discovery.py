@@ -23,7 +23,7 @@ from assistant.config import Config, DeviceConfig, PersonConfig
 HELP_KINDS = frozenset({"sos", "fall", "help_asked"})
 """Alert kinds that mean someone needs help now: "help needed" is on while one of these is not resolved."""
 PRIORITIES = ("none", "low", "medium", "high")
-STATUSES = ("ok", "alert", "help_needed")
+STATUSES = ("ok", "not_seen", "alert", "help_needed")
 CONTROLLABLE = frozenset({"light", "switch", "lock"})
 """Device kinds Home Assistant may command (through the hub, which logs each command with its cause)."""
 BATTERY_KINDS = frozenset({"wearable", "motion", "contact", "occupancy", "button", "pillbox", "lock"})
@@ -202,14 +202,18 @@ def summary_entity(person: str, subject: str, title: str) -> Entity:
                   attributes=True)
 
 
-def person_state(person: str, alerts: list[Alert], room: str | None, noticed: datetime | None = None) -> State:
+def person_state(person: str, alerts: list[Alert], room: str | None, noticed: datetime | None = None, *,
+                 now: datetime | None = None, not_seen_after: float | None = None) -> State:
     """A person's state as the person entities show it, from the alerts not yet resolved (open or taken on), the
-    room they were last noticed in and when ("not seen since" on a dashboard)."""
+    room they were last noticed in and when. ``not_seen`` when nothing is open but they were last noticed more
+    than ``not_seen_after`` seconds before ``now`` ("not seen since" on a dashboard)."""
     theirs = [a for a in alerts if a.person == person and a.status is not AlertStatus.RESOLVED]
     help_needed = any(a.kind in HELP_KINDS for a in theirs)
     open_priorities = {a.priority.value for a in theirs if a.status is AlertStatus.OPEN}
     highest = next((p for p in reversed(PRIORITIES) if p in open_priorities), "none")
-    status = "help_needed" if help_needed else "alert" if open_priorities else "ok"
+    unseen = (noticed is not None and now is not None and not_seen_after is not None
+              and (now - noticed).total_seconds() > not_seen_after)
+    status = "help_needed" if help_needed else "alert" if open_priorities else "not_seen" if unseen else "ok"
     return {"help_needed": help_needed, "status": status, "alert_priority": highest, "room": room,
             "noticed": noticed.isoformat() if noticed is not None else None}
 
