@@ -292,13 +292,19 @@ async def test_a_persons_medication_sensor_goes_when_they_leave_the_config(tmp_p
         "published": [discovery], "to_remove": [], "summaries": [["grandma", "medication", "Medication today"]]}))
     config = ha_config(tmp_path, port, people=[{"id": "grandpa", "name": "Bill"}],
                        devices=[{"id": "kitchen-light", "kind": "light", "room": "kitchen"}])
+    memory = tmp_path / "home-assistant-discovery.json"
+    light = "homeassistant/light/carehub-flat1/kitchen_light/config"
     async with build_hub(config, skills=[]) as hub:
         await hub.wait_connected()
         async with client(config, port, "homeassistant") as ha:
-            await ha.subscribe(discovery, qos=1)
             await ha.publish("homeassistant/status", b"online", qos=1)
-            await collect(ha, lambda s: s.get(discovery) == b"")
-    remembered = json.loads((tmp_path / "home-assistant-discovery.json").read_text())
+            async with asyncio.timeout(10):  # the removal may go out before Home Assistant's login subscribes
+                while json.loads(memory.read_text())["summaries"]:
+                    await asyncio.sleep(0.05)
+            await ha.subscribe("homeassistant/+/carehub-flat1/+/config", qos=1)
+            retained = await collect(ha, lambda s: light in s)  # the broker's retained configs, all at once
+    assert not retained.get(discovery)  # the sensor's config is gone from the broker
+    remembered = json.loads(memory.read_text())
     assert remembered["summaries"] == [] and remembered["to_remove"] == []
 
 
