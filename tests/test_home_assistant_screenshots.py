@@ -8,6 +8,7 @@ Skipped, saying why, where Home Assistant (scripts/home-assistant-venv.sh), Chro
 from __future__ import annotations
 
 import importlib.util
+import os
 import struct
 from pathlib import Path
 
@@ -15,7 +16,10 @@ import pytest
 
 from tests.hakit import hass_executable
 
-pytestmark = [pytest.mark.home_assistant, pytest.mark.slow]
+pytestmark = [pytest.mark.home_assistant, pytest.mark.slow, pytest.mark.skipif(
+    not os.environ.get("CAREHUB_SCREENSHOT_TESTS"),
+    reason="starts a second Home Assistant and draws its dashboard in Chromium (over a minute, and at the mercy of "
+           "a busy machine's rendering): run with CAREHUB_SCREENSHOT_TESTS=1 when the screenshots are redrawn")]
 
 SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "home-assistant-screenshots.py"
 
