@@ -84,9 +84,7 @@ def _timed(run):
     return timed_run
 
 
-if not getattr(asyncio.events.Handle._run, "carehub_timed", False):  # once, though a test imports tests.conftest
-    asyncio.events.Handle._run = _timed(asyncio.events.Handle._run)  # type: ignore[method-assign]
-    asyncio.events.Handle._run.carehub_timed = True  # type: ignore[attr-defined]
+asyncio.events.Handle._run = _timed(asyncio.events.Handle._run)  # type: ignore[method-assign]
 
 
 @pytest.fixture(autouse=True)
@@ -130,9 +128,7 @@ def _remembered(self, *args, **kwargs):  # type: ignore[no-untyped-def]
     _loops.add(self)
 
 
-if not getattr(asyncio.BaseEventLoop.__init__, "carehub_remembered", False):
-    _remembered.carehub_remembered = True  # type: ignore[attr-defined]
-    asyncio.BaseEventLoop.__init__ = _remembered  # type: ignore[method-assign]
+asyncio.BaseEventLoop.__init__ = _remembered  # type: ignore[method-assign]
 
 
 @pytest.fixture(autouse=True)
