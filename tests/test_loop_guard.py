@@ -34,6 +34,9 @@ def test_only_the_hubs_own_code_counts_and_only_when_it_worked_or_waited_on_the_
     assert conftest.SlowCallback(bus, 0.2, cpu=0.15, blocks=0).blocking
     assert conftest.SlowCallback(bus, 0.2, cpu=0.001, blocks=8).blocking
     assert not conftest.SlowCallback(bus, 0.2, cpu=0.004, blocks=0).blocking  # descheduled on a busy machine
+    assert conftest.SlowCallback(bus, 0.2, cpu=0.001, blocks=8, written=8).blocking  # a write on the loop
+    # its own evicted memory paged back in by a machine under memory pressure: the machine's wait, not a read
+    assert not conftest.SlowCallback(bus, 0.7, cpu=0.0, blocks=216, paged_in=3).blocking
 
 
 def test_a_garbage_collection_is_not_counted_against_the_callback_that_triggered_it():
