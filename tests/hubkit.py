@@ -26,6 +26,11 @@ HOUSEHOLD = {
 
 
 def hub_config(tmp_path: Path, broker_port: int, *, embedded: bool = False, **overrides: Any) -> Config:
+    return parse_config(household_raw(tmp_path, broker_port, embedded=embedded, **overrides), "test", tmp_path)
+
+
+def household_raw(tmp_path: Path, broker_port: int, *, embedded: bool = False, **overrides: Any) -> dict[str, Any]:
+    """The test household as config.yaml would hold it (``hub_config`` parses it)."""
     raw: dict[str, Any] = json.loads(json.dumps(HOUSEHOLD))
     raw["mqtt"] = {"broker": "embedded" if embedded else "external", "host": "127.0.0.1",
                    "port": broker_port, "client_id": f"hub-{tmp_path.name}"[:60]}
@@ -33,7 +38,7 @@ def hub_config(tmp_path: Path, broker_port: int, *, embedded: bool = False, **ov
     raw["http"] = {"host": "127.0.0.1", "port": 0}
     for key, value in overrides.items():
         raw[key] = {**raw.get(key, {}), **value} if isinstance(value, dict) else value
-    return parse_config(raw, "test", tmp_path)
+    return raw
 
 
 async def publish(port: int, messages: list[tuple[str, bytes | str]], qos: int = 1) -> None:

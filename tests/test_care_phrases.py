@@ -93,3 +93,25 @@ async def test_unwell_said_of_someone_else_or_the_past_asks_for_nothing(skill_ha
     reply = await h.say(text, person="grandma", language=language)
     assert reply.intent not in ("CareFeelingUnwell", "CareHelp"), reply
     assert await h.rows(kind="alert_requested") == []
+
+
+def _told_to_carehub() -> list[tuple[str, str]]:
+    """What Home Assistant's Assist tells carehub (assistant/homeassistant/assist.py), a wildcard's words filled in."""
+    from assistant.homeassistant.assist import PHRASES
+
+    filled = {"carehub_feeling": {"en": "dizzy", "zh-CN": "头晕"},
+              "carehub_reminder": {"en": "to call Anna at five", "zh-CN": "明天早上八点吃药"}}
+    return [(f"{p.said}{' ' if language == 'en' else ''}{filled[p.rest][language]}" if p.rest else p.said, language)
+            for language, phrases in PHRASES.items() for p in phrases]
+
+
+@pytest.mark.parametrize("text, language", _told_to_carehub())
+async def test_every_sentence_home_assistants_assist_passes_on_is_understood(skill_harness, text, language):
+    from skills.reminders import Reminders
+    from skills.vitals import Vitals
+
+    h = await skill_harness(Medication, settings=PILLS, start=datetime(2026, 1, 5, 8, 5),
+                            also=[Safety, CheckIn, Falls, DeviceHealth, DeviceControl, Reminders, Vitals])
+    reply = await h.say(text, person="grandma", language=language)
+    assert reply.understood, (text, reply)
+    assert h.failures == []

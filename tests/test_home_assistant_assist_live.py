@@ -1,6 +1,6 @@
 """Home Assistant's Assist reaching carehub: a real Home Assistant (2025.4.4, tests/hakit.py) given the YAML
 ``carehub homeassistant assist-config`` prints, asked "I took my pills" through its conversation API. carehub
-logs the intent, and Home Assistant answers with carehub's reply.
+logs the intent, and Home Assistant answers with carehub's reply; the same in Chinese ("我已经吃药了").
 
 Skipped, saying why, where Home Assistant is not installed (scripts/home-assistant-venv.sh needs Python 3.13).
 """
@@ -51,6 +51,7 @@ def assist(tmp_path_factory: pytest.TempPathFactory, carehub_http_port: int) -> 
                                            "people": [{"id": "grandma", "name": "Margaret", "token": TOKEN}]}),
                            encoding="utf-8")
     files = {"custom_sentences/en/carehub.yaml": _printed(config_file, "--sentences"),
+             "custom_sentences/zh-cn/carehub.yaml": _printed(config_file, "--sentences", "--language", "zh-CN"),
              "secrets.yaml": f'carehub_token: "Bearer {TOKEN}"\n'}
     with running_home_assistant(tmp_path_factory.mktemp("home-assistant-assist"),
                                 "conversation:\n" + _printed(config_file), files) as started:
@@ -72,3 +73,20 @@ async def test_i_took_my_pills_said_to_assist_reaches_carehub_and_carehubs_reply
     spoken = answer["response"]["speech"]["plain"]["speech"]
     assert spoken == replies[0]["data"]["text"], assist.log_tail()
     assert spoken in ("Thanks. No dose is due right now.", "Thank you, I've noted your heart pills.")
+
+
+async def test_chinese_said_to_assist_reaches_carehub_in_chinese_and_the_reply_is_chinese(
+        assist, carehub_http_port, tmp_path):
+    config = ha_config(tmp_path, free_port(), people=[{"id": "grandma", "name": "Margaret", "token": TOKEN}],
+                       http={"host": "127.0.0.1", "port": carehub_http_port})
+    async with build_hub(config, skills=MEDICATION):
+        answer = await assist.request("POST", "/api/conversation/process",
+                                      {"text": "我已经吃药了", "language": "zh-cn"})
+        recognized = await wait_for_rows(config.database_path, lambda rows: rows, kind="intent_recognized")
+        replies = await wait_for_rows(config.database_path, lambda rows: rows, kind="reply_given")
+    heard = await wait_for_rows(config.database_path, lambda rows: rows, kind="utterance_heard")
+    assert heard[0]["data"]["text"] == "我吃过药了" and heard[0]["data"]["language"] == "zh-CN"
+    assert recognized[0]["data"]["intent"] == "MedicationTaken" and recognized[0]["person"] == "grandma"
+    spoken = answer["response"]["speech"]["plain"]["speech"]
+    assert spoken == replies[0]["data"]["text"], assist.log_tail()
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in spoken), spoken

@@ -1,7 +1,7 @@
 """Home Assistant's own entities as carehub devices, against a real Home Assistant (2025.4.4, tests/hakit.py):
 an input_boolean mapped as a motion sensor reaches the event log (with Home Assistant's context id) and the
-routines skill; one mapped as a light is switched by "turn on the hall lamp", as Home Assistant's own REST
-state shows; a token Home Assistant refuses is said plainly.
+routines skill; one mapped as a light is switched by ``carehub say "turn on the hall lamp"``, as Home Assistant's
+own REST state shows; a token Home Assistant refuses is said plainly.
 
 Skipped, saying why, where Home Assistant is not installed (scripts/home-assistant-venv.sh needs Python 3.13).
 """
@@ -9,6 +9,7 @@ Skipped, saying why, where Home Assistant is not installed (scripts/home-assista
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import uuid
 from collections.abc import AsyncIterator
@@ -17,15 +18,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
+from click.testing import CliRunner
 
 from assistant.app import Hub, build_hub
+from assistant.cli import main
+from assistant.config import parse_config
 from assistant.skill_loader import SkillClass
 from skills.device_control import DeviceControl, DeviceControlSettings
 from skills.routines.settings import RoutineSettings
 from skills.routines.skill import Routines
 from tests.conftest import free_port
 from tests.hakit import HomeAssistant, home_assistant  # noqa: F401 - the fixture
-from tests.hubkit import hub_config, wait_for_rows
+from tests.hubkit import household_raw, wait_for_rows
 
 pytestmark = [pytest.mark.home_assistant, pytest.mark.slow]
 
@@ -45,9 +50,13 @@ async def new_boolean(home_assistant: HomeAssistant, name: str) -> str:  # noqa:
 @asynccontextmanager
 async def hub_following(home_assistant: HomeAssistant, tmp_path: Path, entities: dict[str, Any],  # noqa: F811
                         token: str | None = None) -> AsyncIterator[Hub]:
-    config = hub_config(tmp_path, free_port(), embedded=True, home_assistant={
+    """A hub following ``entities``, its config.yaml written with the HTTP port it listens on (for the CLI)."""
+    raw = household_raw(tmp_path, free_port(), embedded=True, home_assistant={
         "url": home_assistant.url, "token": token or home_assistant.token, "entities": entities})
-    async with build_hub(config, skills=SKILLS) as hub:
+    async with build_hub(parse_config(raw, "test", tmp_path), skills=SKILLS) as hub:
+        assert hub.http is not None
+        raw["http"]["port"] = hub.http.port
+        (tmp_path / "config.yaml").write_text(yaml.safe_dump(raw), encoding="utf-8")
         yield hub
 
 
@@ -80,15 +89,20 @@ async def test_turn_on_the_hall_lamp_switches_it_in_home_assistant(home_assistan
     async with hub_following(home_assistant, tmp_path, entities) as hub:
         assert hub.home_assistant_entities is not None
         await asyncio.wait_for(hub.home_assistant_entities.connected.wait(), 20)
-        reply = await hub.hear("turn on the hall lamp")
+        said = await asyncio.to_thread(CliRunner().invoke, main, [
+            "--config", str(tmp_path / "config.yaml"), "say", "turn on the hall lamp", "--json"])
+        assert said.exit_code == 0, said.output
+        reply = json.loads(said.stdout)
         state = await home_assistant.wait_for_state(lamp, lambda s: s["state"] == "on")
         sent = await wait_for_rows(hub.config.database_path, lambda rows: rows, kind="command_sent")
         reported = await wait_for_rows(hub.config.database_path, lambda rows: any(r["data"]["on"] for r in rows),
                                        kind="switch_state_reported", device="hall-lamp")
         reached = await wait_for_rows(hub.config.database_path, lambda rows: rows, kind="home_assistant_reached")
-    assert reply.understood and state["state"] == "on"
+    assert reply["understood"] and state["state"] == "on"
     assert sent[0]["device"] == "hall-lamp" and sent[0]["data"]["command"] == "TurnOn"
     assert sent[0]["data"]["topic"] == f"home_assistant:{lamp}:input_boolean.turn_on"
+    assert sent[0]["data"]["home_assistant"] == {"entity_id": lamp, "service": "input_boolean.turn_on",
+                                                 "context_id": state["context"]["id"]}  # Home Assistant's logbook id
     assert reported[-1]["data"]["home_assistant"]["entity_id"] == lamp
     assert reached[0]["data"]["missing"] == ["light.not_there"]
 

@@ -280,3 +280,20 @@ def test_spoken_numbers_and_implausible_readings():
         except manual.ReadingError:
             continue
         raise AssertionError(f"{text!r} was taken as a {kind}")
+
+
+async def test_how_am_i_doing_says_the_band_in_plain_words_with_the_readings_and_todays_steps(skill_harness):
+    h = await skill_harness(Vitals, start=START)
+    assert (await h.say("how am I doing", person="grandma")).text == \
+        "I don't have enough recent readings to say how your vital signs are."
+    watch = Watch(h)
+    await watch.report(10, every=300, heart_rate=72, spo2=97, respiration_rate=16, systolic=124)
+    reply = await h.say("how am I doing today", person="grandma")
+    assert reply.intent == "CareHowAmI"
+    assert reply.text == ("Your vital signs look fine (NEWS2 0: pulse 72/min, SpO2 97 %, systolic BP 124 mmHg). "
+                          "I have no recent temperature. You've walked 1,020 steps today.")
+    assert (await h.say("我今天身体怎么样", person="grandma")).text == (
+        "您的生命体征看起来正常（NEWS2 0分：脉搏 72/min，血氧 97 %，收缩压 124 mmHg）。没有最近的体温读数。今天您走了1020步。")
+    await watch.report(10, every=300, heart_rate=136, spo2=91, respiration_rate=22, systolic=118)
+    assert (await h.say("how am I doing", person="grandma")).text.startswith(
+        "Your vital signs are very worrying: you need urgent help (NEWS2 8: pulse 136/min, SpO2 91 %")

@@ -128,6 +128,9 @@ class CommandSent(Event):
     """The MQTT topic it was published on."""
     skill: str | None = None
     """The skill that sent it; None for the hub itself."""
+    home_assistant: dict[str, Any] | None = None
+    """A command carried out as a Home Assistant service call: ``entity_id``, ``service`` and Home Assistant's
+    ``context_id`` of the call (what its logbook names; None when the call changed no state)."""
 
 
 @dataclass(frozen=True, kw_only=True)

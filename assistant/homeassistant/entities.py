@@ -390,10 +390,13 @@ class HomeAssistantEntities:
         except (aiohttp.ClientError, HomeassistantAPIError, TimeoutError) as error:
             raise HomeAssistantUnavailable(f"{domain}.{service} on {entity_id} failed: {_describe(error)}") from None
         args = {k: v for k, v in vars(command).items() if v is not None}
+        contexts = sorted({s.context.id for s in changed if getattr(s, "context", None) is not None})
+        called = {"entity_id": entity_id, "service": f"{domain}.{service}",
+                   "context_id": contexts[0] if contexts else None}
         sent = await self._sink.emit(CommandSent(command=type(command).__name__, args=args, skill=skill,
                                                  topic=f"home_assistant:{entity_id}:{domain}.{service}",
-                                                 device=device_id, person=device.person, cause=cause))
-        contexts = sorted({s.context.id for s in changed if getattr(s, "context", None) is not None})
+                                                 device=device_id, person=device.person, cause=cause,
+                                                 home_assistant=called))
         log.info("%s for %s: Home Assistant %s.%s on %s (context %s, event %s)", type(command).__name__, device_id,
                  domain, service, entity_id, ", ".join(contexts) or "none", sent.id)
         return sent

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Literal
+from zoneinfo import ZoneInfo
 
 from skills.sdk import (
     Event, IntentMatch, ReportDay, ReportSection, Skill, StepsCounted, VitalSignsMeasured, WearStateReported, every,
@@ -22,7 +23,9 @@ from skills.vitals.events import News2NotScored, News2Scored, VitalSignsRecorded
 from skills.vitals.news2 import RESPONSE_SHORT, Freshness, News2Score, NotScored, Reading, observations, score
 from skills.vitals.settings import CONDITIONS, RANK, PersonVitals, VitalsSettings
 from skills.vitals.sustained import StepLog, SustainedCondition, SustainRule
-from skills.vitals.wording import BANDS_ZH, NAMES, NOT_A_READING, NOTED, TOLD, WHAT, WHO, explain
+from skills.vitals.wording import (
+    BANDS_ZH, NAMES, NOT_A_READING, NOTED, TOLD, WHAT, WHO, WHO_ASKS, explain, how_you_are,
+)
 
 # --- per-person state --------------------------------------------------------------------------------
 
@@ -383,6 +386,25 @@ class Vitals(Skill[VitalsSettings]):
         if zh:
             return f"您的NEWS2评分是{result.total}，{BANDS_ZH[result.band]}风险。{explain(result, 'zh')}。"
         return f"Your NEWS2 score is {result.total}, {result.band} risk: {explain(result, 'en')}."
+
+    @intent("CareHowAmI", en=["how am i doing [today]", "how am i today", "how('s| is) my health [today]",
+                              "am i (doing ok|doing okay|doing alright|doing well|healthy)"],
+            zh_CN=["我[今天][的]身体怎么样[啊|呀]", "我今天怎么样[啊|呀]", "我[的]身体(情况|状况)怎么样",
+                   "我[最近]身体好吗", "我[今天]状态怎么样"])
+    async def how_am_i(self, match: IntentMatch) -> str:
+        """"How am I doing": the vital signs in plain words (the NEWS2 band said as a family would), and today's
+        steps when the wearable counts them."""
+        lang = short_language(match.language)
+        person = self._who(match.person)
+        if person is None:
+            return WHO_ASKS[lang]
+        now = self.ctx.now()
+        result = await self._score(person, now, self._at_rest(person, now), force_log=False)
+        home = ZoneInfo(self.ctx.timezone)
+        counted = self._state(person).steps.last  # the wearable's count since midnight, and when it said so
+        walked = counted[1] if counted is not None and datetime.fromtimestamp(
+            counted[0], home).date() == now.astimezone(home).date() else None
+        return how_you_are(result, walked, lang)
 
     @tool
     async def record_reading(self, person: str, temperature: float | None = None, systolic: float | None = None,
