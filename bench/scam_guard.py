@@ -90,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
         ("tuning+holdout-1 (dev)", of("tuning", "holdout-1")), ("holdout-2 (dev)", of("holdout-2")),
         ("holdout-3 (dev)", of("holdout-3")), ("holdout-4 (dev)", of("holdout-4")),
         *((f"{name} (dev)", of(name)) for name in round5), ("holdout-5 (dev)", of("holdout-5")),
-        ("holdout-6 (dev)", of("holdout-6"))) if group]
+        ("holdout-6 (dev)", of("holdout-6")), ("round-7 (dev)", of("round-7"))) if group]
     print(f"scam guard bench: {len(samples)} samples ({sum(s.is_scam for s in samples)} scam, "
           f"{sum(not s.is_scam for s in samples)} legit), thresholds low {thresholds.low} / medium "
           f"{thresholds.medium} / high {thresholds.high}")
@@ -109,7 +109,8 @@ def main(argv: list[str] | None = None) -> int:
     print()
     rows = [("tuning..holdout-3 (dev)", of("tuning", "holdout-1", "holdout-2", "holdout-3")),
             ("holdout-4 (dev)", of("holdout-4")), ("round-5 (dev)", of(*round5)),
-            ("holdout-5 (dev)", of("holdout-5")), ("holdout-6 (dev)", of("holdout-6"))] + summary
+            ("holdout-5 (dev)", of("holdout-5")), ("holdout-6 (dev)", of("holdout-6")),
+            ("round-7 (dev)", of("round-7"))] + summary
     rows = [(name, group) for name, group in rows if group]
     groups = [group for _, group in rows]
     print(f"recall per fraud family ({' | '.join(n for n, _ in rows)}), at medium / at high")

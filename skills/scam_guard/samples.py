@@ -21,8 +21,9 @@ HOLDOUT4_PATH = Path(__file__).with_name("holdout4.yaml")
 ROUND5_PATH = Path(__file__).with_name("round5.yaml")
 HOLDOUT5_PATH = Path(__file__).with_name("holdout5.yaml")
 HOLDOUT6_PATH = Path(__file__).with_name("holdout6.yaml")
+ROUND7_PATH = Path(__file__).with_name("round7.yaml")
 DEV_SETS = ("holdout-2", "holdout-3", "holdout-4", "round-5a", "round-5b", "round-5c", "round-5d", "round-5e",
-            "round-5f", "holdout-5", "holdout-6")
+            "round-5f", "holdout-5", "holdout-6", "round-7")
 """Sets used to develop the rules (the first three after one blind measurement each); the bench reports them
 apart from the tuning set."""
 BLIND = "blind"
@@ -118,8 +119,9 @@ def load_dev_samples() -> list[Sample]:
     docs/care/scam_guard.md.
     """
     round5 = load_samples(ROUND5_PATH, default_set="round-5a") if ROUND5_PATH.exists() else []
+    round7 = load_samples(ROUND7_PATH, default_set="round-7") if ROUND7_PATH.exists() else []
     return (load_holdout(HOLDOUT3_PATH, "holdout-3") + load_holdout(HOLDOUT4_PATH, "holdout-4") + round5
-            + load_holdout(HOLDOUT5_PATH, "holdout-5") + load_holdout(HOLDOUT6_PATH, "holdout-6"))
+            + load_holdout(HOLDOUT5_PATH, "holdout-5") + load_holdout(HOLDOUT6_PATH, "holdout-6") + round7)
 
 
 def load_blind_samples(path: Path) -> list[Sample]:
