@@ -12,7 +12,8 @@ blind once (80.8 % / 69.2 % recall, 1.7 % false alarms) and development data sin
 (round5.yaml) and round-7 (round7.yaml) by carehub's developers while changing the rules; holdout-6 (holdout6.yaml)
 was measured blind once (85.0 % / 73.3 %, 2.5 % false alarms) and is development data since. None of these rows
 estimates how the rules do on phrasings they have not seen: only a set written by someone who has not seen the
-rules does, scored once after the rules are final (``--blind``; its row is labelled ``blind``). None of it is real traffic.
+rules does, scored once after the rules are final (``--blind``; its row is labelled ``blind``). None of it is real
+traffic.
 
 "At medium" counts a sample as flagged when its level is medium or high (a caregiver is alerted); "at
 high" when it is high (the elder is warned aloud too). Recall is over scams, FPR over legit messages.
