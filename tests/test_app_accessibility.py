@@ -1,6 +1,6 @@
 """The caregiver app's pages checked by axe-core in Debian's Chromium at phone width: no serious or critical
-accessibility violation on the sign-in page, the inbox with a live SOS, or the alert's page, in English and in
-Chinese.
+accessibility violation on the sign-in page, the inbox with a live SOS, the alert's page or the person's page, in
+English and in Chinese; the person's page fits a phone's width.
 
 Skipped, saying why, when Chromium, Playwright or axe-core is not installed (scripts/test installs all three;
 axe-core with npm into ~/.cache/carehub/node, or CAREHUB_AXE names its axe.min.js).
@@ -48,8 +48,17 @@ async def test_axe_finds_nothing_serious_on_the_apps_pages(tmp_path):
         await bea.goto(f"{base}/app/alerts/no-such-alert")
         found["no such alert"] = await axe_violations(bea)
         assert await bea.locator("h1").inner_text() == "找不到这条提醒"
+
+        await anna.goto(f"{base}/app/people/grandma")
+        await anna.locator("h1").wait_for()
+        found["the person page"] = await axe_violations(anna)
+        await bea.goto(f"{base}/app/people/grandma")
+        found["the person page, in Chinese"] = await axe_violations(bea)
+        assert await bea.locator("h2.person").inner_text() == "Margaret" and await bea.locator("section").count() >= 3
+        # at phone width nothing runs off the side: no scrolling sideways to read a vital sign
+        assert await anna.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     assert {page: violations for page, violations in found.items() if violations} == {}
-    assert len(found) == 8  # every page was checked
+    assert len(found) == 10  # every page was checked
 
 
 async def test_axe_does_find_what_it_is_asked_to(tmp_path):

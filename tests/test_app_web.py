@@ -21,6 +21,7 @@ async def test_a_one_time_link_signs_a_phone_in_with_a_strict_http_only_cookie(t
             page = await resp.text()
             # A link preview or a prefetcher only sees a button: the code is still unspent.
             assert resp.status == 200 and "<form method=\"post\"" in page and "Set-Cookie" not in resp.headers
+            assert "This link signs this phone in as Anna. It works once." in page  # whose link it is
         async with http.post(f"{base}/app/sign-in/{code}", allow_redirects=False) as resp:
             assert resp.status == 303 and resp.headers["Location"] == "/app/"
             cookie = resp.headers["Set-Cookie"]
@@ -31,6 +32,8 @@ async def test_a_one_time_link_signs_a_phone_in_with_a_strict_http_only_cookie(t
         async with browser() as other:
             async with other.post(f"{base}/app/sign-in/{code}", allow_redirects=False) as resp:
                 assert resp.status == 400 and "used already" in await resp.text()
+            async with other.get(f"{base}/app/sign-in/{code}", allow_redirects=False) as resp:
+                assert resp.status == 400 and "used already" in await resp.text()  # said before any tap
     db = tmp_path / "log.db"
     assert rows_of(db, "SELECT COUNT(*) FROM app_sign_in_links WHERE code_hash = ?", (code,)) == [(0,)]
     assert code.encode() not in db.read_bytes()  # only its hash is kept

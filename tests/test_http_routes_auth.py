@@ -39,7 +39,7 @@ EXPECTED: dict[tuple[str, str], tuple[int, ...]] = {
     ("POST", "/app/alerts/{alert_id}/on-my-way"): (NO_TOKEN, NO_TOKEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN),
     ("POST", "/app/alerts/{alert_id}/resolve"): (NO_TOKEN, NO_TOKEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN),
     ("POST", "/app/alerts/{alert_id}/seen"): (NO_TOKEN, NO_TOKEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN),
-    ("GET", "/app/sign-in/{code}"): (OK, NO_TOKEN, OK, OK, OK, OK, OK),
+    ("GET", "/app/sign-in/{code}"): (400, NO_TOKEN, 400, 400, 400, 400, 400),  # an unknown code, said at once
     # An unknown one-time code signs nobody in, whoever asks.
     ("POST", "/app/sign-in/{code}"): (400, NO_TOKEN, 400, 400, 400, 400, 400),
     ("POST", "/app/sign-out"): (NO_TOKEN, NO_TOKEN, OK, OK, OK, FORBIDDEN, FORBIDDEN),

@@ -318,3 +318,67 @@ def test_the_miss_classes_reach_their_level_and_name_their_cue(text: str, level:
 def test_the_genuine_look_alikes_of_those_classes_stay_low(text: str) -> None:
     a = assess(text)
     assert a.level in ("none", "low"), (a.level, a.score, a.cue_ids)
+
+
+# --- 3. the miss classes of the sixth independent set, in words none of the sets uses -----------------------------
+
+@pytest.mark.parametrize(("text", "level", "cue"), [
+    # a cover story for the bank teller, an "insider" at the branch, a courier who will hold the cash
+    ("when you're at the desk and the clerk asks what it's for, just tell her it's for your daughter's wedding",
+     "medium", "teller_cover_story"),
+    ("我们怀疑您那个网点的员工跟骗子串通，柜台问起来您就说是给女儿装修房子用的", "high", "teller_cover_story"),
+    ("take the savings out this afternoon and our officer will keep them safe for you until it's over", "high",
+     "safe_account"),
+    # a fake virus alert with a number, a provider's "remote fix"
+    ("ALERT: 4 threats found on your laptop. Ring our support line on 0800 118 7735 to remove them.", "high",
+     "combo_device_scare"),
+    ("【宽带中心】检测到您家路由器被入侵，技术员稍后远程帮您修复，请保持电脑开机。", "high", "combo_device_scare"),
+    # a caller who says to ignore the code message's own warning
+    ("you'll see it says never share this code, that's just the standard wording, it doesn't apply to us", "high",
+     "code_override"),
+    ("短信里写着请勿告诉他人，那是系统自动加的，不用管，直接把码念给我", "high", "code_override"),
+    # alternative investments and tips groups
+    ("We have two plots left for private buyers near the new bypass. Once it opens you could double your money.",
+     "high", "investment_pitch"),
+    ("【红利社】张老师每日金股免费送，进群学员上月收益25%，回复1进群。", "high", "investment_pitch"),
+    # free health talks with gifts, "free" aids paid by card, cure claims that stop medication
+    ("【长寿讲堂】退休主任医师周三健康讲座，到场送大米一袋，名额有限。", "high", "free_gift_bait"),
+    ("you've qualified for a free stairlift survey and a mobility scooter, you just need to cover the delivery so "
+     "can i take the long number on your card", "high", "combo_free_health_offer"),
+    ("这个蜂胶吃三个月，很多老人都摆脱降压药了，今天下单买二送一。", "high", "health_cure"),
+    # a stranger turning a wrong number or a follow into a friendship
+    ("Sorry, wrong number! You sound lovely though. Are you married? I'm Mike, a widower.", "medium",
+     "combo_stranger_grooming"),
+    ("阿姨好，我在快手上看你跳舞好久了，我老伴去年走了，一个人挺寂寞的，想交个朋友。", "medium",
+     "combo_stranger_grooming"),
+    # an inheritance with a fee, an official blacklist with a link, contraband passed "to customs"
+    ("You have been named in the will of a late client. The transfer fee of £2,300 is payable before release.", "high",
+     "combo_lure_fee"),
+    ("【医保局】您的医保卡存在违规使用记录，已列入异常名单，请24小时内登录 ybj-hc.top 处理。", "high", "accusation"),
+    ("喂您好我是韵达快递 您的包裹里查出违禁品 有人冒用了您的身份 我帮您转接海关缉私警官", "high",
+     "cooperate_investigation"),
+])
+def test_the_sixth_sets_miss_classes_reach_their_level_and_name_their_cue(text: str, level: str, cue: str) -> None:
+    a = assess(text)
+    assert at_least(a, level), (a.level, a.score, a.cue_ids)
+    assert cue in ids(a), a.cue_ids
+
+
+@pytest.mark.parametrize("text", [
+    # a bank's own fraud call that needs nothing from you, in both languages
+    "this is the fraud team at your bank we've stopped a payment of four hundred pounds was it you no then we've "
+    "blocked the card and a new one is on its way you don't need to give us any details or move any money",
+    "您好这里是农业银行 您的卡刚才有一笔一千八百元的消费 想确认是不是您本人刷的 不是的话我们已经帮您冻结 您不需要提供任何信息",
+    # a utility's free visit that invites you to check with its office
+    "喂您好我是自来水公司的 下周上门免费检查水管 不收任何费用 您不放心可以打我们客服电话核实",
+    "hi it's the water board we're checking the meters on your road next week free of charge you can ring our office "
+    "to check first",
+    # a friend mentioning a clinic's fee, a genuine new number, a real fund statement, a free health check
+    "老刘，那家眼科医院我问了，挂号费30块，下周一有号，我陪你去。",
+    "Hi Mum, new number, this one's for work. Keep the old one, I still use it. Speak tonight x",
+    "Your pension fund grew 5% last year. See your statement in the app.",
+    "Riverside Health Centre: free hearing checks on Friday morning, no appointment needed.",
+])
+def test_the_sixth_sets_genuine_look_alikes_stay_low(text: str) -> None:
+    a = assess(text)
+    assert a.level in ("none", "low"), (a.level, a.score, a.cue_ids)

@@ -113,11 +113,16 @@ async def _audit(request: web.Request, who: Principal, page: str, *, alert: Aler
 
 async def sign_in_page(request: web.Request) -> web.Response:
     """``GET /app/sign-in/{code}``: a button, so a link preview or a prefetcher never spends the code."""
-    w = words(_language(request, None))
+    language = _language(request, None)
+    w = words(language)
+    try:
+        holder = await _parts(request).sessions.holder_of(request.match_info["code"])
+    except SignInRefused as refused:  # said before the tap, not after it
+        return _html(render.message_page(w["sign_in_failed"], str(refused), language), status=400)
     form = (f'<form method="post" action="/app/sign-in/{escape(request.match_info["code"])}">'
             f'<button type="submit">{escape(w["sign_in_button"])}</button></form>')
-    return _html(render.message_page(w["sign_in_title"], w["sign_in_intro"].format(name="carehub"),
-                                     _language(request, None), form=form))
+    return _html(render.message_page(w["sign_in_title"], w["sign_in_intro"].format(name=holder), language,
+                                     form=form))
 
 
 async def sign_in(request: web.Request) -> web.StreamResponse:

@@ -180,8 +180,11 @@ def inbox_page(alerts: list[Alert], reader: Reader) -> str:
     w = reader.words
     rows = "".join(alert_row(a, reader) for a in sort_alerts(alerts))
     empty = f'<p id="empty" class="empty"{" hidden" if alerts else ""}>{escape(w["no_alerts"])}</p>'
+    # Screen readers hear an alert that arrives live: a high one at once, the others when the reader pauses.
+    announce = ('<p id="announce" class="visually-hidden" role="status" aria-live="polite"></p>'
+                '<p id="announce-urgent" class="visually-hidden" role="alert" aria-live="assertive"></p>')
     body = f'{_header(reader)}<h2>{escape(w["inbox"])}</h2>{empty}<ul id="inbox" class="inbox">{rows}</ul>' \
-           f"{_footer(reader)}"
+           f"{announce}{_footer(reader)}"
     return page(w["inbox"], body, language=reader.language, csrf=reader.csrf, live=True)
 
 

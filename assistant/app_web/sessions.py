@@ -111,6 +111,14 @@ class Sessions:
         role, holder = await asyncio.to_thread(self.store.use_link, code, now)
         return await self.open(role, holder)
 
+    async def holder_of(self, code: str) -> str:
+        """The name of whom a sign-in code would sign in, without spending it (SignInRefused when it cannot)."""
+        role, holder = await asyncio.to_thread(self.store.peek_link, code, self._clock.now())
+        if role == "caregiver" and (caregiver := self._config.caregiver(holder)) is not None:
+            return caregiver.name or holder
+        person = self._config.person(holder)
+        return (person.name or holder) if person is not None else holder
+
     async def open(self, role: str, holder: str) -> tuple[str, SignedIn]:
         """A new session for ``holder`` (ValueError if they are not in config.yaml)."""
         principal = principal_for(self._config, role, holder)

@@ -86,19 +86,28 @@ class AppStore:
     def use_link(self, code: str, now: datetime) -> tuple[str, str]:
         """Spend a sign-in code: its (role, holder); SignInRefused when it is unknown, used or expired."""
         with self._lock, self._conn:
-            row = self._conn.execute("SELECT role, holder, expires, used FROM app_sign_in_links WHERE code_hash = ?",
-                                     [secret_hash(code)]).fetchone()
-            if row is None:
-                raise SignInRefused("this sign-in link is not known (ask for a new one: carehub caregivers link)")
-            role, holder, expires, used = row
-            if used:
-                raise SignInRefused("this sign-in link has been used already; each link works once "
-                                    "(ask for a new one: carehub caregivers link)")
-            if _time(expires) <= now:
-                raise SignInRefused("this sign-in link has expired (ask for a new one: carehub caregivers link)")
+            role, holder = self._valid_link(code, now)
             self._conn.execute("UPDATE app_sign_in_links SET used = ? WHERE code_hash = ?",
                                [_iso(now), secret_hash(code)])
         return role, holder
+
+    def peek_link(self, code: str, now: datetime) -> tuple[str, str]:
+        """Whom a sign-in code would sign in, (role, holder), without spending it; SignInRefused as ``use_link``."""
+        with self._lock:
+            return self._valid_link(code, now)
+
+    def _valid_link(self, code: str, now: datetime) -> tuple[str, str]:
+        row = self._conn.execute("SELECT role, holder, expires, used FROM app_sign_in_links WHERE code_hash = ?",
+                                 [secret_hash(code)]).fetchone()
+        if row is None:
+            raise SignInRefused("this sign-in link is not known (ask for a new one: carehub caregivers link)")
+        role, holder, expires, used = row
+        if used:
+            raise SignInRefused("this sign-in link has been used already; each link works once "
+                                "(ask for a new one: carehub caregivers link)")
+        if _time(expires) <= now:
+            raise SignInRefused("this sign-in link has expired (ask for a new one: carehub caregivers link)")
+        return str(role), str(holder)
 
     # -- sessions -------------------------------------------------------------------------------------
 

@@ -44,6 +44,16 @@
     return row;
   }
 
+  // A new open alert read out by screen readers: the row's summary, at once when it is high.
+  function announce(row) {
+    var urgent = row.classList.contains("p-high");
+    var region = document.getElementById(urgent ? "announce-urgent" : "announce");
+    var summary = row.querySelector(".row");
+    if (!region || !summary) { return; }
+    region.textContent = "";
+    window.setTimeout(function () { region.textContent = summary.textContent.replace(/\s+/g, " ").trim(); }, 50);
+  }
+
   function connect() {
     if (!window.EventSource || !document.body.hasAttribute("data-live")) { return; }
     var live = document.getElementById("live");
@@ -53,8 +63,12 @@
     source.onerror = function () { live.hidden = true; offline.hidden = false; };
     source.addEventListener("alert", function (event) {
       var data = JSON.parse(event.data);
+      var isNew = !document.getElementById("alert-" + data.id);
       var row = placeRow(data.html);
-      if (row && data.status === "open") { markSeen(data.id); }
+      if (row && data.status === "open") {
+        markSeen(data.id);
+        if (isNew) { announce(row); }
+      }
     });
   }
 
