@@ -11,6 +11,7 @@ import asyncio
 import base64
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -36,6 +37,7 @@ TAKEOVER = 5.0
 """Seconds within which a live worker must take over a dead or frozen one's partition (the design's bound)."""
 POLL = 0.5
 """Seconds between a would-be owner's claims."""
+OPERATORS_DOC = ROOT / "docs" / "operators.md"
 
 
 @dataclass
@@ -331,3 +333,24 @@ async def test_a_partition_is_a_number(etcd):
             await a.claim(-1)
         with pytest.raises(ValueError, match="partition '3': expected a partition number"):
             await a.claim("3")  # type: ignore[arg-type]
+
+
+async def test_the_operators_guide_example_runs(etcd):
+    (example,) = re.findall(r"^```python\n(.*?)^```$", OPERATORS_DOC.read_text(encoding="utf-8"), re.S | re.M)
+    assert 'ETCD = "http://127.0.0.1:2379"' in example
+    example = example.replace('ETCD = "http://127.0.0.1:2379"', f"ETCD = {etcd.url!r}")
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", example, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)})
+    out, _ = await asyncio.wait_for(proc.communicate(), 60)
+    assert proc.returncode == 0, out.decode()
+    assert re.fullmatch(r"partition 7 is mine, fencing token \d+\n", out.decode())
+
+
+async def test_the_operators_guide_range_lists_the_holders(etcd):
+    (body,) = re.findall(r"/v3/kv/range \\\n\s+-d '(.*?)'", OPERATORS_DOC.read_text(encoding="utf-8"))
+    async with PartitionLeases(etcd.url, "worker-a", ttl=2) as a:
+        token = await a.claim(12)
+        answer = await _etcd(etcd.url, "/v3/kv/range", json.loads(body))
+    assert [(base64.b64decode(kv["key"]).decode(), base64.b64decode(kv["value"]).decode(), int(kv["mod_revision"]))
+            for kv in answer["kvs"]] == [("/carehub/partitions/12", "worker-a", token)]
