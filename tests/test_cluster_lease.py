@@ -250,6 +250,22 @@ async def test_a_lease_etcd_no_longer_has_loses_every_partition_at_once(etcd):
         assert token is not None and a.held == {1: token}
 
 
+async def test_a_claim_under_a_lease_etcd_dropped_is_made_under_a_new_one(etcd):
+    lost: list[frozenset[int]] = []
+    async with PartitionLeases(etcd.url, "worker-a", ttl=2, on_lost=lambda p, r: lost.append(p)) as a:
+        old = await a.claim(1)
+        assert old is not None
+        lease = (await _etcd(etcd.url, "/v3/kv/range", {"key": _key(1)}))["kvs"][0]["lease"]
+        await _etcd(etcd.url, "/v3/lease/revoke", {"ID": lease})
+
+        new = await a.claim(2)
+
+        assert new is not None and new > old
+        assert a.held == {2: new}
+        assert lost == [frozenset({1})]
+        assert await a.holders() == {2: Holder("worker-a", new)}
+
+
 async def test_a_key_deleted_under_a_worker_fails_its_fencing_check(etcd):
     lost: list[tuple[frozenset[int], str]] = []
     async with PartitionLeases(etcd.url, "worker-a", ttl=2, on_lost=lambda p, r: lost.append((p, r))) as a:

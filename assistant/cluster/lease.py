@@ -182,6 +182,8 @@ class PartitionLeases:
                 self._held[partition] = token
                 log.info("partition %d: %s owns it, fencing token %d", partition, self.worker, token)
                 return token
+            if partition in self._held:  # this worker's own claim of it, made meanwhile
+                return self._held[partition]
             holder = self._holder_in(answer)
             log.debug("partition %d: held by %s", partition, holder.worker if holder else "nobody any more")
             return None
@@ -205,7 +207,8 @@ class PartitionLeases:
         """Whether ``partition`` is still this worker's under ``token``: run it before committing anything.
 
         Asks etcd (the key still has this revision); a lease not confirmed within its TTL counts as lost even
-        before etcd says so. A partition found lost here is dropped and reported to ``on_lost``.
+        before etcd says so. A partition found lost here is dropped and reported to ``on_lost``. Raises
+        ``EtcdError`` when etcd cannot answer: then nothing is known, and nothing may be committed.
         """
         self._check(partition)
         lease = self._lease
