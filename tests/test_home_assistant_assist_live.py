@@ -58,35 +58,35 @@ def assist(tmp_path_factory: pytest.TempPathFactory, carehub_http_port: int) -> 
         yield started
 
 
+async def said_to_assist(assist: HomeAssistant, port: int, tmp_path: Path, text: str,
+                         language: str) -> tuple[str, dict[str, list[dict]]]:
+    """``text`` said to Home Assistant's conversation API with a hub listening on ``port``: what Home Assistant
+    answered, and carehub's ``utterance_heard``, ``intent_recognized`` and ``reply_given`` rows."""
+    config = ha_config(tmp_path, free_port(), people=[{"id": "grandma", "name": "Margaret", "token": TOKEN}],
+                       http={"host": "127.0.0.1", "port": port})
+    async with build_hub(config, skills=MEDICATION):
+        answer = await assist.request("POST", "/api/conversation/process", {"text": text, "language": language})
+        rows = {kind: await wait_for_rows(config.database_path, lambda rows: rows, kind=kind)
+                for kind in ("intent_recognized", "reply_given", "utterance_heard")}
+    spoken = answer["response"]["speech"]["plain"]["speech"]
+    assert spoken == rows["reply_given"][0]["data"]["text"], assist.log_tail()
+    return spoken, rows
+
+
 async def test_i_took_my_pills_said_to_assist_reaches_carehub_and_carehubs_reply_is_spoken(
         assist, carehub_http_port, tmp_path):
-    config = ha_config(tmp_path, free_port(), people=[{"id": "grandma", "name": "Margaret", "token": TOKEN}],
-                       http={"host": "127.0.0.1", "port": carehub_http_port})
-    async with build_hub(config, skills=MEDICATION):
-        answer = await assist.request("POST", "/api/conversation/process",
-                                      {"text": "I've taken my pills", "language": "en"})
-        recognized = await wait_for_rows(config.database_path, lambda rows: rows, kind="intent_recognized")
-        replies = await wait_for_rows(config.database_path, lambda rows: rows, kind="reply_given")
-    assert recognized[0]["data"]["intent"] == "MedicationTaken" and recognized[0]["person"] == "grandma"
-    heard = await wait_for_rows(config.database_path, lambda rows: rows, kind="utterance_heard")
-    assert heard[0]["data"]["text"] == "I took my pills"
-    spoken = answer["response"]["speech"]["plain"]["speech"]
-    assert spoken == replies[0]["data"]["text"], assist.log_tail()
+    spoken, rows = await said_to_assist(assist, carehub_http_port, tmp_path, "I've taken my pills", "en")
+    recognized = rows["intent_recognized"][0]
+    assert recognized["data"]["intent"] == "MedicationTaken" and recognized["person"] == "grandma"
+    assert rows["utterance_heard"][0]["data"]["text"] == "I took my pills"
     assert spoken in ("Thanks. No dose is due right now.", "Thank you, I've noted your heart pills.")
 
 
 async def test_chinese_said_to_assist_reaches_carehub_in_chinese_and_the_reply_is_chinese(
         assist, carehub_http_port, tmp_path):
-    config = ha_config(tmp_path, free_port(), people=[{"id": "grandma", "name": "Margaret", "token": TOKEN}],
-                       http={"host": "127.0.0.1", "port": carehub_http_port})
-    async with build_hub(config, skills=MEDICATION):
-        answer = await assist.request("POST", "/api/conversation/process",
-                                      {"text": "我已经吃药了", "language": "zh-cn"})
-        recognized = await wait_for_rows(config.database_path, lambda rows: rows, kind="intent_recognized")
-        replies = await wait_for_rows(config.database_path, lambda rows: rows, kind="reply_given")
-    heard = await wait_for_rows(config.database_path, lambda rows: rows, kind="utterance_heard")
-    assert heard[0]["data"]["text"] == "我吃过药了" and heard[0]["data"]["language"] == "zh-CN"
-    assert recognized[0]["data"]["intent"] == "MedicationTaken" and recognized[0]["person"] == "grandma"
-    spoken = answer["response"]["speech"]["plain"]["speech"]
-    assert spoken == replies[0]["data"]["text"], assist.log_tail()
+    spoken, rows = await said_to_assist(assist, carehub_http_port, tmp_path, "我已经吃药了", "zh-cn")
+    heard = rows["utterance_heard"][0]["data"]
+    assert heard["text"] == "我吃过药了" and heard["language"] == "zh-CN"
+    recognized = rows["intent_recognized"][0]
+    assert recognized["data"]["intent"] == "MedicationTaken" and recognized["person"] == "grandma"
     assert any("\u4e00" <= ch <= "\u9fff" for ch in spoken), spoken
