@@ -10,12 +10,13 @@ not understood, and acts on nothing.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from assistant.intents import Recognized
 from assistant.understanding.clarify import Pending, answered, choose, question, refusal
-from assistant.understanding.household import Home, with_room_words
+from assistant.understanding.household import Home, with_device_words, with_room_words
 from assistant.understanding.lexicon import Lexicon, lexicon
 from assistant.understanding.normalize import Heard, after_names, normalize
 from assistant.understanding.parse import Frame, Mentions, Vocabulary
@@ -64,6 +65,8 @@ class Understanding:
             found = lexicon(language)
             if found is not None and found.room_words:
                 home = with_room_words(home, language, found.room_words)
+            if found is not None and found.device_words:
+                home = with_device_words(home, language, found.device_words)
         self.home = home
         self.grammar = grammar
         self._lexicons: dict[str, Lexicon] = {}
@@ -114,9 +117,24 @@ class Understanding:
                 if reply is not None:
                     return reply
             found = self._in(heard, language, room, person)
+            if found is None:  # "tern on the tea vee": the words that sound alike, kept only if then understood
+                repaired = self._sound_alike(text, language)
+                if repaired is not None:
+                    found = self._in(repaired, language, room, person)
             if found is not None:
                 return found
         return None
+
+    def _sound_alike(self, text: str, language: str) -> Heard | None:
+        """``text`` with whole words that sound like carehub's put right ("watt time", "wears leo", 把等), made
+        ready; None when it has none."""
+        found = self._lexicons[language]
+        repaired = text
+        for pattern, meant in found.sound_alikes:
+            repaired = re.sub(pattern, meant, repaired, flags=re.IGNORECASE)
+        if repaired == text:
+            return None
+        return self.heard(repaired, language)
 
     def _in(self, heard: Heard, language: str, room: str | None, person: str | None) -> Understood:
         """Everything but an answer: the grammars, a device command, the grammars clause by clause."""
