@@ -209,6 +209,18 @@ def test_a_day_that_is_not_clear_is_asked_not_guessed(text, language, when_text)
     assert read(text, language, when_text=when_text).when is None
 
 
+@pytest.mark.parametrize("text, language, task, moment", [
+    ("to water the plants at six this evening, they're looking sorry for themselves", "en", "water the plants",
+     _at(0, 18)),
+    ("to ring Sam at four, I'll only forget, I always do", "en", "ring Sam", _at(0, 16)),
+    ("收衣服，下午五点，我老是忘，你记着点", "zh-CN", "收衣服", _at(0, 17)),
+])
+def test_a_time_ending_the_first_clause_before_a_remark(text, language, task, moment):
+    request = read(text, language)
+    assert request.task == task
+    assert request.when is not None and resolve(request.when, NOW) == moment
+
+
 def test_a_request_without_a_time():
     assert read("to call Anna", "en") == read("to call Anna", "en", when_text="whenever")
     assert read("to call Anna", "en").when is None

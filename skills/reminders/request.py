@@ -43,7 +43,24 @@ def read(text: str, language: str, *, when_text: str | None = None) -> Request:
     """Split a request into its time and its task. The time may open or close it, or both ("tomorrow ... at
     three"); ``when_text`` is a time said apart from it ("{when} remind me {task}"), perhaps after a remark
     ("tomorrow I've got the dentist at three, remind me at two"): a day the remark names is the reminder's
-    day when its time says none. ``when`` is None when the parts say different moments: carehub then asks."""
+    day when its time says none. ``when`` is None when the parts say different moments: carehub then asks.
+    When none is found, a time that ends a clause before a remark is ("to ring my daughter at three, I'll only
+    forget otherwise")."""
+    request, unsure = _read(text, language, when_text)
+    if request.when is not None or unsure:
+        return request
+    breaks = [m.start() for m in re.finditer(r"[,，。;；]", text)]
+    for cut in reversed(breaks):  # the longest run of clauses from the start that ends with a time
+        shorter, unsure = _read(text[:cut], language, when_text)
+        if unsure:
+            break
+        if shorter.when is not None:
+            return shorter
+    return request
+
+
+def _read(text: str, language: str, when_text: str | None) -> tuple[Request, bool]:
+    """``read``, and whether its parts said different moments."""
     glue = "" if short_language(language) == "zh" else " "
     units = _units(text, language)
     said_units = _units(when_text, language) if when_text else []
@@ -60,22 +77,22 @@ def read(text: str, language: str, *, when_text: str | None = None) -> Request:
     else:
         when, more = _merged([w for w in (said, own) if w is not None])
         unsure = unsure or more
+    unsure = unsure or (when is not None and when.after is None and when.day is None and when.weekday is None
+                        and len(_days(remark, language, glue)) > 1)
     if unsure:
         when = None
     elif when is not None and when.after is None and when.day is None and when.weekday is None:
-        days = _days(remark, language, glue)
-        if len(days) > 1:  # "today ... tomorrow ..., remind me at two": which day is not clear
-            when = None
-        elif days:
+        days = _days(remark, language, glue)  # one at most: two ("today ... tomorrow ...") are unsure
+        if days:
             when = replace(when, day=days[0][0], weekday=days[0][1])
     task_units = units[start:end]
     if short_language(language) == "zh":
         task = _clean_zh("".join(task_units))
         if not task and remark:  # 明天下午两点半要去医院复查，你一点半提醒我: the remark says what about
             task = _clean_zh(_without_times(remark).removesuffix("你").removesuffix("您"))
-        return Request(when, task)
+        return Request(when, task), unsure
     task, connector = _clean_en(task_units)
-    return Request(when, task, connector)
+    return Request(when, task, connector), unsure
 
 
 def _merged(parts: list[When]) -> tuple[When | None, bool]:
