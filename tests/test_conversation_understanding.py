@@ -10,6 +10,7 @@ from skills.check_in import CheckIn
 from skills.child_safety import ChildSafety
 from skills.clock import Clock
 from skills.device_control import DeviceControl
+from skills.family_messages import FamilyMessages
 from skills.medication import Medication
 from skills.reminders import Reminders
 from skills.safety import Safety
@@ -103,6 +104,8 @@ async def test_a_fault_in_understanding_is_not_understood_and_the_next_utterance
     ("ware is leo", "ChildWhereIs", {}),
     ("eye have taken my tablets", "MedicationTaken", {}),
     ("start a timer for 15 minits", "HassStartTimer", {"minutes": 15}),
+    ("send and a message saying the parcel came", "FamilyMessage", {"caregiver": "anna"}),   # a name in pieces
+    ("tell s am I'm home", "FamilyMessage", {"caregiver": "sam"}),
     ("give me fore minutes", "HassStartTimer", {"minutes": 4}),
     ("set a timer for won hour", "HassStartTimer", {"hours": 1}),
     # numbers after a long run-up, or said twice
@@ -122,6 +125,8 @@ async def test_a_fault_in_understanding_is_not_understood_and_the_next_utterance
     ("ow my tooth is hurting so much", "CareFeelingUnwell", {}),
     ("我牙好疼好疼", "CareFeelingUnwell", {}),
     ("肚肚疼死了", "CareFeelingUnwell", {}),
+    # a reminder's time before a remark
+    ("remind me to phone the surgery at ten tomorrow, I'll forget otherwise", "ReminderAdd", {}),
     # list questions framed politely
     ("could you let me know what reminders I have for tomorrow", "ReminderList", {"day": "tomorrow"}),
     ("do you know which reminders I've set", "ReminderList", {}),
@@ -130,8 +135,9 @@ async def test_a_fault_in_understanding_is_not_understood_and_the_next_utterance
 ])
 async def test_misheard_loose_and_polite_sentences(skill_harness, text, intent, slots):
     h = await skill_harness(DeviceControl, config=household(),
-                            also=[Clock, ChildSafety, Medication, Timers, Safety, CheckIn, Reminders])
+                            also=[Clock, ChildSafety, Medication, Timers, Safety, CheckIn, Reminders, FamilyMessages])
     language = "zh-CN" if any("\u4e00" <= c <= "\u9fff" for c in text) else "en"
     reply = await h.say(text, person="grandma", room="kitchen", language=language)
     assert reply.intent == intent, reply
     assert {k: reply.slots.get(k) for k in slots} == slots
+    assert not reply.text.startswith("When should I")

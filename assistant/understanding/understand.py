@@ -22,7 +22,7 @@ from assistant.understanding.normalize import Heard, after_names, normalize
 from assistant.understanding.parse import Frame, Mentions, Vocabulary
 from assistant.understanding.pinyin import SoundIndex
 from assistant.understanding.remarks import command_beside_remark
-from assistant.understanding.spelling import Spelling
+from assistant.understanding.spelling import Spelling, distance
 from assistant.understanding.resolve import DEVICE_INTENTS, Act, Ask, Refuse, resolve, slots_for
 
 ROOM_INTENTS = {"HassClimateGetTemperature": "climate", "ClimateGetHumidity": "climate"}
@@ -74,6 +74,8 @@ class Understanding:
         self._sounds: dict[str, SoundIndex] = {}
         self._spelling: dict[str, Spelling] = {}
         self._after_names: dict[str, Callable[[str], str]] = {}
+        # names of people spelt in letters, which speech-to-text may cut in pieces ("an a" for Anna)
+        self._people = {w.lower() for w in words if w.isascii() and w.isalpha() and len(w) >= 4}
         for language in languages:
             found = lexicon(language)
             if found is None:
@@ -132,6 +134,8 @@ class Understanding:
         repaired = text
         for pattern, meant in found.sound_alikes:
             repaired = re.sub(pattern, meant, repaired, flags=re.IGNORECASE)
+        if found.spaced and self._people:
+            repaired = _names_in_pieces(repaired, self._people)
         if repaired == text:
             return None
         return self.heard(repaired, language)
@@ -279,6 +283,25 @@ class Understanding:
             return _with_area(meaning, choice, self.home)
         intent, slots, slot_text = slots_for(answered(pending, choice), self.home, pending.language)
         return Recognized(intent, pending.language, slots, slot_text, heard.raw)
+
+
+def _names_in_pieces(text: str, names: set[str]) -> str:
+    """Two short words that together are a letter from exactly one of ``names``, put together as that name
+    ("tell an a I'll call her" → "tell anna I'll call her", "send and a message")."""
+    words = text.split(" ")
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        first, second = words[i], words[i + 1] if i + 1 < len(words) else ""
+        if first.isalpha() and second.isalpha() and len(first) <= 3 and len(second) <= 3:
+            close = [n for n in names if distance((first + second).lower(), n, 1) <= 1]
+            if len(close) == 1:
+                out.append(close[0])
+                i += 2
+                continue
+        out.append(first)
+        i += 1
+    return " ".join(out)
 
 
 def _for_later(heard: Heard, lexicon: Lexicon) -> bool:

@@ -18,6 +18,9 @@ EN_FILLERS = {"please", "dear", "thanks", "ok", "okay", "say", "then", "will", "
 EN_DAY_WORDS = {"today", "tomorrow", "tonight", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
                 "sunday"}
 """Words that name a day in a remark (not "sat" or "wed", which are words of their own)."""
+_EN_REMARK = re.compile(r"(?<=\S)\s+(?=(?:i'll|i'm|i've|i'd|i|it's|because|cause|otherwise|or else)\b)", re.IGNORECASE)
+_ZH_REMARK = re.compile(r"(?<=.)(?=我|不然|要不然|免得)")
+"""Where a remark may start after a request (punctuation aside, which the grammars take out)."""
 ZH_LEADING = ("一下", "一声", "我要", "要", "记得", "该")
 ZH_TRAILING = ("一下", "一声", "吧", "啊", "呀", "哦", "的时候", "到时候")
 
@@ -49,7 +52,8 @@ def read(text: str, language: str, *, when_text: str | None = None) -> Request:
     request, unsure = _read(text, language, when_text)
     if request.when is not None or unsure:
         return request
-    breaks = [m.start() for m in re.finditer(r"[,，。;；]", text)]
+    starts = _ZH_REMARK if short_language(language) == "zh" else _EN_REMARK
+    breaks = sorted({m.start() for m in re.finditer(r"[,，。;；]", text)} | {m.start() for m in starts.finditer(text)})
     for cut in reversed(breaks):  # the longest run of clauses from the start that ends with a time
         shorter, unsure = _read(text[:cut], language, when_text)
         if unsure:
