@@ -3,9 +3,18 @@ room asked after a question about a room that names none (the brief's household,
 
 from __future__ import annotations
 
+import pytest
 import yaml
 
+from skills.check_in import CheckIn
+from skills.child_safety import ChildSafety
+from skills.clock import Clock
 from skills.device_control import DeviceControl
+from skills.family_messages import FamilyMessages
+from skills.medication import Medication
+from skills.reminders import Reminders
+from skills.safety import Safety
+from skills.timers import Timers
 from skills.room_climate import RoomClimate
 from skills.sdk import ClimateMeasured
 from tests.understandingkit import HOUSEHOLD
@@ -87,3 +96,48 @@ async def test_a_fault_in_understanding_is_not_understood_and_the_next_utterance
     assert not reply.understood and h.published == []
     assert (await h.say("turn on the hallway light", person="grandma")).understood
     assert h.published == [("carehub/home/hallway-light/set", {"state": "on"})]
+
+
+@pytest.mark.parametrize("text, intent, slots", [
+    # whole words heard as others that sound alike, kept because the grammars then understand them
+    ("wot day is it today", "HassGetCurrentDate", {}),
+    ("ware is leo", "ChildWhereIs", {}),
+    ("eye have taken my tablets", "MedicationTaken", {}),
+    ("start a timer for 15 minits", "HassStartTimer", {"minutes": 15}),
+    ("send and a message saying the parcel came", "FamilyMessage", {"caregiver": "anna"}),   # a name in pieces
+    ("tell s am I'm home", "FamilyMessage", {"caregiver": "sam"}),
+    ("give me fore minutes", "HassStartTimer", {"minutes": 4}),
+    ("set a timer for won hour", "HassStartTimer", {"hours": 1}),
+    # numbers after a long run-up, or said twice
+    ("the pasta's in, set one of those timer things, eleven minutes, eleven minutes for the pasta",
+     "HassStartTimer", {"minutes": 11}),
+    ("我在蒸鱼，你帮我计个时，十二分钟，十二分钟啊", "HassStartTimer", {"minutes": 12}),
+    # colloquial day questions
+    ("今儿个是礼拜几来着", "HassGetCurrentDate", {}),
+    ("今个几号了", "HassGetCurrentDate", {}),
+    # "I'm OK" said with what happened; a call for help beside it still wins
+    ("I'm all right, I only knocked the pan off the hob", "CareImOk", {}),
+    ("我没事儿，就是把杯子摔了，不用叫人", "CareImOk", {}),
+    ("I'm fine, but I've slipped and I can't get up", "CareHelp", {}),
+    ("我没事，就是腿软了，你叫个人来吧", "CareHelp", {}),
+    # a child's pain
+    ("my ear really really hurts", "CareFeelingUnwell", {}),
+    ("ow my tooth is hurting so much", "CareFeelingUnwell", {}),
+    ("我牙好疼好疼", "CareFeelingUnwell", {}),
+    ("肚肚疼死了", "CareFeelingUnwell", {}),
+    # a reminder's time before a remark
+    ("remind me to phone the surgery at ten tomorrow, I'll forget otherwise", "ReminderAdd", {}),
+    # list questions framed politely
+    ("could you let me know what reminders I have for tomorrow", "ReminderList", {"day": "tomorrow"}),
+    ("do you know which reminders I've set", "ReminderList", {}),
+    ("麻烦你告诉我，我都设了哪些提醒", "ReminderList", {}),
+    ("请问我今天有没有什么提醒", "ReminderList", {"day": "today"}),
+])
+async def test_misheard_loose_and_polite_sentences(skill_harness, text, intent, slots):
+    h = await skill_harness(DeviceControl, config=household(),
+                            also=[Clock, ChildSafety, Medication, Timers, Safety, CheckIn, Reminders, FamilyMessages])
+    language = "zh-CN" if any("\u4e00" <= c <= "\u9fff" for c in text) else "en"
+    reply = await h.say(text, person="grandma", room="kitchen", language=language)
+    assert reply.intent == intent, reply
+    assert {k: reply.slots.get(k) for k in slots} == slots
+    assert not reply.text.startswith("When should I")

@@ -184,6 +184,43 @@ def test_requests_split_into_time_and_task(text, language, when_text, task, conn
     assert request.when is not None and resolve(request.when, NOW) == moment
 
 
+@pytest.mark.parametrize("text, language, when_text, task, moment", [
+    # a day named in the remark before the time carries to it; the remark's own time stays the remark's
+    ("at 2", "en", "tomorrow I've got the dentist at 3", "", _at(1, 14)),
+    ("to get the taxi", "en", "the clinic is on Thursday so at nine", "get the taxi", _at(3, 9)),
+    ("一下", "zh-CN", "后天上午十点要去银行办事，你九点", "去银行办事", _at(2, 9)),
+    ("一声", "zh-CN", "星期三下午三点复诊，两点", "复诊", _at(2, 14)),
+    # no day in the remark: the time as said
+    ("to call Anna", "en", "oh I've got the washing on so at three", "call Anna", _at(0, 15)),
+])
+def test_a_day_said_in_a_remark_carries_to_the_time(text, language, when_text, task, moment):
+    request = read(text, language, when_text=when_text)
+    assert request.task == task
+    assert request.when is not None and resolve(request.when, NOW) == moment
+
+
+@pytest.mark.parametrize("text, language, when_text", [
+    ("at half past one, I've got the hospital tomorrow at half past two", "en", None),  # which day?
+    ("明天下午两点去医院", "zh-CN", "一点"),
+    ("", "zh-CN", "今天要买菜，明天要去医院，三点"),                                      # two days named
+    ("at 3", "en", "today Anna's coming and on Friday the doctor, so"),
+])
+def test_a_day_that_is_not_clear_is_asked_not_guessed(text, language, when_text):
+    assert read(text, language, when_text=when_text).when is None
+
+
+@pytest.mark.parametrize("text, language, task, moment", [
+    ("to water the plants at six this evening, they're looking sorry for themselves", "en", "water the plants",
+     _at(0, 18)),
+    ("to ring Sam at four, I'll only forget, I always do", "en", "ring Sam", _at(0, 16)),
+    ("收衣服，下午五点，我老是忘，你记着点", "zh-CN", "收衣服", _at(0, 17)),
+])
+def test_a_time_ending_the_first_clause_before_a_remark(text, language, task, moment):
+    request = read(text, language)
+    assert request.task == task
+    assert request.when is not None and resolve(request.when, NOW) == moment
+
+
 def test_a_request_without_a_time():
     assert read("to call Anna", "en") == read("to call Anna", "en", when_text="whenever")
     assert read("to call Anna", "en").when is None

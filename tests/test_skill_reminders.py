@@ -66,6 +66,21 @@ async def test_replies_say_it_back_to_the_person(skill_harness):
     assert speaker_said(h.published) == [("kitchen-speaker", "It's time to take your pills.", "en")]
 
 
+async def test_a_day_said_before_the_reminder_is_its_day(skill_harness):
+    h = await _reminders(skill_harness)
+    assert (await h.say("tomorrow I've got the optician at four, remind me at three", person="grandma")).text == \
+        "OK, I'll remind you tomorrow at 3 pm."
+    assert (await h.say("后天上午十点要去银行，你九点提醒我一下", person="grandma")).text == "好的，后天上午九点提醒您去银行。"
+    assert (await h.say("The plumber's coming at two, so give me a nudge at one", person="grandma")).text == \
+        "OK, I'll remind you at 1 pm."
+    assert {row["data"]["due"] for row in await h.rows(kind="reminder_set")} == {
+        "2026-01-06T15:00:00+00:00", "2026-01-07T09:00:00+00:00", "2026-01-05T13:00:00+00:00"}
+    # a day said only after the time: which day is not clear, so carehub asks
+    assert (await h.say("remind me at one, the hospital's tomorrow at two", person="grandma")).text.startswith(
+        "When should I remind you?")
+    assert len(await h.rows(kind="reminder_set")) == 3
+
+
 async def test_no_time_or_a_time_gone_by(skill_harness):
     h = await _reminders(skill_harness)
     assert (await h.say("remind me to call Anna", person="grandma")).text.startswith("When should I remind you?")

@@ -88,7 +88,35 @@ def test_understood(text, room, intent, slots):
     assert (found.intent, found.slots) == (intent, slots)
 
 
+@pytest.mark.parametrize("text, room, intent, slots", [
+    # whole words heard as others that sound alike, put right because the utterance is then understood
+    ("tern the kitchen light off", "bedroom", "HassTurnOff", {"name": "kitchen-light"}),
+    ("swish on the fan", "living_room", "HassTurnOn", {"name": "living-fan"}),
+    ("could u put the tea vee on", "kitchen", "HassTurnOn", {"name": "tv-plug"}),
+    ("把等关了", "leo-room", "HassTurnOff", {"name": "leo-light"}),
+    ("客厅的等点亮", "kitchen", "HassTurnOn", {"name": "living-light"}),
+    # colloquial and dialect verbs, and devices by their other usual words
+    ("风扇关忒", "kitchen", "HassTurnOff", {"name": "living-fan"}),
+    ("把走廊的灯闭了", "kitchen", "HassTurnOff", {"name": "hallway-light"}),
+    ("电视闭掉吧，不看了", "kitchen", "HassTurnOff", {"name": "tv-plug"}),
+    ("把床头灯整亮，我要看书", "kitchen", "HassTurnOn", {"name": "bedside-lamp"}),
+    ("电热水壶帮我开开", "bedroom", "HassTurnOn", {"name": "kettle-plug"}),
+    ("电风扇关了吧", "bedroom", "HassTurnOff", {"name": "living-fan"}),
+])
+def test_understood_once_put_right(text, room, intent, slots):
+    found = understand(text, room)
+    assert isinstance(found, Recognized), found
+    assert (found.intent, found.slots) == (intent, slots)
+
+
 @pytest.mark.parametrize("text, room", [
+    # sound-alike repairs never make a command of what was not one
+    ("I turned off the light", "kitchen"),
+    ("she wears the blue cardigan", "kitchen"),
+    ("eye drops are on the shelf", "kitchen"),
+    ("我在等你", "kitchen"),
+    ("等一下再关", "kitchen"),
+    ("电视别了", "kitchen"),
     ("it's ever so dim in here", "bedroom"),      # a complaint: nothing is dimmed
     ("the hallway is dim at night", "kitchen"),
     ("stop", "kitchen"),                           # no blinds in the kitchen: not a device command

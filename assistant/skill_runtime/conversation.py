@@ -100,6 +100,7 @@ class Conversation:
         self.recognizer = recognizer
         home = home_from_config(self._config, recognizer.languages)
         names = [name for c in self._config.caregivers for names in c.aliases.values() for name in names]
+        names += [c.name for c in self._config.caregivers if c.name]
         self.understanding = await asyncio.to_thread(Understanding, home, self._grammar, recognizer.languages, names)
 
     def _grammar(self, text: str, language: str, room: str | None) -> Recognized | None:

@@ -3,7 +3,7 @@ Plain data, made once from config.yaml, so the rest of understanding is pure fun
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 
@@ -67,6 +67,25 @@ def with_room_words(home: Home, language: str, words: dict[str, tuple[str, ...]]
         rooms.append(Room(room.id, {**room.names, language: tuple(dict.fromkeys((*names, *more)))}) if more
                      else room)
     return Home(home.devices, tuple(rooms))
+
+
+def with_device_words(home: Home, language: str, words: dict[str, tuple[str, ...]]) -> Home:
+    """``home`` with the usual other words for its devices in ``language`` (热水壶 for a device called 水壶), never
+    a name another device or a room already has, nor one two devices would share."""
+    taken = {n.lower() for d in home.devices for n in d.names.get(language, ())}
+    taken |= {n.lower() for r in home.rooms for n in r.names.get(language, ())}
+    wanted: dict[str, list[str]] = {}
+    for device in home.devices:
+        names = device.names.get(language, ())
+        for word in dict.fromkeys(w for n in names for w in words.get(n.lower(), ()) if w.lower() not in taken):
+            wanted.setdefault(word.lower(), []).append(device.id)
+    devices = []
+    for device in home.devices:
+        names = device.names.get(language, ())
+        more = [w for n in names for w in words.get(n.lower(), ()) if wanted.get(w.lower()) == [device.id]]
+        devices.append(replace(device, names={**device.names, language: tuple(dict.fromkeys((*names, *more)))})
+                       if more else device)
+    return Home(tuple(devices), home.rooms)
 
 
 def home_from_config(config: Any, languages: list[str]) -> Home:

@@ -55,8 +55,13 @@ class Lexicon:
     """Common words never heard as something else."""
     room_words: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """Other words people use for a room of a usual name ("lounge" for the living room, 洗手间 for 卫生间)."""
+    device_words: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Other words people use for a device of a usual name (热水壶 for 水壶, 电风扇 for 风扇)."""
     slip_patterns: tuple[tuple[str, str], ...] = field(default=())
     """Slips put right by pattern (regular expression → replacement): "let my son no" → "let my son know"."""
+    sound_alikes: tuple[tuple[str, str], ...] = field(default=())
+    """Whole words heard as others that sound alike ("tern on" → "turn on", 把等 → 把灯), by pattern: tried only
+    on an utterance not otherwise understood, and kept only when it then is."""
     after_names: dict[str, str] = field(default_factory=dict)
     """Slips put right only right after a name of the household or a kind of device ("the living room like")."""
     corrections: tuple[str, ...] = field(default=())
@@ -106,11 +111,12 @@ def parse_lexicon(data: dict[str, Any]) -> Lexicon:
     unknown = used - set(ACTIONS) - {"stop"}
     if unknown:
         raise ValueError(f"lexicon {language}: unknown action(s) {', '.join(sorted(unknown))}")
-    for pattern in data.get("slip_patterns") or {}:
-        try:
-            re.compile(str(pattern))
-        except re.error as error:
-            raise ValueError(f"lexicon {language}: slip_patterns: bad pattern {pattern!r}: {error}") from None
+    for key in ("slip_patterns", "sound_alikes"):
+        for pattern in data.get(key) or {}:
+            try:
+                re.compile(str(pattern))
+            except re.error as error:
+                raise ValueError(f"lexicon {language}: {key}: bad pattern {pattern!r}: {error}") from None
     return Lexicon(
         language=language, spaced=not language.startswith("zh"),
         homophones={str(k): str(v) for k, v in (data.get("homophones") or {}).items()},
@@ -133,7 +139,9 @@ def parse_lexicon(data: dict[str, Any]) -> Lexicon:
         never_mind=_tuple(data, "never_mind"), heard_by_sound=_tuple(data, "heard_by_sound"),
         protected=_tuple(data, "protected"),
         room_words={str(k): tuple(str(x) for x in v) for k, v in (data.get("room_words") or {}).items()},
+        device_words={str(k): tuple(str(x) for x in v) for k, v in (data.get("device_words") or {}).items()},
         slip_patterns=tuple((str(k), str(v)) for k, v in (data.get("slip_patterns") or {}).items()),
+        sound_alikes=tuple((str(k), str(v)) for k, v in (data.get("sound_alikes") or {}).items()),
         after_names={str(k): str(v) for k, v in (data.get("after_names") or {}).items()},
         corrections=_tuple(data, "corrections"), now=_tuple(data, "now"), subjects=_tuple(data, "subjects"),
         remark_verbs=_tuple(data, "remark_verbs"), purposes=_tuple(data, "purposes"),

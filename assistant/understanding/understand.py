@@ -10,18 +10,19 @@ not understood, and acts on nothing.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from assistant.intents import Recognized
 from assistant.understanding.clarify import Pending, answered, choose, question, refusal
-from assistant.understanding.household import Home, with_room_words
+from assistant.understanding.household import Home, with_device_words, with_room_words
 from assistant.understanding.lexicon import Lexicon, lexicon
 from assistant.understanding.normalize import Heard, after_names, normalize
 from assistant.understanding.parse import Frame, Mentions, Vocabulary
 from assistant.understanding.pinyin import SoundIndex
 from assistant.understanding.remarks import command_beside_remark
-from assistant.understanding.spelling import Spelling
+from assistant.understanding.spelling import Spelling, distance
 from assistant.understanding.resolve import DEVICE_INTENTS, Act, Ask, Refuse, resolve, slots_for
 
 ROOM_INTENTS = {"HassClimateGetTemperature": "climate", "ClimateGetHumidity": "climate"}
@@ -64,6 +65,8 @@ class Understanding:
             found = lexicon(language)
             if found is not None and found.room_words:
                 home = with_room_words(home, language, found.room_words)
+            if found is not None and found.device_words:
+                home = with_device_words(home, language, found.device_words)
         self.home = home
         self.grammar = grammar
         self._lexicons: dict[str, Lexicon] = {}
@@ -71,6 +74,8 @@ class Understanding:
         self._sounds: dict[str, SoundIndex] = {}
         self._spelling: dict[str, Spelling] = {}
         self._after_names: dict[str, Callable[[str], str]] = {}
+        # names of people spelt in letters, which speech-to-text may cut in pieces ("an a" for Anna)
+        self._people = {w.lower() for w in words if w.isascii() and w.isalpha() and len(w) >= 4}
         for language in languages:
             found = lexicon(language)
             if found is None:
@@ -114,9 +119,26 @@ class Understanding:
                 if reply is not None:
                     return reply
             found = self._in(heard, language, room, person)
+            if found is None:  # "tern on the tea vee": the words that sound alike, kept only if then understood
+                repaired = self._sound_alike(text, language)
+                if repaired is not None:
+                    found = self._in(repaired, language, room, person)
             if found is not None:
                 return found
         return None
+
+    def _sound_alike(self, text: str, language: str) -> Heard | None:
+        """``text`` with whole words that sound like carehub's put right ("watt time", "wears leo", 把等), made
+        ready; None when it has none."""
+        found = self._lexicons[language]
+        repaired = text
+        for pattern, meant in found.sound_alikes:
+            repaired = re.sub(pattern, meant, repaired, flags=re.IGNORECASE)
+        if found.spaced and self._people:
+            repaired = _names_in_pieces(repaired, self._people)
+        if repaired == text:
+            return None
+        return self.heard(repaired, language)
 
     def _in(self, heard: Heard, language: str, room: str | None, person: str | None) -> Understood:
         """Everything but an answer: the grammars, a device command, the grammars clause by clause."""
@@ -261,6 +283,25 @@ class Understanding:
             return _with_area(meaning, choice, self.home)
         intent, slots, slot_text = slots_for(answered(pending, choice), self.home, pending.language)
         return Recognized(intent, pending.language, slots, slot_text, heard.raw)
+
+
+def _names_in_pieces(text: str, names: set[str]) -> str:
+    """Two short words that together are a letter from exactly one of ``names``, put together as that name
+    ("tell an a I'll call her" → "tell anna I'll call her", "send and a message")."""
+    words = text.split(" ")
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        first, second = words[i], words[i + 1] if i + 1 < len(words) else ""
+        if first.isalpha() and second.isalpha() and len(first) <= 3 and len(second) <= 3:
+            close = [n for n in names if distance((first + second).lower(), n, 1) <= 1]
+            if len(close) == 1:
+                out.append(close[0])
+                i += 2
+                continue
+        out.append(first)
+        i += 1
+    return " ".join(out)
 
 
 def _for_later(heard: Heard, lexicon: Lexicon) -> bool:
