@@ -22,6 +22,9 @@ PILLS = {"doses": [{"name": "heart pills", "person": "grandma", "rrule": "FREQ=D
     ("I took my pills", "en", "MedicationTaken", "medication"),
     ("I feel dizzy", "en", "CareFeelingUnwell", "check_in"),
     ("I'm OK", "en", "CareImOk", "safety"),
+    # a complaint and a call for help in one breath is a call for help (a high alert), not "feeling unwell"
+    ("my chest is so tight, fetch me a doctor quick", "en", "CareHelp", "safety"),
+    ("I feel dreadful and dizzy, ring us an ambulance now", "en", "CareHelp", "safety"),
     ("我摔倒了", "zh-CN", "CareHelp", "safety"),
     ("救命", "zh-CN", "CareHelp", "safety"),
     ("我吃过药了", "zh-CN", "MedicationTaken", "medication"),
