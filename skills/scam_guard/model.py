@@ -212,5 +212,5 @@ def _sigmoid(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-x)) if x >= 0 else math.exp(x) / (1.0 + math.exp(x))
 
 
-__all__ = ["BLEND", "CHAR_NGRAMS", "HASH_BITS", "MODEL_PATH", "WORD_NGRAMS", "Blend", "Feature", "ModelOpinion", "Phrase", "ScamModel",
-           "blend", "features", "prepare", "vector"]
+__all__ = ["BLEND", "CHAR_NGRAMS", "HASH_BITS", "MODEL_PATH", "WORD_NGRAMS", "Blend", "Feature", "ModelOpinion",
+           "Phrase", "ScamModel", "blend", "features", "prepare", "vector"]
