@@ -38,6 +38,8 @@ CHINESE_GRANDMA = {"devices": DEVICES, "people": [
 ]}
 SETTINGS = {"trusted_contacts": {"grandma": "Anna"}, "home_country_code": "44",
             "contacts": {"grandma": ["+44 7700 900011"]}}
+RULES_ONLY = {**SETTINGS, "learned_model": False}
+"""For tests of how alerts are raised from the rules' levels (the learned model moves some of these texts' levels)."""
 
 POLICE_OPENING = "Hello, this is Detective Collins from the Metropolitan Police."
 POLICE_SAFE_ACCOUNT = (POLICE_OPENING + " Your card was used in a money laundering case. You must move your "
@@ -71,7 +73,7 @@ async def test_a_police_safe_account_call_warns_grandma_and_pages_caregivers(ski
 
 
 async def test_one_alert_per_call_as_the_transcript_grows_and_again_only_when_the_level_rises(skill_harness):
-    h = await skill_harness(ScamGuard, settings=SETTINGS, config=CONFIG)
+    h = await skill_harness(ScamGuard, settings=RULES_ONLY, config=CONFIG)
     await h.publish(call(None, state="ringing"), device="grandma-phone")
     await h.publish(call(POLICE_OPENING), device="grandma-phone")
     assert h.notifications == [] and h.replies == []
@@ -145,7 +147,7 @@ async def test_chinese_call_warns_in_chinese(skill_harness):
 
 
 async def test_medium_risk_can_be_a_low_priority_alert_and_warnings_can_be_off(skill_harness):
-    h = await skill_harness(ScamGuard, settings={**SETTINGS, "medium_risk_priority": "low", "speak_warning": False},
+    h = await skill_harness(ScamGuard, settings={**RULES_ONLY, "medium_risk_priority": "low", "speak_warning": False},
                             config=CONFIG)
     await h.publish(SmsReceived(number="+44 7700 900286", text="Your bank account shows suspicious activity. "
                                 "Call us back on 0330 555 0188."), device="grandma-phone")
@@ -267,7 +269,7 @@ async def test_events_round_trip_through_the_log(skill_harness):
 
 
 async def test_the_alert_also_shows_the_signs_that_lowered_the_score(skill_harness):
-    h = await skill_harness(ScamGuard, settings=SETTINGS, config=CONFIG)
+    h = await skill_harness(ScamGuard, settings=RULES_ONLY, config=CONFIG)
     text = ("Your parcel is held at customs, pay the 2.99 fee today or it will be returned. You can pay in the "
             "official Royal Mail app or at any Post Office branch.")
     await h.publish(SmsReceived(number="+44 7700 900905", text=text), device="grandma-phone")

@@ -16,6 +16,7 @@ A call is alerted once, and again only if its level rises; messages from one num
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from skills.scam_guard.model import ScamModel, blend
 from skills.scam_guard.rules import Assessment, CueMatch, Thresholds, assess, level_rank
 from skills.scam_guard.second_opinion import ask_model
 from skills.sdk import CallReported, Event, Skill, SmsReceived, on, short_language, tool
@@ -59,6 +61,10 @@ class ScamGuardSettings(BaseModel):
     hours, and a scam call is over (the money gone) long before morning."""
     cooldown_minutes: float = Field(30, ge=0)
     """Messages from the same number are not alerted again within this time unless the level rises."""
+    learned_model: bool = True
+    """Blend the rules' score with the learned model's (``model.py``): it reads phrasings no cue has. Its view is
+    listed with the cues, with the phrases that weighed most and whether it moved the level; a level the rules
+    put at high stays high. Off, the rules decide alone."""
     llm_second_opinion: bool = False
     """Ask the hub's language model (``llm:`` in config.yaml, off by default) to review each scored text: it
     can raise a text the rules missed to a medium alert, never lower the rules' verdict. Without a model
@@ -152,12 +158,21 @@ class ScamGuard(Skill[ScamGuardSettings]):
         self._last: dict[str, tuple[float, tuple[str, ...]]] = {}
         """Last assessment per call, so a re-sent transcript that changes nothing is not logged again."""
         self._alerted: dict[str, _Alerted] = {}
+        self.model: ScamModel | None = await asyncio.to_thread(ScamModel.load) if self.settings.learned_model else None
 
     # -- scoring -----------------------------------------------------------------------------------------
 
     def known_numbers(self, person: str | None) -> list[str]:
         """The home's known numbers plus the person's own contacts."""
         return [*self.settings.known_numbers, *(self.settings.contacts.get(person, []) if person else [])]
+
+    def assessment(self, text: str, number: str | None, person: str | None) -> Assessment:
+        """The rules' assessment, blended with the learned model's when it is on."""
+        rules = assess(text, number=number, known_numbers=self.known_numbers(person),
+                       home_country_code=self.settings.home_country_code, thresholds=self.thresholds)
+        if self.model is None or not text.strip():
+            return rules
+        return blend(rules, self.model.opinion(text), self.thresholds)
 
     async def review(self, text: str, assessment: Assessment) -> tuple[Assessment, bool]:
         """The rules' assessment, or a language model's revision of it when enabled and wired in."""
@@ -174,9 +189,7 @@ class ScamGuard(Skill[ScamGuardSettings]):
         return (revised, True) if revised is not None else (assessment, False)
 
     async def _score(self, event: Event, *, channel: str, text: str, number: str, call_id: str | None) -> None:
-        rules = assess(text, number=number, known_numbers=self.known_numbers(event.person),
-                       home_country_code=self.settings.home_country_code, thresholds=self.thresholds)
-        result, reviewed = await self.review(text, rules)
+        result, reviewed = await self.review(text, self.assessment(text, number, event.person))
         if channel == "call":
             key = f"call:{call_id or number}"
             fingerprint = (result.score, result.cue_ids)
@@ -270,9 +283,7 @@ class ScamGuard(Skill[ScamGuardSettings]):
             number: the sender's or caller's number, if known ("" if not known)
             person: the id of the person it was sent to, so their contacts count as known ("" if none)
         """
-        result = assess(text, number=number or None, known_numbers=self.known_numbers(person or None),
-                        home_country_code=self.settings.home_country_code, thresholds=self.thresholds)
-        return result.to_dict()
+        return self.assessment(text, number or None, person or None).to_dict()
 
 
 def model_opinion(ask: Callable[[str], Awaitable[dict[str, Any] | None]], *,
