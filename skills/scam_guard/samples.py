@@ -114,7 +114,8 @@ def load_holdout(path: Path, name: str) -> list[Sample]:
 
 def load_dev_samples() -> list[Sample]:
     """Every development set outside ``samples.yaml``: holdout-3 to holdout-8 (each measured blind once,
-    development data since), round-5 and round-7 (its items carry their ``set``); a file that is not there gives nothing.
+    development data since), round-5 (its items carry their ``set``) and round-7; a file that is not there gives
+    nothing.
 
     holdout-5 (240 items by a writer given only the fraud and look-alike families) scored once, blind, with the
     rules of December 2026: recall 80.8 % at medium / 69.2 % at high, false alarms 1.7 % (en 78.3 / 65.0 / 0.0,
