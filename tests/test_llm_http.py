@@ -438,7 +438,9 @@ async def test_the_scam_guards_prompt_reaches_the_model_and_only_a_valid_verdict
     from skills.scam_guard import ScamGuard
 
     llm = {"enabled": True, "backend": "openai", "base_url": server.url, "model": "test-model"}
-    h = await skill_harness(ScamGuard, settings={"llm_second_opinion": True}, config={"llm": llm})
+    # the rules alone beside the language model: the learned model (its own tests) would move these texts too
+    h = await skill_harness(ScamGuard, settings={"llm_second_opinion": True, "learned_model": False},
+                            config={"llm": llm})
     text = "Hi grandma, new number. Could you get two store cards for me today? I'll explain later x"
     server.queue('{"scam": "yes", "reason": "gift cards"}', '{"scam": true, "reason": ""}',
                  '{"scam": true, "reason": "  \\"asks her   to buy gift cards\\"  "}')
@@ -551,7 +553,9 @@ async def test_the_scam_guard_asks_the_model_which_may_raise_but_never_lower(ser
     from skills.scam_guard import ScamGuard
 
     llm = {"enabled": True, "backend": "openai", "base_url": server.url, "model": "test-model"}
-    h = await skill_harness(ScamGuard, settings={"llm_second_opinion": True}, config={"llm": llm})
+    # the rules alone beside the language model: the learned model (its own tests) would move these texts too
+    h = await skill_harness(ScamGuard, settings={"llm_second_opinion": True, "learned_model": False},
+                            config={"llm": llm})
     server.queue('{"scam": true, "reason": "asks her to buy gift cards for a stranger"}')
     await h.publish(SmsReceived(number="+447700900999", text="Hi grandma, new number. Could you get two "
                                                             "store cards for me today? I'll explain later x"),
