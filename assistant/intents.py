@@ -11,6 +11,7 @@ import copy
 import logging
 import re
 import threading
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -178,8 +179,30 @@ def build_grammar(language: str, sources: list[GrammarSource]) -> dict[str, Any]
     return doc
 
 
+_shared_grammars: OrderedDict[tuple[str, str], Intents] = OrderedDict()
+_shared_lock = threading.Lock()
+SHARED_GRAMMARS = 16
+"""Grammars kept for sharing (least recently used dropped first): a worker's homes mostly run the same skills."""
+
+
+def _fingerprint(sources: list[GrammarSource]) -> str:
+    """What a grammar is built from: the skills' intents, inline templates and sentence files (with their
+    modification times), so hubs with the same skills share one grammar and an edited file builds anew."""
+    parts = []
+    for source in sources:
+        files = {lang: (str(path), path.stat().st_mtime_ns) for lang, path in
+                 sentence_files(source.sentences_dir).items()}
+        parts.append((source.skill, sorted(source.intent_names), sorted((n, sorted(t.items())) for n, t in
+                                                                        source.inline.items()), sorted(files.items())))
+    return repr(parts)
+
+
 class Recognizer:
-    """Per-language hassil grammars, built lazily and reused."""
+    """Per-language hassil grammars, built lazily and reused.
+
+    A grammar depends only on the skills (the household's names come in as slot lists when recognising), so
+    every home a worker carries with the same skills shares one per language: about 1 MB each.
+    """
 
     def __init__(self, sources: list[GrammarSource], languages: list[str]) -> None:
         self.sources = sources
@@ -197,12 +220,30 @@ class Recognizer:
     def intents_for(self, language: str) -> Intents:
         with self._lock:
             if language not in self._intents:
-                try:
-                    self._intents[language] = Intents.from_dict(build_grammar(language, self.sources))
-                except Exception:  # noqa: BLE001 - other languages keep working
-                    log.exception("grammar for %s cannot be built; nothing is understood in it", language)
-                    self._intents[language] = Intents(language=language, intents={})
+                self._intents[language] = self._shared(language)
             return self._intents[language]
+
+    def _shared(self, language: str) -> Intents:
+        try:
+            key = (language, _fingerprint(self.sources))
+        except OSError:  # a sentence file vanished: build this one without sharing, reporting what is wrong
+            return self._build(language)
+        with _shared_lock:
+            intents = _shared_grammars.get(key)
+            if intents is None:
+                intents = _shared_grammars[key] = self._build(language)
+                while len(_shared_grammars) > SHARED_GRAMMARS:
+                    _shared_grammars.popitem(last=False)
+            else:
+                _shared_grammars.move_to_end(key)
+            return intents
+
+    def _build(self, language: str) -> Intents:
+        try:
+            return Intents.from_dict(build_grammar(language, self.sources))
+        except Exception:  # noqa: BLE001 - other languages keep working
+            log.exception("grammar for %s cannot be built; nothing is understood in it", language)
+            return Intents(language=language, intents={})
 
     def recognize(self, text: str, languages: list[str], room: str | None = None) -> Recognized | None:
         """The best match in the first language that has one (blocking: call from a thread).

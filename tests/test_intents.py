@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import os
 import pytest
 
 from assistant.intents import (
@@ -143,3 +144,20 @@ async def test_aliases_and_room_names_accept_any_spelling_of_the_language(skill_
     assert (await h.say("关掉书房的灯")).understood
     assert h.published == [("carehub/home/desk-lamp/set", {"state": "on"}),
                            ("carehub/home/desk-lamp/set", {"state": "off"})]
+
+
+def test_homes_with_the_same_skills_share_one_grammar_and_an_edited_sentence_file_builds_anew(tmp_path):
+    # A worker carrying thousands of homes keeps one grammar per language for them, not one per home.
+    (tmp_path / "en.yaml").write_text(
+        "language: en\nintents:\n  Mine:\n    data: [{sentences: ['hello carehub']}]\n", encoding="utf-8")
+    source = GrammarSource("mine", ["Mine"], {}, tmp_path)
+    first, second = _recognizer(source), _recognizer(GrammarSource("mine", ["Mine"], {}, tmp_path))
+    assert first.intents_for("en") is second.intents_for("en")
+    assert second.recognize("hello carehub", ["en"]).intent == "Mine"
+    (tmp_path / "en.yaml").write_text(
+        "language: en\nintents:\n  Mine:\n    data: [{sentences: ['good evening carehub']}]\n", encoding="utf-8")
+    os.utime(tmp_path / "en.yaml", ns=(1, 1))  # a new modification time however coarse the file system's clock
+    edited = _recognizer(source)
+    assert edited.intents_for("en") is not first.intents_for("en")
+    assert edited.recognize("good evening carehub", ["en"]).intent == "Mine"
+    assert edited.recognize("hello carehub", ["en"]) is None

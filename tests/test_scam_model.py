@@ -66,3 +66,10 @@ def test_retraining_with_the_script_reproduces_the_shipped_scores():
                           text=True, timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "largest difference in probability" in done.stdout
+
+
+def test_every_home_in_a_worker_shares_one_read_only_copy_of_the_weights():
+    again = ScamModel.load()
+    assert again is MODEL
+    with pytest.raises(ValueError):
+        again.weights[0] = 1.0

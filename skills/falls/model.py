@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib.resources import files
@@ -112,6 +113,16 @@ def read_models_text() -> str:
     return (files("skills.falls") / MODEL_FILE).read_text(encoding="utf-8")
 
 
+_parsed: dict[str, PlacementModel] = {}
+_parsed_lock = threading.Lock()
+
+
 def load_models() -> dict[str, PlacementModel]:
-    """The packaged models, parsed (blocking: call it off the event loop)."""
-    return parse_models(json.loads(read_models_text()))
+    """The packaged models, parsed once per process (blocking the first time: call it off the event loop).
+
+    The models are immutable, so every home a worker carries shares one copy; each caller gets its own dict.
+    """
+    with _parsed_lock:
+        if not _parsed:
+            _parsed.update(parse_models(json.loads(read_models_text())))
+        return dict(_parsed)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import re
+import threading
 import zlib
 from collections import Counter
 from dataclasses import dataclass
@@ -106,6 +107,10 @@ class ModelOpinion:
     """The phrases that weighed most towards a scam, strongest first."""
 
 
+_loaded: dict[tuple[str, int, int], ScamModel] = {}
+_loaded_lock = threading.Lock()
+
+
 @dataclass(frozen=True)
 class ScamModel:
     """Trained weights: one per hashed slot, and a bias."""
@@ -115,7 +120,24 @@ class ScamModel:
 
     @classmethod
     def load(cls, path: Path = MODEL_PATH) -> ScamModel:
-        """The weights in ``path``; raises ValueError naming the file when it is not a model of this shape."""
+        """The weights in ``path``; raises ValueError naming the file when it is not a model of this shape.
+
+        Read once per process while the file is unchanged: every home a worker carries shares the weights
+        (4 MB), which are never written to.
+        """
+        try:
+            stat = path.stat()
+        except OSError as error:
+            raise ValueError(f"{path}: not a scam model: {error}") from None
+        key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+        with _loaded_lock:
+            model = _loaded.get(key)
+            if model is None:
+                model = _loaded[key] = cls._read(path)
+            return model
+
+    @classmethod
+    def _read(cls, path: Path) -> ScamModel:
         try:
             with np.load(path) as data:
                 weights = data["weights"].astype(np.float32)
@@ -125,6 +147,7 @@ class ScamModel:
             raise ValueError(f"{path}: not a scam model: {error}") from None
         if bits != HASH_BITS or weights.shape != (1 << HASH_BITS,):
             raise ValueError(f"{path}: weights for {bits} hash bits, this code reads {HASH_BITS}")
+        weights.setflags(write=False)  # shared by every home in the process
         return cls(weights, bias)
 
     def probability(self, text: str) -> float:
