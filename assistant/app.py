@@ -10,6 +10,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from assistant import __version__, topics
@@ -26,7 +27,7 @@ from assistant.commands import Speak
 from assistant.config import Config
 from assistant.dispatch import CommandDispatcher, Outbox
 from assistant.errors import SkillError
-from assistant.eventlog import ConnectionWrapper, EventLog
+from assistant.eventlog import ConnectionWrapper, EventLog, LogWriter
 from assistant.events import (
     AlertRequested, BrokerConnected, BrokerDisconnected, ButtonPressed, Event, HubStarted, HubStopped,
     MessageRequested, SubscriberFailed, UtteranceReported,
@@ -55,6 +56,68 @@ STORAGE_RETRY_EVERY = 5.0
 """Seconds between tries to write what the disk refused (full, read-only)."""
 
 
+@dataclass(frozen=True)
+class SharedParts:
+    """What the homes of one partition share (``assistant.cluster.partition``): the thread that commits their
+    event logs (each home keeps its own file) and the MQTT session. The partition starts and stops the session;
+    a home's hub only uses it."""
+
+    writer: LogWriter
+    link: MqttLink
+
+
+class HomeLink:
+    """One home's side of its partition's MQTT session: publishes and acknowledges through it.
+
+    The partition hands this home's messages to ``on_message`` and connection changes to ``on_state``;
+    starting and stopping the session is the partition's business, so ``start`` and ``stop`` do nothing.
+    """
+
+    def __init__(self, shared: MqttLink, subscriptions: list[str]) -> None:
+        self.shared = shared
+        self.subscriptions = subscriptions
+        """This home's topic filters, which the partition subscribes to on its session."""
+        self.on_message: Any = None
+        self.on_state: Any = None
+
+    @property
+    def connected(self) -> asyncio.Event:
+        return self.shared.connected
+
+    @property
+    def address(self) -> str:
+        return self.shared.address
+
+    @property
+    def reconnects(self) -> int:
+        return self.shared.reconnects
+
+    @property
+    def acked(self) -> int:
+        return self.shared.acked
+
+    def start(self) -> None:
+        pass
+
+    async def stop(self) -> None:
+        pass
+
+    async def wait_connected(self, timeout: float = 10.0) -> None:
+        await self.shared.wait_connected(timeout)
+
+    async def first_attempt(self, timeout: float) -> Any:
+        return await self.shared.first_attempt(timeout)
+
+    def ack_token(self) -> int:
+        return self.shared.ack_token()
+
+    def ack(self, message: Any, token: int) -> None:
+        self.shared.ack(message, token)
+
+    async def publish(self, topic: str, payload: bytes | str, *, qos: int = 1, retain: bool = False) -> None:
+        await self.shared.publish(topic, payload, qos=qos, retain=retain)
+
+
 class AgentSlot:
     """Where the language model's agent will be: it is built once the skills (its tools) run."""
 
@@ -70,7 +133,7 @@ class Hub:
                  link: MqttLink | None, commands: CommandDispatcher, alerts: AlertDesk, escalation: Escalation,
                  skills: SkillRuntime, conversation: Conversation, voice: VoiceStreams, ingest: Ingest,
                  messenger: Messenger, agent: AgentSlot, explicit_skills: Sequence[SkillClass] | None,
-                 app: AppParts) -> None:
+                 app: AppParts, shared: bool = False) -> None:
         self.config = config
         self.clock = clock
         self.log = log
@@ -92,6 +155,8 @@ class Hub:
         self.ingest = ingest
         self.app = app
         """The caregiver app: its sessions and live inbox (served by the HTTP API)."""
+        self.shared = shared
+        """One of a partition's homes: the MQTT session (and the event log's writer) belong to the partition."""
         self.broker: EmbeddedBroker | None = None
         self.http: HttpServer | None = None
         self.home_assistant: HomeAssistantBridge | None = None
@@ -125,7 +190,7 @@ class Hub:
         await self.escalation.start(self.alerts.tokens)
         await self.app.sessions.start(on_ended=self.app.live.end_sessions)
         self._storage_watch = asyncio.create_task(self._watch_storage(), name="carehub-storage")
-        if self.link is not None:
+        if self.link is not None and not self.shared:
             await self._secure_mqtt(self.link)
         await self.recorder.emit(HubStarted(version=__version__))
         errors: list[SkillError]
@@ -274,16 +339,18 @@ async def _discover(config: Config) -> tuple[list[SkillClass], list[SkillError]]
 
 def build_hub(config: Config, *, clock: Clock | None = None, offline: bool = False,
               skills: Sequence[SkillClass] | None = None, notifier: Notifier | None = None,
-              database_wrapper: ConnectionWrapper | None = None) -> Hub:
+              database_wrapper: ConnectionWrapper | None = None, shared: SharedParts | None = None) -> Hub:
     """Every part of one home's hub, wired.
 
     ``offline`` runs everything but MQTT (what would be published is kept in ``hub.outbox``): the skill
     test harness and ``carehub listen`` use it. ``skills`` replaces discovery with an explicit list.
     ``database_wrapper`` wraps the connections the hub writes through (tests inject disk faults).
+    ``shared`` makes the hub one of a partition's homes: its log is committed by the partition's writer thread
+    and it speaks through the partition's MQTT session.
     """
     clock = clock or SystemClock()
     home = config.home.id
-    event_log = EventLog(config.database_path, wrap=database_wrapper)
+    event_log = EventLog(config.database_path, wrap=database_wrapper, writer=shared.writer if shared else None)
     state = StateStore({d.id: d.room for d in config.devices if d.room})
     registry = DeviceRegistry.from_config(config)
     bus = EventBus()
@@ -296,11 +363,15 @@ def build_hub(config: Config, *, clock: Clock | None = None, offline: bool = Fal
     bus.on_failure = subscriber_failed
     reader = LogReader(config.database_path, home)
     outbox = Outbox() if offline else None
-    link = None if offline else MqttLink(
-        config.mqtt,
-        subscriptions=topics.subscriptions(config.mqtt.topic_prefix, [home], config.mqtt.zigbee2mqtt_topic),
-        status_topic=topics.hub_topic(config.mqtt.topic_prefix, home, "status"),
-    )
+    subscriptions = topics.subscriptions(config.mqtt.topic_prefix, [home], config.mqtt.zigbee2mqtt_topic)
+    link: MqttLink | None
+    if offline:
+        link = None
+    elif shared is not None:
+        link = HomeLink(shared.link, subscriptions)  # type: ignore[assignment]  # the same surface, shared
+    else:
+        link = MqttLink(config.mqtt, subscriptions=subscriptions,
+                        status_topic=topics.hub_topic(config.mqtt.topic_prefix, home, "status"))
     adapters = Adapters()
     commands = CommandDispatcher(config, adapters, outbox if outbox is not None else link, recorder)  # type: ignore[arg-type]
     alert_store = AlertStore(config.database_path, wrap=database_wrapper)
@@ -374,7 +445,7 @@ def build_hub(config: Config, *, clock: Clock | None = None, offline: bool = Fal
     hub = Hub(config=config, clock=clock, log=event_log, bus=bus, state=state, registry=registry, recorder=recorder,
               reader=reader, outbox=outbox, link=link, commands=commands, alerts=desk, escalation=escalation,
               skills=runtime, conversation=conversation, voice=voice, ingest=ingest, messenger=messenger, agent=agent,
-              explicit_skills=skills, app=app)
+              explicit_skills=skills, app=app, shared=shared is not None)
     hub.home_assistant = home_assistant
     hub.home_assistant_entities = entities
     return hub

@@ -480,6 +480,11 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Config:
         # together on a fresh machine; its database goes to the current folder.
         default = Path(__file__).with_name("default_config.yaml")
         return parse_config(yaml.safe_load(default.read_text(encoding="utf-8")), "built-in defaults", Path.cwd())
+    return config_from_file(found)
+
+
+def config_from_file(found: Path) -> Config:
+    """The configuration in one YAML file; raise ConfigError naming the file and every problem in it."""
     try:
         text = found.read_text(encoding="utf-8")
     except OSError as error:

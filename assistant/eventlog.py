@@ -127,19 +127,116 @@ def open_database(path: Path | str) -> sqlite_utils.Database:
     return db
 
 
+@dataclass
+class _Closing:
+    """A log leaving a shared writer: resolved once every write queued before it is committed."""
+
+    future: asyncio.Future[None]
+    loop: asyncio.AbstractEventLoop
+
+
+_Item = tuple["EventLog", "_Write | _Closing"]
+_NOTHING = object()
+
+
+class LogWriter:
+    """The thread that commits event logs' writes, in order.
+
+    Each ``EventLog`` makes its own unless given one: the homes of a partition share one writer (a thread for
+    thousands of homes, not one each), each home's rows going to that home's own file.
+    """
+
+    def __init__(self, name: str = "carehub-eventlog") -> None:
+        self.name = name
+        self._queue: queue.SimpleQueue[_Item | None] = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+        self._users = 0
+
+    def attach(self) -> None:
+        self._users += 1
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name=self.name, daemon=True)
+            self._thread.start()
+
+    def put(self, log: EventLog, write: _Write) -> None:
+        self._queue.put((log, write))
+
+    async def detach(self, log: EventLog) -> None:
+        """Wait until ``log``'s queued writes are committed; the last user stops the thread."""
+        loop = asyncio.get_running_loop()
+        done = loop.create_future()
+        self._queue.put((log, _Closing(done, loop)))
+        await done
+        self._users -= 1
+        if self._users == 0 and self._thread is not None:
+            self._queue.put(None)
+            thread, self._thread = self._thread, None
+            await asyncio.to_thread(thread.join)
+
+    def _run(self) -> None:
+        last_commit = -_COMMIT_SPACING
+        pending: object = _NOTHING
+        while True:
+            item = self._queue.get() if pending is _NOTHING else pending
+            pending = _NOTHING
+            if item is None:
+                break
+            assert isinstance(item, tuple)
+            if isinstance(item[1], _Closing):
+                closing = item[1]
+                _call_soon(closing.loop, _set_done, closing.future)
+                continue
+            gather = last_commit + _COMMIT_SPACING - time.monotonic()
+            if gather > 0:
+                time.sleep(gather)
+            batch = [item]
+            while len(batch) < _MAX_BATCH:
+                try:
+                    nxt = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if nxt is None or isinstance(nxt[1], _Closing):
+                    pending = nxt  # after this batch's commit: a closing log's writes are all in it
+                    break
+                batch.append(nxt)
+            by_log: dict[EventLog, list[_Write]] = {}
+            for log_, write in batch:
+                assert isinstance(write, _Write)
+                by_log.setdefault(log_, []).append(write)
+            for log_, writes in by_log.items():
+                log_._commit(writes)  # noqa: SLF001 - the writer commits on the log's behalf
+            last_commit = time.monotonic()
+
+
+def _call_soon(loop: asyncio.AbstractEventLoop, fn: Callable[..., Any], *args: Any) -> None:
+    try:
+        loop.call_soon_threadsafe(fn, *args)
+    except RuntimeError:  # the loop has closed; nobody is waiting any more
+        pass
+
+
+def _set_done(future: asyncio.Future[None]) -> None:
+    if not future.done():
+        future.set_result(None)
+
+
 class EventLog:
-    """Append-only event log with a dedicated writer thread.
+    """Append-only event log whose commits happen on a writer thread (its own, or a shared ``LogWriter``).
 
     When a commit fails (disk full, read-only file), its rows are held in memory and committed with the
     next write or ``retry()``; ``failing`` says why until then, and waiters are told of the failure.
     """
 
-    def __init__(self, path: Path | str, *, wrap: ConnectionWrapper | None = None) -> None:
+    def __init__(self, path: Path | str, *, wrap: ConnectionWrapper | None = None,
+                 writer: LogWriter | None = None) -> None:
         self.path = Path(path)
         self._wrap = wrap
-        self._queue: queue.SimpleQueue[_Write | None] = queue.SimpleQueue()
-        self._thread: threading.Thread | None = None
+        self._writer = writer or LogWriter()
+        self._attached = False
         self._db: sqlite_utils.Database | None = None
+        self._conn: Any = None
+        self._held: dict[str, tuple] = {}
+        self._held_touches: list[tuple] = []
         self.committed_rows = 0
         self.commits = 0
         self.queued = 0
@@ -156,27 +253,28 @@ class EventLog:
 
     def retry(self) -> None:
         """Try the held rows again now (the hub calls this periodically while ``failing``)."""
-        if self.failing is not None and self._thread is not None:
+        if self.failing is not None and self._attached:
             self.queued += 1
-            self._queue.put(_Write([], [], None, None))
+            self._writer.put(self, _Write([], [], None, None))
 
     @property
     def started(self) -> bool:
-        return self._thread is not None
+        return self._attached
 
     async def start(self) -> None:
         self._db = await asyncio.to_thread(open_database, self.path)
-        self._thread = threading.Thread(target=self._writer, name="carehub-eventlog", daemon=True)
-        self._thread.start()
+        self._conn = self._wrap(self._db.conn) if self._wrap else self._db.conn
+        self._writer.attach()
+        self._attached = True
 
     async def close(self) -> None:
-        if self._thread is not None:
-            self._queue.put(None)
-            await asyncio.to_thread(self._thread.join)
-            self._thread = None
+        if self._attached:
+            self._attached = False
+            await self._writer.detach(self)
         if self._db is not None:
             await asyncio.to_thread(self._db.conn.close)  # closing may checkpoint the WAL: disk work
             self._db = None
+            self._conn = None
 
     def append(self, events: Iterable[Event], *, dedupe_key: str | None = None,
                extra: dict[str, Any] | None = None,
@@ -190,7 +288,7 @@ class EventLog:
         loop = asyncio.get_running_loop()
         future = loop.create_future()
         self.queued += 1
-        self._queue.put(_Write(_rows(events, dedupe_key, extra), list(touches), future, loop))
+        self._writer.put(self, _Write(_rows(events, dedupe_key, extra), list(touches), future, loop))
         return future
 
     def append_then(self, on_commit: OnCommit, events: Iterable[Event], *, dedupe_key: str | None = None,
@@ -202,76 +300,54 @@ class EventLog:
         """
         loop = asyncio.get_running_loop()
         self.queued += 1
-        self._queue.put(_Write(_rows(events, dedupe_key, extra), list(touches), None, loop, on_commit))
+        self._writer.put(self, _Write(_rows(events, dedupe_key, extra), list(touches), None, loop, on_commit))
 
     async def write(self, *events: Event) -> None:
         """Append and wait for the commit."""
         await self.append(events)
 
-    # -- writer thread ---------------------------------------------------------------------
+    # -- on the writer thread ----------------------------------------------------------------
 
-    def _writer(self) -> None:
-        assert self._db is not None
-        conn = self._wrap(self._db.conn) if self._wrap else self._db.conn
-        held: dict[str, tuple] = {}
-        held_touches: list[tuple] = []
-        stop = False
-        last_commit = -_COMMIT_SPACING
-        while not stop:
-            item = self._queue.get()
-            if item is None:
-                break
-            gather = last_commit + _COMMIT_SPACING - time.monotonic()
-            if gather > 0:
-                time.sleep(gather)
-            batch = [item]
-            while len(batch) < _MAX_BATCH:
-                try:
-                    nxt = self._queue.get_nowait()
-                except queue.Empty:
-                    break
-                if nxt is None:
-                    stop = True
-                    break
-                batch.append(nxt)
-            error: BaseException | None = None
-            rows = [*held.values(), *(r for w in batch for r in w.rows)]
-            touches: list[tuple] = []
-            try:
-                touches = _latest_touches([*held_touches, *(t for w in batch for t in w.touches)])
-                with conn:
-                    if rows:
-                        conn.executemany(_INSERT, rows)
-                    if touches:
-                        conn.executemany(_TOUCH, touches)
-                self.committed_rows += len(rows)
-                self.commits += 1
-                if self.failing is not None:
-                    log.warning("event log writable again: %d held row(s) committed", len(held))
-                held, held_touches, self.failing = {}, [], None
-            except Exception as exc:  # noqa: BLE001 - the writer thread must outlive any bad batch
-                self.write_errors += 1
-                error = exc
-                if not isinstance(exc, sqlite3.OperationalError):
-                    # Bad data, not a bad disk: the batch is refused whole (held rows wait for the next try).
-                    log.error("event log commit of %d writes failed: %s", len(batch), exc)
-                    last_commit = time.monotonic()
-                    self._resolve(batch, error)
-                    self.finished += len(batch)
-                    continue
-                if self.failing is None:
-                    log.error("event log commit of %d writes failed, holding the rows in memory: %s", len(batch), exc)
-                self.failing = f"{type(exc).__name__}: {exc}"
-                # Keyed by event id: a message retried while the disk is full is held once.
-                held.update((r[0], r) for r in rows)
-                held_touches = touches
-                while len(held) > _MAX_HELD_ROWS:
-                    del held[next(iter(held))]
-                    self.lost_rows += 1
-            self.held_rows = len(held)
-            last_commit = time.monotonic()
-            self._resolve(batch, error)
-            self.finished += len(batch)
+    def _commit(self, batch: list[_Write]) -> None:
+        """Commit a batch of this log's writes with the rows held from failed commits (writer thread)."""
+        conn = self._conn
+        held = self._held
+        error: BaseException | None = None
+        rows = [*held.values(), *(r for w in batch for r in w.rows)]
+        touches: list[tuple] = []
+        try:
+            touches = _latest_touches([*self._held_touches, *(t for w in batch for t in w.touches)])
+            with conn:
+                if rows:
+                    conn.executemany(_INSERT, rows)
+                if touches:
+                    conn.executemany(_TOUCH, touches)
+            self.committed_rows += len(rows)
+            self.commits += 1
+            if self.failing is not None:
+                log.warning("event log writable again: %d held row(s) committed", len(held))
+            self._held, self._held_touches, self.failing = {}, [], None
+        except Exception as exc:  # noqa: BLE001 - the writer thread must outlive any bad batch
+            self.write_errors += 1
+            error = exc
+            if not isinstance(exc, sqlite3.OperationalError):
+                # Bad data, not a bad disk: the batch is refused whole (held rows wait for the next try).
+                log.error("event log commit of %d writes failed: %s", len(batch), exc)
+                self._resolve(batch, error)
+                self.finished += len(batch)
+                return
+            if self.failing is None:
+                log.error("event log commit of %d writes failed, holding the rows in memory: %s", len(batch), exc)
+            self.failing = f"{type(exc).__name__}: {exc}"
+            # Keyed by event id: a message retried while the disk is full is held once.
+            held.update((r[0], r) for r in rows)
+            self._held_touches = touches
+            while len(held) > _MAX_HELD_ROWS:
+                del held[next(iter(held))]
+                self.lost_rows += 1
+        self.held_rows = len(self._held)
+        self._resolve(batch, error)
+        self.finished += len(batch)
 
     @staticmethod
     def _resolve(batch: list[_Write], error: BaseException | None) -> None:

@@ -235,6 +235,23 @@ class MqttLink:
         self._client._client.ack(message.mid, message.qos)  # noqa: SLF001
         self.acked += 1
 
+    async def subscribe(self, filters: list[str]) -> None:
+        """Add topic filters now (on the live connection) and on every later connect."""
+        new = [f for f in dict.fromkeys(filters) if f not in self.subscriptions]
+        self.subscriptions += new  # before awaiting: a reconnect meanwhile subscribes them too
+        client = self._client
+        if client is not None:
+            for topic in new:
+                await client.subscribe(topic, qos=1)
+
+    async def unsubscribe(self, filters: list[str]) -> None:
+        """Drop topic filters now and from later connects."""
+        gone = [f for f in dict.fromkeys(filters) if f in self.subscriptions]
+        self.subscriptions = [f for f in self.subscriptions if f not in gone]
+        client = self._client
+        if client is not None and gone:
+            await client.unsubscribe(gone)
+
     async def publish(self, topic: str, payload: bytes | str, *, qos: int = 1, retain: bool = False) -> None:
         if self._client is None:
             raise aiomqtt.MqttError(f"not connected to {self.address}")

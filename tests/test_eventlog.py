@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import threading
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from assistant.eventlog import EventLog, EventQuery, open_database
+from assistant.eventlog import EventLog, EventQuery, LogWriter, open_database
 from assistant.events import (
     AccelerationSampled, BatteryReported, Event, FallDetected, MessageRejected, MotionDetected,
     VitalSignsMeasured, event_from_row,
@@ -282,3 +283,25 @@ def test_ids_made_one_after_another_strictly_increase():
     ids = [new_id() for _ in range(5000)]  # many share a millisecond
     assert ids == sorted(ids) and len(set(ids)) == len(ids)
     assert all(len(i) == 26 and int(i, 16) >= 0 for i in ids)
+
+
+async def test_homes_sharing_one_writer_thread_each_commit_to_their_own_file_and_leave_independently(tmp_path):
+    # A partition's homes: one thread commits for all of them, each home's rows in its own file.
+    writer = LogWriter("carehub-p7-log")
+    logs = {home: EventLog(tmp_path / f"{home}.db", writer=writer) for home in ("flat-a", "flat-b")}
+    for log in logs.values():
+        await log.start()
+    writes = [logs[home].append([stamp(MotionDetected(device="hall"), f"{home}-{i}", i, home=home)])
+              for i in range(200) for home in logs]
+    await asyncio.gather(*writes)
+    assert [t.name for t in threading.enumerate() if t.name == "carehub-p7-log"] == ["carehub-p7-log"]
+    await logs["flat-b"].close()  # a household leaves: its writes are committed, the other home goes on
+    await logs["flat-a"].write(stamp(MotionDetected(device="hall"), "flat-a-late", 300, home="flat-a"))
+    await logs["flat-a"].close()
+    assert not [t for t in threading.enumerate() if t.name == "carehub-p7-log"]  # the last home stops it
+    for home in logs:
+        query = EventQuery(tmp_path / f"{home}.db")
+        rows = query.events(limit=1000)
+        query.close()
+        assert {r["home"] for r in rows} == {home}
+        assert len(rows) == (201 if home == "flat-a" else 200)

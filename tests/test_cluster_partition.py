@@ -1,0 +1,156 @@
+"""A partition of homes in a worker: one MQTT session on a real Mosquitto and one SQLite writer carry several
+homes; each home's messages reach its own skills and caregivers; homes come and go without a restart; the
+partition's persistent session keeps what arrived while no worker held it."""
+
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+
+import pytest
+import yaml
+
+from assistant.clock import FakeClock
+from assistant.cluster.homes import HomeDirectory, partition_of
+from assistant.cluster.partition import Partition
+from assistant.config import MqttConfig
+from assistant.skill_loader import SkillClass
+from skills.safety import Safety, SafetySettings
+from tests.hubkit import publish, wait_for_rows
+from tests.test_alerts import T0, Receiver, until
+
+pytestmark = pytest.mark.mosquitto
+
+
+def home_file(folder: Path, home: str, receiver: Receiver) -> Path:
+    """A household's file as an operator writes it: grandma, her watch, a kitchen sensor, her caregiver."""
+    path = folder / f"{home}.yaml"
+    path.write_text(yaml.safe_dump({
+        "home": {"id": home, "timezone": "Europe/London"},
+        "people": [{"id": "grandma", "name": f"Grandma of {home}", "role": "elder"}],
+        "devices": [{"id": "grandma-watch", "kind": "wearable", "person": "grandma"},
+                    {"id": "kitchen-motion", "kind": "motion", "room": "kitchen"}],
+        "caregivers": [{"id": "anna", "name": "Anna", "people": ["grandma"], "channels": [receiver.url(home)]}],
+    }), encoding="utf-8")
+    return path
+
+
+def sos(home: str, msg_id: str) -> tuple[str, str]:
+    return f"carehub/{home}/grandma-watch/event", json.dumps({"type": "sos", "msg_id": msg_id})
+
+
+def motion(home: str, msg_id: str) -> tuple[str, str]:
+    return f"carehub/{home}/kitchen-motion/state", json.dumps({"motion": True, "msg_id": msg_id})
+
+
+@pytest.fixture
+async def receiver():
+    r = Receiver()
+    await r.start()
+    yield r
+    await r.stop()
+
+
+def partition(broker, tmp_path: Path) -> Partition:
+    mqtt = MqttConfig(broker="external", host=broker.host, port=broker.port)
+    return Partition(0, mqtt, tmp_path / "data", clock=FakeClock(T0), skills=[SkillClass("safety", Safety, "test", SafetySettings())], min_backoff=0.1)
+
+
+def rows_of(rows: list[dict], home: str, kind: str) -> list[dict]:
+    return [r for r in rows if r["home"] == home and r["kind"] == kind]
+
+
+async def test_one_session_and_one_writer_carry_several_homes_each_reaching_its_own_caregiver(
+        mosquitto_broker, tmp_path, receiver):
+    folder = tmp_path / "homes"
+    folder.mkdir()
+    for home in ("flat-a", "flat-b"):
+        home_file(folder, home, receiver)
+    homes = HomeDirectory(folder)
+    part = partition(mosquitto_broker, tmp_path)
+    await part.start(f.config for f in homes.scan().homes.values())
+    try:
+        await part.link.wait_connected()
+        writers = [t.name for t in threading.enumerate() if t.name.startswith("carehub-") and t.name.endswith("log")]
+        assert writers == ["carehub-p0-log"]  # two homes, each with its own file, one writer thread
+        await publish(mosquitto_broker.port, [sos("flat-a", "a-1"), motion("flat-b", "b-1")])
+        await until(lambda: receiver.count("flat-a") == 1)
+        b = await wait_for_rows(part.database("flat-b"), lambda rows: rows_of(rows, "flat-b", "motion_detected"))
+        a = await wait_for_rows(part.database("flat-a"), lambda rows: rows_of(rows, "flat-a", "sos_pressed"))
+        assert {r["home"] for r in a + b} == {"flat-a", "flat-b"} and {r["home"] for r in b} == {"flat-b"}
+        assert receiver.count("flat-b") == 0
+        assert "Grandma of flat-a" in receiver.got["flat-a"][0]["message"]
+
+        # A new household's file: the running partition takes it up, and its SOS reaches its own caregiver.
+        home_file(folder, "flat-c", receiver)
+        scan = homes.scan()
+        assert sorted(scan.homes) == ["flat-a", "flat-b", "flat-c"] and not scan.problems
+        await part.add(scan.homes["flat-c"].config)
+        await publish(mosquitto_broker.port, [sos("flat-c", "c-1")])
+        await until(lambda: receiver.count("flat-c") == 1)
+
+        # A household that leaves: nothing of it is logged any more, the others go on.
+        await part.remove("flat-b")
+        await publish(mosquitto_broker.port, [motion("flat-b", "b-2"), motion("flat-a", "a-2")])
+        await wait_for_rows(part.database("flat-a"), lambda rows: rows_of(rows, "flat-a", "motion_detected"))
+        b = await wait_for_rows(part.database("flat-b"), lambda rows: True)
+        assert len(rows_of(b, "flat-b", "motion_detected")) == 1 and b[-1]["kind"] == "hub_stopped"
+        assert part.homes == ["flat-a", "flat-c"]
+    finally:
+        await part.stop()
+
+
+async def test_what_arrives_while_no_worker_holds_the_partition_is_delivered_to_the_next_holder(
+        mosquitto_broker, tmp_path, receiver):
+    folder = tmp_path / "homes"
+    folder.mkdir()
+    home_file(folder, "flat-a", receiver)
+    configs = [f.config for f in HomeDirectory(folder).scan().homes.values()]
+    first = partition(mosquitto_broker, tmp_path)
+    await first.start(configs)
+    await first.link.wait_connected()
+    await first.stop()
+    # The partition's persistent session (client id carehub-p0) keeps these for whoever takes it next.
+    await publish(mosquitto_broker.port, [motion("flat-a", "gap-1"), sos("flat-a", "gap-2")])
+    second = partition(mosquitto_broker, tmp_path)
+    await second.start(configs)
+    try:
+        await until(lambda: receiver.count("flat-a") == 1)
+        rows = await wait_for_rows(second.database("flat-a"), lambda rows: rows_of(rows, "flat-a", "sos_pressed"))
+        assert len(rows_of(rows, "flat-a", "motion_detected")) == 1
+        assert second.link.config.client_id == "carehub-p0"
+    finally:
+        await second.stop()
+
+
+def test_a_refused_home_file_is_named_with_its_problems_and_a_running_home_keeps_its_last_good_config(
+        tmp_path):
+    receiver = Receiver()
+    good = home_file(tmp_path, "flat-a", receiver)
+    (tmp_path / "flat-x.yaml").write_text("home: {id: flat-y}\n", encoding="utf-8")
+    (tmp_path / "flat-z.yaml").write_text("home: [not, a, mapping\n", encoding="utf-8")
+    (tmp_path / "notes.txt").write_text("not a home", encoding="utf-8")
+    homes = HomeDirectory(tmp_path)
+    scan = homes.scan()
+    assert list(scan.homes) == ["flat-a"]
+    assert "does not match the file name" in scan.problems["flat-x.yaml"][0]
+    assert "not valid YAML" in scan.problems["flat-z.yaml"][0]
+    assert homes.rejected == 2
+    homes.scan()
+    assert homes.rejected == 2  # an unchanged refused file is not counted again
+
+    good.write_text("home: {id: flat-a}\npeople: [{id: grandma, role: nobody}]\n", encoding="utf-8")
+    scan = homes.scan()
+    assert scan.homes["flat-a"].config.people[0].name == "Grandma of flat-a"  # still the last good one
+    assert "people" in scan.problems["flat-a.yaml"][0]
+    good.unlink()
+    assert "flat-a" not in homes.scan().homes
+
+
+def test_a_home_s_partition_is_stable_and_spreads_homes_evenly():
+    assert partition_of("flat-a") == partition_of("flat-a")
+    counts = [0] * 64
+    for i in range(6400):
+        counts[partition_of(f"home-{i}")] += 1
+    assert min(counts) > 60 and max(counts) < 145
