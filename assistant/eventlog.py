@@ -139,6 +139,10 @@ _Item = tuple["EventLog", "_Write | _Closing"]
 _NOTHING = object()
 
 
+class Fenced(Exception):
+    """A write refused because this worker no longer owns the partition the log belongs to."""
+
+
 class LogWriter:
     """The thread that commits event logs' writes, in order.
 
@@ -146,8 +150,13 @@ class LogWriter:
     thousands of homes, not one each), each home's rows going to that home's own file.
     """
 
-    def __init__(self, name: str = "carehub-eventlog") -> None:
+    def __init__(self, name: str = "carehub-eventlog", *, may_commit: Callable[[], bool] | None = None) -> None:
         self.name = name
+        self.may_commit = may_commit
+        """Asked before every commit: False refuses the batch (its writers are told ``Fenced``). A worker's
+        partition answers with its lease, so a worker that lost it (frozen past its TTL) commits nothing."""
+        self.fenced = 0
+        """Writes refused by ``may_commit``."""
         self._queue: queue.SimpleQueue[_Item | None] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
         self._users = 0
@@ -203,6 +212,12 @@ class LogWriter:
             for log_, write in batch:
                 assert isinstance(write, _Write)
                 by_log.setdefault(log_, []).append(write)
+            if self.may_commit is not None and not self.may_commit():
+                self.fenced += len(batch)
+                for log_, writes in by_log.items():
+                    log_._refuse(writes, Fenced(f"{self.name}: not committed, this worker no longer owns "
+                                                "the partition"))  # noqa: SLF001
+                continue
             for log_, writes in by_log.items():
                 log_._commit(writes)  # noqa: SLF001 - the writer commits on the log's behalf
             last_commit = time.monotonic()
@@ -308,6 +323,11 @@ class EventLog:
 
     # -- on the writer thread ----------------------------------------------------------------
 
+    def _refuse(self, batch: list[_Write], error: BaseException) -> None:
+        """Tell a batch's writers it was not committed (writer thread)."""
+        self._resolve(batch, error)
+        self.finished += len(batch)
+
     def _commit(self, batch: list[_Write]) -> None:
         """Commit a batch of this log's writes with the rows held from failed commits (writer thread)."""
         conn = self._conn
@@ -401,6 +421,10 @@ def _rows(events: Iterable[Event], dedupe_key: str | None, extra: dict[str, Any]
     return [event_row(ev, f"{dedupe_key}#{i}" if dedupe_key else None, extra) for i, ev in enumerate(events)]
 
 
+def _seen(future: asyncio.Future[None]) -> None:
+    future.exception()
+
+
 def _settle(writes: list[_Write], error: BaseException | None) -> None:
     """Report a batch's outcome to each write, in the order they were appended."""
     for w in writes:
@@ -416,6 +440,9 @@ def _settle(writes: list[_Write], error: BaseException | None) -> None:
             f.set_result(None)
         else:
             f.set_exception(error)
+            if isinstance(error, Fenced):
+                # Nobody need hear of a refused write they did not wait for: the worker is stopping the partition.
+                f.add_done_callback(_seen)
 
 
 class EventQuery:

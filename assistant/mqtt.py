@@ -85,6 +85,10 @@ class MqttLink:
         self.received = 0
         self.acked = 0
         self.reconnects = 0
+        self.fence: Callable[[], bool] | None = None
+        """Asked before every connect and publish: False ends the link for good and refuses the publish. A
+        partition answers with its worker's lease, so a worker that lost it (frozen past its TTL) neither takes
+        the session back from the partition's new owner nor sends a command the new owner may send too."""
 
     @property
     def address(self) -> str:
@@ -141,6 +145,11 @@ class MqttLink:
         if self.config.tls and self.tls_context is None:
             self.tls_context = await asyncio.to_thread(ssl.create_default_context, cafile=self.ca_file)
         while True:
+            if self.fence is not None and not self.fence():
+                log.warning("not connecting to %s as %s: no longer allowed to hold this session", self.address,
+                            self.config.client_id)
+                self._lost("fenced")
+                return
             try:
                 client = self._make_client()
                 async with client:
@@ -253,6 +262,9 @@ class MqttLink:
             await client.unsubscribe(gone)
 
     async def publish(self, topic: str, payload: bytes | str, *, qos: int = 1, retain: bool = False) -> None:
+        if self.fence is not None and not self.fence():
+            raise aiomqtt.MqttError(f"not publishing on {topic} as {self.config.client_id}: no longer allowed to "
+                                    "hold this session")
         if self._client is None:
             raise aiomqtt.MqttError(f"not connected to {self.address}")
         await self._client.publish(topic, payload, qos=qos, retain=retain)

@@ -4,7 +4,8 @@
 devices; ``alerts`` and ``report`` are for caregivers; ``demo`` shows a simulated household;
 ``listen`` hears a WAV file; ``develop`` scaffolds skills; ``tokens`` makes and shows HTTP credentials;
 ``trust`` writes the broker's logins and ACL; ``caregivers`` adds caregivers and signs their phones in to the app;
-``homeassistant`` prints what Home Assistant's Assist needs to reach carehub.
+``homeassistant`` prints what Home Assistant's Assist needs to reach carehub; ``worker`` runs a share of an
+operator's many homes and ``operator`` shows them.
 """
 
 from __future__ import annotations
@@ -34,10 +35,11 @@ def main(ctx: click.Context, config_path: str | None, debug: bool, database_path
 
 def _register() -> None:
     from assistant.cli import (
-        alerts, caregivers, demo, develop, homeassistant, hub, listen, log, report, tokens, trust,
+        alerts, caregivers, demo, develop, homeassistant, hub, listen, log, operator, report, tokens, trust,
     )
 
-    for module in (hub, log, demo, develop, alerts, caregivers, report, listen, tokens, trust, homeassistant):
+    for module in (hub, log, demo, develop, alerts, caregivers, report, listen, tokens, trust, homeassistant,
+                   operator):
         for command in module.COMMANDS:
             main.add_command(command)
 

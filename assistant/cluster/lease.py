@@ -18,6 +18,7 @@ import base64
 import json
 import logging
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -63,8 +64,8 @@ class _Lease:
     id: int
     ttl: int
     confirmed_at: float
-    """Loop time at which the last confirmed grant or keep-alive was sent: etcd's expiry is no later than
-    this plus ``ttl``."""
+    """Monotonic time at which the last confirmed grant or keep-alive was sent: etcd received it later, so the
+    lease expires there no earlier than this plus ``ttl``."""
 
 
 def _b64(text: str) -> str:
@@ -100,7 +101,7 @@ class PartitionLeases:
         self.worker = worker
         self.prefix = prefix
         self._requested_ttl = ttl
-        self._on_lost = on_lost
+        self.on_lost = on_lost
         self._timeout = timeout
         self._session = session
         self._own_session = session is None
@@ -108,6 +109,9 @@ class PartitionLeases:
         self._held: dict[int, int] = {}
         self._keepers: set[asyncio.Task[None]] = set()
         self._granting = asyncio.Lock()
+        self.workers_prefix = prefix.rstrip("/").rsplit("/", 1)[0] + "/workers/"
+        """Where live workers announce themselves (``/carehub/workers/<id>``, under their lease)."""
+        self._announced: int | None = None
 
     # -- life cycle -------------------------------------------------------------------------------------
 
@@ -148,6 +152,33 @@ class PartitionLeases:
         """The lease's TTL in seconds as etcd granted it (etcd may raise a very short one); the requested one
         before the first grant."""
         return self._lease.ttl if self._lease is not None else self._requested_ttl
+
+    def holds(self, partition: int) -> bool:
+        """Whether this worker may still act for ``partition`` now, without asking etcd: it believes it holds
+        it and its lease was confirmed less than a TTL ago. etcd's countdown started no earlier than the last
+        confirmed keep-alive was sent, so until then no other worker can have claimed it. Cheap and
+        thread-safe: asked before every commit, connect and notification."""
+        lease = self._lease
+        return (lease is not None and partition in self._held
+                and time.monotonic() - lease.confirmed_at < lease.ttl)
+
+    # -- workers ----------------------------------------------------------------------------------------
+
+    async def announce(self) -> None:
+        """Say this worker is alive (its key under ``workers_prefix``, under its lease, so it vanishes when the
+        worker dies). Cheap to repeat: it writes only after a new lease was granted."""
+        lease = await self._ensure_lease()
+        if self._announced == lease.id:
+            return
+        await self._call("announce", "/v3/kv/put", {"key": _b64(self.workers_prefix + self.worker),
+                                                    "value": _b64(self.worker), "lease": str(lease.id)})
+        self._announced = lease.id
+
+    async def workers(self) -> list[str]:
+        """The workers alive now (those whose lease holds their announcement), sorted."""
+        answer = await self._call("workers", "/v3/kv/range", {"key": _b64(self.workers_prefix),
+                                                             "range_end": _prefix_end(self.workers_prefix)})
+        return sorted(self._text(kv, "value", "workers") for kv in answer.get("kvs", []))
 
     # -- partitions -------------------------------------------------------------------------------------
 
@@ -248,7 +279,7 @@ class PartitionLeases:
                 self._lose_all(self._unrenewed(self._lease))
             if self._lease is not None:
                 return self._lease
-            sent = asyncio.get_running_loop().time()
+            sent = time.monotonic()
             answer = await self._call("lease grant", "/v3/lease/grant", {"TTL": str(self._requested_ttl)})
             lease = _Lease(self._number(answer, "ID", "lease grant"), self._number(answer, "TTL", "lease grant"), sent)
             if lease.id == 0 or lease.ttl < 1:
@@ -278,7 +309,7 @@ class PartitionLeases:
         """Renew ``lease`` once: None when renewed, else why it is to be counted lost."""
         if self._expired(lease):
             return self._unrenewed(lease)
-        sent = asyncio.get_running_loop().time()
+        sent = time.monotonic()
         # An answer after the lease's own deadline would not count: wait no longer than that.
         remaining = lease.confirmed_at + lease.ttl - sent
         try:
@@ -296,7 +327,7 @@ class PartitionLeases:
         return None
 
     def _expired(self, lease: _Lease) -> bool:
-        return asyncio.get_running_loop().time() - lease.confirmed_at >= lease.ttl
+        return time.monotonic() - lease.confirmed_at >= lease.ttl
 
     @staticmethod
     def _unrenewed(lease: _Lease) -> str:
@@ -317,10 +348,10 @@ class PartitionLeases:
 
     def _tell_lost(self, partitions: frozenset[int], reason: str) -> None:
         log.warning("%s: no longer owns partition(s) %s: %s", self.worker, sorted(partitions), reason)
-        if self._on_lost is None:
+        if self.on_lost is None:
             return
         try:
-            self._on_lost(partitions, reason)
+            self.on_lost(partitions, reason)
         except Exception:
             log.exception("%s: on_lost failed for partition(s) %s", self.worker, sorted(partitions))
 

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from assistant import topics
-from assistant.alerts.delivery import Notifier
+from assistant.alerts.delivery import AppriseNotifier, Notifier
 from assistant.app import Hub, HomeLink, SharedParts, build_hub
 from assistant.clock import Clock, SystemClock
 from assistant.config import Config, HttpConfig, MqttConfig, StorageConfig
@@ -29,6 +29,8 @@ from assistant.skill_loader import SkillClass
 log = logging.getLogger(__name__)
 
 CLIENT_PREFIX = "carehub-p"
+STARTING_AT_ONCE = 8
+"""Homes started together when a partition starts: their database opening overlaps."""
 
 
 def partition_client_id(index: int) -> str:
@@ -41,26 +43,50 @@ def partition_status_topic(prefix: str, index: int) -> str:
     return f"{prefix}/_partitions/p{index}/status"
 
 
+class FencedNotifier:
+    """A notifier that sends only while the worker still holds the partition (a frozen worker that wakes past its
+    lease must not page a caregiver the new owner pages too)."""
+
+    def __init__(self, inner: Notifier, fence: Callable[[], bool], index: int) -> None:
+        self.inner = inner
+        self.fence = fence
+        self.index = index
+        self.refused = 0
+
+    async def send(self, url: str, title: str, body: str, priority: str) -> tuple[bool, str]:
+        if not self.fence():
+            self.refused += 1
+            return False, f"not sent: this worker no longer owns partition {self.index}"
+        return await self.inner.send(url, title, body, priority)
+
+
 class Partition:
     """The homes of partition ``index`` on this worker; ``start`` with their configurations, ``stop`` to hand over."""
 
     def __init__(self, index: int, mqtt: MqttConfig, data_dir: Path, *, clock: Clock | None = None,
                  notifier: Notifier | None = None, skills: Sequence[SkillClass] | None = None,
-                 min_backoff: float | None = None) -> None:
+                 min_backoff: float | None = None, fence: Callable[[], bool] | None = None) -> None:
+        """``fence`` says whether this worker still holds the partition (its lease, checked locally); once it
+        answers False nothing more is committed, published, sent to a caregiver or reconnected."""
         self.index = index
         self.folder = Path(data_dir) / f"p{index}"
         """Where the partition's homes keep their files (``<home>.db``)."""
         self.mqtt = mqtt.model_copy(update={"client_id": partition_client_id(index), "broker": "external",
                                             "zigbee2mqtt_topic": None})
         self.clock = clock or SystemClock()
-        self._notifier = notifier
+        self.fence = fence
+        notifier = notifier or AppriseNotifier()  # one for all the partition's homes
+        self._notifier: Notifier = FencedNotifier(notifier, fence, index) if fence else notifier
         self._skills = skills
-        self.writer = LogWriter(f"carehub-p{index}-log")
+        self.writer = LogWriter(f"carehub-p{index}-log", may_commit=fence)
         self.link = MqttLink(self.mqtt, subscriptions=[], status_topic=partition_status_topic(mqtt.topic_prefix, index),
                              min_backoff=MIN_BACKOFF if min_backoff is None else min_backoff)
+        self.link.fence = fence
         self.link.on_message = self._route
         self.link.on_state = self._state
         self.hubs: dict[str, Hub] = {}
+        self.failed: dict[str, str] = {}
+        """Homes that could not start, with why."""
         self.unrouted = 0
         """Messages on the partition's session for no home it carries (acknowledged and dropped)."""
         self._lock = asyncio.Lock()
@@ -82,26 +108,41 @@ class Partition:
         })
 
     async def start(self, configs: Iterable[Config] = ()) -> None:
-        """Start the given homes, then connect: the session's first delivery finds them all."""
+        """Start the given homes, several at once, then connect: the session's first delivery finds them all."""
         self.started = True
-        for config in configs:
-            await self.add(config)
+        gate = asyncio.Semaphore(STARTING_AT_ONCE)
+
+        async def one(config: Config) -> None:
+            async with gate:
+                await self._start_home(config)
+
+        async with self._lock:
+            await asyncio.gather(*(one(config) for config in configs))
         self.link.start()
 
-    async def add(self, config: Config) -> Hub:
-        """Start a home in this partition (or restart it with a changed configuration)."""
+    async def add(self, config: Config) -> Hub | None:
+        """Start a home in this partition (or restart it with a changed configuration); None if it failed."""
         async with self._lock:
-            home = config.home.id
-            if home in self.hubs:
-                await self._stop_home(home)
-            hub = build_hub(self.home_config(config), clock=self.clock, notifier=self._notifier, skills=self._skills,
-                            shared=SharedParts(self.writer, self.link))
+            if config.home.id in self.hubs:
+                await self._stop_home(config.home.id)
+            return await self._start_home(config)
+
+    async def _start_home(self, config: Config) -> Hub | None:
+        home = config.home.id
+        try:
+            hub = build_hub(self.home_config(config), clock=self.clock, notifier=self._notifier,
+                            skills=self._skills, shared=SharedParts(self.writer, self.link))
             await hub.start()
-            self.hubs[home] = hub
-            assert isinstance(hub.link, HomeLink)
-            await self.link.subscribe(hub.link.subscriptions)
-            log.info("partition %d: home %s started", self.index, home)
-            return hub
+        except Exception as error:  # noqa: BLE001 - one home that cannot start must not stop the others
+            log.exception("partition %d: home %s could not start", self.index, home)
+            self.failed[home] = f"{type(error).__name__}: {error}"
+            return None
+        self.failed.pop(home, None)
+        self.hubs[home] = hub
+        assert isinstance(hub.link, HomeLink)
+        await self.link.subscribe(hub.link.subscriptions)
+        log.info("partition %d: home %s started", self.index, home)
+        return hub
 
     async def remove(self, home: str) -> None:
         """Stop a home: its topics are unsubscribed first, so nothing arrives for it while it stops."""
@@ -119,8 +160,13 @@ class Partition:
             await hub.stop()
         log.info("partition %d: home %s stopped", self.index, home)
 
-    async def stop(self) -> None:
-        """Disconnect, then stop every home: what was acknowledged is committed."""
+    async def stop(self, *, lost: bool = False) -> None:
+        """Disconnect, then stop every home: what was acknowledged is committed.
+
+        ``lost``: the lease is gone and another worker may own the session now; leave without the goodbye
+        (``offline`` would overwrite the new owner's retained ``online``)."""
+        if lost:
+            await self.link.close(goodbye=False)
         await self.link.stop()
         async with self._lock:
             for home in list(self.hubs):

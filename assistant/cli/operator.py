@@ -1,0 +1,182 @@
+"""``carehub worker`` runs a share of an operator's homes; ``carehub operator`` shows them (docs/operators.md)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import signal
+import socket
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.markup import escape
+from rich.table import Table
+
+from assistant.cli.common import console, err_console, load
+from assistant.cluster.homes import PARTITIONS, HomeDirectory, partition_of
+
+_HOMES = click.option("--homes", "homes_dir", required=True, type=click.Path(file_okay=False),
+                      help="folder of per-home files, <home id>.yaml each")
+_DATA = click.option("--data", "data_dir", required=True, type=click.Path(file_okay=False),
+                     help="folder of the partitions' home databases (p<k>/<home>.db)")
+_PARTITIONS = click.option("--partitions", type=click.IntRange(1, 4096), default=PARTITIONS, show_default=True,
+                           help="partitions of homes; the same on every worker, for the life of the deployment")
+_ETCD = click.option("--etcd", metavar="URL", help="etcd's client URL (http://host:2379): share the homes with "
+                                                   "other workers, take over from a dead one")
+
+
+@click.command()
+@_HOMES
+@_DATA
+@_ETCD
+@_PARTITIONS
+@click.option("--id", "worker_id", default=lambda: socket.gethostname(), show_default="the host name",
+              help="this worker's name, unique among the workers")
+@click.option("--ttl", type=click.IntRange(1, 60), default=3, show_default=True,
+              help="seconds without renewing its lease after which the worker's partitions go to another")
+@click.option("--scan-every", type=click.FloatRange(0.1, 3600), default=5.0, show_default=True,
+              help="seconds between readings of the home files")
+@click.pass_context
+def worker(ctx: click.Context, homes_dir: str, data_dir: str, etcd: str | None, partitions: int, worker_id: str,
+           ttl: int, scan_every: float) -> None:
+    """Run an operator's homes: the partitions this worker holds, until Ctrl-C.
+
+    The broker is config.yaml's mqtt section (an external broker: Mosquitto, an EMQX cluster). Without --etcd
+    this worker carries every home alone.
+    """
+    from assistant.cluster.lease import PartitionLeases
+    from assistant.cluster.worker import Worker, WorkerSettings
+    from assistant.logsetup import configure_logging
+
+    config = load(ctx)
+    if config.mqtt.broker != "external":
+        raise click.UsageError("a worker needs an external broker (mqtt.broker: external in config.yaml): its "
+                               "partitions' sessions must outlive it")
+    configure_logging(config.log_level)
+    settings = WorkerSettings(mqtt=config.mqtt, data_dir=Path(data_dir), partitions=partitions,
+                              scan_every=scan_every)
+
+    async def serve() -> None:
+        leases = PartitionLeases(etcd, worker_id, ttl=ttl) if etcd else None
+        running = Worker(worker_id, HomeDirectory(homes_dir), settings, leases=leases)
+        task = asyncio.current_task()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, task.cancel)  # type: ignore[union-attr]
+        err_console.print(f"carehub worker {escape(worker_id)}: homes in {escape(homes_dir)}, {partitions} "
+                          f"partition(s), broker {config.mqtt.host}:{config.mqtt.port}, "
+                          + (f"etcd {escape(etcd)}" if etcd else "alone (no etcd)"), highlight=False)
+        try:
+            await running.run()
+        except asyncio.CancelledError:
+            pass
+        finally:
+            if leases is not None:
+                await leases.close()
+
+    asyncio.run(serve())
+
+
+@click.group()
+def operator() -> None:
+    """An operator's view of many homes: homes, partitions, workers, open alerts."""
+
+
+@operator.command()
+@_HOMES
+@_PARTITIONS
+@click.option("--json", "as_json", is_flag=True, help="one JSON object instead of a table")
+def homes(homes_dir: str, partitions: int, as_json: bool) -> None:
+    """Every home, its partition, and the files that were refused (exit 1 when some were)."""
+    scan = HomeDirectory(homes_dir).scan()
+    rows = [{"home": home, "partition": partition_of(home, partitions), "people": len(f.config.people),
+             "devices": len(f.config.devices), "file": f.path.name} for home, f in sorted(scan.homes.items())]
+    if as_json:
+        click.echo(json.dumps({"homes": rows, "problems": scan.problems}, indent=2))
+    else:
+        table = Table("home", "partition", "people", "devices", "file")
+        for row in rows:
+            table.add_row(*(str(row[k]) for k in ("home", "partition", "people", "devices", "file")))
+        console.print(table)
+        for name, problems in scan.problems.items():
+            err_console.print(f"[bold red]{escape(name)}[/] refused: " + escape("; ".join(problems)))
+    if scan.problems:
+        raise SystemExit(1)
+
+
+async def _ask_etcd(etcd: str) -> tuple[list[str], dict[int, Any]]:
+    from assistant.cluster.lease import PartitionLeases
+
+    leases = PartitionLeases(etcd, "operator")  # asking grants no lease and claims nothing
+    try:
+        return await leases.workers(), await leases.holders()
+    finally:
+        await leases.close()
+
+
+@operator.command()
+@click.option("--etcd", metavar="URL", required=True, help="etcd's client URL")
+@_PARTITIONS
+@click.option("--json", "as_json", is_flag=True, help="one JSON object instead of a table")
+def partitions(etcd: str, partitions: int, as_json: bool) -> None:
+    """The live workers and which partition each holds, with its fencing token; partitions nobody holds."""
+    from assistant.cluster.lease import EtcdError
+
+    try:
+        workers, holders = asyncio.run(_ask_etcd(etcd))
+    except EtcdError as error:
+        raise click.ClickException(str(error)) from None
+    free = [k for k in range(partitions) if k not in holders]
+    if as_json:
+        click.echo(json.dumps({"workers": workers, "free": free,
+                               "partitions": {str(k): {"worker": h.worker, "token": h.token}
+                                              for k, h in holders.items()}}, indent=2))
+        return
+    table = Table("worker", "partitions", "held")
+    for name in workers:
+        held = [k for k, h in holders.items() if h.worker == name]
+        table.add_row(name, str(len(held)), ", ".join(map(str, held)))
+    console.print(table)
+    console.print(f"not held: {', '.join(map(str, free)) or 'none'}", highlight=False)
+
+
+@operator.command()
+@_HOMES
+@_DATA
+@_PARTITIONS
+@click.option("--json", "as_json", is_flag=True, help="one JSON list instead of a table")
+def alerts(homes_dir: str, data_dir: str, partitions: int, as_json: bool) -> None:
+    """Open and acknowledged alerts across every home, most urgent first (read from the homes' databases)."""
+    scan = HomeDirectory(homes_dir).scan()
+    found: list[dict[str, Any]] = []
+    for home in sorted(scan.homes):
+        path = Path(data_dir) / f"p{partition_of(home, partitions)}" / f"{home}.db"
+        if not path.exists():
+            continue
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
+        try:
+            conn.row_factory = sqlite3.Row
+            rows = conn.execute("SELECT id, raised_at, person, kind, priority, status, acked_by, count FROM alerts "
+                                "WHERE status IN ('open', 'acknowledged')").fetchall()
+        except sqlite3.OperationalError:
+            rows = []  # a home that never raised an alert has no alerts table yet
+        finally:
+            conn.close()
+        found += [{"home": home, **dict(r)} for r in rows]
+    rank = {"high": 0, "medium": 1, "low": 2}
+    found.sort(key=lambda a: (a["status"] != "open", rank.get(a["priority"], 3), a["raised_at"]))
+    if as_json:
+        click.echo(json.dumps(found, indent=2))
+        return
+    table = Table("home", "person", "alert", "priority", "status", "raised", "id")
+    for a in found:
+        status = a["status"] + (f" by {a['acked_by']}" if a["acked_by"] else "")
+        table.add_row(a["home"], a["person"] or "", a["kind"], a["priority"], status, a["raised_at"][:19], a["id"])
+    console.print(table)
+    console.print(f"{sum(a['status'] == 'open' for a in found)} open, "
+                  f"{sum(a['status'] == 'acknowledged' for a in found)} acknowledged", highlight=False)
+
+
+COMMANDS = (worker, operator)

@@ -1,0 +1,193 @@
+"""A worker: the partitions of homes it holds, claimed in etcd up to its fair share and run until lost.
+
+Every ``tick`` the worker announces itself, counts the live workers, and moves towards its fair share of the
+partitions (``ceil(partitions / workers)``): it claims free ones a few at a time (so a takeover does not stall
+the alerts of the homes it already carries), and hands surplus ones over when another worker has fewer,
+stopping each before releasing its key, so what it acknowledged is committed first. Every ``scan_every``
+seconds it reads the folder of home files again and adds, restarts or removes homes in the partitions it runs.
+
+When the lease is lost (etcd unreachable, the process frozen past its TTL) every partition is stopped at once,
+without a goodbye on the broker and without reconnecting: the fence (``PartitionLeases.holds``) already
+refuses their commits, publishes and notifications. Without etcd (``leases`` None) the worker holds every
+partition: one machine, no failover.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from assistant.alerts.delivery import Notifier
+from assistant.clock import Clock
+from assistant.cluster.homes import PARTITIONS, HomeDirectory, HomeFile, Scan, partition_of
+from assistant.cluster.lease import EtcdError, PartitionLeases
+from assistant.cluster.partition import Partition
+from assistant.config import MqttConfig
+from assistant.skill_loader import SkillClass
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class WorkerSettings:
+    """How a worker runs (``carehub worker`` takes them from its options and config.yaml's ``mqtt``)."""
+
+    mqtt: MqttConfig
+    data_dir: Path
+    partitions: int = PARTITIONS
+    tick: float = 0.5
+    """Seconds between looks at etcd: claims, hand-overs, the count of live workers."""
+    claims_per_tick: int = 4
+    """Partitions claimed at most per tick, so taking over loads them a few at a time."""
+    scan_every: float = 5.0
+    """Seconds between readings of the home files."""
+    min_backoff: float | None = None
+
+
+@dataclass
+class WorkerState:
+    """What the worker holds, for ``carehub operator`` and the tests."""
+
+    partitions: dict[int, list[str]] = field(default_factory=dict)
+    """Running partitions and their homes."""
+    lost: list[tuple[list[int], str]] = field(default_factory=list)
+    """Each loss of the lease: the partitions and why."""
+    problems: dict[str, list[str]] = field(default_factory=dict)
+
+
+class Worker:
+    """Runs the partitions it holds; ``run`` until cancelled (``stop`` hands everything back)."""
+
+    def __init__(self, worker_id: str, homes: HomeDirectory, settings: WorkerSettings, *,
+                 leases: PartitionLeases | None = None, clock: Clock | None = None,
+                 notifier: Notifier | None = None, skills: Sequence[SkillClass] | None = None) -> None:
+        self.id = worker_id
+        self.homes = homes
+        self.settings = settings
+        self.leases = leases
+        self.clock = clock
+        self.notifier = notifier
+        self.skills = skills
+        self.running: dict[int, Partition] = {}
+        self.state = WorkerState()
+        self._scan = Scan()
+        self._scanned_at = -math.inf
+        self._stamps: dict[int, dict[str, tuple[int, int]]] = {}
+        """Per running partition, the file stamp each home was started with."""
+        self._lost: set[int] = set()
+        self._busy = asyncio.Lock()
+
+    # -- life cycle ---------------------------------------------------------------------------------------
+
+    async def run(self) -> None:
+        """Claim, run and rebalance partitions until cancelled."""
+        if self.leases is not None:
+            self.leases.on_lost = self._on_lost
+        try:
+            while True:
+                try:
+                    await self.step()
+                except EtcdError as error:
+                    log.warning("worker %s: etcd: %s", self.id, error)
+                await asyncio.sleep(self.settings.tick)
+        finally:
+            await asyncio.shield(self.stop())
+
+    async def stop(self) -> None:
+        """Stop every partition (committing what was acknowledged), then release their keys."""
+        async with self._busy:
+            for index in sorted(self.running):
+                await self._stop_partition(index, release=True)
+
+    async def step(self) -> None:
+        """One round: read the home files when due, fix lost partitions, move towards the fair share."""
+        async with self._busy:
+            loop = asyncio.get_running_loop()
+            if loop.time() - self._scanned_at >= self.settings.scan_every:
+                self._scanned_at = loop.time()
+                self._scan = await asyncio.to_thread(self.homes.scan)
+                self.state.problems = self._scan.problems
+                for partition in list(self.running.values()):
+                    await self._reconcile(partition)
+            for index in sorted(self._lost):
+                await self._stop_partition(index, release=False)
+            self._lost.clear()
+            if self.leases is None:
+                for index in range(self.settings.partitions):
+                    if index not in self.running:
+                        await self._start_partition(index)
+            else:
+                await self._balance(self.leases)
+            self.state.partitions = {i: p.homes for i, p in sorted(self.running.items())}
+
+    # -- partitions ---------------------------------------------------------------------------------------
+
+    def _homes_of(self, index: int) -> dict[str, HomeFile]:
+        count = self.settings.partitions
+        return {home: f for home, f in self._scan.homes.items() if partition_of(home, count) == index}
+
+    async def _balance(self, leases: PartitionLeases) -> None:
+        await leases.announce()
+        workers = await leases.workers()
+        fair = math.ceil(self.settings.partitions / max(len(workers), 1))
+        holders = await leases.holders()
+        mine = [i for i in self.running if i in leases.held]
+        if len(mine) < fair:
+            free = [i for i in range(self.settings.partitions) if i not in holders and i not in self.running]
+            for index in free[:min(fair - len(mine), self.settings.claims_per_tick)]:
+                if await leases.claim(index) is not None:
+                    await self._start_partition(index)
+        elif len(mine) > fair:
+            counts: dict[str, int] = {}
+            for holder in holders.values():
+                counts[holder.worker] = counts.get(holder.worker, 0) + 1
+            if any(counts.get(worker, 0) < fair for worker in workers if worker != self.id) \
+                    and len(holders) >= self.settings.partitions:
+                index = max(mine)
+                log.info("worker %s: handing partition %d over (%d held, fair share %d)", self.id, index,
+                         len(mine), fair)
+                await self._stop_partition(index, release=True)
+
+    async def _start_partition(self, index: int) -> None:
+        leases = self.leases
+        fence = (lambda: leases.holds(index)) if leases is not None else None
+        partition = Partition(index, self.settings.mqtt, self.settings.data_dir, clock=self.clock,
+                              notifier=self.notifier, skills=self.skills, min_backoff=self.settings.min_backoff,
+                              fence=fence)
+        self.running[index] = partition
+        await partition.start(f.config for f in self._homes_of(index).values())
+        self._stamps[index] = {home: f.stamp for home, f in self._homes_of(index).items()}
+        log.info("worker %s: partition %d started with %d home(s)", self.id, index, len(partition.hubs))
+
+    async def _reconcile(self, partition: Partition) -> None:
+        """Add new homes, restart changed ones, remove deleted ones."""
+        wanted = self._homes_of(partition.index)
+        stamps = self._stamps.setdefault(partition.index, {})
+        for home in [h for h in partition.hubs if h not in wanted]:
+            await partition.remove(home)
+            stamps.pop(home, None)
+        for home, entry in wanted.items():
+            if home not in partition.hubs or stamps.get(home) != entry.stamp:
+                await partition.add(entry.config)
+                stamps[home] = entry.stamp
+
+    async def _stop_partition(self, index: int, *, release: bool) -> None:
+        partition = self.running.pop(index, None)
+        self._stamps.pop(index, None)
+        if partition is not None:
+            await partition.stop(lost=not release)
+        if release and self.leases is not None:
+            try:
+                await self.leases.release(index)
+            except EtcdError as error:  # the key expires with the lease anyway
+                log.warning("worker %s: releasing partition %d: %s", self.id, index, error)
+
+    def _on_lost(self, partitions: frozenset[int], reason: str) -> None:
+        """The lease is gone: the fence already refuses everything; the next step stops them."""
+        log.warning("worker %s: lost partition(s) %s: %s", self.id, sorted(partitions), reason)
+        self.state.lost.append((sorted(partitions), reason))
+        self._lost.update(partitions)
