@@ -39,7 +39,7 @@ class WorkerSettings:
     mqtt: MqttConfig
     data_dir: Path
     partitions: int = PARTITIONS
-    tick: float = 0.5
+    tick: float = 0.25
     """Seconds between looks at etcd: claims, hand-overs, the count of live workers."""
     claims_per_tick: int = 4
     """Partitions claimed at most per tick, so taking over loads them a few at a time."""

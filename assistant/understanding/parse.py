@@ -9,6 +9,7 @@ another clause ("I left the kettle on, switch it off").
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -64,21 +65,114 @@ class Frame:
     text: str = ""
 
 
+class Phrases:
+    """A home's phrases over the lexicon's own: ``get`` gives a phrase's roles from both.
+
+    The home's layer holds what its devices and rooms make (``device``, ``room``, ``kind``); the shared layer,
+    built once per lexicon for every home, holds the rest (actions, verbs, particles...). Their roles never
+    overlap, so a phrase in both has the roles of each."""
+
+    __slots__ = ("home", "shared")
+
+    def __init__(self, home: dict[str, dict[str, Any]], shared: dict[str, dict[str, Any]]) -> None:
+        self.home = home
+        self.shared = shared
+
+    def get(self, phrase: str) -> dict[str, Any] | None:
+        mine = self.home.get(phrase)
+        common = self.shared.get(phrase)
+        if mine is None or common is None:
+            return mine if common is None else common
+        return {**mine, **common}
+
+
+def _adder(phrases: dict[str, dict[str, Any]]) -> Callable[..., None]:
+    def add(phrase: str, role: str, value: Any = True) -> None:
+        phrase = phrase.lower()
+        roles = phrases.setdefault(phrase, {})
+        if role in ("device", "kind", "room"):  # one name may be several devices' ("curtains")
+            roles[role] = roles.get(role, frozenset()) | {value}
+        else:
+            roles.setdefault(role, value)
+
+    return add
+
+
+_SHARED: dict[tuple[int, bool], tuple[Lexicon, dict[str, dict[str, Any]]]] = {}
+
+
+def _shared_phrases(lexicon: Lexicon, has_lock: bool) -> dict[str, dict[str, Any]]:
+    """The lexicon's phrases that do not depend on a home's devices: one table for every home (with or
+    without a lock, which decides whether "lock" and "unlock" are actions). Kept with the lexicon itself, so
+    its id is not reused while the entry lives; lexicons are few (one per language, read once)."""
+    key = (id(lexicon), has_lock)
+    found = _SHARED.get(key)
+    if found is not None and found[0] is lexicon:
+        return found[1]
+    if len(_SHARED) > 64:  # lexicons made on the fly (tests): keep the table small
+        _SHARED.clear()
+    phrases = _generic_phrases(lexicon, has_lock)
+    _SHARED[key] = (lexicon, phrases)
+    return phrases
+
+
+def _generic_phrases(lexicon: Lexicon, has_lock: bool) -> dict[str, dict[str, Any]]:
+    phrases: dict[str, dict[str, Any]] = {}
+    add = _adder(phrases)
+    for word, action in lexicon.actions.items():
+        if action in ("lock", "unlock") and not has_lock:
+            continue
+        add(word, "action", action)
+    for verb, table in lexicon.verbs.items():
+        add(verb, "verb", table)
+        for particle in table:
+            if particle and particle not in lexicon.particles:
+                add(particle, "particle", particle)
+    for particle in lexicon.particles:
+        add(particle, "particle", particle)
+    for word, action in lexicon.alone.items():
+        add(word, "alone", action)
+    for phrase, state in lexicon.question_phrases.items():
+        add(phrase, "question", state)
+    for word in lexicon.question_starts:
+        add(word, "question_start")
+    for word in lexicon.question_words:
+        add(word, "question_word")
+    for word, state in lexicon.states.items():
+        add(word, "state", state)
+    for word in lexicon.explained:
+        add(word, "explained")
+    for word in lexicon.negations:
+        add(word, "negation")
+    for word in lexicon.pronouns:
+        add(word, "pronoun")
+    for word in lexicon.all:
+        add(word, "all")
+    for word in lexicon.here:
+        add(word, "here")
+    for word in lexicon.owner:
+        add(word, "owner")
+    for word, level in lexicon.levels.items():
+        add(word, "level", level)
+    for word in lexicon.percent:
+        add(word, "percent")
+    for word in lexicon.level_to:
+        add(word, "level_to")
+    for word, index in lexicon.ordinals.items():
+        add(word, "ordinal", index)
+    for word in lexicon.never_mind:
+        add(word, "never_mind")
+    return phrases
+
+
 class Vocabulary:
     """Every phrase a device command may be made of, in one language, for one home."""
 
     def __init__(self, lexicon: Lexicon, home: Home) -> None:
         self.lexicon = lexicon
-        self.phrases: dict[str, dict[str, Any]] = {}
+        mine: dict[str, dict[str, Any]] = {}
+        add = _adder(mine)
         lang = lexicon.language
-
-        def add(phrase: str, role: str, value: Any = True) -> None:
-            phrase = phrase.lower()
-            roles = self.phrases.setdefault(phrase, {})
-            if role in ("device", "kind", "room"):  # one name may be several devices' ("curtains")
-                roles[role] = roles.get(role, frozenset()) | {value}
-            else:
-                roles.setdefault(role, value)
 
         for device in home.devices:
             for name in device.names.get(lang, ()):
@@ -102,49 +196,7 @@ class Vocabulary:
                         add(word, "device", device_id)
                 else:
                     add(word, "kind", kind)
-        for word, action in lexicon.actions.items():
-            if action in ("lock", "unlock") and not has_lock:
-                continue
-            add(word, "action", action)
-        for verb, table in lexicon.verbs.items():
-            add(verb, "verb", table)
-            for particle in table:
-                if particle and particle not in lexicon.particles:
-                    add(particle, "particle", particle)
-        for particle in lexicon.particles:
-            add(particle, "particle", particle)
-        for word, action in lexicon.alone.items():
-            add(word, "alone", action)
-        for phrase, state in lexicon.question_phrases.items():
-            add(phrase, "question", state)
-        for word in lexicon.question_starts:
-            add(word, "question_start")
-        for word in lexicon.question_words:
-            add(word, "question_word")
-        for word, state in lexicon.states.items():
-            add(word, "state", state)
-        for word in lexicon.explained:
-            add(word, "explained")
-        for word in lexicon.negations:
-            add(word, "negation")
-        for word in lexicon.pronouns:
-            add(word, "pronoun")
-        for word in lexicon.all:
-            add(word, "all")
-        for word in lexicon.here:
-            add(word, "here")
-        for word in lexicon.owner:
-            add(word, "owner")
-        for word, level in lexicon.levels.items():
-            add(word, "level", level)
-        for word in lexicon.percent:
-            add(word, "percent")
-        for word in lexicon.level_to:
-            add(word, "level_to")
-        for word, index in lexicon.ordinals.items():
-            add(word, "ordinal", index)
-        for word in lexicon.never_mind:
-            add(word, "never_mind")
+        self.phrases = Phrases(mine, _shared_phrases(lexicon, has_lock))
 
     # -- cutting a clause into pieces --------------------------------------------------------------------
 

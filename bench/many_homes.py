@@ -1,0 +1,436 @@
+"""Many homes on workers: what one worker costs per home, SOS → caregiver latency at load, and a takeover.
+
+    python bench/many_homes.py                       # 1,000 homes, 30 s of load, then the kill -9 takeover
+    python bench/many_homes.py --homes 200 --seconds 10 --no-failover   # a quick look
+    python bench/many_homes.py --homes 10000         # the issue's size (needs the memory: see the per-home figure)
+
+Everything is started and stopped here: a Mosquitto on a free port, an etcd (for the takeover), the workers
+(``carehub worker`` processes) and the simulator (this process). Each home is a household file as an operator
+writes it (an elder, her watch, a hall sensor, a caregiver whose channel is this process's webhook), with every
+built-in skill. The simulator publishes a reading every 5 s per home, spread evenly, and presses SOS on a home
+every second (after one untimed SOS that warms up the notifier), timing each SOS from its publish to the
+caregiver's webhook receiving the page.
+
+Figures, each against a baseline measured in the same run:
+- one worker: its RSS, CPU and open files with 10 homes (the baseline) and with N; per home = the difference /
+  (N - 10); the time to start the N homes; SOS → caregiver p50/p99 at load beside the same with 10 homes. Each SOS
+  goes to a home not yet paged (a second SOS while the first alert is open folds into it and pages nobody).
+- takeover (two workers sharing the homes through etcd, at the same load): kill -9 of one; seconds until the other
+  holds every partition and until the dead worker's homes' readings flow again; readings published during the run
+  logged exactly once (0 lost, 0 doubled); SOS pressed in the gap paged once each.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections import Counter
+from pathlib import Path
+
+import aiomqtt
+import yaml
+from aiohttp import web
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from assistant.cluster.homes import partition_of  # noqa: E402
+
+READING_EVERY = 5.0
+SOS_EVERY = 1.0
+BASELINE = 10
+"""Homes of the baseline worker: the same worker, as small as a family's own hub with its neighbours'."""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_port(port: int, timeout: float = 20) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.05)
+    raise RuntimeError(f"nothing listens on {port}")
+
+
+class Webhook:
+    """The caregivers' phones: records when each SOS page arrives, by its home."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.pages: dict[str, list[float]] = {}
+        self.runner: web.AppRunner | None = None
+
+    async def start(self) -> None:
+        async def hook(request: web.Request) -> web.Response:
+            self.pages.setdefault(request.match_info["home"], []).append(time.monotonic())
+            await request.read()
+            return web.json_response({"ok": True})
+
+        app = web.Application()
+        app.router.add_post("/{home}", hook)
+        self.runner = web.AppRunner(app, access_log=None)
+        await self.runner.setup()
+        await web.TCPSite(self.runner, "127.0.0.1", self.port).start()
+
+    async def stop(self) -> None:
+        if self.runner is not None:
+            await self.runner.cleanup()
+
+
+def write_homes(folder: Path, homes: list[str], webhook: Webhook) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for home in homes:
+        (folder / f"{home}.yaml").write_text(yaml.safe_dump({
+            "home": {"id": home, "timezone": "Europe/London"},
+            "people": [{"id": "grandma", "name": "Grandma", "role": "elder"}],
+            "devices": [{"id": "watch", "kind": "wearable", "person": "grandma"},
+                        {"id": "hall", "kind": "motion", "room": "hallway"}],
+            "caregivers": [{"id": "anna", "name": "Anna", "people": ["grandma"],
+                            "channels": [f"json://127.0.0.1:{webhook.port}/{home}"]}],
+        }), encoding="utf-8")
+
+
+class Worker:
+    def __init__(self, name: str, work: Path, broker: int, homes: Path, data: Path, partitions: int,
+                 etcd: str | None) -> None:
+        self.name = name
+        self.log = work / f"{name}.log"
+        config = work / "worker.yaml"
+        config.write_text(yaml.safe_dump({"mqtt": {"broker": "external", "port": broker, "auth": False},
+                                          "log_level": "WARNING"}), encoding="utf-8")
+        args = [sys.executable, "-m", "assistant", "--config", str(config), "worker", "--homes", str(homes),
+                "--data", str(data), "--partitions", str(partitions), "--id", name, "--scan-every", "3600"]
+        if etcd:
+            args += ["--etcd", etcd, "--ttl", "3"]
+        self.proc = subprocess.Popen(args, cwd=ROOT, stdout=self.log.open("ab"), stderr=subprocess.STDOUT,
+                                     env={**os.environ, "PYTHONPATH": str(ROOT)})
+
+    def rss_mb(self) -> float:
+        for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+        return 0.0
+
+    def cpu_s(self) -> float:
+        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def open_files(self) -> int:
+        return len(os.listdir(f"/proc/{self.proc.pid}/fd"))
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGCONT)
+            self.proc.terminate()
+            try:
+                self.proc.wait(120)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+
+
+def databases(data: Path) -> list[Path]:
+    return list(data.glob("p*/*.db"))
+
+
+def logged(data: Path, prefix: str) -> Counter[str]:
+    """Rows per message (its msg_id), for messages whose id starts with ``prefix``, over every home's file."""
+    counts: Counter[str] = Counter()
+    for path in databases(data):
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
+        try:
+            for (key,) in conn.execute("SELECT dedupe_key FROM events WHERE dedupe_key LIKE ?", [f"%/{prefix}%#0"]):
+                counts[key.rsplit("/", 1)[1][:-2]] += 1
+        except sqlite3.OperationalError:
+            pass
+        finally:
+            conn.close()
+    return counts
+
+
+async def wait_started(data: Path, homes: int, worker: Worker, timeout: float) -> float:
+    """Seconds until every home's file exists and has its hub_started row."""
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < timeout:
+        if worker.proc.poll() is not None:
+            raise RuntimeError(f"worker {worker.name} ended: {worker.log.read_text()[-3000:]}")
+        if len(databases(data)) >= homes:
+            started = 0
+            for path in databases(data):
+                try:
+                    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
+                    started += bool(conn.execute("SELECT 1 FROM events WHERE kind = 'hub_started' LIMIT 1").fetchone())
+                    conn.close()
+                except sqlite3.OperationalError:
+                    pass
+            if started >= homes:
+                return time.monotonic() - t0
+        await asyncio.sleep(0.5)
+    raise RuntimeError(f"{homes} homes not started within {timeout} s")
+
+
+class Simulator:
+    """Readings every 5 s per home, spread evenly; an SOS on a random home every second."""
+
+    def __init__(self, broker: int, homes: list[str], webhook: Webhook, tag: str) -> None:
+        self.broker = broker
+        self.homes = homes
+        self.webhook = webhook
+        self.tag = tag
+        self.sent: list[str] = []
+        self.sos: dict[str, tuple[str, float]] = {}  # msg_id -> (home, sent at)
+        self.sent_at: dict[str, float] = {}
+
+    async def run(self, seconds: float, during: asyncio.Event | None = None) -> None:
+        order = list(self.homes)
+        random.Random(7).shuffle(order)  # each SOS on a home not yet paged, while there are some
+        async with aiomqtt.Client("127.0.0.1", self.broker, identifier=f"sim-{self.tag}-{os.getpid()}",
+                                  max_queued_outgoing_messages=0) as client:
+            t0 = time.monotonic()
+            n = len(self.homes)
+            gap = READING_EVERY / n
+            i, next_sos = 0, t0 + SOS_EVERY
+            while time.monotonic() - t0 < seconds:
+                home = self.homes[i % n]
+                msg = f"{self.tag}{i}"
+                await client.publish(f"carehub/{home}/hall/state", json.dumps({"motion": True, "msg_id": msg}), qos=1)
+                self.sent.append(msg)
+                i += 1
+                now = time.monotonic()
+                if now >= next_sos:
+                    next_sos += SOS_EVERY
+                    target = order[len(self.sos) % len(order)]
+                    sos = f"{self.tag}sos{len(self.sos)}"
+                    self.sos[sos] = (target, time.monotonic())
+                    await client.publish(f"carehub/{target}/watch/event", json.dumps({"type": "sos", "msg_id": sos}),
+                                         qos=1)
+                    self.sent.append(sos)
+                    if during is not None:
+                        during.set()
+                delay = t0 + i * gap - time.monotonic()
+                if delay > 0:
+                    await asyncio.sleep(delay)
+
+    def latencies(self) -> list[float]:
+        """Publish → page seconds for each SOS whose home had no earlier open SOS (later ones fold into it)."""
+        paged: dict[str, list[float]] = {h: list(t) for h, t in self.webhook.pages.items()}
+        out = []
+        for home, sent in sorted(self.sos.values(), key=lambda v: v[1]):
+            arrivals = [t for t in paged.get(home, []) if t >= sent]
+            if arrivals:
+                out.append(arrivals[0] - sent)
+                paged[home].remove(arrivals[0])
+        return out
+
+
+async def warm_up(broker: int, home: str, webhook: Webhook) -> None:
+    """One untimed SOS: the worker's notifier loads Apprise's plugins on its first page."""
+    async with aiomqtt.Client("127.0.0.1", broker, identifier=f"warm-{home}") as client:
+        await client.publish(f"carehub/{home}/watch/event", json.dumps({"type": "sos", "msg_id": f"warm-{home}"}),
+                             qos=1)
+    deadline = time.monotonic() + 30
+    while not webhook.pages.get(home) and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
+
+
+def pct(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    values = sorted(values)
+    return values[min(len(values) - 1, int(q * len(values)))]
+
+
+async def one_worker(work: Path, broker: int, n: int, partitions: int, seconds: float) -> dict:
+    webhook = Webhook()
+    await webhook.start()
+    results: dict = {}
+    try:
+        for label, count in (("baseline", BASELINE), ("many", n)):
+            homes = [f"{label}-{i:05d}" for i in range(count)]
+            folder, data = work / f"homes-{label}", work / f"data-{label}"
+            write_homes(folder, homes, webhook)
+            worker = Worker(f"{label}-worker", work, broker, folder, data, partitions, None)
+            try:
+                started = await wait_started(data, count, worker, timeout=120 + count * 1.0)
+                await asyncio.sleep(2)
+                rss_idle, files = worker.rss_mb(), worker.open_files()
+                await warm_up(broker, homes[-1], webhook)
+                sim = Simulator(broker, homes[:-1], webhook, f"{label}-")
+                cpu0, t0 = worker.cpu_s(), time.monotonic()
+                await sim.run(seconds)
+                cpu = (worker.cpu_s() - cpu0) / (time.monotonic() - t0)
+                deadline = time.monotonic() + 60
+                while time.monotonic() < deadline:
+                    got = await asyncio.to_thread(logged, data, f"{label}-")
+                    if len(got) >= len(set(sim.sent)):
+                        break
+                    await asyncio.sleep(1)
+                lat = sim.latencies()
+                results[label] = {"homes": count, "start_s": started, "rss_mb": rss_idle,
+                                  "rss_load_mb": worker.rss_mb(),
+                                  "files": files, "cpu_cores": cpu, "published": len(sim.sent),
+                                  "logged": len(got), "doubled": sum(1 for v in got.values() if v > 1),
+                                  "sos": len(sim.sos), "paged": len(lat), "p50_ms": 1000 * pct(lat, 0.5),
+                                  "p99_ms": 1000 * pct(lat, 0.99)}
+            finally:
+                worker.stop()
+    finally:
+        await webhook.stop()
+    return results
+
+
+async def holders(etcd: str) -> dict[int, str]:
+    from assistant.cluster import PartitionLeases
+
+    leases = PartitionLeases(etcd, "bench")
+    try:
+        return {k: h.worker for k, h in (await leases.holders()).items()}
+    finally:
+        await leases.close()
+
+
+async def failover(work: Path, broker: int, etcd: str, n: int, partitions: int, seconds: float) -> dict:
+    webhook = Webhook()
+    await webhook.start()
+    homes = [f"home-{i:05d}" for i in range(n)]
+    folder, data = work / "homes-failover", work / "data-failover"
+    write_homes(folder, homes, webhook)
+    a = Worker("worker-a", work, broker, folder, data, partitions, etcd)
+    b: Worker | None = None
+    try:
+        await wait_until(lambda h: len(h) == partitions, etcd, 120 + n)
+        b = Worker("worker-b", work, broker, folder, data, partitions, etcd)
+        await wait_until(lambda h: Counter(h.values()) == {"worker-a": partitions // 2,
+                                                           "worker-b": partitions - partitions // 2}, etcd, 120 + n)
+        await wait_started(data, n, b, 120 + n)
+        sim = Simulator(broker, homes, webhook, "f-")
+        load = asyncio.create_task(sim.run(seconds))
+        await asyncio.sleep(seconds / 3)
+        owned_by_a = {k for k, w in (await holders(etcd)).items() if w == "worker-a"}
+        a.proc.kill()
+        killed = time.monotonic()
+        await wait_until(lambda h: Counter(h.values()) == {"worker-b": partitions}, etcd, 60)
+        took_over = time.monotonic() - killed
+        a_homes = [h for h in homes if partition_of(h, partitions) in owned_by_a]
+        flowing = None
+        while flowing is None and time.monotonic() - killed < 60:
+            sent_after = [m for m in sim.sent[-200:]]
+            got = await asyncio.to_thread(logged, data, "f-")
+            if any(m in got for m in sent_after) and time.monotonic() - killed > took_over:
+                flowing = time.monotonic() - killed
+            await asyncio.sleep(0.2)
+        await load
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            got = await asyncio.to_thread(logged, data, "f-")
+            if len(got) >= len(set(sim.sent)):
+                break
+            await asyncio.sleep(1)
+        gap_sos = {m: v for m, v in sim.sos.items() if killed <= v[1] <= killed + took_over + 1
+                   and v[0] in a_homes}
+        return {"homes": n, "partitions": partitions, "takeover_s": took_over, "flowing_again_s": flowing,
+                "published": len(set(sim.sent)), "logged": len(got),
+                "lost": len(set(sim.sent) - set(got)), "doubled": sum(1 for v in got.values() if v > 1),
+                "gap_sos": len(gap_sos), "paged_sos_homes": sum(1 for m, (h, _) in gap_sos.items()
+                                                               if webhook.pages.get(h))}
+    finally:
+        a.stop()
+        if b is not None:
+            b.stop()
+        await webhook.stop()
+
+
+async def wait_until(predicate, etcd: str, timeout: float) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate(await holders(etcd)):
+            return
+        await asyncio.sleep(0.1)
+    raise RuntimeError(f"etcd did not reach the wanted holders within {timeout} s: {await holders(etcd)}")
+
+
+def start_etcd(work: Path) -> tuple[subprocess.Popen, str]:
+    binary = shutil.which("etcd") or "/usr/bin/etcd"
+    client, peer = free_port(), free_port()
+    url, peer_url = f"http://127.0.0.1:{client}", f"http://127.0.0.1:{peer}"
+    proc = subprocess.Popen([binary, "--name", "bench", "--data-dir", str(work / "etcd"), "--listen-client-urls", url,
+                             "--advertise-client-urls", url, "--listen-peer-urls", peer_url,
+                             "--initial-advertise-peer-urls", peer_url, "--initial-cluster", f"bench={peer_url}"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(urllib.request.Request(url + "/v3/kv/range", data=b'{"key":"AA=="}'), timeout=1)
+            return proc, url
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError("etcd did not start")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--homes", type=int, default=1000)
+    parser.add_argument("--partitions", type=int, default=16)
+    parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--no-failover", action="store_true")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="carehub-many-homes-"))
+    broker = free_port()
+    (work / "mosquitto.conf").write_text(f"listener {broker} 127.0.0.1\nallow_anonymous true\npersistence false\n"
+                                         "max_queued_messages 1000000\nmax_inflight_messages 0\n"
+                                         "persistent_client_expiration 1h\n")
+    binary = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
+    mosquitto = subprocess.Popen([binary, "-c", str(work / "mosquitto.conf")], stdout=subprocess.DEVNULL,
+                                 stderr=subprocess.DEVNULL)
+    etcd = None
+    try:
+        wait_port(broker)
+        print(f"{args.homes} homes, {args.partitions} partitions, {args.seconds:g} s of load "
+              f"({args.homes / READING_EVERY:.0f} readings/s, an SOS every {SOS_EVERY:g} s); work in {work}")
+        one = asyncio.run(one_worker(work, broker, args.homes, args.partitions, args.seconds))
+        base, many = one["baseline"], one["many"]
+        per_home = lambda key: (many[key] - base[key]) / max(many["homes"] - base["homes"], 1)  # noqa: E731
+        print(f"\none worker              {base['homes']} homes (baseline)   {many['homes']} homes")
+        for key, fmt in (("start_s", "{:.1f} s"), ("rss_mb", "{:.0f} MB"), ("rss_load_mb", "{:.0f} MB"),
+                         ("files", "{:d}"), ("cpu_cores", "{:.2f} cores"), ("published", "{:d}"),
+                         ("logged", "{:d}"), ("doubled", "{:d}"), ("paged", "{:d}"), ("p50_ms", "{:.0f} ms"),
+                         ("p99_ms", "{:.0f} ms")):
+            print(f"  {key:<22}{fmt.format(base[key]):>20}{fmt.format(many[key]):>12}")
+        print(f"  per home: {1024 * per_home('rss_mb'):.0f} KB RSS idle, {1024 * per_home('rss_load_mb'):.0f} KB "
+              f"at load, {per_home('files'):.1f} open files, {1000 * many['cpu_cores'] / many['homes']:.2f} "
+              f"ms CPU per second, {1000 * many['start_s'] / many['homes']:.0f} ms to start")
+        print(f"  SOS p99 at {many['homes']} homes / {base['homes']} homes: {many['p99_ms'] / base['p99_ms']:.2f}x; "
+              f"lost {many['published'] - many['logged']}, doubled {many['doubled']}")
+        if not args.no_failover:
+            etcd, url = start_etcd(work)
+            fo = asyncio.run(failover(work, broker, url, args.homes, args.partitions, args.seconds))
+            print("\ntakeover: two workers, kill -9 of one at load")
+            for key, value in fo.items():
+                print(f"  {key:<22}{value:.2f}" if isinstance(value, float) else f"  {key:<22}{value}")
+    finally:
+        mosquitto.terminate()
+        if etcd is not None:
+            etcd.terminate()
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
