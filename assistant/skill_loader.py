@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import importlib.util
 import inspect
+import os
 import sys
 from dataclasses import dataclass
-from importlib.metadata import entry_points
+from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
 from typing import Any
 
@@ -92,11 +93,53 @@ def _check_sentences(skill_id: str, cls: type[Skill[Any]]) -> None:
                                            f"(the skill handles: {known})")
 
 
+_found: tuple[tuple, list[EntryPoint]] | None = None
+
+
+def _entry_points() -> list[EntryPoint]:
+    """The installed skills' entry points, by name; read again when a folder on ``sys.path`` changed (a package
+    installed or removed), else reused: a worker discovers the skills for every home it starts."""
+    global _found
+    stamps = []
+    for entry in sys.path:
+        try:
+            stamps.append((entry, os.stat(entry or ".").st_mtime_ns))
+        except OSError:
+            stamps.append((entry, 0))
+    key = tuple(stamps)
+    if _found is None or _found[0] != key:
+        _found = (key, sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name))
+    return list(_found[1])
+
+
+_checked: dict[tuple[str, type, tuple], SkillError | None] = {}
+"""What checking a skill class found, by (id, class, its sentence files' stamps): a worker discovers the skills
+for every home it starts, and parsing every template again for each would cost ~80 ms a home."""
+
+
+def _check_class(skill_id: str, cls: type[Skill[Any]]) -> None:
+    try:
+        stamps = tuple((str(p), p.stat().st_mtime_ns) for p in sentence_files(sentences_dir(cls)).values())
+    except OSError:
+        stamps = ()
+    key = (skill_id, cls, stamps)
+    if key not in _checked:
+        try:
+            check_handlers(skill_id, cls)
+            _check_sentences(skill_id, cls)
+        except SkillError as error:
+            _checked[key] = error
+        else:
+            _checked[key] = None
+    found = _checked[key]
+    if found is not None:
+        raise found
+
+
 def _prepare(skill_id: str, obj: Any, origin: str, config: Config) -> SkillClass:
     if not (inspect.isclass(obj) and issubclass(obj, Skill)):
         raise SkillError(skill_id, f"{origin} is not a Skill subclass")
-    check_handlers(skill_id, obj)
-    _check_sentences(skill_id, obj)
+    _check_class(skill_id, obj)
     raw = dict(config.skills.get(skill_id) or {})
     raw.pop("enabled", None)
     return SkillClass(skill_id, obj, origin, _settings(skill_id, obj, raw))
@@ -153,7 +196,7 @@ def discover(config: Config) -> tuple[list[SkillClass], list[SkillError]]:
         seen[skill_id] = origin
         return enabled(skill_id)
 
-    for ep in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+    for ep in _entry_points():
         if not claim(ep.name, f"entry point {ep.value}"):
             continue
         try:
