@@ -108,7 +108,7 @@ class HubSkillContext:
         self._config = host.config
         self.skill_id = skill_id
         self.log = logging.getLogger(f"carehub.skill.{skill_id}")
-        self.store = SqliteKeyValueStore(host.config.database_path, skill_id, runtime.store_lock, host.clock.now)
+        self.store = SqliteKeyValueStore(runtime.store_connection, skill_id, host.clock.now)
         self.home_id = host.config.home.id
         self.timezone = host.config.home.timezone
 

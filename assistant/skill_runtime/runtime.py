@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import threading
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -25,7 +24,7 @@ from assistant.skill_runtime.calls import HANDLER_FAILED, Running, cause_var, ru
 from assistant.skill_runtime.context import HubSkillContext, SkillHost
 from assistant.skill_runtime.conversation import Answers
 from assistant.skill_runtime.schedules import run_on_schedule
-from assistant.skill_runtime.store import SqliteKeyValueStore
+from assistant.skill_runtime.store import SqliteKeyValueStore, StoreConnection
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +62,8 @@ class SkillRuntime:
         self.grammar_sources: list[GrammarSource] = []
         """The loaded skills' sentences, for the conversation's recognizer."""
         self.answers = Answers()
-        self.store_lock = threading.Lock()
+        self.store_connection = StoreConnection(host.config.database_path)
+        """Every skill's key-value store goes through it."""
         self.stopped = False
         self._intent_handlers: dict[str, tuple[str, IntentHandler]] = {}
         self._tasks: set[asyncio.Future[Any]] = set()

@@ -12,23 +12,41 @@ from pathlib import Path
 from typing import Any
 
 
+class StoreConnection:
+    """The one connection every skill's store of a hub goes through (opened on first use, by one thread at a
+    time): a worker carrying thousands of homes keeps one per home, not one per skill."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+        self._conn: sqlite3.Connection | None = None
+
+    def run(self, sql: str, args: list[Any]) -> list[tuple[Any, ...]]:
+        with self._lock:
+            if self._conn is None:
+                self._conn = sqlite3.connect(self.path, timeout=30, check_same_thread=False)
+            with self._conn:
+                return self._conn.execute(sql, args).fetchall()
+
+    def close(self) -> None:
+        """Close it (a later use opens it again)."""
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+
+
 class SqliteKeyValueStore:
     """The ``KeyValueStore`` of one skill (its rows are keyed by the skill's id)."""
 
-    def __init__(self, path: Path, skill_id: str, lock: threading.Lock,
+    def __init__(self, connection: StoreConnection, skill_id: str,
                  now: Callable[[], datetime] | None = None) -> None:
-        self._path = path
+        self._connection = connection
         self._skill = skill_id
-        self._lock = lock
         self._now = now or (lambda: datetime.now(timezone.utc))
-        self._conn: sqlite3.Connection | None = None
 
     def _run(self, sql: str, args: list[Any]) -> list[tuple[Any, ...]]:
-        with self._lock:
-            if self._conn is None:
-                self._conn = sqlite3.connect(self._path, timeout=30, check_same_thread=False)
-            with self._conn:
-                return self._conn.execute(sql, args).fetchall()
+        return self._connection.run(sql, args)
 
     async def get(self, key: str, default: Any = None) -> Any:
         rows = await asyncio.to_thread(self._run, "SELECT value FROM skill_store WHERE skill = ? AND key = ?",
@@ -51,7 +69,5 @@ class SqliteKeyValueStore:
         return [r[0] for r in rows]
 
     def close(self) -> None:
-        with self._lock:
-            if self._conn is not None:
-                self._conn.close()
-                self._conn = None
+        """Close the hub's store connection (the other skills' stores open it again when next used)."""
+        self._connection.close()
