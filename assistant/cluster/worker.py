@@ -138,9 +138,10 @@ class Worker:
         mine = [i for i in self.running if i in leases.held]
         if len(mine) < fair:
             free = [i for i in range(self.settings.partitions) if i not in holders and i not in self.running]
-            for index in free[:min(fair - len(mine), self.settings.claims_per_tick)]:
-                if await leases.claim(index) is not None:
-                    await self._start_partition(index)
+            claimed = [index for index in free[:min(fair - len(mine), self.settings.claims_per_tick)]
+                       if await leases.claim(index) is not None]
+            # Started together: their homes' files open side by side, and the broker keeps their messages meanwhile.
+            await asyncio.gather(*(self._start_partition(index) for index in claimed))
         elif len(mine) > fair:
             counts: dict[str, int] = {}
             for holder in holders.values():
