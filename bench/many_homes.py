@@ -15,6 +15,8 @@ Figures, each against a baseline measured in the same run:
 - one worker: its RSS, CPU and open files with 10 homes (the baseline) and with N; per home = the difference /
   (N - 10); the time to start the N homes; SOS → caregiver p50/p99 at load beside the same with 10 homes. Each SOS
   goes to a home not yet paged (a second SOS while the first alert is open folds into it and pages nobody).
+- one against two workers, each capped to the same CPU share by a cgroup (root and cgroup v1's cpu controller;
+  skipped, saying why, without them): readings/s sustained while a flood of readings is logged, and the ratio.
 - takeover (two workers sharing the homes through etcd, at the same load): kill -9 of one; seconds until the other
   holds every partition and until the dead worker's homes' readings flow again; readings published during the run
   logged exactly once (0 lost, 0 doubled); SOS pressed in the gap paged once each.
@@ -37,6 +39,7 @@ import tempfile
 import time
 import urllib.request
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import aiomqtt
@@ -296,6 +299,109 @@ async def one_worker(work: Path, broker: int, n: int, partitions: int, seconds: 
     return results
 
 
+CGROUP = Path("/sys/fs/cgroup/cpu")
+"""cgroup v1's cpu controller (this machine's); phase (b) is skipped, saying why, without it."""
+
+
+class CpuCap:
+    """A cgroup capping the processes put in it to ``cores`` of CPU (CFS quota)."""
+
+    def __init__(self, name: str, cores: float) -> None:
+        self.path = CGROUP / f"carehub-bench-{name}-{os.getpid()}"
+        self.path.mkdir()
+        (self.path / "cpu.cfs_period_us").write_text("100000")
+        (self.path / "cpu.cfs_quota_us").write_text(str(int(cores * 100000)))
+
+    def add(self, pid: int) -> None:
+        (self.path / "cgroup.procs").write_text(str(pid))
+
+    def remove(self) -> None:
+        try:
+            for pid in (self.path / "cgroup.procs").read_text().split():
+                (CGROUP / "cgroup.procs").write_text(pid)
+            self.path.rmdir()
+        except OSError:
+            pass
+
+
+def cgroups_usable() -> str | None:
+    """Why CPU caps cannot be set here, or None."""
+    try:
+        probe = CpuCap("probe", 0.5)
+        probe.remove()
+    except OSError as error:
+        return f"cannot make a cgroup under {CGROUP}: {error}"
+    return None
+
+
+async def flood(broker: int, homes: list[str], count: int, tag: str) -> list[str]:
+    """Publish ``count`` readings over the homes as fast as the broker takes them (QoS 1)."""
+    sent = []
+    async with aiomqtt.Client("127.0.0.1", broker, identifier=f"flood-{tag}-{os.getpid()}",
+                              max_inflight_messages=1000, max_queued_outgoing_messages=0) as client:
+        batch = []
+        for i in range(count):
+            home = homes[i % len(homes)]
+            msg = f"{tag}{i}"
+            batch.append(client.publish(f"carehub/{home}/hall/state", json.dumps({"motion": True, "msg_id": msg}),
+                                        qos=1))
+            sent.append(msg)
+            if len(batch) >= 500:
+                await asyncio.gather(*batch)
+                batch = []
+        await asyncio.gather(*batch)
+    return sent
+
+
+async def throughput(work: Path, broker: int, etcd: str, n: int, partitions: int, cores: float,
+                     messages: int) -> dict:
+    """Sustained readings/s: one worker capped to ``cores`` against two workers capped to ``cores`` each."""
+    webhook = Webhook()
+    await webhook.start()
+    results: dict = {}
+    try:
+        for label, names in (("one", ["t1-a"]), ("two", ["t2-a", "t2-b"])):
+            homes = [f"{label}-{i:04d}" for i in range(n)]
+            folder, data = work / f"homes-{label}", work / f"data-{label}"
+            write_homes(folder, homes, webhook)
+            workers, caps = [], []
+            try:
+                for name in names:
+                    worker = Worker(name, work, broker, folder, data, partitions, etcd)
+                    cap = CpuCap(name, cores)
+                    cap.add(worker.proc.pid)
+                    workers.append(worker)
+                    caps.append(cap)
+                want = Counter({name: partitions // len(names) for name in names})
+
+                def balanced(held: dict[int, str], want: Counter[str] = want) -> bool:
+                    return Counter(held.values()) == want
+
+                await wait_until(balanced, etcd, 300 + n)
+                for worker in workers:
+                    await wait_started(data, n, worker, 300 + n)
+                cpu0 = sum(w.cpu_s() for w in workers)
+                t0 = time.monotonic()
+                sent = await flood(broker, homes, messages, f"{label}-")
+                while time.monotonic() - t0 < 600:
+                    got = await asyncio.to_thread(logged, data, f"{label}-")
+                    if len(got) >= len(sent):
+                        break
+                    await asyncio.sleep(0.5)
+                took = time.monotonic() - t0
+                results[label] = {"workers": len(names), "messages": len(sent), "logged": len(got),
+                                  "seconds": took, "rate": len(got) / took,
+                                  "cpu_per_msg_ms": 1000 * (sum(w.cpu_s() for w in workers) - cpu0) / len(sent)}
+            finally:
+                for worker in workers:
+                    worker.stop()
+                for cap in caps:
+                    cap.remove()
+    finally:
+        await webhook.stop()
+    return results
+
+
 async def holders(etcd: str) -> dict[int, str]:
     from assistant.cluster import PartitionLeases
 
@@ -357,7 +463,7 @@ async def failover(work: Path, broker: int, etcd: str, n: int, partitions: int, 
         await webhook.stop()
 
 
-async def wait_until(predicate, etcd: str, timeout: float) -> None:  # type: ignore[no-untyped-def]
+async def wait_until(predicate: Callable[[dict[int, str]], bool], etcd: str, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if predicate(await holders(etcd)):
@@ -390,6 +496,9 @@ def main() -> int:
     parser.add_argument("--partitions", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--no-failover", action="store_true")
+    parser.add_argument("--no-caps", action="store_true", help="skip one against two CPU-capped workers")
+    parser.add_argument("--cap", type=float, default=0.4, help="cores each capped worker may use (0.4)")
+    parser.add_argument("--flood", type=int, default=6000, help="readings published as fast as possible per side")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="carehub-many-homes-"))
     broker = free_port()
@@ -418,8 +527,24 @@ def main() -> int:
               f"ms CPU per second, {1000 * many['start_s'] / many['homes']:.0f} ms to start")
         print(f"  SOS p99 at {many['homes']} homes / {base['homes']} homes: {many['p99_ms'] / base['p99_ms']:.2f}x; "
               f"lost {many['published'] - many['logged']}, doubled {many['doubled']}")
-        if not args.no_failover:
+        if not (args.no_failover and args.no_caps):
             etcd, url = start_etcd(work)
+        if not args.no_caps:
+            why = cgroups_usable()
+            if why:
+                print(f"\none against two CPU-capped workers: skipped ({why})")
+            else:
+                caps = asyncio.run(throughput(work, broker, url, min(args.homes, 200), args.partitions, args.cap,
+                                              args.flood))
+                one, two = caps["one"], caps["two"]
+                print(f"\none against two workers, each capped to {args.cap:g} core (cgroup), "
+                      f"{args.flood} readings flooded over {min(args.homes, 200)} homes")
+                for side in (one, two):
+                    print(f"  {side['workers']} worker(s): {side['rate']:.0f} readings/s sustained "
+                          f"({side['logged']}/{side['messages']} in {side['seconds']:.1f} s), "
+                          f"{side['cpu_per_msg_ms']:.2f} ms CPU a reading")
+                print(f"  two / one: {two['rate'] / one['rate']:.2f}x")
+        if not args.no_failover:
             fo = asyncio.run(failover(work, broker, url, args.homes, args.partitions, args.seconds))
             print("\ntakeover: two workers, kill -9 of one at load")
             for key, value in fo.items():
