@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import resource
 import signal
 import socket
 import sqlite3
@@ -55,6 +56,7 @@ def worker(ctx: click.Context, homes_dir: str, data_dir: str, etcd: str | None, 
         raise click.UsageError("a worker needs an external broker (mqtt.broker: external in config.yaml): its "
                                "partitions' sessions must outlive it")
     configure_logging(config.log_level)
+    files = _raise_open_files()
     settings = WorkerSettings(mqtt=config.mqtt, data_dir=Path(data_dir), partitions=partitions,
                               scan_every=scan_every)
 
@@ -67,7 +69,8 @@ def worker(ctx: click.Context, homes_dir: str, data_dir: str, etcd: str | None, 
             loop.add_signal_handler(sig, task.cancel)  # type: ignore[union-attr]
         err_console.print(f"carehub worker {escape(worker_id)}: homes in {escape(homes_dir)}, {partitions} "
                           f"partition(s), broker {config.mqtt.host}:{config.mqtt.port}, "
-                          + (f"etcd {escape(etcd)}" if etcd else "alone (no etcd)"), highlight=False)
+                          + (f"etcd {escape(etcd)}" if etcd else "alone (no etcd)")
+                          + f"; up to {files} open files (a home keeps about {FILES_PER_HOME})", highlight=False)
         try:
             await running.run()
         except asyncio.CancelledError:
@@ -77,6 +80,22 @@ def worker(ctx: click.Context, homes_dir: str, data_dir: str, etcd: str | None, 
                 await leases.close()
 
     asyncio.run(serve())
+
+
+FILES_PER_HOME = 11
+"""Open files a home keeps in a worker (bench/many_homes.py): five SQLite connections, each its file and WAL."""
+
+
+def _raise_open_files() -> int:
+    """Raise this process's open-file limit to its hard limit: every home keeps a few files open."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard == resource.RLIM_INFINITY or hard > soft:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+            soft = hard
+        except (ValueError, OSError):
+            pass
+    return soft
 
 
 @click.group()
