@@ -34,6 +34,8 @@ pytestmark = [pytest.mark.slow, pytest.mark.mosquitto]
 ROOT = Path(__file__).resolve().parent.parent
 PARTITIONS = 4
 HOMES = [f"home-{i}" for i in range(8)]
+TIMER = 6.0
+"""Seconds of the falls cancel window and between a high alert's rounds in the timers test."""
 WAIT = 60.0
 """Seconds any one state may take to come about on a loaded machine (process starts included)."""
 
@@ -49,26 +51,36 @@ async def receiver():
 class Deployment:
     """An operator's folder of homes, the workers' config.yaml, and the workers started on it."""
 
-    def __init__(self, tmp_path: Path, broker_port: int, etcd_url: str, receiver: Receiver) -> None:
+    def __init__(self, tmp_path: Path, broker_port: int, etcd_url: str, receiver: Receiver,
+                 timers: bool = False) -> None:
         self.tmp = tmp_path
         self.etcd = etcd_url
         self.broker_port = broker_port
         self.homes = tmp_path / "homes"
         self.data = tmp_path / "data"
         self.homes.mkdir()
+        off = ["check_in", "routines", "medication", "reminders", "timers", "clock", "room_climate",
+               "family_messages", "scam_guard", "child_safety", "device_health", "vitals", "device_control"]
         for home in HOMES:
-            (self.homes / f"{home}.yaml").write_text(yaml.safe_dump({
+            household = {
                 "home": {"id": home, "timezone": "Europe/London"},
                 "people": [{"id": "grandma", "name": f"Grandma of {home}", "role": "elder"}],
                 "devices": [{"id": "watch", "kind": "wearable", "person": "grandma"},
                             {"id": "hall", "kind": "motion", "room": "hallway"}],
-                "caregivers": [{"id": "anna", "name": "Anna", "people": ["grandma"],
+                "caregivers": [{"id": "anna", "name": "Anna", "people": ["grandma"], "tier": 1,
                                 "channels": [receiver.url(home)]}],
-                "skills": {name: {"enabled": False} for name in (
-                    "check_in", "routines", "medication", "reminders", "timers", "clock", "room_climate",
-                    "family_messages", "scam_guard", "child_safety", "device_health", "vitals", "falls",
-                    "device_control")},
-            }), encoding="utf-8")
+                "skills": {name: {"enabled": False} for name in off},
+            }
+            if timers:
+                # Short real-time windows: a fall's cancel window and the next round of a high alert both fall
+                # due while one worker is dead and before the other has taken over.
+                household["caregivers"].append({"id": "sam", "name": "Sam", "people": ["grandma"], "tier": 2,
+                                                "channels": [receiver.url(f"{home}-sam")]})
+                household["skills"]["falls"] = {"cancel_window": TIMER}
+                household["alerts"] = {"high": {"repeat_every": TIMER}}
+            else:
+                household["skills"]["falls"] = {"enabled": False}
+            (self.homes / f"{home}.yaml").write_text(yaml.safe_dump(household), encoding="utf-8")
         self.config = tmp_path / "worker.yaml"
         self.config.write_text(yaml.safe_dump({"mqtt": {"broker": "external", "host": "127.0.0.1",
                                                         "port": broker_port, "auth": False}}), encoding="utf-8")
@@ -219,3 +231,52 @@ async def test_a_frozen_worker_that_wakes_after_its_lease_commits_nothing_and_ta
     assert "Future exception was never retrieved" not in woke
     for k in re.findall(r"connected to MQTT broker \S+ as carehub-p(\d+)", woke):
         assert f"partition {k}: worker-a owns it" in woke.split(f"as carehub-p{k}")[0]
+
+
+@pytest.fixture
+def deployment_with_timers(tmp_path, mosquitto_broker, etcd, receiver):  # noqa: F811 - etcd is the fixture
+    d = Deployment(tmp_path, mosquitto_broker.port, etcd.url, receiver, timers=True)
+    yield d
+    d.stop_all()
+
+
+def _rows(d: Deployment, home: str, sql: str) -> list[tuple]:
+    path = d.data / f"p{partition_of(home, PARTITIONS)}" / f"{home}.db"
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)
+    try:
+        return conn.execute(sql).fetchall()
+    finally:
+        conn.close()
+
+
+def _pages(receiver: Receiver, who: str) -> list[tuple[str, str]]:
+    """(alert id, step) of every page a caregiver received."""
+    return [tuple(re.search(r"alert-id: (\w+) step: (\d+)", p["message"]).groups()) for p in receiver.got.get(who, [])]
+
+
+async def test_a_fall_window_and_an_alert_round_due_while_the_worker_is_dead_fire_on_the_new_owner_once(
+        deployment_with_timers, receiver):
+    d = deployment_with_timers
+    await _two_workers_sharing(d)
+    sos_home, fall_home = [h for h in HOMES if (await d.holders())[partition_of(h, PARTITIONS)] == "worker-a"][:2]
+    await publish(d.broker_port, [sos(sos_home, "sos-1"),
+                                  (f"carehub/{fall_home}/watch/event", json.dumps({"type": "fall", "msg_id": "fall-1"}))])
+    await until(lambda: receiver.count(sos_home) == 1, WAIT)  # round 1: tier 1 at once
+    await d.until_logged(["fall-1"])
+    d.procs["worker-a"].kill()  # the fall's cancel window and the alert's round 2 are now due on nobody's clock
+
+    await d.until_held({"worker-b": PARTITIONS})
+    await until(lambda: receiver.count(f"{sos_home}-sam") >= 1 and receiver.count(fall_home) >= 1, WAIT)
+    # The fall's check was taken up by the new owner with what was left of its window, and it paged once.
+    resumed = _rows(d, fall_home, "SELECT data FROM events WHERE kind = 'fall_check_resumed'")
+    assert len(resumed) == 1 and json.loads(resumed[0][0])["seconds_left"] < TIMER
+    alerts = _rows(d, fall_home, "SELECT kind, count FROM alerts")
+    assert alerts == [("fall", 1)]
+    # Round 2 of the SOS (tier 2 joins) was sent by the new owner; no (alert, step) reached anyone twice.
+    for who in (sos_home, f"{sos_home}-sam", fall_home):
+        pages = _pages(receiver, who)
+        assert len(pages) == len(set(pages)), f"{who} was paged twice for one step: {pages}"
+    assert _pages(receiver, f"{sos_home}-sam")[0][1] == "1"
+    sent = _rows(d, sos_home, "SELECT alert_id, step, caregiver, COUNT(*) FROM alert_log WHERE transition = 'sending' "
+                              "GROUP BY alert_id, step, caregiver HAVING COUNT(*) > 1")
+    assert sent == []
