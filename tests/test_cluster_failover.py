@@ -26,7 +26,7 @@ import yaml
 from assistant.cluster import PartitionLeases
 from assistant.cluster.homes import partition_of
 from tests.hubkit import publish
-from tests.test_alerts import Receiver, until
+from tests.test_alerts import Receiver, receiver, until  # noqa: F401 - receiver is a fixture
 from tests.test_cluster_lease import etcd  # noqa: F401 - a fixture
 
 pytestmark = [pytest.mark.slow, pytest.mark.mosquitto]
@@ -40,18 +40,10 @@ WAIT = 60.0
 """Seconds any one state may take to come about on a loaded machine (process starts included)."""
 
 
-@pytest.fixture
-async def receiver():
-    r = Receiver()
-    await r.start()
-    yield r
-    await r.stop()
-
-
 class Deployment:
     """An operator's folder of homes, the workers' config.yaml, and the workers started on it."""
 
-    def __init__(self, tmp_path: Path, broker_port: int, etcd_url: str, receiver: Receiver,
+    def __init__(self, tmp_path: Path, broker_port: int, etcd_url: str, receiver: Receiver,  # noqa: F811
                  timers: bool = False) -> None:
         self.tmp = tmp_path
         self.etcd = etcd_url
@@ -182,7 +174,8 @@ def _a_home_of(holders: dict[int, str], worker: str) -> str:
     return next(h for h in HOMES if holders[partition_of(h, PARTITIONS)] == worker)
 
 
-async def test_a_killed_worker_s_homes_are_taken_over_and_nothing_is_lost_or_doubled(deployment, receiver):
+async def test_a_killed_worker_s_homes_are_taken_over_and_nothing_is_lost_or_doubled(
+        deployment, receiver):  # noqa: F811
     d = deployment
     await _two_workers_sharing(d)
     home = _a_home_of(await d.holders(), "worker-a")
@@ -202,7 +195,7 @@ async def test_a_killed_worker_s_homes_are_taken_over_and_nothing_is_lost_or_dou
 
 
 async def test_a_frozen_worker_that_wakes_after_its_lease_commits_nothing_and_takes_no_session_back(
-        deployment, receiver):
+        deployment, receiver):  # noqa: F811
     d = deployment
     await _two_workers_sharing(d)
     holders = await d.holders()
@@ -249,13 +242,13 @@ def _rows(d: Deployment, home: str, sql: str) -> list[tuple]:
         conn.close()
 
 
-def _pages(receiver: Receiver, who: str) -> list[tuple[str, str]]:
+def _pages(receiver: Receiver, who: str) -> list[tuple[str, str]]:  # noqa: F811
     """(alert id, step) of every page a caregiver received."""
     return [tuple(re.search(r"alert-id: (\w+) step: (\d+)", p["message"]).groups()) for p in receiver.got.get(who, [])]
 
 
 async def test_a_fall_window_and_an_alert_round_due_while_the_worker_is_dead_fire_on_the_new_owner_once(
-        deployment_with_timers, receiver):
+        deployment_with_timers, receiver):  # noqa: F811
     d = deployment_with_timers
     await _two_workers_sharing(d)
     sos_home, fall_home = [h for h in HOMES if (await d.holders())[partition_of(h, PARTITIONS)] == "worker-a"][:2]

@@ -18,12 +18,12 @@ from assistant.config import MqttConfig
 from assistant.skill_loader import SkillClass
 from skills.safety import Safety, SafetySettings
 from tests.hubkit import publish, wait_for_rows
-from tests.test_alerts import T0, Receiver, until
+from tests.test_alerts import T0, Receiver, receiver, until  # noqa: F401 - receiver is a fixture
 
 pytestmark = pytest.mark.mosquitto
 
 
-def home_file(folder: Path, home: str, receiver: Receiver) -> Path:
+def home_file(folder: Path, home: str, receiver: Receiver) -> Path:  # noqa: F811
     """A household's file as an operator writes it: grandma, her watch, a kitchen sensor, her caregiver."""
     path = folder / f"{home}.yaml"
     path.write_text(yaml.safe_dump({
@@ -44,14 +44,6 @@ def motion(home: str, msg_id: str) -> tuple[str, str]:
     return f"carehub/{home}/kitchen-motion/state", json.dumps({"motion": True, "msg_id": msg_id})
 
 
-@pytest.fixture
-async def receiver():
-    r = Receiver()
-    await r.start()
-    yield r
-    await r.stop()
-
-
 def partition(broker, tmp_path: Path) -> Partition:
     mqtt = MqttConfig(broker="external", host=broker.host, port=broker.port)
     return Partition(0, mqtt, tmp_path / "data", clock=FakeClock(T0), skills=[SkillClass("safety", Safety, "test", SafetySettings())], min_backoff=0.1)
@@ -62,7 +54,7 @@ def rows_of(rows: list[dict], home: str, kind: str) -> list[dict]:
 
 
 async def test_one_session_and_one_writer_carry_several_homes_each_reaching_its_own_caregiver(
-        mosquitto_broker, tmp_path, receiver):
+        mosquitto_broker, tmp_path, receiver):  # noqa: F811
     folder = tmp_path / "homes"
     folder.mkdir()
     for home in ("flat-a", "flat-b"):
@@ -102,7 +94,7 @@ async def test_one_session_and_one_writer_carry_several_homes_each_reaching_its_
 
 
 async def test_what_arrives_while_no_worker_holds_the_partition_is_delivered_to_the_next_holder(
-        mosquitto_broker, tmp_path, receiver):
+        mosquitto_broker, tmp_path, receiver):  # noqa: F811
     folder = tmp_path / "homes"
     folder.mkdir()
     home_file(folder, "flat-a", receiver)
@@ -126,7 +118,7 @@ async def test_what_arrives_while_no_worker_holds_the_partition_is_delivered_to_
 
 def test_a_refused_home_file_is_named_with_its_problems_and_a_running_home_keeps_its_last_good_config(
         tmp_path):
-    receiver = Receiver()
+    receiver = Receiver()  # noqa: F811
     good = home_file(tmp_path, "flat-a", receiver)
     (tmp_path / "flat-x.yaml").write_text("home: {id: flat-y}\n", encoding="utf-8")
     (tmp_path / "flat-z.yaml").write_text("home: [not, a, mapping\n", encoding="utf-8")
