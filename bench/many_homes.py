@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import logging
 import os
 import random
 import resource
@@ -338,7 +339,9 @@ def cgroups_usable() -> str | None:
 async def flood(broker: int, homes: list[str], count: int, tag: str) -> list[str]:
     """Publish ``count`` readings over the homes as fast as the broker takes them (QoS 1)."""
     sent = []
-    async with aiomqtt.Client("127.0.0.1", broker, identifier=f"flood-{tag}-{os.getpid()}",
+    quiet = logging.getLogger("carehub.bench.flood")  # aiomqtt warns of every publish beyond ten in flight
+    quiet.setLevel(logging.ERROR)
+    async with aiomqtt.Client("127.0.0.1", broker, identifier=f"flood-{tag}-{os.getpid()}", logger=quiet,
                               max_inflight_messages=1000, max_queued_outgoing_messages=0) as client:
         batch = []
         for i in range(count):
