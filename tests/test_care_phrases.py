@@ -30,6 +30,15 @@ PILLS = {"doses": [{"name": "heart pills", "person": "grandma", "rrule": "FREQ=D
     ("我吃过药了", "zh-CN", "MedicationTaken", "medication"),
     ("我头晕", "zh-CN", "CareFeelingUnwell", "check_in"),
     ("我没事", "zh-CN", "CareImOk", "safety"),
+    # where it happened or what cannot be done, said with the fall or the breathlessness; its own words
+    ("I slipped in the kitchen and I can't get up", "en", "CareHelp", "safety"),
+    ("I cant catch my breath call somebody", "en", "CareHelp", "safety"),
+    ("我在厨房滑倒了站不起来", "zh-CN", "CareHelp", "safety"),
+    ("我透不过气了你快叫人", "zh-CN", "CareHelp", "safety"),
+    ("I'm not really myself this morning", "en", "CareFeelingUnwell", "check_in"),
+    ("我看什么都在晃", "zh-CN", "CareFeelingUnwell", "check_in"),
+    ("had my tablets now", "en", "MedicationTaken", "medication"),
+    ("药我早就吃了啊", "zh-CN", "MedicationTaken", "medication"),
     ("turn on the kitchen light", "en", "HassTurnOn", "device_control"),
     ("打开厨房的灯", "zh-CN", "HassTurnOn", "device_control"),
 ])

@@ -73,3 +73,24 @@ def test_every_home_in_a_worker_shares_one_read_only_copy_of_the_weights():
     assert again is MODEL
     with pytest.raises(ValueError):
         again.weights[0] = 1.0
+
+
+def test_the_guard_as_shipped_keeps_its_blind_figures_on_the_seventh_writers_set():
+    # holdout-9 was scored once, blind, with the guard as shipped (docs/care/scam_guard.md): it must not slip.
+    from skills.scam_guard.rules import Thresholds, level_rank
+    from skills.scam_guard.samples import load_blind_samples
+
+    samples = load_blind_samples(ROOT / "tests" / "data" / "scam_guard" / "holdout9.yaml")
+    assert len(samples) == 240
+    for language in ("en", "zh"):
+        levels = [(s.is_scam, blend(assess(s.text, number=s.number, language=s.language,
+                                           home_country_code=s.home_country_code, thresholds=Thresholds()),
+                                    MODEL.opinion(s.text), Thresholds()).level)
+                  for s in samples if s.language == language]
+        scams = [lvl for scam, lvl in levels if scam]
+        legit = [lvl for scam, lvl in levels if not scam]
+        recall_medium = sum(level_rank(lvl) >= level_rank("medium") for lvl in scams) / len(scams)
+        recall_high = sum(level_rank(lvl) >= level_rank("high") for lvl in scams) / len(scams)
+        false_alarms = sum(level_rank(lvl) >= level_rank("medium") for lvl in legit) / len(legit)
+        assert recall_medium >= 0.90 and recall_high >= 0.80 and false_alarms <= 0.03, (language, recall_medium,
+                                                                                          recall_high, false_alarms)

@@ -308,7 +308,10 @@ async def test_where_is_answers_by_tool_and_by_voice(skill_harness):
 async def test_where_is_sentences_in_both_languages(skill_harness):
     h = await skill_harness(ChildSafety, settings=SETTINGS, start=MONDAY.replace(hour=10))
     for text in ["where is Leo?", "where's leo", "do you know where Leo is", "tell me where leo is",
-                 "Leo在哪里", "Leo在哪儿", "Leo现在在哪", "leo在什么地方"]:
+                 "Leo在哪里", "Leo在哪儿", "Leo现在在哪", "leo在什么地方",
+                 # whether he got somewhere is asking where he is
+                 "has Leo got home safely", "is leo back yet", "did Leo get to school ok",
+                 "Leo回到家了没有", "leo放学了吗"]:
         reply = await h.say(text)
         assert (reply.intent, reply.slots["child"].lower()) == ("ChildWhereIs", "leo"), text
         assert "Leo" in reply.text

@@ -47,6 +47,17 @@ async def test_a_message_with_no_channel_that_works_is_logged_as_not_delivered(s
     assert row["data"]["ok"] is False
 
 
+@pytest.mark.parametrize("text, question", [
+    ("tell my son or my daughter I need a lift on Friday", "Who should I tell: Anna or Sam?"),
+    ("跟女儿还是儿子说一声，周五谁能来接我", "要告诉谁呢：Anna还是Sam？"),
+])
+async def test_a_message_for_one_or_the_other_asks_which_and_sends_nothing(skill_harness, text, question):
+    h = await skill_harness(FamilyMessages, config=FAMILY)
+    reply = await h.say(text, person="grandma")
+    assert reply.text == question
+    assert h.of(MessageRequested) == [] and await h.rows(kind="message_requested") == []
+
+
 async def test_an_unknown_person_is_not_understood_as_a_message(skill_harness):
     h = await skill_harness(FamilyMessages, config=FAMILY)
     reply = await h.say("tell the postman I'm out", person="grandma")

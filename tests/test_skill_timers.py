@@ -218,3 +218,15 @@ def test_a_timer_reads_back_from_the_store():
     assert paused.due is None and paused.left(NOW + timedelta(hours=1)) == 360
     assert Timer.from_json(paused.to_json()) == paused
     assert paused.resumed(NOW + timedelta(hours=1)).due == NOW + timedelta(hours=1, minutes=6)
+
+
+async def test_a_timer_named_by_what_it_times_is_set_asked_about_and_switched_off(skill_harness):
+    h = await _timers(skill_harness)
+    reply = await h.say("rice timer twelve minutes please", room="kitchen")
+    assert reply.intent == "HassStartTimer" and "12 minute" in reply.text, reply
+    await h.advance(2 * 60)
+    assert (await h.say("how many minutes are there left on the rice")).text == \
+        "The rice timer has 10 minutes left."
+    assert (await h.say("turn that timer off")).text == "Cancelled the rice timer."
+    await h.advance(3600)
+    assert speaker_said(h.published) == []

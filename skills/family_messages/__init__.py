@@ -12,6 +12,10 @@ from skills.sdk import IntentMatch, NoSettings, Skill, intent, localized, short_
 SENT = {"en": "I'll tell {name}: \u201c{text}\u201d", "zh": "好的，我会告诉{name}：\u201c{text}\u201d"}
 WHO = {"en": "Who should I tell?", "zh": "要告诉谁呢？"}
 WHAT = {"en": "What should I tell {name}?", "zh": "要跟{name}说什么？"}
+WHICH = {"en": "Who should I tell: {names}?", "zh": "要告诉谁呢：{names}？"}
+OR_WORDS = {"en": " or ", "zh": "还是"}
+EITHER = ("或者", "或是", "或", "还是", "or ")
+"""A message that starts with one of these named two people ("tell my son or my daughter ..."): ask which."""
 
 
 def cleaned(text: str) -> str:
@@ -34,7 +38,11 @@ class FamilyMessages(Skill[NoSettings]):
         if caregiver not in known:
             return localized(WHO, lang)
         name = match.slot_text.get("caregiver") or known[caregiver].name or caregiver
-        text = cleaned(str(match.slots.get("family_message") or ""))
+        said = str(match.slots.get("family_message") or "").strip()
+        if said.lower().startswith(EITHER):
+            names = [c.name or c.id for c in known.values()]
+            return localized(WHICH, lang).format(names=OR_WORDS.get(lang, " or ").join(names))
+        text = cleaned(said)
         if not text:
             return localized(WHAT, lang).format(name=name)
         await self.ctx.message(caregiver, text, person=match.person)
