@@ -27,7 +27,8 @@ from assistant.commands import Speak
 from assistant.config import Config
 from assistant.dispatch import CommandDispatcher, Outbox
 from assistant.errors import SkillError
-from assistant.eventlog import ConnectionWrapper, EventLog, LogWriter
+from assistant.eventlog import ConnectionWrapper, EventLog
+from assistant.log_writer import LogWriter
 from assistant.events import (
     AlertRequested, BrokerConnected, BrokerDisconnected, ButtonPressed, Event, HubStarted, HubStopped,
     MessageRequested, SubscriberFailed, UtteranceReported,

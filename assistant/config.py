@@ -468,16 +468,13 @@ def find_config_path(explicit: str | os.PathLike[str] | None = None) -> Path | N
         return Path(explicit)
     if os.environ.get(ENV_VAR):
         return Path(os.environ[ENV_VAR])
-    local = Path("config.yaml")
-    return local if local.exists() else None
+    return local if (local := Path("config.yaml")).exists() else None
 
 
 def load_config(path: str | os.PathLike[str] | None = None) -> Config:
     """Load and validate the configuration; with no file anywhere, the built-in defaults."""
-    found = find_config_path(path)
-    if found is None:
-        # The packaged default is the demo household, so `carehub run` and `carehub simulate` work
-        # together on a fresh machine; its database goes to the current folder.
+    if (found := find_config_path(path)) is None:
+        # The packaged demo household, so `carehub run` and `carehub simulate` work on a fresh machine.
         default = Path(__file__).with_name("default_config.yaml")
         return parse_config(yaml.safe_load(default.read_text(encoding="utf-8")), "built-in defaults", Path.cwd())
     return config_from_file(found)
@@ -493,8 +490,7 @@ def config_from_file(found: Path) -> Config:
         raise ConfigError(str(found), [f"byte {error.start}: not UTF-8 text (save the file as UTF-8)"]) from None
     try:
         tree = yaml.compose(text, Loader=yaml.SafeLoader)
-        duplicates = _duplicate_keys(tree) if tree is not None else []
-        if duplicates:
+        if duplicates := (_duplicate_keys(tree) if tree is not None else []):
             raise ConfigError(str(found), duplicates)
         raw = yaml.safe_load(text)
     except yaml.YAMLError as error:

@@ -11,12 +11,8 @@ import asyncio
 import dataclasses
 import json
 import logging
-import queue
 import sqlite3
-import threading
-import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -24,6 +20,7 @@ from typing import Any
 import sqlite_utils
 
 from assistant.events import Event
+from assistant.log_writer import Fenced, LogWriter, OnCommit, Write
 from assistant.migrations import migrations
 
 log = logging.getLogger(__name__)
@@ -38,15 +35,6 @@ _TOUCH = (
     "online = COALESCE(excluded.online, devices.online), configured = excluded.configured, "
     "last_topic = excluded.last_topic"
 )
-_MAX_BATCH = 2000
-_COMMIT_SPACING = 0.002
-"""Seconds between commits while writes keep coming; a write after a quiet spell commits at once.
-
-Every commit costs about as much as inserting a few dozen rows, and under load the writer would
-otherwise wake for every message and commit it almost alone.
-"""
-
-
 _to_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 """``json.dumps(value, ensure_ascii=False, separators=(",", ":"))`` without building an encoder per row."""
 _PLAIN = (str, int, float, bool)
@@ -99,19 +87,6 @@ _MAX_HELD_ROWS = 200_000
 ConnectionWrapper = Callable[[sqlite3.Connection], Any]
 """Wraps the connection the hub writes through; tests wrap it to inject disk faults."""
 
-OnCommit = Callable[[BaseException | None], None]
-"""Called on the event loop with None once a write is committed, or with the error that failed it."""
-
-
-@dataclass
-class _Write:
-    rows: list[tuple]
-    touches: list[tuple]
-    future: asyncio.Future[None] | None
-    loop: asyncio.AbstractEventLoop | None
-    on_commit: OnCommit | None = None
-
-
 def open_database(path: Path | str) -> sqlite_utils.Database:
     """Open (creating if needed) the log at ``path`` in WAL mode, with migrations applied."""
     path = Path(path)
@@ -125,114 +100,6 @@ def open_database(path: Path | str) -> sqlite_utils.Database:
     db.execute("PRAGMA busy_timeout=30000")
     migrations.apply(db)
     return db
-
-
-@dataclass
-class _Closing:
-    """A log leaving a shared writer: resolved once every write queued before it is committed."""
-
-    future: asyncio.Future[None]
-    loop: asyncio.AbstractEventLoop
-
-
-_Item = tuple["EventLog", "_Write | _Closing"]
-_NOTHING = object()
-
-
-class Fenced(Exception):
-    """A write refused because this worker no longer owns the partition the log belongs to."""
-
-
-class LogWriter:
-    """The thread that commits event logs' writes, in order.
-
-    Each ``EventLog`` makes its own unless given one: the homes of a partition share one writer (a thread for
-    thousands of homes, not one each), each home's rows going to that home's own file.
-    """
-
-    def __init__(self, name: str = "carehub-eventlog", *, may_commit: Callable[[], bool] | None = None) -> None:
-        self.name = name
-        self.may_commit = may_commit
-        """Asked before every commit: False refuses the batch (its writers are told ``Fenced``). A worker's
-        partition answers with its lease, so a worker that lost it (frozen past its TTL) commits nothing."""
-        self.fenced = 0
-        """Writes refused by ``may_commit``."""
-        self._queue: queue.SimpleQueue[_Item | None] = queue.SimpleQueue()
-        self._thread: threading.Thread | None = None
-        self._users = 0
-
-    def attach(self) -> None:
-        self._users += 1
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._run, name=self.name, daemon=True)
-            self._thread.start()
-
-    def put(self, log: EventLog, write: _Write) -> None:
-        self._queue.put((log, write))
-
-    async def detach(self, log: EventLog) -> None:
-        """Wait until ``log``'s queued writes are committed; the last user stops the thread."""
-        loop = asyncio.get_running_loop()
-        done = loop.create_future()
-        self._queue.put((log, _Closing(done, loop)))
-        await done
-        self._users -= 1
-        if self._users == 0 and self._thread is not None:
-            self._queue.put(None)
-            thread, self._thread = self._thread, None
-            await asyncio.to_thread(thread.join)
-
-    def _run(self) -> None:
-        last_commit = -_COMMIT_SPACING
-        pending: object = _NOTHING
-        while True:
-            item = self._queue.get() if pending is _NOTHING else pending
-            pending = _NOTHING
-            if item is None:
-                break
-            assert isinstance(item, tuple)
-            if isinstance(item[1], _Closing):
-                closing = item[1]
-                _call_soon(closing.loop, _set_done, closing.future)
-                continue
-            gather = last_commit + _COMMIT_SPACING - time.monotonic()
-            if gather > 0:
-                time.sleep(gather)
-            batch = [item]
-            while len(batch) < _MAX_BATCH:
-                try:
-                    nxt = self._queue.get_nowait()
-                except queue.Empty:
-                    break
-                if nxt is None or isinstance(nxt[1], _Closing):
-                    pending = nxt  # after this batch's commit: a closing log's writes are all in it
-                    break
-                batch.append(nxt)
-            by_log: dict[EventLog, list[_Write]] = {}
-            for log_, write in batch:
-                assert isinstance(write, _Write)
-                by_log.setdefault(log_, []).append(write)
-            if self.may_commit is not None and not self.may_commit():
-                self.fenced += len(batch)
-                for log_, writes in by_log.items():
-                    log_._refuse(writes, Fenced(f"{self.name}: not committed, this worker no longer owns "
-                                                "the partition"))  # noqa: SLF001
-                continue
-            for log_, writes in by_log.items():
-                log_._commit(writes)  # noqa: SLF001 - the writer commits on the log's behalf
-            last_commit = time.monotonic()
-
-
-def _call_soon(loop: asyncio.AbstractEventLoop, fn: Callable[..., Any], *args: Any) -> None:
-    try:
-        loop.call_soon_threadsafe(fn, *args)
-    except RuntimeError:  # the loop has closed; nobody is waiting any more
-        pass
-
-
-def _set_done(future: asyncio.Future[None]) -> None:
-    if not future.done():
-        future.set_result(None)
 
 
 class EventLog:
@@ -270,7 +137,7 @@ class EventLog:
         """Try the held rows again now (the hub calls this periodically while ``failing``)."""
         if self.failing is not None and self._attached:
             self.queued += 1
-            self._writer.put(self, _Write([], [], None, None))
+            self._writer.put(self, Write([], [], None, None))
 
     @property
     def started(self) -> bool:
@@ -303,7 +170,7 @@ class EventLog:
         loop = asyncio.get_running_loop()
         future = loop.create_future()
         self.queued += 1
-        self._writer.put(self, _Write(_rows(events, dedupe_key, extra), list(touches), future, loop))
+        self._writer.put(self, Write(_rows(events, dedupe_key, extra), list(touches), future, loop))
         return future
 
     def append_then(self, on_commit: OnCommit, events: Iterable[Event], *, dedupe_key: str | None = None,
@@ -315,7 +182,7 @@ class EventLog:
         """
         loop = asyncio.get_running_loop()
         self.queued += 1
-        self._writer.put(self, _Write(_rows(events, dedupe_key, extra), list(touches), None, loop, on_commit))
+        self._writer.put(self, Write(_rows(events, dedupe_key, extra), list(touches), None, loop, on_commit))
 
     async def write(self, *events: Event) -> None:
         """Append and wait for the commit."""
@@ -323,12 +190,12 @@ class EventLog:
 
     # -- on the writer thread ----------------------------------------------------------------
 
-    def _refuse(self, batch: list[_Write], error: BaseException) -> None:
+    def _refuse(self, batch: list[Write], error: BaseException) -> None:
         """Tell a batch's writers it was not committed (writer thread)."""
         self._resolve(batch, error)
         self.finished += len(batch)
 
-    def _commit(self, batch: list[_Write]) -> None:
+    def _commit(self, batch: list[Write]) -> None:
         """Commit a batch of this log's writes with the rows held from failed commits (writer thread)."""
         conn = self._conn
         held = self._held
@@ -370,8 +237,8 @@ class EventLog:
         self.finished += len(batch)
 
     @staticmethod
-    def _resolve(batch: list[_Write], error: BaseException | None) -> None:
-        by_loop: dict[asyncio.AbstractEventLoop, list[_Write]] = {}
+    def _resolve(batch: list[Write], error: BaseException | None) -> None:
+        by_loop: dict[asyncio.AbstractEventLoop, list[Write]] = {}
         for w in batch:
             if w.loop is not None:
                 by_loop.setdefault(w.loop, []).append(w)
@@ -425,7 +292,7 @@ def _seen(future: asyncio.Future[None]) -> None:
     future.exception()
 
 
-def _settle(writes: list[_Write], error: BaseException | None) -> None:
+def _settle(writes: list[Write], error: BaseException | None) -> None:
     """Report a batch's outcome to each write, in the order they were appended."""
     for w in writes:
         if w.on_commit is not None:

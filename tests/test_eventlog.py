@@ -9,7 +9,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from assistant.eventlog import EventLog, EventQuery, LogWriter, open_database
+from assistant.eventlog import EventLog, EventQuery, open_database
+from assistant.log_writer import LogWriter
 from assistant.events import (
     AccelerationSampled, BatteryReported, Event, FallDetected, MessageRejected, MotionDetected,
     VitalSignsMeasured, event_from_row,

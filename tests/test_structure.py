@@ -12,7 +12,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 MAX_LINES = 500
-ROOTS = {"assistant/app.py", "assistant/__main__.py"}
+ROOTS = {"assistant/app.py", "assistant/__main__.py", "assistant/cluster/partition.py"}
+"""Composition roots: the one home's hub, the command line, and a partition composing its homes' hubs."""
 """The composition root: it alone (with the CLI) knows every concrete part."""
 
 

@@ -21,7 +21,7 @@ from assistant.alerts.delivery import AppriseNotifier, Notifier
 from assistant.app import Hub, HomeLink, SharedParts, build_hub
 from assistant.clock import Clock, SystemClock
 from assistant.config import Config, HttpConfig, MqttConfig, StorageConfig
-from assistant.eventlog import LogWriter
+from assistant.log_writer import LogWriter
 from assistant.ingest import Incoming
 from assistant.mqtt import MIN_BACKOFF, MqttLink
 from assistant.skill_loader import SkillClass

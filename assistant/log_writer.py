@@ -1,0 +1,150 @@
+"""The thread that commits event logs' writes, in order: each log's own, or one shared by a partition's homes.
+
+``EventLog`` queues its writes here; the thread gathers what is queued into one batch, commits each log's part of
+it on that log's connection (``EventLog._commit``) and tells the writers. A partition of homes shares one
+``LogWriter``: a thread for thousands of homes, each home's rows still going to its own file.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import queue
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from assistant.eventlog import EventLog
+
+_MAX_BATCH = 2000
+_COMMIT_SPACING = 0.002
+"""Seconds between commits while writes keep coming; a write after a quiet spell commits at once.
+
+Every commit costs about as much as inserting a few dozen rows, and under load the writer would
+otherwise wake for every message and commit it almost alone.
+"""
+
+
+OnCommit = Callable[[BaseException | None], None]
+"""Called on the event loop with None once a write is committed, or with the error that failed it."""
+
+
+@dataclass
+class Write:
+    """Rows and device touches to commit, and whom to tell (a future, or ``on_commit``)."""
+
+    rows: list[tuple]
+    touches: list[tuple]
+    future: asyncio.Future[None] | None
+    loop: asyncio.AbstractEventLoop | None
+    on_commit: OnCommit | None = None
+
+
+@dataclass
+class _Closing:
+    """A log leaving a shared writer: resolved once every write queued before it is committed."""
+
+    future: asyncio.Future[None]
+    loop: asyncio.AbstractEventLoop
+
+
+_Item = tuple["EventLog", "Write | _Closing"]
+_NOTHING = object()
+
+
+class Fenced(Exception):
+    """A write refused because this worker no longer owns the partition the log belongs to."""
+
+
+class LogWriter:
+    """The thread that commits event logs' writes, in order.
+
+    Each ``EventLog`` makes its own unless given one: the homes of a partition share one writer (a thread for
+    thousands of homes, not one each), each home's rows going to that home's own file.
+    """
+
+    def __init__(self, name: str = "carehub-eventlog", *, may_commit: Callable[[], bool] | None = None) -> None:
+        self.name = name
+        self.may_commit = may_commit
+        """Asked before every commit: False refuses the batch (its writers are told ``Fenced``). A worker's
+        partition answers with its lease, so a worker that lost it (frozen past its TTL) commits nothing."""
+        self.fenced = 0
+        """Writes refused by ``may_commit``."""
+        self._queue: queue.SimpleQueue[_Item | None] = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+        self._users = 0
+
+    def attach(self) -> None:
+        self._users += 1
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name=self.name, daemon=True)
+            self._thread.start()
+
+    def put(self, log: EventLog, write: Write) -> None:
+        self._queue.put((log, write))
+
+    async def detach(self, log: EventLog) -> None:
+        """Wait until ``log``'s queued writes are committed; the last user stops the thread."""
+        loop = asyncio.get_running_loop()
+        done = loop.create_future()
+        self._queue.put((log, _Closing(done, loop)))
+        await done
+        self._users -= 1
+        if self._users == 0 and self._thread is not None:
+            self._queue.put(None)
+            thread, self._thread = self._thread, None
+            await asyncio.to_thread(thread.join)
+
+    def _run(self) -> None:
+        last_commit = -_COMMIT_SPACING
+        pending: object = _NOTHING
+        while True:
+            item = self._queue.get() if pending is _NOTHING else pending
+            pending = _NOTHING
+            if item is None:
+                break
+            assert isinstance(item, tuple)
+            if isinstance(item[1], _Closing):
+                closing = item[1]
+                _call_soon(closing.loop, _set_done, closing.future)
+                continue
+            gather = last_commit + _COMMIT_SPACING - time.monotonic()
+            if gather > 0:
+                time.sleep(gather)
+            batch = [item]
+            while len(batch) < _MAX_BATCH:
+                try:
+                    nxt = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if nxt is None or isinstance(nxt[1], _Closing):
+                    pending = nxt  # after this batch's commit: a closing log's writes are all in it
+                    break
+                batch.append(nxt)
+            by_log: dict[EventLog, list[Write]] = {}
+            for log_, write in batch:
+                assert isinstance(write, Write)
+                by_log.setdefault(log_, []).append(write)
+            if self.may_commit is not None and not self.may_commit():
+                self.fenced += len(batch)
+                for log_, writes in by_log.items():
+                    log_._refuse(writes, Fenced(f"{self.name}: not committed, this worker no longer owns "
+                                                "the partition"))  # noqa: SLF001
+                continue
+            for log_, writes in by_log.items():
+                log_._commit(writes)  # noqa: SLF001 - the writer commits on the log's behalf
+            last_commit = time.monotonic()
+
+
+def _call_soon(loop: asyncio.AbstractEventLoop, fn: Callable[..., Any], *args: Any) -> None:
+    try:
+        loop.call_soon_threadsafe(fn, *args)
+    except RuntimeError:  # the loop has closed; nobody is waiting any more
+        pass
+
+
+def _set_done(future: asyncio.Future[None]) -> None:
+    if not future.done():
+        future.set_result(None)
