@@ -61,10 +61,11 @@ async def test_one_session_and_one_writer_carry_several_homes_each_reaching_its_
         home_file(folder, home, receiver)
     homes = HomeDirectory(folder)
     part = partition(mosquitto_broker, tmp_path)
+    before = set(threading.enumerate())  # other tests' threads may linger; count only the partition's
     await part.start(f.config for f in homes.scan().homes.values())
     try:
         await part.link.wait_connected()
-        writers = [t.name for t in threading.enumerate() if t.name.startswith("carehub-") and t.name.endswith("log")]
+        writers = [t.name for t in set(threading.enumerate()) - before if t.name.endswith("log")]
         assert writers == ["carehub-p0-log"]  # two homes, each with its own file, one writer thread
         await publish(mosquitto_broker.port, [sos("flat-a", "a-1"), motion("flat-b", "b-1")])
         await until(lambda: receiver.count("flat-a") == 1)
