@@ -131,9 +131,9 @@ class MqttLink:
             return None
         return self.first_error
 
-    async def stop(self) -> None:
-        """Say goodbye (``offline`` on the status topic) and disconnect."""
-        await self.close(goodbye=True)
+    async def stop(self, *, goodbye: bool = True) -> None:
+        """Say goodbye (``offline`` on the status topic), unless told not to, and disconnect."""
+        await self.close(goodbye=goodbye)
         if self._task is not None:
             self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)
@@ -271,7 +271,7 @@ class MqttLink:
 
     async def close(self, goodbye: bool = True) -> None:
         """Say ``offline`` on the status topic (a clean exit does not fire the last will)."""
-        if goodbye and self._client is not None:
+        if goodbye and self._client is not None and (self.fence is None or self.fence()):
             try:
                 async with asyncio.timeout(2):
                     await self._client.publish(self.status_topic, b"offline", qos=1, retain=True)

@@ -165,9 +165,7 @@ class Partition:
 
         ``lost``: the lease is gone and another worker may own the session now; leave without the goodbye
         (``offline`` would overwrite the new owner's retained ``online``)."""
-        if lost:
-            await self.link.close(goodbye=False)
-        await self.link.stop()
+        await self.link.stop(goodbye=not lost)
         async with self._lock:
             for home in list(self.hubs):
                 hub = self.hubs.pop(home)

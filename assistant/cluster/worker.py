@@ -160,8 +160,9 @@ class Worker:
                               notifier=self.notifier, skills=self.skills, min_backoff=self.settings.min_backoff,
                               fence=fence)
         self.running[index] = partition
-        await partition.start(f.config for f in self._homes_of(index).values())
-        self._stamps[index] = {home: f.stamp for home, f in self._homes_of(index).items()}
+        homes = self._homes_of(index)
+        await partition.start(f.config for f in homes.values())
+        self._stamps[index] = {home: f.stamp for home, f in homes.items()}
         log.info("worker %s: partition %d started with %d home(s)", self.id, index, len(partition.hubs))
 
     async def _reconcile(self, partition: Partition) -> None:
