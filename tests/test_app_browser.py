@@ -59,7 +59,7 @@ async def test_sign_in_see_an_sos_arrive_live_and_acknowledge_it_at_phone_width(
                 assert "Margaret" in await row.inner_text()
                 assert await page.evaluate("window.notReloaded === true")  # it came live, not by a reload
                 said = page.locator("#announce-urgent")  # an SOS is high: screen readers say it at once
-                await page.wait_for_function("document.getElementById('announce-urgent').textContent.length > 0")
+                await page.wait_for_selector("#announce-urgent:not(:empty)", state="attached")  # no eval: the app's CSP
                 assert "Margaret" in await said.text_content() and await said.get_attribute("role") == "alert"
                 await row.get_by_role("button", name="Acknowledge: I'm on it").tap()
                 await page.locator("#inbox li.s-acknowledged").wait_for()
