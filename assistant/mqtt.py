@@ -156,8 +156,7 @@ class MqttLink:
                     self._client = client
                     self._generation += 1
                     attempt = 0
-                    for topic in self.subscriptions:
-                        await client.subscribe(topic, qos=1)
+                    await _subscribe(client, self.subscriptions)
                     await client.publish(self.status_topic, b"online", qos=1, retain=True)
                     self.connected.set()
                     self._first_attempt.set()
@@ -246,17 +245,19 @@ class MqttLink:
 
     async def subscribe(self, filters: list[str]) -> None:
         """Add topic filters now (on the live connection) and on every later connect."""
-        new = [f for f in dict.fromkeys(filters) if f not in self.subscriptions]
+        have = set(self.subscriptions)
+        new = [f for f in dict.fromkeys(filters) if f not in have]
         self.subscriptions += new  # before awaiting: a reconnect meanwhile subscribes them too
         client = self._client
-        if client is not None:
-            for topic in new:
-                await client.subscribe(topic, qos=1)
+        if client is not None and new:
+            await _subscribe(client, new)
 
     async def unsubscribe(self, filters: list[str]) -> None:
         """Drop topic filters now and from later connects."""
-        gone = [f for f in dict.fromkeys(filters) if f in self.subscriptions]
-        self.subscriptions = [f for f in self.subscriptions if f not in gone]
+        have = set(self.subscriptions)
+        gone = [f for f in dict.fromkeys(filters) if f in have]
+        dropped = set(gone)
+        self.subscriptions = [f for f in self.subscriptions if f not in dropped]
         client = self._client
         if client is not None and gone:
             await client.unsubscribe(gone)
@@ -277,3 +278,12 @@ class MqttLink:
                     await self._client.publish(self.status_topic, b"offline", qos=1, retain=True)
             except (aiomqtt.MqttError, TimeoutError):
                 pass
+
+
+SUBSCRIBE_AT_ONCE = 64
+"""Topic filters per SUBSCRIBE packet: a partition's session subscribes thousands when it connects."""
+
+
+async def _subscribe(client: aiomqtt.Client, filters: list[str]) -> None:
+    for start in range(0, len(filters), SUBSCRIBE_AT_ONCE):
+        await client.subscribe([(topic, 1) for topic in filters[start:start + SUBSCRIBE_AT_ONCE]])

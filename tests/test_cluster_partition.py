@@ -5,6 +5,7 @@ partition's persistent session keeps what arrived while no worker held it."""
 from __future__ import annotations
 
 import json
+import sqlite3
 import threading
 from pathlib import Path
 
@@ -47,6 +48,21 @@ def motion(home: str, msg_id: str) -> tuple[str, str]:
 def partition(broker, tmp_path: Path) -> Partition:
     mqtt = MqttConfig(broker="external", host=broker.host, port=broker.port)
     return Partition(0, mqtt, tmp_path / "data", clock=FakeClock(T0), skills=[SkillClass("safety", Safety, "test", SafetySettings())], min_backoff=0.1)
+
+
+def messages_logged(path: Path, prefix: str) -> list[str]:
+    """The device messages (msg_id) starting with ``prefix`` in a home's log, each once per row, in log order."""
+    if not path.exists():
+        return []
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)
+    try:
+        keys = conn.execute("SELECT dedupe_key FROM events WHERE dedupe_key LIKE ? ORDER BY rowid",
+                            [f"%/{prefix}%#0"]).fetchall()
+    except sqlite3.OperationalError:
+        return []
+    finally:
+        conn.close()
+    return [key.rsplit("/", 1)[1][:-2] for (key,) in keys]
 
 
 def rows_of(rows: list[dict], home: str, kind: str) -> list[dict]:
@@ -147,3 +163,58 @@ def test_a_home_s_partition_is_stable_and_spreads_homes_evenly():
     for i in range(6400):
         counts[partition_of(f"home-{i}")] += 1
     assert min(counts) > 60 and max(counts) < 145
+
+
+async def test_a_taken_over_partition_starts_first_the_home_with_messages_waiting_and_hands_them_over_in_order(
+        mosquitto_broker, tmp_path, receiver):  # noqa: F811
+    folder = tmp_path / "homes"
+    folder.mkdir()
+    names = [f"flat-{i:02d}" for i in range(20)]
+    for home in names:
+        home_file(folder, home, receiver)
+    configs = [f.config for f in HomeDirectory(folder).scan().homes.values()]
+    first = partition(mosquitto_broker, tmp_path)
+    await first.start(configs)
+    await first.link.wait_connected()
+    await first.stop()
+    # While nobody holds the partition, the last home in starting order has a reading, an SOS and a reading.
+    await publish(mosquitto_broker.port, [motion("flat-19", "wait-1"), sos("flat-19", "wait-2"),
+                                          motion("flat-19", "wait-3")])
+    second = partition(mosquitto_broker, tmp_path)
+    await second.start(configs, wait=False)
+    try:
+        assert second.homes == names  # every home is the partition's at once, started or not
+        await second.all_started.wait()
+        started = list(second.hubs)
+        assert started.index("flat-19") < 12, started  # ahead of homes with nothing waiting
+        await until(lambda: receiver.count("flat-19") == 1)
+        await until(lambda: len(messages_logged(second.database("flat-19"), "wait-")) == 3)
+        assert messages_logged(second.database("flat-19"), "wait-") == ["wait-1", "wait-2", "wait-3"]  # in order
+        assert second.unrouted == 0
+    finally:
+        await second.stop()
+
+
+async def test_messages_for_homes_not_started_when_the_partition_stops_go_to_the_next_holder(
+        mosquitto_broker, tmp_path, receiver):  # noqa: F811
+    folder = tmp_path / "homes"
+    folder.mkdir()
+    for home in (f"flat-{i:02d}" for i in range(20)):
+        home_file(folder, home, receiver)
+    configs = [f.config for f in HomeDirectory(folder).scan().homes.values()]
+    first = partition(mosquitto_broker, tmp_path)
+    await first.start(configs)
+    await first.link.wait_connected()
+    await first.stop()
+    await publish(mosquitto_broker.port, [motion("flat-19", "gone-1"), motion("flat-18", "gone-2")])
+    second = partition(mosquitto_broker, tmp_path)
+    await second.start(configs, wait=False)
+    await second.stop()  # at once: most homes never started here
+    assert second.unrouted == 0  # nothing was acknowledged for a home that did not take it
+    third = partition(mosquitto_broker, tmp_path)
+    await third.start(configs)
+    try:
+        await until(lambda: messages_logged(third.database("flat-19"), "gone-") == ["gone-1"])
+        await until(lambda: messages_logged(third.database("flat-18"), "gone-") == ["gone-2"])
+    finally:
+        await third.stop()

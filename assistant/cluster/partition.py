@@ -7,6 +7,11 @@ family's rows are never mixed with another's, a home moves to another partition 
 leaving home's data is one file. Each home keeps its own skills, alert desk and state, built by ``build_hub``
 with the shared parts; its messages are handed to it by the topic's home. Homes are added and removed while
 the partition runs.
+
+Taking a partition over must not wait for every home to start (tens of milliseconds each): the session connects
+at once with every home's topics, homes start a few at a time in the background, and a home that has messages
+waiting (an SOS pressed while the old owner was dead) jumps the queue. Its messages wait, unacknowledged, and are
+handed to it in order once it runs; if the partition is stopped first they are redelivered to the next owner.
 """
 
 from __future__ import annotations
@@ -85,6 +90,15 @@ class Partition:
         self.link.on_message = self._route
         self.link.on_state = self._state
         self.hubs: dict[str, Hub] = {}
+        self.waiting: dict[str, Config] = {}
+        """Homes of the partition not started yet, in the order they will start (unless messages call them)."""
+        self._starting: set[str] = set()
+        self._closing = False
+        self._called: dict[str, list[Incoming]] = {}
+        """Messages for waiting homes, by home in the order their first message came: these start first."""
+        self._starter: asyncio.Task[None] | None = None
+        self.all_started = asyncio.Event()
+        """Set once every home given to ``start`` has started (or failed to)."""
         self.failed: dict[str, str] = {}
         """Homes that could not start, with why."""
         self.unrouted = 0
@@ -94,7 +108,8 @@ class Partition:
 
     @property
     def homes(self) -> list[str]:
-        return sorted(self.hubs)
+        """Every home of the partition: running, and waiting to start."""
+        return sorted([*self.hubs, *self.waiting])
 
     def database(self, home: str) -> Path:
         """The SQLite file of one of the partition's homes."""
@@ -107,21 +122,44 @@ class Partition:
             "http": HttpConfig(enabled=False),
         })
 
-    async def start(self, configs: Iterable[Config] = ()) -> None:
-        """Start the given homes, several at once, then connect: the session's first delivery finds them all."""
+    async def start(self, configs: Iterable[Config] = (), *, wait: bool = True) -> None:
+        """Connect with every home's topics and start the homes, several at once; ``wait`` for all of them.
+
+        Without ``wait`` this returns once the session is on its way: homes start in the background, those with
+        messages waiting first (``all_started`` is set when the last has started)."""
         self.started = True
-        gate = asyncio.Semaphore(STARTING_AT_ONCE)
-
-        async def one(config: Config) -> None:
-            async with gate:
-                await self._start_home(config)
-
-        async with self._lock:
-            await asyncio.gather(*(one(config) for config in configs))
+        for config in configs:
+            self.waiting[config.home.id] = config
+        await self.link.subscribe([f for home in self.waiting for f in self.subscriptions(home)])
         self.link.start()
+        self._starter = asyncio.create_task(self._start_all(), name=f"carehub-p{self.index}-starter")
+        if wait:
+            await self.all_started.wait()
+
+    def subscriptions(self, home: str) -> list[str]:
+        """A home's topic filters on the partition's session (as its hub's ``HomeLink`` has them)."""
+        return topics.subscriptions(self.mqtt.topic_prefix, [home], None)
+
+    async def _start_all(self) -> None:
+        async with self._lock:  # adding or removing a home waits until the partition's homes have started
+            await asyncio.gather(*(self._start_waiting() for _ in range(STARTING_AT_ONCE)))
+        self.all_started.set()
+
+    async def _start_waiting(self) -> None:
+        while self.waiting:
+            home = next((h for h in self._called if h in self.waiting), None) or next(iter(self.waiting))
+            await self._start_home(self.waiting.pop(home))
+
+    def has(self, home: str) -> bool:
+        """Whether the home is the partition's: running, starting or waiting to start."""
+        return home in self.hubs or home in self.waiting or home in self._starting
 
     async def add(self, config: Config) -> Hub | None:
-        """Start a home in this partition (or restart it with a changed configuration); None if it failed."""
+        """Start a home in this partition (or restart it with a changed configuration); None if it failed or
+        waits to start (it then starts with this configuration)."""
+        if config.home.id in self.waiting:  # not started yet: it will start with this configuration
+            self.waiting[config.home.id] = config
+            return None
         async with self._lock:
             if config.home.id in self.hubs:
                 await self._stop_home(config.home.id)
@@ -129,6 +167,7 @@ class Partition:
 
     async def _start_home(self, config: Config) -> Hub | None:
         home = config.home.id
+        self._starting.add(home)
         try:
             hub = build_hub(self.home_config(config), clock=self.clock, notifier=self._notifier,
                             skills=self._skills, shared=SharedParts(self.writer, self.link))
@@ -136,16 +175,30 @@ class Partition:
         except Exception as error:  # noqa: BLE001 - one home that cannot start must not stop the others
             log.exception("partition %d: home %s could not start", self.index, home)
             self.failed[home] = f"{type(error).__name__}: {error}"
+            self._starting.discard(home)
+            for message in self._called.pop(home, []):
+                self._drop(message)
             return None
         self.failed.pop(home, None)
+        self._starting.discard(home)
         self.hubs[home] = hub
         assert isinstance(hub.link, HomeLink)
+        # No await since the hub was registered: what waited is handed over before anything newer is routed.
+        for message in self._called.pop(home, []):
+            self._route(message)
+        if self.link.connected.is_set() and hub.link.on_state is not None:
+            await hub.link.on_state(True, "")  # started after the session connected: its log says so too
         await self.link.subscribe(hub.link.subscriptions)
         log.info("partition %d: home %s started", self.index, home)
         return hub
 
     async def remove(self, home: str) -> None:
         """Stop a home: its topics are unsubscribed first, so nothing arrives for it while it stops."""
+        if self.waiting.pop(home, None) is not None:  # never started
+            await self.link.unsubscribe(self.subscriptions(home))
+            for message in self._called.pop(home, []):
+                self._drop(message)
+            return
         async with self._lock:
             await self._stop_home(home)
 
@@ -165,24 +218,40 @@ class Partition:
 
         ``lost``: the lease is gone and another worker may own the session now; leave without the goodbye
         (``offline`` would overwrite the new owner's retained ``online``)."""
+        # Homes not started stay so (a home half-way through starting finishes); messages still waiting for
+        # their home are not acknowledged: the next owner's session gets them again.
+        self._closing = True
+        self.waiting.clear()
+        if self._starter is not None:
+            await asyncio.gather(self._starter, return_exceptions=True)
+        self._called.clear()
         await self.link.stop(goodbye=not lost)
         async with self._lock:
             for home in list(self.hubs):
                 hub = self.hubs.pop(home)
                 await hub.stop()
         self.started = False
+        self._closing = False
 
     def _route(self, message: Incoming) -> None:
         route = topics.parse(message.topic, self.mqtt.topic_prefix)
         hub = self.hubs.get(route.home) if route is not None else None
         link = hub.link if hub is not None else None
+        if hub is None and route is not None and (route.home in self.waiting or route.home in self._starting):
+            self._called.setdefault(route.home, []).append(message)  # it starts next, then gets these in order
+            return
+        if hub is None and self._closing:
+            return  # a home that will not start here now: left unacknowledged for the next owner
         if not isinstance(link, HomeLink) or link.on_message is None:
-            # A home removed a moment ago, or a topic of no home here: nothing will handle it, so it is
-            # acknowledged rather than redelivered to this session for ever.
-            self.unrouted += 1
-            self.link.ack(message, self.link.ack_token())
+            self._drop(message)
             return
         link.on_message(message)
+
+    def _drop(self, message: Incoming) -> None:
+        """A home removed a moment ago, or a topic of no home here: nothing will handle it, so it is acknowledged
+        rather than redelivered to this session for ever."""
+        self.unrouted += 1
+        self.link.ack(message, self.link.ack_token())
 
     async def _state(self, up: bool, reason: str) -> None:
         for hub in list(self.hubs.values()):

@@ -161,19 +161,20 @@ class Worker:
                               fence=fence)
         self.running[index] = partition
         homes = self._homes_of(index)
-        await partition.start(f.config for f in homes.values())
+        # Not waiting for its homes: the session is taken over now, homes with messages waiting start first.
+        await partition.start((f.config for f in homes.values()), wait=False)
         self._stamps[index] = {home: f.stamp for home, f in homes.items()}
-        log.info("worker %s: partition %d started with %d home(s)", self.id, index, len(partition.hubs))
+        log.info("worker %s: partition %d taken with %d home(s)", self.id, index, len(homes))
 
     async def _reconcile(self, partition: Partition) -> None:
         """Add new homes, restart changed ones, remove deleted ones."""
         wanted = self._homes_of(partition.index)
         stamps = self._stamps.setdefault(partition.index, {})
-        for home in [h for h in partition.hubs if h not in wanted]:
+        for home in [h for h in partition.homes if h not in wanted]:
             await partition.remove(home)
             stamps.pop(home, None)
         for home, entry in wanted.items():
-            if home not in partition.hubs or stamps.get(home) != entry.stamp:
+            if not partition.has(home) or stamps.get(home) != entry.stamp:
                 await partition.add(entry.config)
                 stamps[home] = entry.stamp
 
