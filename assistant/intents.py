@@ -10,12 +10,14 @@ from __future__ import annotations
 import copy
 import logging
 import re
+import stat
 import threading
+import time
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 from hassil import Intents, parse_sentence, recognize_best
@@ -24,6 +26,7 @@ from hassil.intents import SlotList, TextSlotList
 from assistant.errors import CarehubError
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 LANGUAGE_ALIASES = {"zh": "zh-CN", "zh-cn": "zh-CN", "zh-hans": "zh-CN", "zh-hans-cn": "zh-CN", "zh-sg": "zh-CN",
                     "zh-tw": "zh-TW", "zh-hk": "zh-HK", "zh-hant": "zh-TW", "zh-hant-tw": "zh-TW",
@@ -132,12 +135,55 @@ def load_sentence_file(path: Path) -> dict[str, Any]:
     return data
 
 
+FILES_KEPT_FOR = 0.0
+"""Seconds a look at the skills' sentence folders is reused (0: every time). A worker sets it: it starts
+thousands of homes with the same skills, and each look costs a few file-system calls per skill."""
+
+_looks: dict[tuple[str, Any], tuple[float, Any]] = {}
+
+
+def settled(what: str, key: Any, look: Callable[[], T]) -> T:
+    """``look()``, or what it gave less than ``FILES_KEPT_FOR`` seconds ago for the same (what, key)."""
+    if FILES_KEPT_FOR <= 0:
+        return look()
+    now = time.monotonic()
+    seen = _looks.get((what, key))
+    if seen is not None and now - seen[0] < FILES_KEPT_FOR:
+        return seen[1]
+    value = look()
+    _looks[(what, key)] = (now, value)
+    return value
+
+
+def sentence_stamps(folder: Path | None) -> dict[str, tuple[Path, int]]:
+    """The ``<lang>.yaml`` files of a sentences folder with their modification times, by normalised language
+    (``zh_CN.yaml`` is zh-CN); a file that vanishes while being looked at is left out."""
+    if folder is None:
+        return {}
+    return settled("sentences", folder, lambda: _stamps(folder))
+
+
+def _stamps(folder: Path) -> dict[str, tuple[Path, int]]:
+    try:
+        paths = sorted(folder.iterdir())
+    except OSError:  # not a folder (or gone)
+        return {}
+    found: dict[str, tuple[Path, int]] = {}
+    for path in paths:
+        if path.suffix not in (".yaml", ".yml"):
+            continue
+        try:
+            info = path.stat()
+        except OSError:
+            continue
+        if stat.S_ISREG(info.st_mode):
+            found[normalize_language(path.stem)] = (path, info.st_mtime_ns)
+    return found
+
+
 def sentence_files(folder: Path | None) -> dict[str, Path]:
     """The ``<lang>.yaml`` files of a sentences folder, by normalised language (``zh_CN.yaml`` is zh-CN)."""
-    if folder is None or not folder.is_dir():
-        return {}
-    return {normalize_language(p.stem): p for p in sorted(folder.iterdir())
-            if p.suffix in (".yaml", ".yml") and p.is_file()}
+    return {language: path for language, (path, _) in sentence_stamps(folder).items()}
 
 
 def build_grammar(language: str, sources: list[GrammarSource]) -> dict[str, Any]:
@@ -190,8 +236,7 @@ def _fingerprint(sources: list[GrammarSource]) -> str:
     modification times), so hubs with the same skills share one grammar and an edited file builds anew."""
     parts = []
     for source in sources:
-        files = {lang: (str(path), path.stat().st_mtime_ns) for lang, path in
-                 sentence_files(source.sentences_dir).items()}
+        files = {lang: (str(path), stamp) for lang, (path, stamp) in sentence_stamps(source.sentences_dir).items()}
         parts.append((source.skill, sorted(source.intent_names), sorted((n, sorted(t.items())) for n, t in
                                                                         source.inline.items()), sorted(files.items())))
     return repr(parts)

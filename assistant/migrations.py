@@ -28,7 +28,12 @@ class Migrations:
         return [name for name, _ in self._steps if name not in done]
 
     def apply(self, db: sqlite_utils.Database) -> list[str]:
-        """Run every step not yet applied; return their names."""
+        """Run every step not yet applied; return their names.
+
+        A file that has every step says so in its ``user_version`` (the number of steps), so opening it again
+        costs one pragma: a worker opens thousands of homes' files when it takes their partitions over."""
+        if db.execute("PRAGMA user_version").fetchone()[0] == len(self._steps) and self._steps:
+            return []
         if "_migrations" not in db.table_names():
             db.table("_migrations").create({"name": str, "applied_at": str}, pk="name")
         done = self._applied(db)
@@ -39,6 +44,8 @@ class Migrations:
             self._apply_one(db, name, step)
             log.info("applied migration %s", name)
             applied.append(name)
+        if not self.pending(db):
+            db.execute(f"PRAGMA user_version = {len(self._steps)}")
         return applied
 
     @staticmethod

@@ -19,7 +19,8 @@ from pydantic import BaseModel, ValidationError
 
 from assistant.config import Config
 from assistant.errors import SkillError
-from assistant.intents import SentenceError, check_templates, load_sentence_file, sentence_files
+from assistant.intents import (SentenceError, check_templates, load_sentence_file, sentence_files, sentence_stamps,
+                               settled)
 from assistant.skill_api import IntentSpec, Skill, check_handlers
 
 ENTRY_POINT_GROUP = "carehub.skills"
@@ -66,7 +67,7 @@ def sentences_dir(cls: type[Skill[Any]]) -> Path | None:
         candidate = Path(inspect.getfile(cls)).parent / "sentences"
     except (TypeError, OSError):
         return None
-    return candidate if candidate.is_dir() else None
+    return candidate if settled("folder", candidate, candidate.is_dir) else None
 
 
 def _check_sentences(skill_id: str, cls: type[Skill[Any]]) -> None:
@@ -118,10 +119,7 @@ for every home it starts, and parsing every template again for each would cost ~
 
 
 def _check_class(skill_id: str, cls: type[Skill[Any]]) -> None:
-    try:
-        stamps = tuple((str(p), p.stat().st_mtime_ns) for p in sentence_files(sentences_dir(cls)).values())
-    except OSError:
-        stamps = ()
+    stamps = tuple((str(path), stamp) for path, stamp in sentence_stamps(sentences_dir(cls)).values())
     key = (skill_id, cls, stamps)
     if key not in _checked:
         try:

@@ -110,3 +110,30 @@ def test_failing_step_leaves_no_trace_and_can_be_retried(db):
     assert "half" not in db.table_names()
     fail = False
     assert steps.apply(db) == ["m001_half_done"]
+
+
+def test_a_file_with_every_step_says_so_and_opening_it_again_reads_nothing_more(db):
+    migrations.apply(db)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == len(migrations.pending(sqlite_utils.Database(
+        sqlite3.connect(":memory:"))))
+    queries: list[str] = []
+    db.conn.set_trace_callback(queries.append)
+    assert migrations.apply(db) == []
+    assert queries == ["PRAGMA user_version"]
+
+
+def test_a_new_step_is_applied_to_a_file_that_had_every_earlier_step(db):
+    steps = Migrations()
+
+    @steps
+    def m001_people(db: sqlite_utils.Database) -> None:
+        db["people"].create({"id": str}, pk="id")
+
+    steps.apply(db)
+
+    @steps
+    def m002_pets(db: sqlite_utils.Database) -> None:
+        db["pets"].create({"id": str}, pk="id")
+
+    assert steps.apply(db) == ["m002_pets"]
+    assert db.execute("PRAGMA user_version").fetchone()[0] == 2

@@ -57,6 +57,10 @@ def worker(ctx: click.Context, homes_dir: str, data_dir: str, etcd: str | None, 
                                "partitions' sessions must outlive it")
     configure_logging(config.log_level)
     files = _raise_open_files()
+    from assistant import intents
+
+    # Thousands of homes start with the same skills: their sentence folders are looked at once every 30 s.
+    intents.FILES_KEPT_FOR = 30.0
     settings = WorkerSettings(mqtt=config.mqtt, data_dir=Path(data_dir), partitions=partitions,
                               scan_every=scan_every)
 

@@ -80,8 +80,12 @@ class Conversation:
     """Understands utterances with the skills' grammars (and the language model) and answers them."""
 
     def __init__(self, config: Config, runtime: SkillRuntime, sink: EventSink,
-                 agent: Callable[[], Agent | None]) -> None:
+                 agent: Callable[[], Agent | None], *, lazy: bool = False) -> None:
+        """``lazy``: build the recognizer and the understanding on the first utterance, not in ``start`` (a
+        worker's homes: most never speak, and a takeover starts thousands)."""
         self._config = config
+        self._lazy = lazy
+        self._built: asyncio.Lock | None = None
         self._runtime = runtime
         self._sink = sink
         self._agent = agent
@@ -92,6 +96,23 @@ class Conversation:
 
     async def start(self) -> None:
         """Build the recognizer from the running skills' sentences (in a thread: it reads grammar files)."""
+        if not self._lazy:
+            await self._ready()
+
+    async def _ready(self) -> None:
+        if self._built is None:
+            self._built = built = asyncio.Lock()
+            async with built:
+                try:
+                    await self._build()
+                except BaseException:
+                    self._built = None  # tried again by the next utterance
+                    raise
+        else:
+            async with self._built:  # a second utterance while the first builds waits for it
+                pass
+
+    async def _build(self) -> None:
         recognizer = await asyncio.to_thread(Recognizer, self._runtime.grammar_sources, self._config.languages)
         for language in recognizer.languages:
             recognizer.set_slot_lists(language, household_slot_lists(self._config, language))
@@ -120,6 +141,7 @@ class Conversation:
                           pending: Pending | None) -> Understood:
         """What ``text`` asks; a fault in understanding it is logged and taken as not understood, never raised."""
         try:
+            await self._ready()
             return await asyncio.to_thread(self.understanding.understand, text, languages, room, person, pending)
         except Exception:  # noqa: BLE001 - one odd utterance must not break the conversation
             log.exception("understanding %r failed; taken as not understood", text[:200])

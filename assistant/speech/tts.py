@@ -9,6 +9,7 @@ Synthesis never blocks the event loop: Piper runs in a worker thread, espeak-ng 
 from __future__ import annotations
 
 import asyncio
+import functools
 import io
 import logging
 import shutil
@@ -46,6 +47,7 @@ class Speech:
         return (len(self.wav) - 44) / 2 / self.rate
 
 
+@functools.cache
 def piper_voice_path() -> Path | None:
     """The packaged Piper voice file, if its package is installed (found without importing it)."""
     root = package_dir(PIPER_VOICE[0])
@@ -53,10 +55,16 @@ def piper_voice_path() -> Path | None:
     return path if path and path.is_file() and path.with_name(path.name + ".json").is_file() else None
 
 
+@functools.cache
 def piper_available() -> bool:
     import importlib.util
 
     return importlib.util.find_spec("piper") is not None and piper_voice_path() is not None
+
+
+@functools.cache
+def _espeak_binary() -> str | None:
+    return shutil.which("espeak-ng")
 
 
 class Espeak:
@@ -66,7 +74,7 @@ class Espeak:
     VOICES = {"en": ("en-us", "en-gb"), "zh": ("cmn-latn-pinyin", "cmn")}
 
     def __init__(self, binary: str | None = None, *, speed: int = 150) -> None:
-        self.binary = binary or shutil.which("espeak-ng")
+        self.binary = binary or _espeak_binary()
         self.speed = speed
         self._voices: set[str] | None = None
 
