@@ -74,6 +74,9 @@ class MqttLink:
         self.ca_file: str | None = config.ca_file
         """``mqtt.ca_file``, resolved against the config file's folder by the hub."""
         self._task: asyncio.Task[None] | None = None
+        self._handshaken = asyncio.Event()
+        """Clear while a connection is between its CONNECT and its CONNACK."""
+        self._handshaken.set()
         self._min_backoff = min_backoff
         self._max_backoff = max_backoff
         self._client: aiomqtt.Client | None = None
@@ -133,10 +136,28 @@ class MqttLink:
 
     async def stop(self, *, goodbye: bool = True) -> None:
         """Say goodbye (``offline`` on the status topic), unless told not to, and disconnect."""
+        # A connection half-way through its handshake is let finish (a few ms): cancelled there, aiomqtt would
+        # leave its socket open, a session nobody reads that the next owner of this client id must fight.
+        if not self._handshaken.is_set() and self._task is not None and not self._task.done():
+            try:
+                async with asyncio.timeout(5):
+                    await self._handshaken.wait()
+            except TimeoutError:
+                pass
         await self.close(goodbye=goodbye)
         if self._task is not None:
+            client = self._client
             self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
+            done, _ = await asyncio.wait({self._task}, timeout=5)
+            if not done and client is not None:
+                # The broker never acknowledged the disconnect (it had already handed the session to another
+                # connection): the socket is dropped rather than waited on for ever.
+                log.warning("MQTT link to %s as %s did not close within 5 s; dropping its connection", self.address,
+                            self.config.client_id)
+                disconnected = client._disconnected  # noqa: SLF001
+                if not disconnected.done():
+                    disconnected.set_result(None)
+                await asyncio.wait({self._task}, timeout=5)
             self._task = None
 
     async def run(self) -> None:
@@ -152,7 +173,9 @@ class MqttLink:
                 return
             try:
                 client = self._make_client()
+                self._handshaken.clear()
                 async with client:
+                    self._handshaken.set()
                     self._client = client
                     self._generation += 1
                     attempt = 0
@@ -168,6 +191,7 @@ class MqttLink:
                     async for message in client.messages:
                         self._deliver(message)
             except aiomqtt.MqttError as error:
+                self._handshaken.set()
                 if not self._first_attempt.is_set():
                     self.first_error = error
                     self._first_attempt.set()
@@ -179,6 +203,7 @@ class MqttLink:
                 attempt += 1
                 self.reconnects += 1
             except asyncio.CancelledError:
+                self._handshaken.set()
                 self._lost("stopped")
                 raise
 

@@ -18,8 +18,11 @@ Figures, each against a baseline measured in the same run:
 - one against two workers, each capped to the same CPU share by a cgroup (root and cgroup v1's cpu controller;
   skipped, saying why, without them): readings/s sustained while a flood of readings is logged, and the ratio.
 - takeover (two workers sharing the homes through etcd, at the same load): kill -9 of one; seconds until the other
-  holds every partition and until the dead worker's homes' readings flow again; readings published during the run
-  logged exactly once (0 lost, 0 doubled); SOS pressed in the gap paged once each.
+  holds every partition, until the dead worker's homes' readings flow again and until every one of those homes has
+  started on the survivor; readings published during the run logged exactly once (0 lost, 0 doubled); SOS pressed
+  in the gap paged, and the slowest of those pages.
+- frozen (the same, but one worker is stopped with SIGSTOP past its lease and then woken): 0 lost, 0 doubled, no
+  SOS paged twice, and the woken worker carries on (it stops what it lost and claims its share again).
 """
 
 from __future__ import annotations
@@ -170,6 +173,20 @@ def logged(data: Path, prefix: str) -> Counter[str]:
     return counts
 
 
+def restarted(data: Path, homes: list[str]) -> int:
+    """How many of ``homes`` have started twice (once on each worker): their files have two hub_started rows."""
+    count = 0
+    for home in homes:
+        for path in data.glob(f"p*/{home}.db"):
+            try:
+                conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
+                count += conn.execute("SELECT COUNT(*) FROM events WHERE kind = 'hub_started'").fetchone()[0] >= 2
+                conn.close()
+            except sqlite3.OperationalError:
+                pass
+    return count
+
+
 async def wait_started(data: Path, homes: int, worker: Worker, timeout: float) -> float:
     """Seconds until every home's file exists and has its hub_started row."""
     t0 = time.monotonic()
@@ -202,6 +219,7 @@ class Simulator:
         self.sent: list[str] = []
         self.sos: dict[str, tuple[str, float]] = {}  # msg_id -> (home, sent at)
         self.sent_at: dict[str, float] = {}
+        self.home_of: dict[str, str] = {}
 
     async def run(self, seconds: float, during: asyncio.Event | None = None) -> None:
         order = list(self.homes)
@@ -217,6 +235,7 @@ class Simulator:
                 msg = f"{self.tag}{i}"
                 await client.publish(f"carehub/{home}/hall/state", json.dumps({"motion": True, "msg_id": msg}), qos=1)
                 self.sent.append(msg)
+                self.home_of[msg], self.sent_at[msg] = home, time.monotonic()
                 i += 1
                 now = time.monotonic()
                 if now >= next_sos:
@@ -439,12 +458,16 @@ async def failover(work: Path, broker: int, etcd: str, n: int, partitions: int, 
         await wait_until(lambda h: Counter(h.values()) == {"worker-b": partitions}, etcd, 60)
         took_over = time.monotonic() - killed
         a_homes = [h for h in homes if partition_of(h, partitions) in owned_by_a]
-        flowing = None
-        while flowing is None and time.monotonic() - killed < 60:
-            sent_after = [m for m in sim.sent[-200:]]
-            got = await asyncio.to_thread(logged, data, "f-")
-            if any(m in got for m in sent_after) and time.monotonic() - killed > took_over:
-                flowing = time.monotonic() - killed
+        a_set = set(a_homes)
+        flowing = started = None
+        while (flowing is None or started is None) and time.monotonic() - killed < 120:
+            if flowing is None:
+                after = [m for m, h in sim.home_of.items() if h in a_set and sim.sent_at[m] > killed]
+                got = await asyncio.to_thread(logged, data, "f-")
+                if any(m in got for m in after):
+                    flowing = time.monotonic() - killed
+            if started is None and await asyncio.to_thread(restarted, data, a_homes) >= len(a_homes):
+                started = time.monotonic() - killed
             await asyncio.sleep(0.2)
         await load
         deadline = time.monotonic() + 120
@@ -455,11 +478,62 @@ async def failover(work: Path, broker: int, etcd: str, n: int, partitions: int, 
             await asyncio.sleep(1)
         gap_sos = {m: v for m, v in sim.sos.items() if killed <= v[1] <= killed + took_over + 1
                    and v[0] in a_homes}
-        return {"homes": n, "partitions": partitions, "takeover_s": took_over, "flowing_again_s": flowing,
+        gap_pages = [min([t for t in webhook.pages.get(h, []) if t >= sent] or [float("nan")]) - sent
+                     for h, sent in gap_sos.values()]
+        return {"homes": n, "partitions": partitions, "dead_worker_homes": len(a_homes), "takeover_s": took_over,
+                "flowing_again_s": flowing, "every_home_started_s": started,
+                "gap_sos_paged_max_s": max(gap_pages, default=float("nan")),
                 "published": len(set(sim.sent)), "logged": len(got),
                 "lost": len(set(sim.sent) - set(got)), "doubled": sum(1 for v in got.values() if v > 1),
                 "gap_sos": len(gap_sos), "paged_sos_homes": sum(1 for m, (h, _) in gap_sos.items()
                                                                if webhook.pages.get(h))}
+    finally:
+        a.stop()
+        if b is not None:
+            b.stop()
+        await webhook.stop()
+
+
+async def frozen(work: Path, broker: int, etcd: str, n: int, partitions: int, seconds: float) -> dict:
+    """Two workers at load; one is frozen (SIGSTOP) past its lease, the other takes its partitions, the frozen one
+    wakes: nothing it held may be committed, published or paged twice."""
+    webhook = Webhook()
+    await webhook.start()
+    homes = [f"frozen-{i:05d}" for i in range(n)]
+    folder, data = work / "homes-frozen", work / "data-frozen"
+    write_homes(folder, homes, webhook)
+    a = Worker("frozen-a", work, broker, folder, data, partitions, etcd)
+    b: Worker | None = None
+    try:
+        await wait_until(lambda h: len(h) == partitions, etcd, 120 + n)
+        b = Worker("frozen-b", work, broker, folder, data, partitions, etcd)
+        await wait_until(lambda h: Counter(h.values()) == {"frozen-a": partitions // 2,
+                                                           "frozen-b": partitions - partitions // 2}, etcd, 120 + n)
+        await wait_started(data, n, b, 120 + n)
+        sim = Simulator(broker, homes, webhook, "z-")
+        load = asyncio.create_task(sim.run(seconds))
+        await asyncio.sleep(seconds / 4)
+        a.proc.send_signal(signal.SIGSTOP)
+        stopped = time.monotonic()
+        await wait_until(lambda h: Counter(h.values()) == {"frozen-b": partitions}, etcd, 60)
+        took_over = time.monotonic() - stopped
+        await asyncio.sleep(2)
+        a.proc.send_signal(signal.SIGCONT)
+        frozen_for = time.monotonic() - stopped
+        await load
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            got = await asyncio.to_thread(logged, data, "z-")
+            if len(got) >= len(set(sim.sent)):
+                break
+            await asyncio.sleep(1)
+        pages = {h: len(webhook.pages.get(h, [])) for h, _ in sim.sos.values()}
+        return {"homes": n, "frozen_s": frozen_for, "takeover_s": took_over, "published": len(set(sim.sent)),
+                "logged": len(got), "lost": len(set(sim.sent) - set(got)),
+                "doubled": sum(1 for v in got.values() if v > 1), "sos": len(sim.sos),
+                "sos_paged": sum(1 for c in pages.values() if c),
+                "sos_paged_twice": sum(1 for c in pages.values() if c > 1),
+                "woken_worker_alive": a.proc.poll() is None}
     finally:
         a.stop()
         if b is not None:
@@ -556,6 +630,10 @@ def main() -> int:
             fo = asyncio.run(failover(work, broker, url, args.homes, args.partitions, args.seconds))
             print("\ntakeover: two workers, kill -9 of one at load")
             for key, value in fo.items():
+                print(f"  {key:<22}{value:.2f}" if isinstance(value, float) else f"  {key:<22}{value}")
+            fz = asyncio.run(frozen(work, broker, url, args.homes, args.partitions, args.seconds))
+            print("\nfrozen: two workers, one stopped (SIGSTOP) past its lease at load, then woken")
+            for key, value in fz.items():
                 print(f"  {key:<22}{value:.2f}" if isinstance(value, float) else f"  {key:<22}{value}")
     finally:
         mosquitto.terminate()
