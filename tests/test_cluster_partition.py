@@ -4,6 +4,7 @@ partition's persistent session keeps what arrived while no worker held it."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sqlite3
 import threading
@@ -14,7 +15,7 @@ import yaml
 
 from assistant.clock import FakeClock
 from assistant.cluster.homes import HomeDirectory, partition_of
-from assistant.cluster.partition import Partition
+from assistant.cluster.partition import Partition, StartGate
 from assistant.config import MqttConfig
 from assistant.skill_loader import SkillClass
 from skills.safety import Safety, SafetySettings
@@ -218,3 +219,23 @@ async def test_messages_for_homes_not_started_when_the_partition_stops_go_to_the
         await until(lambda: messages_logged(third.database("flat-18"), "gone-") == ["gone-2"])
     finally:
         await third.stop()
+
+
+async def test_a_worker_s_start_gate_gives_a_free_slot_first_to_a_partition_with_a_home_called_by_messages():
+    gate = StartGate(1)
+    await gate.acquire(lambda: False)
+    order: list[str] = []
+    called = {"b": False}
+
+    async def start(name: str) -> None:
+        await gate.acquire(lambda: called[name] if name in called else False)
+        order.append(name)
+        gate.release()
+
+    waiting = [asyncio.create_task(start("a")), asyncio.create_task(start("b"))]
+    await asyncio.sleep(0)
+    called["b"] = True  # a message for one of b's homes came while both waited
+    gate.release()
+    await asyncio.gather(*waiting)
+    assert order == ["b", "a"]
+    assert gate.free == 1

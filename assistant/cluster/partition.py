@@ -38,6 +38,42 @@ STARTING_AT_ONCE = 8
 """Homes started together when a partition starts: their database opening overlaps."""
 
 
+class StartGate:
+    """How many homes start at once in a worker, across its partitions: a slot that frees goes first to a partition
+    with a home that has messages waiting (an SOS pressed while nobody held it), then in turn.
+
+    Starting is CPU work on one event loop: many at once only slows each, so a called home must not queue behind
+    every other partition's homes."""
+
+    def __init__(self, at_once: int = STARTING_AT_ONCE) -> None:
+        self.free = at_once
+        self._waiting: list[tuple[asyncio.Future[None], Callable[[], bool]]] = []
+
+    async def acquire(self, urgent: Callable[[], bool]) -> None:
+        if self.free > 0 and not self._waiting:
+            self.free -= 1
+            return
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        entry = (future, urgent)
+        self._waiting.append(entry)
+        try:
+            await future
+        except asyncio.CancelledError:
+            if entry in self._waiting:
+                self._waiting.remove(entry)
+            elif future.done() and not future.cancelled():
+                self.release()  # granted as it was cancelled: hand the slot on
+            raise
+
+    def release(self) -> None:
+        if not self._waiting:
+            self.free += 1
+            return
+        entry = next((e for e in self._waiting if e[1]()), self._waiting[0])
+        self._waiting.remove(entry)
+        entry[0].set_result(None)
+
+
 def partition_client_id(index: int) -> str:
     """The MQTT client id of partition ``index``'s persistent session, whichever worker holds it."""
     return f"{CLIENT_PREFIX}{index}"
@@ -70,7 +106,8 @@ class Partition:
 
     def __init__(self, index: int, mqtt: MqttConfig, data_dir: Path, *, clock: Clock | None = None,
                  notifier: Notifier | None = None, skills: Sequence[SkillClass] | None = None,
-                 min_backoff: float | None = None, fence: Callable[[], bool] | None = None) -> None:
+                 min_backoff: float | None = None, fence: Callable[[], bool] | None = None,
+                 gate: StartGate | None = None) -> None:
         """``fence`` says whether this worker still holds the partition (its lease, checked locally); once it
         answers False nothing more is committed, published, sent to a caregiver or reconnected."""
         self.index = index
@@ -97,6 +134,8 @@ class Partition:
         self._called: dict[str, list[Incoming]] = {}
         """Messages for waiting homes, by home in the order their first message came: these start first."""
         self._starter: asyncio.Task[None] | None = None
+        self.gate = gate or StartGate()
+        """Shared by a worker's partitions: how many of its homes start at once."""
         self.all_started = asyncio.Event()
         """Set once every home given to ``start`` has started (or failed to)."""
         self.failed: dict[str, str] = {}
@@ -145,10 +184,19 @@ class Partition:
             await asyncio.gather(*(self._start_waiting() for _ in range(STARTING_AT_ONCE)))
         self.all_started.set()
 
+    def _next_called(self) -> str | None:
+        return next((h for h in self._called if h in self.waiting), None)
+
     async def _start_waiting(self) -> None:
         while self.waiting:
-            home = next((h for h in self._called if h in self.waiting), None) or next(iter(self.waiting))
-            await self._start_home(self.waiting.pop(home))
+            await self.gate.acquire(lambda: self._next_called() is not None)
+            try:
+                if not self.waiting:
+                    return
+                home = self._next_called() or next(iter(self.waiting))
+                await self._start_home(self.waiting.pop(home))
+            finally:
+                self.gate.release()
 
     def has(self, home: str) -> bool:
         """Whether the home is the partition's: running, starting or waiting to start."""

@@ -15,6 +15,7 @@ partition: one machine, no failover.
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import math
 from collections.abc import Sequence
@@ -25,7 +26,7 @@ from assistant.alerts.delivery import Notifier
 from assistant.clock import Clock
 from assistant.cluster.homes import PARTITIONS, HomeDirectory, HomeFile, Scan, partition_of
 from assistant.cluster.lease import EtcdError, PartitionLeases
-from assistant.cluster.partition import Partition
+from assistant.cluster.partition import Partition, StartGate
 from assistant.config import MqttConfig
 from assistant.skill_loader import SkillClass
 
@@ -80,6 +81,9 @@ class Worker:
         """Per running partition, the file stamp each home was started with."""
         self._lost: set[int] = set()
         self._busy = asyncio.Lock()
+        self._gate = StartGate(4)
+        self._settled: set[int] = set()
+        """Homes starting at once across every partition this worker takes, those with messages waiting first."""
 
     # -- life cycle ---------------------------------------------------------------------------------------
 
@@ -123,6 +127,12 @@ class Worker:
             else:
                 await self._balance(self.leases)
             self.state.partitions = {i: p.homes for i, p in sorted(self.running.items())}
+            settled = {i for i, p in self.running.items() if p.all_started.is_set()}
+            if settled - self._settled:
+                # What the homes built to start lives as long as they do: out of the collector's sight, a full
+                # collection (a second's pause at a thousand homes, an SOS waiting behind it) only walks what is new.
+                gc.freeze()
+            self._settled = settled
 
     # -- partitions ---------------------------------------------------------------------------------------
 
@@ -158,7 +168,7 @@ class Worker:
         fence = (lambda: leases.holds(index)) if leases is not None else None
         partition = Partition(index, self.settings.mqtt, self.settings.data_dir, clock=self.clock,
                               notifier=self.notifier, skills=self.skills, min_backoff=self.settings.min_backoff,
-                              fence=fence)
+                              fence=fence, gate=self._gate)
         self.running[index] = partition
         homes = self._homes_of(index)
         # Not waiting for its homes: the session is taken over now, homes with messages waiting start first.
