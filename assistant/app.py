@@ -189,7 +189,10 @@ class Hub:
         await self.bus.start()
         await self.alerts.start()
         await self.escalation.start(self.alerts.tokens)
-        await self.app.sessions.start(on_ended=self.app.live.end_sessions)
+        if self.config.http.enabled:
+            # The app's sessions matter only where the app is served: a worker's homes have no HTTP API, and
+            # a thousand of them each looking for sign-outs every 5 s cost a third of a core.
+            await self.app.sessions.start(on_ended=self.app.live.end_sessions)
         self._storage_watch = asyncio.create_task(self._watch_storage(), name="carehub-storage")
         if self.link is not None and not self.shared:
             await self._secure_mqtt(self.link)

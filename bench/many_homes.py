@@ -590,8 +590,8 @@ def main() -> int:
     try:
         wait_port(broker)
         limit = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
-        if args.homes * 11 > limit:
-            print(f"warning: {args.homes} homes keep about {args.homes * 11} files open; a worker here may open "
+        if args.homes * 9 > limit:
+            print(f"warning: {args.homes} homes keep about {args.homes * 9} files open; a worker here may open "
                   f"{limit} (its hard limit): homes beyond that cannot start")
         print(f"{args.homes} homes, {args.partitions} partitions, {args.seconds:g} s of load "
               f"({args.homes / READING_EVERY:.0f} readings/s, an SOS every {SOS_EVERY:g} s); work in {work}")

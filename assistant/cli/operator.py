@@ -86,8 +86,9 @@ def worker(ctx: click.Context, homes_dir: str, data_dir: str, etcd: str | None, 
     asyncio.run(serve())
 
 
-FILES_PER_HOME = 11
-"""Open files a home keeps in a worker (bench/many_homes.py): five SQLite connections, each its file and WAL."""
+FILES_PER_HOME = 9
+"""Open files a home keeps in a worker (bench/many_homes.py): four SQLite connections, each its file and WAL, and
+the shared-memory file."""
 
 
 def _raise_open_files() -> int:
