@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import logging
 import os
@@ -44,7 +45,7 @@ import tempfile
 import time
 import urllib.request
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import aiomqtt
@@ -435,27 +436,41 @@ async def holders(etcd: str) -> dict[int, str]:
         await leases.close()
 
 
-async def failover(work: Path, broker: int, etcd: str, n: int, partitions: int, seconds: float) -> dict:
+@contextlib.asynccontextmanager
+async def two_workers(work: Path, broker: int, etcd: str, n: int, partitions: int,
+                      name: str) -> AsyncIterator[tuple[Webhook, list[str], Path, Worker, Worker]]:
+    """``n`` homes shared by two workers (``<name>-a`` and ``<name>-b``) through etcd, each holding half the partitions
+    with every home started; everything stopped on the way out."""
     webhook = Webhook()
     await webhook.start()
-    homes = [f"home-{i:05d}" for i in range(n)]
-    folder, data = work / "homes-failover", work / "data-failover"
+    homes = [f"{name}-{i:05d}" for i in range(n)]
+    folder, data = work / f"homes-{name}", work / f"data-{name}"
     write_homes(folder, homes, webhook)
-    a = Worker("worker-a", work, broker, folder, data, partitions, etcd)
+    a = Worker(f"{name}-a", work, broker, folder, data, partitions, etcd)
     b: Worker | None = None
     try:
         await wait_until(lambda h: len(h) == partitions, etcd, 120 + n)
-        b = Worker("worker-b", work, broker, folder, data, partitions, etcd)
-        await wait_until(lambda h: Counter(h.values()) == {"worker-a": partitions // 2,
-                                                           "worker-b": partitions - partitions // 2}, etcd, 120 + n)
+        b = Worker(f"{name}-b", work, broker, folder, data, partitions, etcd)
+        await wait_until(lambda h: Counter(h.values()) == {a.name: partitions // 2,
+                                                           b.name: partitions - partitions // 2}, etcd, 120 + n)
         await wait_started(data, n, b, 120 + n)
+        yield webhook, homes, data, a, b
+    finally:
+        a.stop()
+        if b is not None:
+            b.stop()
+        await webhook.stop()
+
+
+async def failover(work: Path, broker: int, etcd: str, n: int, partitions: int, seconds: float) -> dict:
+    async with two_workers(work, broker, etcd, n, partitions, "failover") as (webhook, homes, data, a, b):
         sim = Simulator(broker, homes, webhook, "f-")
         load = asyncio.create_task(sim.run(seconds))
         await asyncio.sleep(seconds / 3)
-        owned_by_a = {k for k, w in (await holders(etcd)).items() if w == "worker-a"}
+        owned_by_a = {k for k, w in (await holders(etcd)).items() if w == a.name}
         a.proc.kill()
         killed = time.monotonic()
-        await wait_until(lambda h: Counter(h.values()) == {"worker-b": partitions}, etcd, 60)
+        await wait_until(lambda h: Counter(h.values()) == {b.name: partitions}, etcd, 60)
         took_over = time.monotonic() - killed
         a_homes = [h for h in homes if partition_of(h, partitions) in owned_by_a]
         a_set = set(a_homes)
@@ -487,35 +502,18 @@ async def failover(work: Path, broker: int, etcd: str, n: int, partitions: int, 
                 "lost": len(set(sim.sent) - set(got)), "doubled": sum(1 for v in got.values() if v > 1),
                 "gap_sos": len(gap_sos), "paged_sos_homes": sum(1 for m, (h, _) in gap_sos.items()
                                                                if webhook.pages.get(h))}
-    finally:
-        a.stop()
-        if b is not None:
-            b.stop()
-        await webhook.stop()
 
 
 async def frozen(work: Path, broker: int, etcd: str, n: int, partitions: int, seconds: float) -> dict:
     """Two workers at load; one is frozen (SIGSTOP) past its lease, the other takes its partitions, the frozen one
     wakes: nothing it held may be committed, published or paged twice."""
-    webhook = Webhook()
-    await webhook.start()
-    homes = [f"frozen-{i:05d}" for i in range(n)]
-    folder, data = work / "homes-frozen", work / "data-frozen"
-    write_homes(folder, homes, webhook)
-    a = Worker("frozen-a", work, broker, folder, data, partitions, etcd)
-    b: Worker | None = None
-    try:
-        await wait_until(lambda h: len(h) == partitions, etcd, 120 + n)
-        b = Worker("frozen-b", work, broker, folder, data, partitions, etcd)
-        await wait_until(lambda h: Counter(h.values()) == {"frozen-a": partitions // 2,
-                                                           "frozen-b": partitions - partitions // 2}, etcd, 120 + n)
-        await wait_started(data, n, b, 120 + n)
+    async with two_workers(work, broker, etcd, n, partitions, "frozen") as (webhook, homes, data, a, b):
         sim = Simulator(broker, homes, webhook, "z-")
         load = asyncio.create_task(sim.run(seconds))
         await asyncio.sleep(seconds / 4)
         a.proc.send_signal(signal.SIGSTOP)
         stopped = time.monotonic()
-        await wait_until(lambda h: Counter(h.values()) == {"frozen-b": partitions}, etcd, 60)
+        await wait_until(lambda h: Counter(h.values()) == {b.name: partitions}, etcd, 60)
         took_over = time.monotonic() - stopped
         await asyncio.sleep(2)
         a.proc.send_signal(signal.SIGCONT)
@@ -534,11 +532,6 @@ async def frozen(work: Path, broker: int, etcd: str, n: int, partitions: int, se
                 "sos_paged": sum(1 for c in pages.values() if c),
                 "sos_paged_twice": sum(1 for c in pages.values() if c > 1),
                 "woken_worker_alive": a.proc.poll() is None}
-    finally:
-        a.stop()
-        if b is not None:
-            b.stop()
-        await webhook.stop()
 
 
 async def wait_until(predicate: Callable[[dict[int, str]], bool], etcd: str, timeout: float) -> None:

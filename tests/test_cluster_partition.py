@@ -66,6 +66,20 @@ def messages_logged(path: Path, prefix: str) -> list[str]:
     return [key.rsplit("/", 1)[1][:-2] for (key,) in keys]
 
 
+async def held_once(broker, tmp_path: Path, receiver: Receiver, names: list[str]) -> list:  # noqa: F811
+    """The homes' files, and partition 0's session made on the broker by a first holder that has stopped."""
+    folder = tmp_path / "homes"
+    folder.mkdir()
+    for home in names:
+        home_file(folder, home, receiver)
+    configs = [f.config for f in HomeDirectory(folder).scan().homes.values()]
+    first = partition(broker, tmp_path)
+    await first.start(configs)
+    await first.link.wait_connected()
+    await first.stop()
+    return configs
+
+
 def rows_of(rows: list[dict], home: str, kind: str) -> list[dict]:
     return [r for r in rows if r["home"] == home and r["kind"] == kind]
 
@@ -113,14 +127,7 @@ async def test_one_session_and_one_writer_carry_several_homes_each_reaching_its_
 
 async def test_what_arrives_while_no_worker_holds_the_partition_is_delivered_to_the_next_holder(
         mosquitto_broker, tmp_path, receiver):  # noqa: F811
-    folder = tmp_path / "homes"
-    folder.mkdir()
-    home_file(folder, "flat-a", receiver)
-    configs = [f.config for f in HomeDirectory(folder).scan().homes.values()]
-    first = partition(mosquitto_broker, tmp_path)
-    await first.start(configs)
-    await first.link.wait_connected()
-    await first.stop()
+    configs = await held_once(mosquitto_broker, tmp_path, receiver, ["flat-a"])
     # The partition's persistent session (client id carehub-p0) keeps these for whoever takes it next.
     await publish(mosquitto_broker.port, [motion("flat-a", "gap-1"), sos("flat-a", "gap-2")])
     second = partition(mosquitto_broker, tmp_path)
@@ -168,16 +175,8 @@ def test_a_home_s_partition_is_stable_and_spreads_homes_evenly():
 
 async def test_a_taken_over_partition_starts_first_the_home_with_messages_waiting_and_hands_them_over_in_order(
         mosquitto_broker, tmp_path, receiver):  # noqa: F811
-    folder = tmp_path / "homes"
-    folder.mkdir()
     names = [f"flat-{i:02d}" for i in range(20)]
-    for home in names:
-        home_file(folder, home, receiver)
-    configs = [f.config for f in HomeDirectory(folder).scan().homes.values()]
-    first = partition(mosquitto_broker, tmp_path)
-    await first.start(configs)
-    await first.link.wait_connected()
-    await first.stop()
+    configs = await held_once(mosquitto_broker, tmp_path, receiver, names)
     # While nobody holds the partition, the last home in starting order has a reading, an SOS and a reading.
     await publish(mosquitto_broker.port, [motion("flat-19", "wait-1"), sos("flat-19", "wait-2"),
                                           motion("flat-19", "wait-3")])
@@ -198,15 +197,7 @@ async def test_a_taken_over_partition_starts_first_the_home_with_messages_waitin
 
 async def test_messages_for_homes_not_started_when_the_partition_stops_go_to_the_next_holder(
         mosquitto_broker, tmp_path, receiver):  # noqa: F811
-    folder = tmp_path / "homes"
-    folder.mkdir()
-    for home in (f"flat-{i:02d}" for i in range(20)):
-        home_file(folder, home, receiver)
-    configs = [f.config for f in HomeDirectory(folder).scan().homes.values()]
-    first = partition(mosquitto_broker, tmp_path)
-    await first.start(configs)
-    await first.link.wait_connected()
-    await first.stop()
+    configs = await held_once(mosquitto_broker, tmp_path, receiver, [f"flat-{i:02d}" for i in range(20)])
     await publish(mosquitto_broker.port, [motion("flat-19", "gone-1"), motion("flat-18", "gone-2")])
     second = partition(mosquitto_broker, tmp_path)
     await second.start(configs, wait=False)
