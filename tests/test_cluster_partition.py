@@ -15,7 +15,7 @@ import yaml
 
 from assistant.clock import FakeClock
 from assistant.cluster.homes import HomeDirectory, partition_of
-from assistant.cluster.partition import Partition, StartGate
+from assistant.cluster.partition import STARTING_AT_ONCE, Partition, StartGate
 from assistant.config import MqttConfig
 from assistant.skill_loader import SkillClass
 from skills.safety import Safety, SafetySettings
@@ -230,3 +230,23 @@ async def test_a_worker_s_start_gate_gives_a_free_slot_first_to_a_partition_with
     await asyncio.gather(*waiting)
     assert order == ["b", "a"]
     assert gate.free == 1
+
+
+async def test_a_taken_over_partition_starts_first_the_homes_whose_care_was_under_way(
+        mosquitto_broker, tmp_path, receiver):  # noqa: F811
+    names = [f"flat-{i:02d}" for i in range(20)]
+    configs = await held_once(mosquitto_broker, tmp_path, receiver, names)
+    first = partition(mosquitto_broker, tmp_path)
+    await first.start(configs)
+    try:
+        await publish(mosquitto_broker.port, [sos("flat-19", "open-1")])
+        await until(lambda: receiver.count("flat-19") == 1)  # its alert is open: nobody has acknowledged it
+    finally:
+        await first.stop()
+    second = partition(mosquitto_broker, tmp_path)
+    await second.start(configs, wait=False)
+    try:
+        await second.all_started.wait()
+        assert list(second.hubs).index("flat-19") < STARTING_AT_ONCE  # in the first round, not the last
+    finally:
+        await second.stop()

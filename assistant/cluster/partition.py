@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 from collections.abc import Callable, Iterable, Sequence
+from datetime import timedelta, timezone
 from pathlib import Path
 
 from assistant import topics
@@ -34,6 +36,8 @@ from assistant.skill_loader import SkillClass
 log = logging.getLogger(__name__)
 
 CLIENT_PREFIX = "carehub-p"
+CARE_PENDING_WITHIN = 600.0
+"""Seconds back a fall makes its home start first when a partition is taken over (its check may be unfinished)."""
 STARTING_AT_ONCE = 8
 """Homes started together when a partition starts: their database opening overlaps."""
 
@@ -181,8 +185,35 @@ class Partition:
 
     async def _start_all(self) -> None:
         async with self._lock:  # adding or removing a home waits until the partition's homes have started
+            since = (self.clock.now() - timedelta(seconds=CARE_PENDING_WITHIN)).astimezone(timezone.utc)
+            first = await asyncio.to_thread(self._care_pending, list(self.waiting),
+                                            since.isoformat(timespec="microseconds"))
+            # Homes whose care was under way (an open alert, a fall being checked) start before the rest, so
+            # what falls due for them is sent on time; messages can still call any home ahead of them.
+            self.waiting = {**{h: self.waiting[h] for h in first if h in self.waiting}, **self.waiting}
             await asyncio.gather(*(self._start_waiting() for _ in range(STARTING_AT_ONCE)))
         self.all_started.set()
+
+    def _care_pending(self, homes: list[str], since: str) -> list[str]:
+        """The homes whose file has an open alert or a fall since ``since`` (blocking: a thread's work)."""
+        pending = []
+        for home in homes:
+            path = self.database(home)
+            if not path.is_file():
+                continue
+            try:
+                conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=1)
+                try:
+                    row = conn.execute("SELECT EXISTS(SELECT 1 FROM alerts WHERE status = 'open') OR EXISTS("
+                                       "SELECT 1 FROM events WHERE kind = 'fall_detected' AND ts >= ?)",
+                                       [since]).fetchone()
+                finally:
+                    conn.close()
+            except sqlite3.Error:
+                continue  # unreadable here: it starts in its turn and says what is wrong then
+            if row and row[0]:
+                pending.append(home)
+        return pending
 
     def _next_called(self) -> str | None:
         return next((h for h in self._called if h in self.waiting), None)
