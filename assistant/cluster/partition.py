@@ -191,8 +191,10 @@ class Partition:
             # Homes whose care was under way (an open alert, a fall being checked) start before the rest, so
             # what falls due for them is sent on time; messages can still call any home ahead of them.
             self.waiting = {**{h: self.waiting[h] for h in first if h in self.waiting}, **self.waiting}
-            await asyncio.gather(*(self._start_waiting() for _ in range(STARTING_AT_ONCE)))
-        self.all_started.set()
+            try:
+                await asyncio.gather(*(self._start_waiting() for _ in range(STARTING_AT_ONCE)))
+            finally:
+                self.all_started.set()
 
     def _care_pending(self, homes: list[str], since: str) -> list[str]:
         """The homes whose file has an open alert or a fall since ``since`` (blocking: a thread's work)."""
@@ -220,7 +222,7 @@ class Partition:
 
     async def _start_waiting(self) -> None:
         while self.waiting:
-            await self.gate.acquire(lambda: self._next_called() is not None)
+            await self.gate.acquire(lambda: self._closing or self._next_called() is not None)
             try:
                 if not self.waiting:
                     return
@@ -265,9 +267,14 @@ class Partition:
         # No await since the hub was registered: what waited is handed over before anything newer is routed.
         for message in self._called.pop(home, []):
             self._route(message)
-        if self.link.connected.is_set() and hub.link.on_state is not None:
-            await hub.link.on_state(True, "")  # started after the session connected: its log says so too
-        await self.link.subscribe(hub.link.subscriptions)
+        try:
+            if self.link.connected.is_set() and hub.link.on_state is not None:
+                await hub.link.on_state(True, "")  # started after the session connected: its log says so too
+            # Filters beyond the home's own (pre-subscribed) are kept by the link for its next connect if the
+            # session is down now.
+            await self.link.subscribe(hub.link.subscriptions)
+        except Exception:  # noqa: BLE001 - the home runs; the rest of the partition's homes must still start
+            log.exception("partition %d: home %s started, but telling it of the session failed", self.index, home)
         log.info("partition %d: home %s started", self.index, home)
         return hub
 
@@ -333,6 +340,10 @@ class Partition:
         self.link.ack(message, self.link.ack_token())
 
     async def _state(self, up: bool, reason: str) -> None:
+        if not up:
+            # Messages waiting for their home were not acknowledged: the broker sends them again on the next
+            # connection, where they are acknowledged under that connection's token, once and in order.
+            self._called.clear()
         for hub in list(self.hubs.values()):
             link = hub.link
             if isinstance(link, HomeLink) and link.on_state is not None:

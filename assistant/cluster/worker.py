@@ -129,6 +129,8 @@ class Worker:
             self.state.partitions = {i: p.homes for i, p in sorted(self.running.items())}
             settled = {i for i, p in self.running.items() if p.all_started.is_set()}
             if settled - self._settled:
+                if not self._settled:
+                    gc.collect()  # what stopped hubs left (after a thaw), once, before freezing the rest
                 # What the homes built to start lives as long as they do: out of the collector's sight, a full
                 # collection (a second's pause at a thousand homes, an SOS waiting behind it) only walks what is new.
                 gc.freeze()
@@ -183,16 +185,26 @@ class Worker:
         for home in [h for h in partition.homes if h not in wanted]:
             await partition.remove(home)
             stamps.pop(home, None)
+            self._thaw()
         for home, entry in wanted.items():
             if not partition.has(home) or stamps.get(home) != entry.stamp:
+                if partition.has(home):
+                    self._thaw()  # its running hub is replaced
                 await partition.add(entry.config)
                 stamps[home] = entry.stamp
+
+    def _thaw(self) -> None:
+        """Hubs stopped after a freeze would stay in memory for ever: let the collector see everything again; the
+        next step collects and freezes what is still alive."""
+        gc.unfreeze()
+        self._settled = set()
 
     async def _stop_partition(self, index: int, *, release: bool) -> None:
         partition = self.running.pop(index, None)
         self._stamps.pop(index, None)
         if partition is not None:
             await partition.stop(lost=not release)
+            self._thaw()
         if release and self.leases is not None:
             try:
                 await self.leases.release(index)
