@@ -10,7 +10,6 @@ import dataclasses
 import inspect
 import logging
 import typing
-import weakref
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
@@ -230,10 +229,6 @@ def _arg_docs(doc: str) -> dict[str, str]:
         current = key.strip().split(" ")[0]
         out[current] = text.strip()
     return out
-
-
-_HANDLERS: "weakref.WeakKeyDictionary[type, tuple[tuple[str, HandlerSpec], ...]]" = weakref.WeakKeyDictionary()
-"""Each skill class's handlers, found once: a worker wires the same classes for thousands of homes."""
 
 
 def handler_specs(fn: Any) -> tuple[HandlerSpec, ...]:
@@ -461,9 +456,6 @@ class Skill(Generic[SettingsT]):
         """(method name, spec) for every decorated method, in definition order."""
         # A name counts once, from the class nearest in the MRO that defines it: an override
         # without a decorator is not a handler, and a re-decorated one is not wired twice.
-        known = _HANDLERS.get(cls)
-        if known is not None:
-            return list(known)
         out: list[tuple[str, HandlerSpec]] = []
         seen: set[str] = set()
         for klass in cls.__mro__:
@@ -474,7 +466,6 @@ class Skill(Generic[SettingsT]):
                     continue
                 seen.add(name)
                 out.extend((name, spec) for spec in handler_specs(member))
-        _HANDLERS[cls] = tuple(out)
         return out
 
 
