@@ -61,3 +61,13 @@ def test_a_worker_refuses_the_embedded_broker_naming_why(tmp_path: Path):
     result = CliRunner().invoke(main, ["--config", str(config), "worker", "--homes", str(tmp_path),
                                        "--data", str(tmp_path / "data")])
     assert result.exit_code == 2 and "needs an external broker" in result.output
+
+
+def test_the_care_centre_refuses_a_staff_file_with_problems_naming_each(tmp_path: Path):
+    config = tmp_path / "worker.yaml"
+    config.write_text("mqtt: {broker: external}\n", encoding="utf-8")
+    staff = tmp_path / "staff.yaml"
+    staff.write_text("staff: [{id: desk-1, token: short}]\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["--config", str(config), "operator", "serve", "--homes", str(tmp_path),
+                                       "--data", str(tmp_path / "data"), "--staff", str(staff)])
+    assert result.exit_code == 1 and "staff[0].token: too short" in result.output

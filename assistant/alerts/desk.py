@@ -198,6 +198,12 @@ class AlertDesk:
             raise UnknownAlert(alert_id)
         return await self._acknowledge(alert_id, f"admin:{admin}", via)
 
+    async def acknowledge_for_centre(self, alert_id: str, *, staff: str, via: str) -> Acknowledgement:
+        """A care centre's staff member acknowledges any alert of the home (recorded as ``centre:<id>``)."""
+        if await self.get(alert_id) is None:
+            raise UnknownAlert(alert_id)
+        return await self._acknowledge(alert_id, f"centre:{staff}", via)
+
     async def _acknowledge(self, alert_id: str, by: str, via: str) -> Acknowledgement:
         done = await asyncio.to_thread(self.store.acknowledge, alert_id, by, via, self._clock.now())
         alert = await self.get(alert_id)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import resource
 import signal
 import socket
-import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -173,24 +173,11 @@ def partitions(etcd: str, partitions: int, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="one JSON list instead of a table")
 def alerts(homes_dir: str, data_dir: str, partitions: int, as_json: bool) -> None:
     """Open and acknowledged alerts across every home, most urgent first (read from the homes' databases)."""
-    scan = HomeDirectory(homes_dir).scan()
-    found: list[dict[str, Any]] = []
-    for home in sorted(scan.homes):
-        path = Path(data_dir) / f"p{partition_of(home, partitions)}" / f"{home}.db"
-        if not path.exists():
-            continue
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
-        try:
-            conn.row_factory = sqlite3.Row
-            rows = conn.execute("SELECT id, raised_at, person, kind, priority, status, acked_by, count FROM alerts "
-                                "WHERE status IN ('open', 'acknowledged')").fetchall()
-        except sqlite3.OperationalError:
-            rows = []  # a home that never raised an alert has no alerts table yet
-        finally:
-            conn.close()
-        found += [{"home": home, **dict(r)} for r in rows]
-    rank = {"high": 0, "medium": 1, "low": 2}
-    found.sort(key=lambda a: (a["status"] != "open", rank.get(a["priority"], 3), a["raised_at"]))
+    from assistant.cluster.overview import Overview
+
+    found = Overview(homes_dir, data_dir, partitions).alerts()
+    for alert in found:
+        alert.pop("messages")
     if as_json:
         click.echo(json.dumps(found, indent=2))
         return
@@ -201,6 +188,54 @@ def alerts(homes_dir: str, data_dir: str, partitions: int, as_json: bool) -> Non
     console.print(table)
     console.print(f"{sum(a['status'] == 'open' for a in found)} open, "
                   f"{sum(a['status'] == 'acknowledged' for a in found)} acknowledged", highlight=False)
+
+
+@operator.command()
+@_HOMES
+@_DATA
+@_ETCD
+@_PARTITIONS
+@click.option("--staff", "staff_file", required=True, type=click.Path(dir_okay=False, exists=True),
+              help="YAML file of the centre's staff: staff: [{id, name, token}] (token: 32+ characters or sha256:)")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=click.IntRange(0, 65535), default=8770, show_default=True)
+@click.pass_context
+def serve(ctx: click.Context, homes_dir: str, data_dir: str, etcd: str | None, partitions: int, staff_file: str,
+          host: str, port: int) -> None:
+    """The care centre's web app: every home's open alerts, acknowledged or resolved from one page.
+
+    Runs where the homes' files are (it reads them, read-only); commands reach the homes through the broker of
+    config.yaml's mqtt section, whichever worker holds them. Until Ctrl-C."""
+    from aiohttp import web
+
+    from assistant.cluster.centre_web import Centre, load_staff
+    from assistant.cluster.overview import Overview
+    from assistant.errors import ConfigError
+    from assistant.mqtt import MqttLink
+
+    config = load(ctx)
+    try:
+        staff = load_staff(staff_file)
+    except ConfigError as error:
+        raise click.ClickException(str(error)) from None
+    mqtt = config.mqtt.model_copy(update={"client_id": "carehub-centre"})
+
+    async def run() -> None:
+        link = MqttLink(mqtt, subscriptions=[], status_topic=f"{mqtt.topic_prefix}/_centre/status")
+        link.start()
+        centre = Centre(Overview(homes_dir, data_dir, partitions), staff, link, etcd=etcd)
+        runner = web.AppRunner(centre.app())
+        await runner.setup()
+        await web.TCPSite(runner, host, port).start()
+        console.print(f"care centre on http://{host}:{port}/centre/ for {len(staff)} staff", highlight=False)
+        try:
+            await asyncio.Event().wait()
+        finally:
+            await runner.cleanup()
+            await link.stop()
+
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(run())
 
 
 COMMANDS = (worker, operator)

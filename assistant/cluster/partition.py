@@ -27,6 +27,7 @@ from assistant import topics
 from assistant.alerts.delivery import AppriseNotifier, Notifier
 from assistant.app import Hub, HomeLink, SharedParts, build_hub
 from assistant.clock import Clock, SystemClock
+from assistant.cluster import centre
 from assistant.config import Config, HttpConfig, MqttConfig, StorageConfig
 from assistant.log_writer import LogWriter
 from assistant.ingest import Incoming
@@ -144,6 +145,8 @@ class Partition:
         """Set once every home given to ``start`` has started (or failed to)."""
         self.failed: dict[str, str] = {}
         """Homes that could not start, with why."""
+        self.centre: dict[str, centre.CentreCommands] = {}
+        """Each home's handler of care-centre commands (with its counts)."""
         self.unrouted = 0
         """Messages on the partition's session for no home it carries (acknowledged and dropped)."""
         self._lock = asyncio.Lock()
@@ -181,7 +184,8 @@ class Partition:
 
     def subscriptions(self, home: str) -> list[str]:
         """A home's topic filters on the partition's session (as its hub's ``HomeLink`` has them)."""
-        return topics.subscriptions(self.mqtt.topic_prefix, [home], None)
+        return [*topics.subscriptions(self.mqtt.topic_prefix, [home], None),
+                centre.command_topic(self.mqtt.topic_prefix, home)]
 
     async def _start_all(self) -> None:
         async with self._lock:  # adding or removing a home waits until the partition's homes have started
@@ -242,8 +246,16 @@ class Partition:
             self.waiting[config.home.id] = config
             return None
         async with self._lock:
-            if config.home.id in self.hubs:
-                await self._stop_home(config.home.id)
+            old = self.hubs.pop(config.home.id, None)
+            if old is not None:
+                # A changed configuration: its topics stay subscribed, and what arrives while it restarts waits
+                # (unacknowledged) for the new hub, which gets it in order.
+                self._starting.add(config.home.id)
+                try:
+                    await old.stop()
+                except Exception:  # noqa: BLE001 - the home must still start with its new configuration
+                    log.exception("partition %d: home %s did not stop cleanly", self.index, config.home.id)
+                log.info("partition %d: home %s stopped to restart", self.index, config.home.id)
             return await self._start_home(config)
 
     async def _start_home(self, config: Config) -> Hub | None:
@@ -252,6 +264,7 @@ class Partition:
         try:
             hub = build_hub(self.home_config(config), clock=self.clock, notifier=self._notifier,
                             skills=self._skills, shared=SharedParts(self.writer, self.link))
+            self.centre[home] = centre.attach(hub)
             await hub.start()
         except Exception as error:  # noqa: BLE001 - one home that cannot start must not stop the others
             log.exception("partition %d: home %s could not start", self.index, home)
@@ -290,6 +303,7 @@ class Partition:
 
     async def _stop_home(self, home: str) -> None:
         hub = self.hubs.pop(home, None)
+        self.centre.pop(home, None)
         if hub is None:
             return
         assert isinstance(hub.link, HomeLink)
@@ -315,16 +329,18 @@ class Partition:
         async with self._lock:
             for home in list(self.hubs):
                 hub = self.hubs.pop(home)
+                self.centre.pop(home, None)
                 await hub.stop()
         self.started = False
         self._closing = False
 
     def _route(self, message: Incoming) -> None:
         route = topics.parse(message.topic, self.mqtt.topic_prefix)
-        hub = self.hubs.get(route.home) if route is not None else None
+        home = route.home if route is not None else centre.home_of(message.topic, self.mqtt.topic_prefix)
+        hub = self.hubs.get(home) if home is not None else None
         link = hub.link if hub is not None else None
-        if hub is None and route is not None and (route.home in self.waiting or route.home in self._starting):
-            self._called.setdefault(route.home, []).append(message)  # it starts next, then gets these in order
+        if hub is None and home is not None and (home in self.waiting or home in self._starting):
+            self._called.setdefault(home, []).append(message)  # it starts next, then gets these in order
             return
         if hub is None and self._closing:
             return  # a home that will not start here now: left unacknowledged for the next owner

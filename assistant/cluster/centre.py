@@ -1,0 +1,166 @@
+"""A care centre's commands to the homes inside workers: acknowledge or resolve an alert, over MQTT.
+
+Homes inside a worker have no HTTP API of their own, and the worker that holds a home changes when one dies, so
+the care centre (``carehub operator serve``, ``assistant/cluster/centre_web.py``) does not call a worker: it
+publishes a signed command on the home's own topic, ``<prefix>/<home>/hub/centre`` (QoS 1), and whichever worker
+holds the home's partition now receives it on the partition's session, in order with the home's other messages.
+
+The command is signed with a key derived from the home's own secret (kept in the home's file), so the broker's
+access rules are a second wall, not the only one: a login that may publish there still cannot forge a command.
+A command is acknowledged to the broker once what it did is committed; one that is refused (bad JSON, a wrong
+signature, an unknown alert) is logged with why, counted and acknowledged, and changes nothing. Acknowledging
+and resolving are idempotent, so a redelivered command does nothing twice; what it did is in the home's log as
+the app's would be (``alert_acknowledged`` by ``centre:<staff id>`` via ``care-centre``), the same audit trail.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import json
+import logging
+from collections.abc import Coroutine
+from typing import Any, Protocol
+
+from assistant import topics
+from assistant.alerts.desk import AlertDesk, AlertRefused, UnknownAlert
+from assistant.config import Config
+from assistant.credentials import derive
+from assistant.events import AlertResponded
+from assistant.mqtt import Incoming
+
+log = logging.getLogger(__name__)
+
+LEAF = "centre"
+COMMANDS = ("acknowledge", "resolve")
+MAX_COMMAND_BYTES = 4096
+MAX_NOTE = 500
+VIA = "care-centre"
+
+
+def command_topic(prefix: str, home: str) -> str:
+    return topics.hub_topic(prefix, home, LEAF)
+
+
+def home_of(topic: str, prefix: str) -> str | None:
+    """The home a care-centre command is for, or None when ``topic`` is not one."""
+    parts = topic.split("/")
+    if len(parts) == 4 and parts[0] == prefix and parts[2] == "hub" and parts[3] == LEAF:
+        return parts[1]
+    return None
+
+
+def _key(secret: str) -> bytes:
+    return derive(secret, "care-centre-commands").encode()
+
+
+def _signed_part(command: dict[str, Any]) -> bytes:
+    return json.dumps({k: v for k, v in command.items() if k != "sig"}, sort_keys=True,
+                      ensure_ascii=False).encode()
+
+
+def sign(secret: str, command: dict[str, Any]) -> dict[str, Any]:
+    """``command`` with its signature under the home's ``secret``."""
+    return {**command, "sig": hmac.new(_key(secret), _signed_part(command), hashlib.sha256).hexdigest()}
+
+
+def check(secret: str, payload: bytes) -> dict[str, Any]:
+    """The command in ``payload`` if it is well formed and signed for this home; ValueError saying why not."""
+    if len(payload) > MAX_COMMAND_BYTES:
+        raise ValueError(f"payload: {len(payload)} bytes, more than {MAX_COMMAND_BYTES}")
+    try:
+        command = json.loads(payload)
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ValueError(f"payload: not JSON ({error})") from None
+    if not isinstance(command, dict):
+        raise ValueError("payload: not a JSON object")
+    for name in ("command", "alert_id", "staff", "sig"):
+        if not isinstance(command.get(name), str) or not command[name]:
+            raise ValueError(f"{name}: missing or not a string")
+    expected = hmac.new(_key(secret), _signed_part(command), hashlib.sha256).hexdigest()
+    if not hmac.compare_digest(expected, command["sig"]):
+        raise ValueError("sig: not signed for this home")
+    if command["command"] not in COMMANDS:
+        raise ValueError(f"command: one of {', '.join(COMMANDS)}, not {command['command']!r}")
+    note = command.get("note", "")
+    if not isinstance(note, str) or len(note) > MAX_NOTE:
+        raise ValueError(f"note: a string of at most {MAX_NOTE} characters")
+    return command
+
+
+class HomeHub(Protocol):
+    """What a command needs of a partition's home (``assistant.app.Hub``)."""
+
+    config: Config
+    alerts: AlertDesk
+    link: Any
+    recorder: Any
+
+    @property
+    def home(self) -> str: ...
+
+
+class CentreCommands:
+    """One home's handler of care-centre commands, in front of its other messages (``attach``)."""
+
+    def __init__(self, hub: HomeHub) -> None:
+        self.hub = hub
+        self.done = 0
+        self.refused = 0
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def route(self, others: Any) -> Any:
+        prefix = self.hub.config.mqtt.topic_prefix
+
+        def handle(message: Incoming) -> None:
+            if home_of(message.topic, prefix) is None:
+                others(message)
+                return
+            link = self.hub.link
+            assert link is not None
+            self._spawn(self._handle(message, link.ack_token()))
+
+        return handle
+
+    def _spawn(self, coroutine: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.ensure_future(coroutine)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _handle(self, message: Incoming, token: int) -> None:
+        link = self.hub.link
+        assert link is not None
+        try:
+            command = check(self.hub.alerts.tokens.secret, bytes(message.payload))
+            await self._carry_out(command)
+            self.done += 1
+        except (ValueError, AlertRefused) as error:
+            self.refused += 1
+            log.warning("home %s: care-centre command refused: %s", self.hub.home, error)
+        link.ack(message, token)
+
+    async def _carry_out(self, command: dict[str, Any]) -> None:
+        desk = self.hub.alerts
+        if command["command"] == "acknowledge":
+            await desk.acknowledge_for_centre(command["alert_id"], staff=command["staff"], via=VIA)
+            return
+        alert = await desk.get(command["alert_id"])
+        if alert is None:
+            raise UnknownAlert(command["alert_id"])
+        by = f"centre:{command['staff']}"
+        note = command.get("note", "")
+        if alert.status.value == "resolved":
+            return  # a redelivered resolve: done already
+        await self.hub.recorder.emit(AlertResponded(alert_id=alert.id, by=by, response="resolved", note=note,
+                                                    person=alert.person))
+        await desk.resolve(alert.id, f"{by} at the care centre" + (f": {note}" if note else ""))
+
+
+def attach(hub: HomeHub) -> CentreCommands:
+    """Put a handler of care-centre commands in front of a partition home's messages."""
+    commands = CentreCommands(hub)
+    link = hub.link
+    link.on_message = commands.route(link.on_message)
+    link.subscriptions.append(command_topic(hub.config.mqtt.topic_prefix, hub.home))
+    return commands

@@ -1,0 +1,71 @@
+"""The care centre's pages checked by axe-core in Debian's Chromium: no serious or critical accessibility
+violation on the sign-in page, the open alerts across homes, an alert, the homes and the workers; the alerts page
+fits a phone's width. Skipped, saying why, without Chromium, Playwright or axe-core (scripts/test installs them)."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+from aiohttp import web
+
+from assistant.app import build_hub
+from assistant.clock import FakeClock
+from assistant.cluster.centre_web import Centre, load_staff
+from assistant.cluster.homes import partition_of
+from assistant.cluster.overview import Overview
+from assistant.config import MqttConfig, parse_config
+from assistant.mqtt import MqttLink
+from tests.conftest import free_port
+from tests.browserkit import axe_violations, chromium, needs_axe, needs_chromium, phone
+from tests.test_alerts import T0, Receiver
+from tests.test_cluster_partition import home_file
+
+pytest.importorskip("playwright.async_api", reason="Playwright is not installed (pip install playwright; "
+                                                   "scripts/test does)")
+pytestmark = [needs_chromium, needs_axe]
+TOKEN = "desk-token-" + "x" * 32
+
+
+async def test_axe_finds_nothing_serious_on_the_care_centre_s_pages(tmp_path):
+    homes, data = tmp_path / "homes", tmp_path / "data"
+    homes.mkdir()
+    alerts = {}
+    for home in ("flat-a", "flat-b"):
+        raw = yaml.safe_load(home_file(homes, home, Receiver()).read_text(encoding="utf-8"))
+        raw["storage"] = {"database": str(data / f"p{partition_of(home, 4)}" / f"{home}.db")}
+        raw["caregivers"][0]["channels"] = []
+        hub = build_hub(parse_config(raw, "test", tmp_path), clock=FakeClock(T0), offline=True, skills=[])
+        await hub.start()
+        alerts[home] = await hub.alerts.raise_alert(kind="sos", priority="high", person="grandma",
+                                                    message="Grandma pressed SOS")
+        await hub.stop()
+    (tmp_path / "staff.yaml").write_text(yaml.safe_dump({"staff": [{"id": "desk-1", "name": "Night desk",
+                                                                    "token": TOKEN}]}))
+    link = MqttLink(MqttConfig(broker="external", port=free_port()), subscriptions=[], status_topic="c/status")
+    centre = Centre(Overview(homes, data, 4), load_staff(tmp_path / "staff.yaml"), link)
+    runner = web.AppRunner(centre.app())
+    await runner.setup()
+    port = free_port()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    base = f"http://127.0.0.1:{port}"
+    found: dict[str, list] = {}
+    try:
+        async with chromium() as browser:
+            page = await phone(browser)
+            await page.goto(f"{base}/centre/")  # not signed in: the sign-in page
+            found["sign-in"] = await axe_violations(page)
+            await page.get_by_label("Your staff token").fill(TOKEN)
+            await page.get_by_role("button", name="Sign in").tap()
+            await page.wait_for_url(f"{base}/centre/")
+            assert await page.locator("h1").inner_text() == "Open alerts: 2"
+            found["open alerts"] = await axe_violations(page)
+            assert await page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+            await page.goto(f"{base}/centre/alerts/flat-a/{alerts['flat-a']}")
+            found["an alert"] = await axe_violations(page)
+            await page.goto(f"{base}/centre/homes")
+            found["homes"] = await axe_violations(page)
+            await page.goto(f"{base}/centre/workers")
+            found["workers"] = await axe_violations(page)
+    finally:
+        await runner.cleanup()
+    assert {name: violations for name, violations in found.items() if violations} == {}
