@@ -60,6 +60,8 @@ from assistant.cluster.homes import partition_of  # noqa: E402
 READING_EVERY = 5.0
 SOS_EVERY = 1.0
 BASELINE = 10
+IDLE_S = 10.0
+"""Seconds a worker's CPU is measured with its homes started and nothing published."""
 """Homes of the baseline worker: the same worker, as small as a family's own hub with its neighbours'."""
 
 
@@ -296,6 +298,9 @@ async def one_worker(work: Path, broker: int, n: int, partitions: int, seconds: 
                 started = await wait_started(data, count, worker, timeout=120 + count * 1.0)
                 await asyncio.sleep(2)
                 rss_idle, files = worker.rss_mb(), worker.open_files()
+                cpu0, t0 = worker.cpu_s(), time.monotonic()
+                await asyncio.sleep(IDLE_S)  # what the homes cost with nothing happening: their timers
+                cpu_idle = (worker.cpu_s() - cpu0) / (time.monotonic() - t0)
                 await warm_up(broker, homes[-1], webhook)
                 sim = Simulator(broker, homes[:-1], webhook, f"{label}-")
                 cpu0, t0 = worker.cpu_s(), time.monotonic()
@@ -310,7 +315,7 @@ async def one_worker(work: Path, broker: int, n: int, partitions: int, seconds: 
                 lat = sim.latencies()
                 results[label] = {"homes": count, "start_s": started, "rss_mb": rss_idle,
                                   "rss_load_mb": worker.rss_mb(),
-                                  "files": files, "cpu_cores": cpu, "published": len(sim.sent),
+                                  "files": files, "cpu_idle_cores": cpu_idle, "cpu_cores": cpu, "published": len(sim.sent),
                                   "logged": len(got), "doubled": sum(1 for v in got.values() if v > 1),
                                   "sos": len(sim.sos), "paged": len(lat), "p50_ms": 1000 * pct(lat, 0.5),
                                   "p99_ms": 1000 * pct(lat, 0.99)}
@@ -593,13 +598,17 @@ def main() -> int:
         per_home = lambda key: (many[key] - base[key]) / max(many["homes"] - base["homes"], 1)  # noqa: E731
         print(f"\none worker              {base['homes']} homes (baseline)   {many['homes']} homes")
         for key, fmt in (("start_s", "{:.1f} s"), ("rss_mb", "{:.0f} MB"), ("rss_load_mb", "{:.0f} MB"),
-                         ("files", "{:d}"), ("cpu_cores", "{:.2f} cores"), ("published", "{:d}"),
+                         ("files", "{:d}"), ("cpu_idle_cores", "{:.2f} cores"), ("cpu_cores", "{:.2f} cores"),
+                         ("published", "{:d}"),
                          ("logged", "{:d}"), ("doubled", "{:d}"), ("paged", "{:d}"), ("p50_ms", "{:.0f} ms"),
                          ("p99_ms", "{:.0f} ms")):
             print(f"  {key:<22}{fmt.format(base[key]):>20}{fmt.format(many[key]):>12}")
         print(f"  per home: {1024 * per_home('rss_mb'):.0f} KB RSS idle, {1024 * per_home('rss_load_mb'):.0f} KB "
               f"at load, {per_home('files'):.1f} open files, {1000 * many['cpu_cores'] / many['homes']:.2f} "
-              f"ms CPU per second, {1000 * many['start_s'] / many['homes']:.0f} ms to start")
+              f"ms CPU per second ({1000 * many['cpu_idle_cores'] / many['homes']:.2f} ms with nothing "
+              f"happening), {1000 * many['start_s'] / many['homes']:.0f} ms to start")
+        reading = (many["cpu_cores"] - many["cpu_idle_cores"]) / (many["homes"] / READING_EVERY + 1 / SOS_EVERY)
+        print(f"  a message costs {1000 * reading:.2f} ms CPU beyond the idle homes' timers")
         print(f"  SOS p99 at {many['homes']} homes / {base['homes']} homes: {many['p99_ms'] / base['p99_ms']:.2f}x; "
               f"lost {many['published'] - many['logged']}, doubled {many['doubled']}")
         if not (args.no_failover and args.no_caps):

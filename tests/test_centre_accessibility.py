@@ -8,6 +8,7 @@ import pytest
 import yaml
 from aiohttp import web
 
+from assistant.alerts.tokens import CaregiverTokens
 from assistant.app import build_hub
 from assistant.clock import FakeClock
 from assistant.cluster.centre_web import Centre, load_staff
@@ -66,6 +67,16 @@ async def test_axe_finds_nothing_serious_on_the_care_centre_s_pages(tmp_path):
             found["homes"] = await axe_violations(page)
             await page.goto(f"{base}/centre/workers")
             found["workers"] = await axe_violations(page)
+            # a family caregiver's alert link, opened on their phone
+            overview = Overview(homes, data, 4)
+            overview.scan()
+            tokens = CaregiverTokens(overview.files["flat-b"].config, overview.secret("flat-b") or "")
+            caregiver = await phone(browser)
+            await caregiver.goto(f"{base}/homes/flat-b/app/alerts/{alerts['flat-b']}?token={tokens.token_for('anna')}")
+            assert await caregiver.get_by_role("button", name="Acknowledge: I'm on it").count() == 1
+            found["a caregiver's alert link"] = await axe_violations(caregiver)
+            await caregiver.goto(f"{base}/homes/flat-b/app/alerts/{alerts['flat-b']}?token=wrong")
+            found["a caregiver's link, wrong token"] = await axe_violations(caregiver)
     finally:
         await runner.cleanup()
     assert {name: violations for name, violations in found.items() if violations} == {}

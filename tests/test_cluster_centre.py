@@ -46,6 +46,7 @@ def test_a_command_is_refused_unless_well_formed_and_signed_for_the_home():
         b"{not json": "payload: not JSON",
         b"[1, 2]": "payload: not a JSON object",
         json.dumps({**good, "alert_id": 7}).encode(): "alert_id: missing or not a string",
+        json.dumps({**good, "caregiver": "anna"}).encode(): "staff or caregiver: exactly one",
         json.dumps({**good, "alert_id": "al-2"}).encode(): "sig: not signed for this home",
         json.dumps(centre.sign("secret-a", {**good, "command": "delete"})).encode(): "command: one of",
         json.dumps(centre.sign("secret-a", {**good, "note": "n" * 501})).encode(): "note: a string of at most 500",
@@ -135,6 +136,50 @@ async def test_the_care_centre_sees_every_home_s_alerts_and_acknowledges_through
         assert [(a["staff"], a["action"]) for a in reversed(audit)] == [
             ("desk-1", "sent acknowledge"), ("desk-1", "signed in"), ("desk-1", "viewed"), ("desk-1", "sent resolve")]
         assert receiver.count("flat-b") == 0
+    finally:
+        await client.close()
+        await link.stop()
+        await part.stop()
+
+
+async def test_a_caregiver_s_alert_link_opens_at_the_care_centre_and_acknowledges_through_the_worker(
+        mosquitto_broker, tmp_path, receiver):  # noqa: F811
+    folder = tmp_path / "homes"
+    folder.mkdir()
+    home_file(folder, "flat-a", receiver)
+    part = partition(mosquitto_broker, tmp_path)
+    part.public_url = "https://centre.example"  # as ``carehub worker --public-url`` sets it
+    await part.start(f.config for f in HomeDirectory(folder).scan().homes.values())
+    (tmp_path / "staff.yaml").write_text(yaml.safe_dump({"staff": [{"id": "desk-1", "token": TOKEN}]}))
+    link = MqttLink(MqttConfig(broker="external", host=mosquitto_broker.host, port=mosquitto_broker.port,
+                               client_id="carehub-centre"), subscriptions=[], status_topic="carehub/_centre/status")
+    link.start()
+    desk = Centre(Overview(folder, tmp_path / "data", partitions=1), load_staff(tmp_path / "staff.yaml"), link)
+    client = TestClient(TestServer(desk.app()))
+    await client.start_server()
+    try:
+        await part.link.wait_connected()
+        await link.wait_connected()
+        await publish(mosquitto_broker.port, [sos("flat-a", "a-1")])
+        await until(lambda: receiver.count("flat-a") == 1)
+        found = re.search(r"https://centre\.example(/homes/flat-a/app/alerts/(\w+)\?token=\w+)",
+                          receiver.got["flat-a"][0]["message"])
+        assert found is not None, receiver.got["flat-a"][0]["message"]
+        path, alert_id = found.group(1), found.group(2)
+
+        page = await client.get(path)
+        text = await page.text()
+        assert page.status == 200 and "Acknowledge: I&#x27;m on it" in text and "Grandma of flat-a" in text
+        wrong = await client.get(path.rsplit("=", 1)[0] + "=" + "0" * 32)
+        assert wrong.status == 404 and "No such alert" in await wrong.text()
+        token = path.rsplit("=", 1)[1]
+        pressed = await client.post(f"/homes/flat-a/app/alerts/{alert_id}/acknowledge", data={"token": token},
+                                    allow_redirects=False)
+        assert pressed.headers["Location"].endswith("&sent=done")
+        row = alert_row(part.database("flat-a"), alert_id)
+        assert (row["status"], row["acked_by"], row["acked_via"]) == ("acknowledged", "anna", "link")
+        shown = await (await client.get(path)).text()
+        assert "Anna is on it" in shown and "Acknowledge" not in shown
     finally:
         await client.close()
         await link.stop()

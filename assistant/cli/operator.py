@@ -39,9 +39,11 @@ _ETCD = click.option("--etcd", metavar="URL", help="etcd's client URL (http://ho
               help="seconds without renewing its lease after which the worker's partitions go to another")
 @click.option("--scan-every", type=click.FloatRange(0.1, 3600), default=5.0, show_default=True,
               help="seconds between readings of the home files")
+@click.option("--public-url", metavar="URL", help="the care centre's address as caregivers' phones reach it "
+                                                  "(carehub operator serve): their alerts' links open there")
 @click.pass_context
 def worker(ctx: click.Context, homes_dir: str, data_dir: str, etcd: str | None, partitions: int, worker_id: str,
-           ttl: int, scan_every: float) -> None:
+           ttl: int, scan_every: float, public_url: str | None) -> None:
     """Run an operator's homes: the partitions this worker holds, until Ctrl-C.
 
     The broker is config.yaml's mqtt section (an external broker: Mosquitto, an EMQX cluster). Without --etcd
@@ -62,7 +64,7 @@ def worker(ctx: click.Context, homes_dir: str, data_dir: str, etcd: str | None, 
     # Thousands of homes start with the same skills: their sentence folders are looked at once every 30 s.
     intents.FILES_KEPT_FOR = 30.0
     settings = WorkerSettings(mqtt=config.mqtt, data_dir=Path(data_dir), partitions=partitions,
-                              scan_every=scan_every)
+                              scan_every=scan_every, public_url=public_url)
 
     async def serve() -> None:
         leases = PartitionLeases(etcd, worker_id, ttl=ttl) if etcd else None

@@ -7,6 +7,8 @@ holds the home's partition now receives it on the partition's session, in order 
 
 The command is signed with a key derived from the home's own secret (kept in the home's file), so the broker's
 access rules are a second wall, not the only one: a login that may publish there still cannot forge a command.
+A family caregiver's command (from the page their alert's link opens, served by the care centre for homes inside
+workers) names the caregiver instead of a staff member, and is refused unless they look after the alert's person.
 A command is acknowledged to the broker once what it did is committed; one that is refused (bad JSON, a wrong
 signature, an unknown alert) is logged with why, counted and acknowledged, and changes nothing. Acknowledging
 and resolving are idempotent, so a redelivered command does nothing twice; what it did is in the home's log as
@@ -37,6 +39,8 @@ COMMANDS = ("acknowledge", "resolve")
 MAX_COMMAND_BYTES = 4096
 MAX_NOTE = 500
 VIA = "care-centre"
+LINK = "link"
+"""How a family caregiver's command came: the page their alert's link opens at the care centre."""
 
 
 def command_topic(prefix: str, home: str) -> str:
@@ -75,9 +79,11 @@ def check(secret: str, payload: bytes) -> dict[str, Any]:
         raise ValueError(f"payload: not JSON ({error})") from None
     if not isinstance(command, dict):
         raise ValueError("payload: not a JSON object")
-    for name in ("command", "alert_id", "staff", "sig"):
+    for name in ("command", "alert_id", "sig"):
         if not isinstance(command.get(name), str) or not command[name]:
             raise ValueError(f"{name}: missing or not a string")
+    if [isinstance(command.get(k), str) and bool(command[k]) for k in ("staff", "caregiver")].count(True) != 1:
+        raise ValueError("staff or caregiver: exactly one, naming who gives the command")
     expected = hmac.new(_key(secret), _signed_part(command), hashlib.sha256).hexdigest()
     if not hmac.compare_digest(expected, command["sig"]):
         raise ValueError("sig: not signed for this home")
@@ -142,19 +148,24 @@ class CentreCommands:
 
     async def _carry_out(self, command: dict[str, Any]) -> None:
         desk = self.hub.alerts
+        caregiver = command.get("caregiver")
         if command["command"] == "acknowledge":
-            await desk.acknowledge_for_centre(command["alert_id"], staff=command["staff"], via=VIA)
+            if caregiver:  # refused unless they look after the alert's person
+                await desk.acknowledge(command["alert_id"], by=caregiver, via=LINK)
+            else:
+                await desk.acknowledge_for_centre(command["alert_id"], staff=command["staff"], via=VIA)
             return
-        alert = await desk.get(command["alert_id"])
+        alert = await (desk.alert_for(caregiver, command["alert_id"]) if caregiver else desk.get(command["alert_id"]))
         if alert is None:
             raise UnknownAlert(command["alert_id"])
-        by = f"centre:{command['staff']}"
+        by = caregiver or f"centre:{command['staff']}"
+        where = "by the alert's link" if caregiver else "at the care centre"
         note = command.get("note", "")
         if alert.status.value == "resolved":
             return  # a redelivered resolve: done already
         await self.hub.recorder.emit(AlertResponded(alert_id=alert.id, by=by, response="resolved", note=note,
                                                     person=alert.person))
-        await desk.resolve(alert.id, f"{by} at the care centre" + (f": {note}" if note else ""))
+        await desk.resolve(alert.id, f"{by} {where}" + (f": {note}" if note else ""))
 
 
 def attach(hub: HomeHub) -> CentreCommands:

@@ -26,6 +26,7 @@ import yaml
 from aiohttp import web
 
 from assistant.cluster import centre
+from assistant.cluster.centre_links import CaregiverLinks
 from assistant.cluster.overview import Overview
 from assistant.credentials import HASH_PREFIX, same_hash, token_hash, token_problem
 from assistant.errors import ConfigError
@@ -159,6 +160,7 @@ class Centre:
             web.get("/centre/api/alerts", self.api_alerts), web.get("/centre/api/homes", self.api_homes),
             web.get("/centre/api/workers", self.api_workers), web.get("/centre/api/audit", self.api_audit),
             web.post("/centre/api/alerts/{home}/{alert_id}/{command}", self.command),
+            *CaregiverLinks(self).routes(),
             web.static("/app/static", STATIC),
         ])
         return app
@@ -303,19 +305,25 @@ class Centre:
             raise web.HTTPNotFound(text="No such alert")
         command = centre.sign(secret, {"command": what, "alert_id": alert_id, "staff": member.id, "note": note,
                                        "issued": datetime.now(timezone.utc).isoformat(timespec="seconds")})
-        try:
-            await self.link.publish(centre.command_topic(self.link.config.topic_prefix, home),
-                                    json.dumps(command), qos=1)
-        except Exception as error:  # noqa: BLE001 - aiomqtt's errors: the broker is away
-            raise web.HTTPServiceUnavailable(text=f"not sent: the broker is not reachable ({error})") from None
-        self.sent += 1
-        await self.audit.add(member.id, f"sent {what}", home, alert_id, note)
-        done = await self._confirmed(home, alert_id, "acknowledged" if what == "acknowledge" else "resolved")
+        done = await self.send(home, command, member.id)
         status = "done" if done else "sent"
         if api:
             return web.json_response({"home": home, "alert_id": alert_id, "command": what, "status": status},
                                      status=200 if done else 202)
         raise web.HTTPSeeOther(f"/centre/alerts/{home}/{alert_id}?sent={status}")
+
+    async def send(self, home: str, command: dict[str, Any], actor: str) -> bool:
+        """Publish a signed command to the home, note it in the audit, and say whether the home's file shows it
+        carried out within ``CONFIRM_WITHIN`` seconds (503 when the broker cannot take it)."""
+        try:
+            await self.link.publish(centre.command_topic(self.link.config.topic_prefix, home), json.dumps(command),
+                                    qos=1)
+        except Exception as error:  # noqa: BLE001 - aiomqtt's errors: the broker is away
+            raise web.HTTPServiceUnavailable(text=f"not sent: the broker is not reachable ({error})") from None
+        self.sent += 1
+        await self.audit.add(actor, f"sent {command['command']}", home, command["alert_id"], command.get("note", ""))
+        status = "acknowledged" if command["command"] == "acknowledge" else "resolved"
+        return await self._confirmed(home, command["alert_id"], status)
 
     async def _confirmed(self, home: str, alert_id: str, status: str) -> bool:
         deadline = asyncio.get_running_loop().time() + CONFIRM_WITHIN

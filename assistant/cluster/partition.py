@@ -112,7 +112,7 @@ class Partition:
     def __init__(self, index: int, mqtt: MqttConfig, data_dir: Path, *, clock: Clock | None = None,
                  notifier: Notifier | None = None, skills: Sequence[SkillClass] | None = None,
                  min_backoff: float | None = None, fence: Callable[[], bool] | None = None,
-                 gate: StartGate | None = None) -> None:
+                 gate: StartGate | None = None, public_url: str | None = None) -> None:
         """``fence`` says whether this worker still holds the partition (its lease, checked locally); once it
         answers False nothing more is committed, published, sent to a caregiver or reconnected."""
         self.index = index
@@ -122,6 +122,8 @@ class Partition:
                                             "zigbee2mqtt_topic": None})
         self.clock = clock or SystemClock()
         self.fence = fence
+        self.public_url = public_url.rstrip("/") if public_url else None
+        """The care centre's address for caregivers' links (``<public_url>/homes/<home>/...``)."""
         notifier = notifier or AppriseNotifier()  # one for all the partition's homes
         self._notifier: Notifier = FencedNotifier(notifier, fence, index) if fence else notifier
         self._skills = skills
@@ -162,11 +164,16 @@ class Partition:
         return self.folder / f"{home}.db"
 
     def home_config(self, config: Config) -> Config:
-        """A home's configuration as this partition runs it: its broker, its file, no HTTP API of its own."""
-        return config.model_copy(update={
+        """A home's configuration as this partition runs it: its broker, its file, no HTTP API of its own (its
+        caregivers' links go to the care centre when the worker knows its address)."""
+        update: dict[str, object] = {
             "mqtt": self.mqtt, "storage": StorageConfig(database=str(self.database(config.home.id).resolve())),
             "http": HttpConfig(enabled=False),
-        })
+        }
+        if self.public_url:
+            update["alerts"] = config.alerts.model_copy(
+                update={"public_url": f"{self.public_url}/homes/{config.home.id}"})
+        return config.model_copy(update=update)
 
     async def start(self, configs: Iterable[Config] = (), *, wait: bool = True) -> None:
         """Connect with every home's topics and start the homes, several at once; ``wait`` for all of them.

@@ -47,6 +47,9 @@ class WorkerSettings:
     scan_every: float = 5.0
     """Seconds between readings of the home files."""
     min_backoff: float | None = None
+    public_url: str | None = None
+    """The care centre's address as caregivers' phones reach it: their alerts' links open
+    ``<public_url>/homes/<home>/app/alerts/<id>`` there (``carehub operator serve``)."""
 
 
 @dataclass
@@ -170,7 +173,7 @@ class Worker:
         fence = (lambda: leases.holds(index)) if leases is not None else None
         partition = Partition(index, self.settings.mqtt, self.settings.data_dir, clock=self.clock,
                               notifier=self.notifier, skills=self.skills, min_backoff=self.settings.min_backoff,
-                              fence=fence, gate=self._gate)
+                              fence=fence, gate=self._gate, public_url=self.settings.public_url)
         self.running[index] = partition
         homes = self._homes_of(index)
         # Not waiting for its homes: the session is taken over now, homes with messages waiting start first.
