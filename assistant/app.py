@@ -406,6 +406,7 @@ def build_hub(config: Config, *, clock: Clock | None = None, offline: bool = Fal
     host = SkillHost(config=config, clock=clock, sink=recorder, commands=commands, log=reader, alerts=desk,
                      state=state, devices=registry, model=lambda: agent.agent)
     runtime = SkillRuntime(host, bus)
+    runtime.store_connection.wrap = database_wrapper
     conversation = Conversation(config, runtime, recorder, agent=lambda: agent.agent, lazy=shared is not None)
     voice = VoiceStreams(config, pipeline_for(config, conversation.hear, config.voice, tts=TextToSpeech()),
                          commands, clock)

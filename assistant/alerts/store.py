@@ -71,6 +71,12 @@ def _writes(method: Callable[..., _Result]) -> Callable[..., _Result]:
     return write
 
 
+def facts(conn: Any) -> Any:
+    """``conn`` for recording what already happened: past a fencing check when it has one
+    (``assistant/cluster/fencing.py``)."""
+    return conn.facts() if hasattr(conn, "facts") else conn
+
+
 class AlertStore:
     """Alerts, their transition log and the hub's secret."""
 
@@ -278,8 +284,10 @@ class AlertStore:
     @_writes
     def record_delivery(self, alert_id: str, step: int, caregiver: str, channel: str, ok: bool, detail: str,
                         when: datetime, final: bool) -> None:
-        """One attempt; ``final`` closes the caregiver's step as delivered or failed."""
-        with self._lock, self._conn:
+        """One attempt; ``final`` closes the caregiver's step as delivered or failed. A delivery that happened is
+        recorded even by a worker whose lease ran out meanwhile (``facts``): refusing it would make the next owner
+        send the step again."""
+        with self._lock, facts(self._conn):
             self._log(alert_id, when, "attempt", step, caregiver, channel, ok, detail)
             if final:
                 self._log(alert_id, when, "delivered" if ok else "failed", step, caregiver, channel, ok, detail)

@@ -27,7 +27,7 @@ from assistant import topics
 from assistant.alerts.delivery import AppriseNotifier, Notifier
 from assistant.app import Hub, HomeLink, SharedParts, build_hub
 from assistant.clock import Clock, SystemClock
-from assistant.cluster import centre
+from assistant.cluster import centre, fencing
 from assistant.config import Config, HttpConfig, MqttConfig, StorageConfig
 from assistant.log_writer import LogWriter
 from assistant.ingest import Incoming
@@ -112,7 +112,7 @@ class Partition:
     def __init__(self, index: int, mqtt: MqttConfig, data_dir: Path, *, clock: Clock | None = None,
                  notifier: Notifier | None = None, skills: Sequence[SkillClass] | None = None,
                  min_backoff: float | None = None, fence: Callable[[], bool] | None = None,
-                 gate: StartGate | None = None, public_url: str | None = None) -> None:
+                 gate: StartGate | None = None, public_url: str | None = None, token: int | None = None) -> None:
         """``fence`` says whether this worker still holds the partition (its lease, checked locally); once it
         answers False nothing more is committed, published, sent to a caregiver or reconnected."""
         self.index = index
@@ -122,6 +122,9 @@ class Partition:
                                             "zigbee2mqtt_topic": None})
         self.clock = clock or SystemClock()
         self.fence = fence
+        self.token = token
+        """The lease's fencing token: written into each home's file when it starts, checked by every commit
+        (``fencing.py``); None without etcd."""
         self.public_url = public_url.rstrip("/") if public_url else None
         """The care centre's address for caregivers' links (``<public_url>/homes/<home>/...``)."""
         notifier = notifier or AppriseNotifier()  # one for all the partition's homes
@@ -269,8 +272,11 @@ class Partition:
         home = config.home.id
         self._starting.add(home)
         try:
+            if self.token is not None:
+                await asyncio.to_thread(fencing.claim, self.database(home), self.token)
             hub = build_hub(self.home_config(config), clock=self.clock, notifier=self._notifier,
-                            skills=self._skills, shared=SharedParts(self.writer, self.link))
+                            skills=self._skills, shared=SharedParts(self.writer, self.link),
+                            database_wrapper=fencing.wrapper(self.token) if self.token is not None else None)
             self.centre[home] = centre.attach(hub)
             await hub.start()
         except Exception as error:  # noqa: BLE001 - one home that cannot start must not stop the others

@@ -173,7 +173,8 @@ class Worker:
         fence = (lambda: leases.holds(index)) if leases is not None else None
         partition = Partition(index, self.settings.mqtt, self.settings.data_dir, clock=self.clock,
                               notifier=self.notifier, skills=self.skills, min_backoff=self.settings.min_backoff,
-                              fence=fence, gate=self._gate, public_url=self.settings.public_url)
+                              fence=fence, gate=self._gate, public_url=self.settings.public_url,
+                              token=leases.held.get(index) if leases is not None else None)
         self.running[index] = partition
         homes = self._homes_of(index)
         # Not waiting for its homes: the session is taken over now, homes with messages waiting start first.

@@ -20,11 +20,14 @@ class StoreConnection:
         self.path = path
         self._lock = threading.Lock()
         self._conn: sqlite3.Connection | None = None
+        self.wrap: Callable[[sqlite3.Connection], Any] | None = None
+        """Wraps the connection when it is opened (as the hub's ``database_wrapper`` does its others)."""
 
     def run(self, sql: str, args: list[Any]) -> list[tuple[Any, ...]]:
         with self._lock:
             if self._conn is None:
-                self._conn = sqlite3.connect(self.path, timeout=30, check_same_thread=False)
+                conn = sqlite3.connect(self.path, timeout=30, check_same_thread=False)
+                self._conn = self.wrap(conn) if self.wrap else conn
             with self._conn:
                 return self._conn.execute(sql, args).fetchall()
 

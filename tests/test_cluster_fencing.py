@@ -1,0 +1,104 @@
+"""The fencing token in each home's file: a partition writes its lease's token when it starts a home, and every
+commit of that home checks it, so a worker that was paused past its lease between its lease check and a commit
+commits nothing once the next owner has started the home (a real partition on a real Mosquitto)."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+
+import pytest
+
+from assistant.cluster import fencing
+from assistant.cluster.homes import HomeDirectory
+from assistant.cluster.partition import Partition
+from assistant.config import MqttConfig
+from assistant.log_writer import Fenced
+from tests.hubkit import publish
+from tests.test_alerts import T0, Receiver, receiver, until  # noqa: F401 - receiver is a fixture
+from tests.test_cluster_partition import home_file, messages_logged, motion, sos
+
+pytestmark = pytest.mark.mosquitto
+
+
+def held_under(broker, tmp_path, token: int) -> Partition:
+    from assistant.clock import FakeClock
+    from assistant.skill_loader import SkillClass
+    from skills.safety import Safety, SafetySettings
+
+    mqtt = MqttConfig(broker="external", host=broker.host, port=broker.port)
+    return Partition(0, mqtt, tmp_path / "data", clock=FakeClock(T0), min_backoff=0.1, token=token,
+                     skills=[SkillClass("safety", Safety, "test", SafetySettings())])
+
+
+async def test_once_a_later_owner_s_token_is_in_the_file_the_old_owner_commits_nothing(
+        mosquitto_broker, tmp_path, receiver):  # noqa: F811
+    folder = tmp_path / "homes"
+    folder.mkdir()
+    home_file(folder, "flat-a", receiver)
+    configs = [f.config for f in HomeDirectory(folder).scan().homes.values()]
+    old = held_under(mosquitto_broker, tmp_path, token=5)
+    await old.start(configs)
+    path = old.database("flat-a")
+    try:
+        await old.link.wait_connected()
+        assert fencing.token_in(path) == 5
+        await publish(mosquitto_broker.port, [motion("flat-a", "m-1")])
+        await until(lambda: messages_logged(path, "m-") == ["m-1"])
+
+        # The next owner starts the home under a larger token while this one still believes it holds it
+        # (its lease check passed: no etcd here, so nothing else stops it).
+        await asyncio.to_thread(fencing.claim, path, 6)
+        hub = old.hubs["flat-a"]
+        await publish(mosquitto_broker.port, [motion("flat-a", "m-2"), sos("flat-a", "s-1")])
+        await until(lambda: hub.log._conn.refused >= 1)  # noqa: SLF001 - the event log's fenced connection
+        with pytest.raises(Fenced, match="a later owner's fencing token \\(6\\) is in the file"):
+            await hub.alerts.raise_alert(kind="sos", priority="high", person="grandma", message="Grandma pressed SOS")
+        assert messages_logged(path, "m-") == ["m-1"] and messages_logged(path, "s-") == []
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        assert conn.execute("SELECT COUNT(*) FROM alerts").fetchone()[0] == 0
+        conn.close()
+        assert receiver.count("flat-a") == 0  # no SOS, no page: the old owner sent nothing
+    finally:
+        await old.stop()
+
+    # An owner under an older token cannot start the home; the newer owner does, and gets what was not committed.
+    with pytest.raises(Fenced, match="a later owner's fencing token \\(6\\) is in the file, not starting it under 4"):
+        fencing.claim(path, 4)
+    assert fencing.token_in(path) == 6
+    newer = held_under(mosquitto_broker, tmp_path, token=7)
+    await newer.start(configs)
+    try:
+        await until(lambda: messages_logged(path, "m-") == ["m-1", "m-2"] and receiver.count("flat-a") == 1)
+        assert fencing.token_in(path) == 7
+    finally:
+        await newer.stop()
+
+
+async def test_a_page_already_delivered_is_recorded_under_a_stale_token_but_nothing_new_is(tmp_path):
+    """Refusing the record of a delivery that happened would make the next owner page the caregiver again."""
+    import yaml
+
+    from assistant.app import build_hub
+    from assistant.clock import FakeClock
+    from assistant.config import parse_config
+
+    raw = yaml.safe_load(home_file(tmp_path, "flat-a", Receiver()).read_text(encoding="utf-8"))
+    raw["storage"] = {"database": str(tmp_path / "flat-a.db")}
+    raw["caregivers"][0]["channels"] = []
+    await asyncio.to_thread(fencing.claim, tmp_path / "flat-a.db", 5)
+    hub = build_hub(parse_config(raw, "test", tmp_path), clock=FakeClock(T0), offline=True, skills=[],
+                    database_wrapper=fencing.wrapper(5))
+    await hub.start()
+    try:
+        alert_id = await hub.alerts.raise_alert(kind="sos", priority="high", person="grandma", message="SOS")
+        await asyncio.to_thread(fencing.claim, tmp_path / "flat-a.db", 6)
+        store = hub.alerts.store
+        await asyncio.to_thread(store.record_delivery, alert_id, 0, "anna", "json", True, "", T0, True)
+        assert [s.transition for s in store.history(alert_id)][-2:] == ["attempt", "delivered"]
+        with pytest.raises(Fenced):
+            await asyncio.to_thread(store.mark, alert_id, "note", T0, "anna: on her way")
+        with pytest.raises(Fenced):
+            await hub.alerts.raise_alert(kind="sos", priority="high", person="grandma", message="SOS again")
+    finally:
+        await hub.stop()
