@@ -102,3 +102,23 @@ async def test_a_page_already_delivered_is_recorded_under_a_stale_token_but_noth
             await hub.alerts.raise_alert(kind="sos", priority="high", person="grandma", message="SOS again")
     finally:
         await hub.stop()
+
+
+async def test_messages_for_a_home_that_cannot_start_are_logged_and_counted_and_its_neighbours_run_on(
+        mosquitto_broker, tmp_path, receiver, caplog):  # noqa: F811
+    folder = tmp_path / "homes"
+    folder.mkdir()
+    for home in ("flat-a", "flat-b"):
+        home_file(folder, home, receiver)
+    configs = [f.config for f in HomeDirectory(folder).scan().homes.values()]
+    part = held_under(mosquitto_broker, tmp_path, token=5)
+    await asyncio.to_thread(fencing.claim, part.database("flat-b"), 9)  # flat-b is a later owner's now
+    await part.start(configs)
+    try:
+        await part.link.wait_connected()
+        assert sorted(part.hubs) == ["flat-a"] and "fencing token (9)" in part.failed["flat-b"]
+        await publish(mosquitto_broker.port, [motion("flat-b", "b-1"), sos("flat-a", "a-1")])
+        await until(lambda: receiver.count("flat-a") == 1 and part.dropped.get("flat-b") == 1)
+        assert "home flat-b is not running" in caplog.text and "carehub/flat-b/kitchen-motion/state" in caplog.text
+    finally:
+        await part.stop()

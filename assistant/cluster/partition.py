@@ -17,6 +17,7 @@ handed to it in order once it runs; if the partition is stopped first they are r
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
@@ -153,6 +154,8 @@ class Partition:
         self.centre: dict[str, centre.CentreCommands] = {}
         """Each home's handler of care-centre commands (with its counts)."""
         self.unrouted = 0
+        self.dropped: dict[str, int] = {}
+        """Messages for homes that could not start, by home (each logged with its topic)."""
         """Messages on the partition's session for no home it carries (acknowledged and dropped)."""
         self._lock = asyncio.Lock()
         self.started = False
@@ -271,6 +274,7 @@ class Partition:
     async def _start_home(self, config: Config) -> Hub | None:
         home = config.home.id
         self._starting.add(home)
+        hub: Hub | None = None
         try:
             if self.token is not None:
                 await asyncio.to_thread(fencing.claim, self.database(home), self.token)
@@ -282,9 +286,13 @@ class Partition:
         except Exception as error:  # noqa: BLE001 - one home that cannot start must not stop the others
             log.exception("partition %d: home %s could not start", self.index, home)
             self.failed[home] = f"{type(error).__name__}: {error}"
+            self.centre.pop(home, None)
+            if hub is not None:
+                with contextlib.suppress(Exception):
+                    await hub.stop()  # what it opened before failing
             self._starting.discard(home)
             for message in self._called.pop(home, []):
-                self._drop(message)
+                self._drop(message, home)
             return None
         self.failed.pop(home, None)
         self._starting.discard(home)
@@ -358,14 +366,21 @@ class Partition:
         if hub is None and self._closing:
             return  # a home that will not start here now: left unacknowledged for the next owner
         if not isinstance(link, HomeLink) or link.on_message is None:
-            self._drop(message)
+            self._drop(message, home)
             return
         link.on_message(message)
 
-    def _drop(self, message: Incoming) -> None:
-        """A home removed a moment ago, or a topic of no home here: nothing will handle it, so it is acknowledged
-        rather than redelivered to this session for ever."""
+    def _drop(self, message: Incoming, home: str | None = None) -> None:
+        """A home removed a moment ago, one that could not start, or a topic of no home here: nothing will handle
+        it, so it is acknowledged rather than redelivered to this session for ever (held unacknowledged, it would
+        take one of the session's few in-flight places for good). A failed home's messages are logged, each with
+        its topic, and counted in ``dropped``: the worker tries the home again at its next scan."""
         self.unrouted += 1
+        why = self.failed.get(home) if home is not None else None
+        if home is not None and why is not None:
+            self.dropped[home] = self.dropped.get(home, 0) + 1
+            log.error("partition %d: home %s is not running (%s): message on %s (%d bytes) not handled",
+                      self.index, home, why, message.topic, len(message.payload))
         self.link.ack(message, self.link.ack_token())
 
     async def _state(self, up: bool, reason: str) -> None:
