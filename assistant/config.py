@@ -480,10 +480,10 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Config:
     return config_from_file(found)
 
 
-def config_from_file(found: Path) -> Config:
-    """The configuration in one YAML file; raise ConfigError naming the file and every problem in it."""
+def config_from_file(found: Path, text: str | None = None) -> Config:
+    """The configuration in one YAML file (or ``text`` from where ``found`` names); raise ConfigError naming it."""
     try:
-        text = found.read_text(encoding="utf-8")
+        text = found.read_text(encoding="utf-8") if text is None else text
     except OSError as error:
         raise ConfigError(str(found), [f"cannot read file: {error.strerror or error}"]) from None
     except UnicodeDecodeError as error:

@@ -315,7 +315,8 @@ async def one_worker(work: Path, broker: int, n: int, partitions: int, seconds: 
                 lat = sim.latencies()
                 results[label] = {"homes": count, "start_s": started, "rss_mb": rss_idle,
                                   "rss_load_mb": worker.rss_mb(),
-                                  "files": files, "cpu_idle_cores": cpu_idle, "cpu_cores": cpu, "published": len(sim.sent),
+                                  "files": files, "cpu_idle_cores": cpu_idle, "cpu_cores": cpu,
+                                  "published": len(sim.sent),
                                   "logged": len(got), "doubled": sum(1 for v in got.values() if v > 1),
                                   "sos": len(sim.sos), "paged": len(lat), "p50_ms": 1000 * pct(lat, 0.5),
                                   "p99_ms": 1000 * pct(lat, 0.99)}

@@ -16,10 +16,11 @@ from rich.markup import escape
 from rich.table import Table
 
 from assistant.cli.common import console, err_console, load
-from assistant.cluster.homes import PARTITIONS, HomeDirectory, partition_of
+from assistant.cluster.homes import PARTITIONS, partition_of
+from assistant.cluster.pg_homes import homes_source
 
-_HOMES = click.option("--homes", "homes_dir", required=True, type=click.Path(file_okay=False),
-                      help="folder of per-home files, <home id>.yaml each")
+_HOMES = click.option("--homes", "homes_dir", required=True, metavar="FOLDER|postgresql://...",
+                      help="folder of per-home files (<home id>.yaml each), or a PostgreSQL registry's URL")
 _DATA = click.option("--data", "data_dir", required=True, type=click.Path(file_okay=False),
                      help="folder of the partitions' home databases (p<k>/<home>.db)")
 _PARTITIONS = click.option("--partitions", type=click.IntRange(1, 4096), default=PARTITIONS, show_default=True,
@@ -68,7 +69,7 @@ def worker(ctx: click.Context, homes_dir: str, data_dir: str, etcd: str | None, 
 
     async def serve() -> None:
         leases = PartitionLeases(etcd, worker_id, ttl=ttl) if etcd else None
-        running = Worker(worker_id, HomeDirectory(homes_dir), settings, leases=leases)
+        running = Worker(worker_id, homes_source(homes_dir), settings, leases=leases)
         task = asyncio.current_task()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
@@ -116,7 +117,7 @@ def operator() -> None:
 @click.option("--json", "as_json", is_flag=True, help="one JSON object instead of a table")
 def homes(homes_dir: str, partitions: int, as_json: bool) -> None:
     """Every home, its partition, and the files that were refused (exit 1 when some were)."""
-    scan = HomeDirectory(homes_dir).scan()
+    scan = homes_source(homes_dir).scan()
     rows = [{"home": home, "partition": partition_of(home, partitions), "people": len(f.config.people),
              "devices": len(f.config.devices), "file": f.path.name} for home, f in sorted(scan.homes.items())]
     if as_json:
@@ -238,6 +239,75 @@ def serve(ctx: click.Context, homes_dir: str, data_dir: str, etcd: str | None, p
 
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(run())
+
+
+@operator.group()
+def registry() -> None:
+    """The homes in PostgreSQL (carehub_homes): make the table, put home files in, take homes out."""
+
+
+_REGISTRY = click.option("--homes", "dsn", required=True, metavar="postgresql://...",
+                         help="the registry's URL (postgresql://user:password@host:5432/database)")
+
+
+def _registry(dsn: str) -> Any:
+    from assistant.cluster.pg_homes import PostgresHomes, is_registry
+
+    if not is_registry(dsn):
+        raise click.UsageError("--homes: a postgresql:// URL")
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        raise click.ClickException('the registry needs psycopg: pip install "psycopg[binary]"') from None
+    return PostgresHomes(dsn)
+
+
+@registry.command("init")
+@_REGISTRY
+def registry_init(dsn: str) -> None:
+    """Make the carehub_homes table and its trigger (safe to run again)."""
+    import psycopg
+
+    try:
+        _registry(dsn).init()
+    except psycopg.Error as error:
+        raise click.ClickException(f"the registry: {error}") from None
+    console.print("carehub_homes is ready", highlight=False)
+
+
+@registry.command("put")
+@_REGISTRY
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, exists=True))
+def registry_put(dsn: str, files: tuple[str, ...]) -> None:
+    """Add or replace homes from their files (<home id>.yaml each): each is checked first, and one that does not
+    validate is named with every problem and left out (exit 1)."""
+    import psycopg
+
+    from assistant.errors import ConfigError
+
+    homes, failed = _registry(dsn), 0
+    for name in files:
+        path = Path(name)
+        try:
+            homes.put(path.stem, path.read_text(encoding="utf-8"))
+            console.print(f"{path.stem}: put", highlight=False)
+        except ConfigError as error:
+            failed += 1
+            err_console.print(f"[bold red]{escape(path.name)}[/] refused: " + escape("; ".join(error.problems)))
+        except psycopg.Error as error:
+            raise click.ClickException(f"the registry: {error}") from None
+    if failed:
+        raise SystemExit(1)
+
+
+@registry.command("delete")
+@_REGISTRY
+@click.argument("home")
+def registry_delete(dsn: str, home: str) -> None:
+    """Take a home out: the workers stop it at their next scan (its file stays in the data folder)."""
+    if not _registry(dsn).delete(home):
+        raise click.ClickException(f"no home {home!r} in the registry")
+    console.print(f"{home}: deleted", highlight=False)
 
 
 COMMANDS = (worker, operator)

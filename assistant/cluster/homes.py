@@ -12,6 +12,7 @@ import hashlib
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from assistant.config import Config, config_from_file
 from assistant.errors import ConfigError
@@ -50,6 +51,13 @@ class Scan:
     problems: dict[str, list[str]] = field(default_factory=dict)
     """Files that could not be used, by file name, with every problem: the rest of the homes run regardless,
     and a home whose edited file is refused keeps running as it was."""
+
+
+class HomeSource(Protocol):
+    """Where a worker's homes come from: a folder of files (``HomeDirectory``) or a PostgreSQL registry
+    (``assistant/cluster/pg_homes.py``)."""
+
+    def scan(self) -> Scan: ...
 
 
 class HomeDirectory:

@@ -13,7 +13,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from assistant.cluster.homes import PARTITIONS, HomeDirectory, HomeFile, partition_of
+from assistant.cluster.homes import PARTITIONS, HomeFile, partition_of
+from assistant.cluster.pg_homes import homes_source
 
 UNRESOLVED = ("open", "acknowledged")
 _RANK = {"high": 0, "medium": 1, "low": 2}
@@ -43,7 +44,7 @@ class Overview:
     """The homes of ``homes_dir`` and their files under ``data_dir`` (``p<k>/<home>.db``)."""
 
     def __init__(self, homes_dir: Path | str, data_dir: Path | str, partitions: int = PARTITIONS) -> None:
-        self.directory = HomeDirectory(homes_dir)
+        self.directory = homes_source(str(homes_dir))
         self.data_dir = Path(data_dir)
         self.partitions = partitions
         self.files: dict[str, HomeFile] = {}

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from assistant.alerts.delivery import Notifier
 from assistant.clock import Clock
-from assistant.cluster.homes import PARTITIONS, HomeDirectory, HomeFile, Scan, partition_of
+from assistant.cluster.homes import PARTITIONS, HomeFile, HomeSource, Scan, partition_of
 from assistant.cluster.lease import EtcdError, PartitionLeases
 from assistant.cluster.partition import Partition, StartGate
 from assistant.config import MqttConfig
@@ -66,7 +66,7 @@ class WorkerState:
 class Worker:
     """Runs the partitions it holds; ``run`` until cancelled (``stop`` hands everything back)."""
 
-    def __init__(self, worker_id: str, homes: HomeDirectory, settings: WorkerSettings, *,
+    def __init__(self, worker_id: str, homes: HomeSource, settings: WorkerSettings, *,
                  leases: PartitionLeases | None = None, clock: Clock | None = None,
                  notifier: Notifier | None = None, skills: Sequence[SkillClass] | None = None) -> None:
         self.id = worker_id
