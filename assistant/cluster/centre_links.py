@@ -46,7 +46,7 @@ class CaregiverLinks:
         home, alert_id = request.match_info["home"], request.match_info["alert_id"]
         overview = self.desk.overview
         alert = await asyncio.to_thread(overview.alert, home, alert_id)
-        secret = await asyncio.to_thread(overview.secret, home)
+        secret = await asyncio.to_thread(overview.secret, home) if alert is not None else None
         if alert is None or secret is None or not token:
             raise _not_found("en")
         config = overview.files[home].config

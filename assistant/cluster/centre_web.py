@@ -177,8 +177,9 @@ class Centre:
             return _html("Sign in", '<h1>Care centre</h1><p role="alert">That token is not a staff member\'s.</p>'
                          '<p><a href="/centre/sign-in">Try again</a></p>', status=403)
         session, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(16)
-        expires = datetime.now(timezone.utc) + timedelta(hours=SESSION_HOURS)
-        self._sessions[token_hash(session)] = (member, csrf, expires)
+        now = datetime.now(timezone.utc)
+        self._sessions = {k: v for k, v in self._sessions.items() if v[2] > now}  # ended ones go
+        self._sessions[token_hash(session)] = (member, csrf, now + timedelta(hours=SESSION_HOURS))
         await self.audit.add(member.id, "signed in")
         response = web.Response(status=303, headers={"Location": "/centre/"})
         response.set_cookie(COOKIE, session, max_age=SESSION_HOURS * 3600, httponly=True, samesite="Strict",
@@ -300,7 +301,7 @@ class Centre:
         if len(note) > centre.MAX_NOTE:
             raise web.HTTPBadRequest(text=f"note: at most {centre.MAX_NOTE} characters")
         alert = await asyncio.to_thread(self.overview.alert, home, alert_id)
-        secret = await asyncio.to_thread(self.overview.secret, home)
+        secret = await asyncio.to_thread(self.overview.secret, home) if alert is not None else None
         if alert is None or secret is None:
             raise web.HTTPNotFound(text="No such alert")
         command = centre.sign(secret, {"command": what, "alert_id": alert_id, "staff": member.id, "note": note,
@@ -328,7 +329,7 @@ class Centre:
     async def _confirmed(self, home: str, alert_id: str, status: str) -> bool:
         deadline = asyncio.get_running_loop().time() + CONFIRM_WITHIN
         while True:
-            alert = await asyncio.to_thread(self.overview.alert, home, alert_id)
+            alert = await asyncio.to_thread(self.overview.alert, home, alert_id, rescan=False)
             if alert is not None and (alert["status"] == status or alert["status"] == "resolved"):
                 return True
             if asyncio.get_running_loop().time() > deadline:

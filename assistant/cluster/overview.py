@@ -86,9 +86,10 @@ class Overview:
             found += self._alerts_of(home, f"status IN ({marks})", list(statuses))
         return sorted(found, key=alert_order)
 
-    def alert(self, home: str, alert_id: str) -> dict[str, Any] | None:
-        """One alert of a home with its history (who was told when, who took it on), or None."""
-        if home not in self.scan():
+    def alert(self, home: str, alert_id: str, *, rescan: bool = True) -> dict[str, Any] | None:
+        """One alert of a home with its history (who was told when, who took it on), or None; ``rescan=False``
+        trusts the homes of the last scan (a page polling one alert)."""
+        if home not in (self.scan() if rescan else self.files):
             return None
         found = self._alerts_of(home, "id = ?", [alert_id])
         if not found:
