@@ -1,6 +1,6 @@
 """The care centre's pages checked by axe-core in Debian's Chromium: no serious or critical accessibility
-violation on the sign-in page, the open alerts across homes, an alert, the homes and the workers; the alerts page
-fits a phone's width. Skipped, saying why, without Chromium, Playwright or axe-core (scripts/test installs them)."""
+violation on the sign-in page, the open alerts across homes, an alert, the homes, the workers and a caregiver's
+alert link; the alerts page fits a phone's width and shows a new alert by itself. Skipped, saying why, without Chromium, Playwright or axe-core (scripts/test installs them)."""
 
 from __future__ import annotations
 
@@ -31,15 +31,22 @@ async def test_axe_finds_nothing_serious_on_the_care_centre_s_pages(tmp_path):
     homes, data = tmp_path / "homes", tmp_path / "data"
     homes.mkdir()
     alerts = {}
-    for home in ("flat-a", "flat-b"):
-        raw = yaml.safe_load(home_file(homes, home, Receiver()).read_text(encoding="utf-8"))
+
+    async def raise_in(home: str, kind: str = "sos") -> str:
+        raw = yaml.safe_load((homes / f"{home}.yaml").read_text(encoding="utf-8"))
         raw["storage"] = {"database": str(data / f"p{partition_of(home, 4)}" / f"{home}.db")}
         raw["caregivers"][0]["channels"] = []
         hub = build_hub(parse_config(raw, "test", tmp_path), clock=FakeClock(T0), offline=True, skills=[])
         await hub.start()
-        alerts[home] = await hub.alerts.raise_alert(kind="sos", priority="high", person="grandma",
-                                                    message="Grandma pressed SOS")
-        await hub.stop()
+        try:
+            return await hub.alerts.raise_alert(kind=kind, priority="high", person="grandma",
+                                                message="Grandma pressed SOS")
+        finally:
+            await hub.stop()
+
+    for home in ("flat-a", "flat-b"):
+        home_file(homes, home, Receiver())
+        alerts[home] = await raise_in(home)
     (tmp_path / "staff.yaml").write_text(yaml.safe_dump({"staff": [{"id": "desk-1", "name": "Night desk",
                                                                     "token": TOKEN}]}))
     link = MqttLink(MqttConfig(broker="external", port=free_port()), subscriptions=[], status_topic="c/status")
@@ -61,6 +68,9 @@ async def test_axe_finds_nothing_serious_on_the_care_centre_s_pages(tmp_path):
             assert await page.locator("h1").inner_text() == "Open alerts: 2"
             found["open alerts"] = await axe_violations(page)
             assert await page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+            # A new alert in a home shows on the open page by itself (its script asks every few seconds).
+            await raise_in("flat-a", kind="fall")
+            await page.locator("h1", has_text="Open alerts: 3").wait_for(timeout=20_000)
             await page.goto(f"{base}/centre/alerts/flat-a/{alerts['flat-a']}")
             found["an alert"] = await axe_violations(page)
             await page.goto(f"{base}/centre/homes")

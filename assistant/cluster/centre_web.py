@@ -162,6 +162,7 @@ class Centre:
             web.post("/centre/api/alerts/{home}/{alert_id}/{command}", self.command),
             *CaregiverLinks(self).routes(),
             web.static("/app/static", STATIC),
+            web.static("/centre/static", Path(__file__).resolve().parent / "static"),
         ])
         return app
 
@@ -198,8 +199,10 @@ class Centre:
         alerts = await asyncio.to_thread(self.overview.alerts)
         rows = "".join(_alert_row(a) for a in alerts) or '<li>No open alerts in any home.</li>'
         opened = sum(a["status"] == "open" for a in alerts)
+        state = ",".join(sorted(f"{a['home']}/{a['id']}:{a['status']}" for a in alerts))
         return _html("Care centre", _nav(member, csrf) + f'<h1>Open alerts: {opened}</h1>'
-                     f'<p>{len(alerts) - opened} acknowledged, not yet resolved.</p><ul class="alerts">{rows}</ul>')
+                     f'<p>{len(alerts) - opened} acknowledged, not yet resolved. This page brings itself up to date.'
+                     f'</p><ul class="alerts" data-state="{escape(state)}">{rows}</ul>', script=True)
 
     async def alert_page(self, request: web.Request) -> web.Response:
         member, csrf = self.who(request)
@@ -346,12 +349,13 @@ async def _headers(request: web.Request, handler: Any) -> web.StreamResponse:
     return response
 
 
-def _html(title: str, body: str, status: int = 200) -> web.Response:
+def _html(title: str, body: str, status: int = 200, *, script: bool = False) -> web.Response:
     return web.Response(status=status, content_type="text/html", text=(
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f'<title>{escape(title)} · carehub care centre</title><link rel="stylesheet" href="/app/static/app.css">'
-        f"</head><body><main>{body}</main></body></html>"))
+        + ('<script src="/centre/static/centre.js" defer></script>' if script else "")
+        + f"</head><body><main>{body}</main></body></html>"))
 
 
 def _nav(member: Staff, csrf: str | None) -> str:
