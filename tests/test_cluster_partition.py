@@ -195,6 +195,29 @@ async def test_a_taken_over_partition_starts_first_the_home_with_messages_waitin
         await second.stop()
 
 
+async def test_among_homes_with_messages_waiting_one_with_an_sos_starts_before_those_with_readings_only(
+        mosquitto_broker, tmp_path, receiver):  # noqa: F811
+    names = [f"flat-{i:02d}" for i in range(20)]
+    configs = await held_once(mosquitto_broker, tmp_path, receiver, names)
+    # After a takeover nearly every home has a reading waiting; the SOS came last, to the last home in order.
+    await publish(mosquitto_broker.port, [motion(home, f"r-{home}") for home in names[:-1]]
+                  + [sos("flat-19", "sos-1")])
+    gate = StartGate(at_once=1)
+    await gate.acquire(lambda: 0)  # the worker's only slot is busy (another partition's home) while all arrive
+    second = partition(mosquitto_broker, tmp_path)
+    second.gate = gate
+    await second.start(configs, wait=False)
+    try:
+        await until(lambda: len(second._called) == 20)  # noqa: SLF001 - every home has its message waiting
+        gate.release()
+        await second.all_started.wait()
+        started = list(second.hubs)
+        assert started[0] == "flat-19" and started[1:4] == ["flat-00", "flat-01", "flat-02"], started
+        await until(lambda: receiver.count("flat-19") == 1)
+    finally:
+        await second.stop()
+
+
 async def test_messages_for_homes_not_started_when_the_partition_stops_go_to_the_next_holder(
         mosquitto_broker, tmp_path, receiver):  # noqa: F811
     configs = await held_once(mosquitto_broker, tmp_path, receiver, [f"flat-{i:02d}" for i in range(20)])

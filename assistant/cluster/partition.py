@@ -46,16 +46,18 @@ STARTING_AT_ONCE = 8
 
 class StartGate:
     """How many homes start at once in a worker, across its partitions: a slot that frees goes first to a partition
-    with a home that has messages waiting (an SOS pressed while nobody held it), then in turn.
+    with a home that has an event waiting (an SOS pressed while nobody held it), then to one with any message
+    waiting, then in turn.
 
     Starting is CPU work on one event loop: many at once only slows each, so a called home must not queue behind
     every other partition's homes."""
 
     def __init__(self, at_once: int = STARTING_AT_ONCE) -> None:
         self.free = at_once
-        self._waiting: list[tuple[asyncio.Future[None], Callable[[], bool]]] = []
+        self._waiting: list[tuple[asyncio.Future[None], Callable[[], int]]] = []
 
-    async def acquire(self, urgent: Callable[[], bool]) -> None:
+    async def acquire(self, urgent: Callable[[], int]) -> None:
+        """Wait for a slot; ``urgent`` says, when a slot frees, how urgent the waiter is now (higher first)."""
         if self.free > 0 and not self._waiting:
             self.free -= 1
             return
@@ -75,7 +77,8 @@ class StartGate:
         if not self._waiting:
             self.free += 1
             return
-        entry = next((e for e in self._waiting if e[1]()), self._waiting[0])
+        ranks = [e[1]() for e in self._waiting]
+        entry = self._waiting[ranks.index(max(ranks))]  # the most urgent; the longest waiting among equals
         self._waiting.remove(entry)
         entry[0].set_result(None)
 
@@ -142,6 +145,8 @@ class Partition:
         """Homes of the partition not started yet, in the order they will start (unless messages call them)."""
         self._starting: set[str] = set()
         self._closing = False
+        self._alarmed: set[str] = set()
+        """Waiting homes with an event among their messages: they start before homes with readings only."""
         self._called: dict[str, list[Incoming]] = {}
         """Messages for waiting homes, by home in the order their first message came: these start first."""
         self._starter: asyncio.Task[None] | None = None
@@ -235,11 +240,20 @@ class Partition:
         return pending
 
     def _next_called(self) -> str | None:
-        return next((h for h in self._called if h in self.waiting), None)
+        """The home to start next: one with an event waiting (an SOS, a fall), then one with any message."""
+        return (next((h for h in self._called if h in self._alarmed and h in self.waiting), None)
+                or next((h for h in self._called if h in self.waiting), None))
+
+    def _urgency(self) -> int:
+        """What the partition has waiting, for the start gate: 2 an event, 1 a reading, 0 nothing."""
+        if self._closing:
+            return 2
+        called = self._next_called()
+        return 0 if called is None else 2 if called in self._alarmed else 1
 
     async def _start_waiting(self) -> None:
         while self.waiting:
-            await self.gate.acquire(lambda: self._closing or self._next_called() is not None)
+            await self.gate.acquire(self._urgency)
             try:
                 if not self.waiting:
                     return
@@ -291,6 +305,7 @@ class Partition:
                 with contextlib.suppress(Exception):
                     await hub.stop()  # what it opened before failing
             self._starting.discard(home)
+            self._alarmed.discard(home)
             for message in self._called.pop(home, []):
                 self._drop(message, home)
             return None
@@ -299,6 +314,7 @@ class Partition:
         self.hubs[home] = hub
         assert isinstance(hub.link, HomeLink)
         # No await since the hub was registered: what waited is handed over before anything newer is routed.
+        self._alarmed.discard(home)
         for message in self._called.pop(home, []):
             self._route(message)
         try:
@@ -316,6 +332,7 @@ class Partition:
         """Stop a home: its topics are unsubscribed first, so nothing arrives for it while it stops."""
         if self.waiting.pop(home, None) is not None:  # never started
             await self.link.unsubscribe(self.subscriptions(home))
+            self._alarmed.discard(home)
             for message in self._called.pop(home, []):
                 self._drop(message)
             return
@@ -346,6 +363,7 @@ class Partition:
         if self._starter is not None:
             await asyncio.gather(self._starter, return_exceptions=True)
         self._called.clear()
+        self._alarmed.clear()
         await self.link.stop(goodbye=not lost)
         async with self._lock:
             for home in list(self.hubs):
@@ -362,6 +380,8 @@ class Partition:
         link = hub.link if hub is not None else None
         if hub is None and home is not None and (home in self.waiting or home in self._starting):
             self._called.setdefault(home, []).append(message)  # it starts next, then gets these in order
+            if route is None or route.channel == "event":
+                self._alarmed.add(home)  # an SOS or a fall (or the care centre's command) goes before readings
             return
         if hub is None and self._closing:
             return  # a home that will not start here now: left unacknowledged for the next owner
@@ -388,6 +408,7 @@ class Partition:
             # Messages waiting for their home were not acknowledged: the broker sends them again on the next
             # connection, where they are acknowledged under that connection's token, once and in order.
             self._called.clear()
+            self._alarmed.clear()
         for hub in list(self.hubs.values()):
             link = hub.link
             if isinstance(link, HomeLink) and link.on_state is not None:
