@@ -5,9 +5,11 @@ records it in the home's own log; a forged command changes nothing."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import re
 import sqlite3
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -17,6 +19,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from assistant.cluster import centre
 from assistant.cluster.centre_web import Centre, load_staff
 from assistant.cluster.homes import HomeDirectory
+from assistant.cluster.partition import Partition
 from assistant.cluster.overview import Overview
 from assistant.config import MqttConfig
 from assistant.errors import ConfigError
@@ -70,26 +73,40 @@ def test_the_staff_file_names_each_problem(tmp_path):
     assert [s.name for s in load_staff(path)] == ["Night desk"]
 
 
-async def test_the_care_centre_sees_every_home_s_alerts_and_acknowledges_through_the_worker_holding_the_home(
-        mosquitto_broker, tmp_path, receiver):  # noqa: F811
+@contextlib.asynccontextmanager
+async def centre_beside_a_partition(broker, tmp_path: Path, receiver: Receiver, homes: list[str],  # noqa: F811
+                                    public_url: str | None = None) -> AsyncIterator[tuple[Partition, TestClient]]:
+    """The homes' files, partition 0 running them on the broker, and the care centre (one staff member, desk-1)
+    with its own MQTT link, served to a test client; both connected."""
     folder = tmp_path / "homes"
     folder.mkdir()
-    for home in ("flat-a", "flat-b"):
+    for home in homes:
         home_file(folder, home, receiver)
-    part = partition(mosquitto_broker, tmp_path)
+    part = partition(broker, tmp_path)
+    part.public_url = public_url  # as ``carehub worker --public-url`` sets it
     await part.start(f.config for f in HomeDirectory(folder).scan().homes.values())
     (tmp_path / "staff.yaml").write_text(yaml.safe_dump({"staff": [{"id": "desk-1", "name": "Night desk",
                                                                     "token": TOKEN}]}))
-    link = MqttLink(MqttConfig(broker="external", host=mosquitto_broker.host, port=mosquitto_broker.port,
-                               client_id="carehub-centre"), subscriptions=[], status_topic="carehub/centre/status")
+    link = MqttLink(MqttConfig(broker="external", host=broker.host, port=broker.port, client_id="carehub-centre"),
+                    subscriptions=[], status_topic="carehub/_centre/status")
     link.start()
     desk = Centre(Overview(folder, tmp_path / "data", partitions=1), load_staff(tmp_path / "staff.yaml"), link)
     client = TestClient(TestServer(desk.app()))
     await client.start_server()
-    bearer = {"Authorization": f"Bearer {TOKEN}"}
     try:
         await part.link.wait_connected()
         await link.wait_connected()
+        yield part, client
+    finally:
+        await client.close()
+        await link.stop()
+        await part.stop()
+
+
+async def test_the_care_centre_sees_every_home_s_alerts_and_acknowledges_through_the_worker_holding_the_home(
+        mosquitto_broker, tmp_path, receiver):  # noqa: F811
+    bearer = {"Authorization": f"Bearer {TOKEN}"}
+    async with centre_beside_a_partition(mosquitto_broker, tmp_path, receiver, ["flat-a", "flat-b"]) as (part, client):
         await publish(mosquitto_broker.port, [sos("flat-a", "a-1"), motion("flat-b", "b-1")])
         await until(lambda: receiver.count("flat-a") == 1)
 
@@ -137,30 +154,12 @@ async def test_the_care_centre_sees_every_home_s_alerts_and_acknowledges_through
         assert [(a["staff"], a["action"]) for a in reversed(audit)] == [
             ("desk-1", "sent acknowledge"), ("desk-1", "signed in"), ("desk-1", "viewed"), ("desk-1", "sent resolve")]
         assert receiver.count("flat-b") == 0
-    finally:
-        await client.close()
-        await link.stop()
-        await part.stop()
 
 
 async def test_a_caregiver_s_alert_link_opens_at_the_care_centre_and_acknowledges_through_the_worker(
         mosquitto_broker, tmp_path, receiver):  # noqa: F811
-    folder = tmp_path / "homes"
-    folder.mkdir()
-    home_file(folder, "flat-a", receiver)
-    part = partition(mosquitto_broker, tmp_path)
-    part.public_url = "https://centre.example"  # as ``carehub worker --public-url`` sets it
-    await part.start(f.config for f in HomeDirectory(folder).scan().homes.values())
-    (tmp_path / "staff.yaml").write_text(yaml.safe_dump({"staff": [{"id": "desk-1", "token": TOKEN}]}))
-    link = MqttLink(MqttConfig(broker="external", host=mosquitto_broker.host, port=mosquitto_broker.port,
-                               client_id="carehub-centre"), subscriptions=[], status_topic="carehub/_centre/status")
-    link.start()
-    desk = Centre(Overview(folder, tmp_path / "data", partitions=1), load_staff(tmp_path / "staff.yaml"), link)
-    client = TestClient(TestServer(desk.app()))
-    await client.start_server()
-    try:
-        await part.link.wait_connected()
-        await link.wait_connected()
+    async with centre_beside_a_partition(mosquitto_broker, tmp_path, receiver, ["flat-a"],
+                                         public_url="https://centre.example") as (part, client):
         await publish(mosquitto_broker.port, [sos("flat-a", "a-1")])
         await until(lambda: receiver.count("flat-a") == 1)
         found = re.search(r"https://centre\.example(/homes/flat-a/app/alerts/(\w+)\?token=\w+)",
@@ -181,10 +180,6 @@ async def test_a_caregiver_s_alert_link_opens_at_the_care_centre_and_acknowledge
         assert (row["status"], row["acked_by"], row["acked_via"]) == ("acknowledged", "anna", "link")
         shown = await (await client.get(path)).text()
         assert "Anna is on it" in shown and "Acknowledge" not in shown
-    finally:
-        await client.close()
-        await link.stop()
-        await part.stop()
 
 
 async def test_a_home_restarted_with_a_changed_file_misses_nothing_sent_while_it_restarts(
