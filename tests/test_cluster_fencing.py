@@ -96,6 +96,8 @@ async def test_a_page_already_delivered_is_recorded_under_a_stale_token_but_noth
         store = hub.alerts.store
         await asyncio.to_thread(store.record_delivery, alert_id, 0, "anna", "json", True, "", T0, True)
         assert [s.transition for s in store.history(alert_id)][-2:] == ["attempt", "delivered"]
+        with pytest.raises(Fenced):  # a failed send is no fact to rely on: the next owner sends it
+            await asyncio.to_thread(store.record_delivery, alert_id, 0, "sam", "json", False, "refused", T0, True)
         with pytest.raises(Fenced):
             await asyncio.to_thread(store.mark, alert_id, "note", T0, "anna: on her way")
         with pytest.raises(Fenced):
@@ -120,5 +122,8 @@ async def test_messages_for_a_home_that_cannot_start_are_logged_and_counted_and_
         await publish(mosquitto_broker.port, [motion("flat-b", "b-1"), sos("flat-a", "a-1")])
         await until(lambda: receiver.count("flat-a") == 1 and part.dropped.get("flat-b") == 1)
         assert "home flat-b is not running" in caplog.text and "carehub/flat-b/kitchen-motion/state" in caplog.text
+        assert part.homes == ["flat-a", "flat-b"]  # still the partition's: the worker tries it again
+        await part.remove("flat-b")  # its file deleted meanwhile: its topics go too
+        assert part.homes == ["flat-a"] and "flat-b" not in part.failed
     finally:
         await part.stop()

@@ -93,6 +93,10 @@ def test_the_registry_s_rows_are_the_homes_checked_like_files(postgres, tmp_path
     assert homes.scan().problems == second.problems and homes.rejected == 1  # named on every scan, counted once
     assert cli("registry", "delete", "--homes", postgres, "flat-b").exit_code == 0
     assert sorted(homes.scan().homes) == ["flat-a"]
+    # Deleted and put back right: a new version (versions come from one sequence), so it is read afresh.
+    assert cli("registry", "put", "--homes", postgres, str(files[1])).exit_code == 0
+    again = homes.scan()
+    assert sorted(again.homes) == ["flat-a", "flat-b"] and again.problems == {}
     homes.close()
 
 

@@ -286,8 +286,9 @@ class AlertStore:
                         when: datetime, final: bool) -> None:
         """One attempt; ``final`` closes the caregiver's step as delivered or failed. A delivery that happened is
         recorded even by a worker whose lease ran out meanwhile (``facts``): refusing it would make the next owner
-        send the step again."""
-        with self._lock, facts(self._conn):
+        send the step again. A failure is not a fact the next owner may rely on: it is fenced like any write, so the
+        next owner still sends the step."""
+        with self._lock, facts(self._conn) if ok else self._conn:
             self._log(alert_id, when, "attempt", step, caregiver, channel, ok, detail)
             if final:
                 self._log(alert_id, when, "delivered" if ok else "failed", step, caregiver, channel, ok, detail)

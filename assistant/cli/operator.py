@@ -202,9 +202,11 @@ def alerts(homes_dir: str, data_dir: str, partitions: int, as_json: bool) -> Non
               help="YAML file of the centre's staff: staff: [{id, name, token}] (token: 32+ characters or sha256:)")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=click.IntRange(0, 65535), default=8770, show_default=True)
+@click.option("--https", "behind_https", is_flag=True,
+              help="staff and caregivers reach the centre over HTTPS (a proxy in front): its cookie is Secure")
 @click.pass_context
 def serve(ctx: click.Context, homes_dir: str, data_dir: str, etcd: str | None, partitions: int, staff_file: str,
-          host: str, port: int) -> None:
+          host: str, port: int, behind_https: bool) -> None:
     """The care centre's web app: every home's open alerts, acknowledged or resolved from one page.
 
     Runs where the homes' files are (it reads them, read-only); commands reach the homes through the broker of
@@ -226,7 +228,8 @@ def serve(ctx: click.Context, homes_dir: str, data_dir: str, etcd: str | None, p
     async def run() -> None:
         link = MqttLink(mqtt, subscriptions=[], status_topic=f"{mqtt.topic_prefix}/_centre/status")
         link.start()
-        centre = Centre(Overview(homes_dir, data_dir, partitions), staff, link, etcd=etcd)
+        centre = Centre(Overview(homes_dir, data_dir, partitions), staff, link, etcd=etcd,
+                        secure_cookie=behind_https)
         runner = web.AppRunner(centre.app())
         await runner.setup()
         await web.TCPSite(runner, host, port).start()

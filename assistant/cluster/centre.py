@@ -30,6 +30,7 @@ from assistant.alerts.desk import AlertDesk, AlertRefused, UnknownAlert
 from assistant.config import Config
 from assistant.credentials import derive
 from assistant.events import AlertResponded
+from assistant.log_writer import Fenced
 from assistant.mqtt import Incoming
 
 log = logging.getLogger(__name__)
@@ -114,6 +115,7 @@ class CentreCommands:
         self.hub = hub
         self.done = 0
         self.refused = 0
+        self.failed = 0
         self._tasks: set[asyncio.Task[None]] = set()
 
     def route(self, others: Any) -> Any:
@@ -144,7 +146,18 @@ class CentreCommands:
         except (ValueError, AlertRefused) as error:
             self.refused += 1
             log.warning("home %s: care-centre command refused: %s", self.hub.home, error)
+        except Fenced as error:
+            log.warning("home %s: care-centre command left for the partition's next owner: %s", self.hub.home, error)
+            return  # not acknowledged: the next owner's session gets it again
+        except Exception:  # noqa: BLE001 - the message must not sit unacknowledged, holding an in-flight place
+            self.failed += 1
+            log.exception("home %s: care-centre command failed", self.hub.home)
         link.ack(message, token)
+
+    async def stop(self) -> None:
+        """Let the commands being carried out finish (before the home's hub stops under them)."""
+        if self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
     async def _carry_out(self, command: dict[str, Any]) -> None:
         desk = self.hub.alerts
@@ -161,11 +174,10 @@ class CentreCommands:
         by = caregiver or f"centre:{command['staff']}"
         where = "by the alert's link" if caregiver else "at the care centre"
         note = command.get("note", "")
-        if alert.status.value == "resolved":
-            return  # a redelivered resolve: done already
-        await self.hub.recorder.emit(AlertResponded(alert_id=alert.id, by=by, response="resolved", note=note,
-                                                    person=alert.person))
-        await desk.resolve(alert.id, f"{by} {where}" + (f": {note}" if note else ""))
+        # Resolved first: a redelivered (or doubled) resolve finds it done and records nothing more.
+        if await desk.resolve(alert.id, f"{by} {where}" + (f": {note}" if note else "")):
+            await self.hub.recorder.emit(AlertResponded(alert_id=alert.id, by=by, response="resolved", note=note,
+                                                        person=alert.person))
 
 
 def attach(hub: HomeHub) -> CentreCommands:

@@ -16,6 +16,7 @@ import asyncio
 from datetime import datetime, timezone
 from html import escape
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
@@ -98,8 +99,8 @@ class CaregiverLinks:
         sent = await self.desk.send(alert["home"], centre.sign(secret, {
             "command": what, "alert_id": alert["id"], "caregiver": caregiver.id, "note": note,
             "issued": datetime.now(timezone.utc).isoformat(timespec="seconds")}), f"caregiver:{caregiver.id}")
-        raise web.HTTPSeeOther(f"/homes/{alert['home']}/app/alerts/{alert['id']}?"
-                               f"token={token}&sent={'done' if sent else 'sent'}")
+        raise web.HTTPSeeOther(f"/homes/{quote(alert['home'])}/app/alerts/{quote(alert['id'])}?"
+                               f"token={quote(token, safe='')}&sent={'done' if sent else 'sent'}")
 
 
 def _name(alert: dict[str, Any], desk: Centre, language: str) -> str:

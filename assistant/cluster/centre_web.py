@@ -37,6 +37,8 @@ COOKIE = "carehub_centre"
 SESSION_HOURS = 12
 NOTICES = {"done": "Done: the home's log records it.",
            "sent": "Sent: the worker holding this home carries it out when it receives it."}
+ALERTS_FRESH = 2.0
+"""Seconds the open alerts read from the homes' files are shown to every page before they are read again."""
 CONFIRM_WITHIN = 5.0
 """Seconds a command's page waits to see the home's worker carry it out before saying it is on its way."""
 
@@ -115,6 +117,7 @@ class Centre:
         self.secure_cookie = secure_cookie
         self.audit = Audit(overview.data_dir / "centre.db")
         self._sessions: dict[str, tuple[Staff, str, datetime]] = {}
+        self._alerts_read: tuple[float, list[dict[str, Any]]] | None = None
         self.sent = 0
 
     # -- who is asking --------------------------------------------------------------------------------------
@@ -196,7 +199,7 @@ class Centre:
 
     async def inbox(self, request: web.Request) -> web.Response:
         member, csrf = self.who(request)
-        alerts = await asyncio.to_thread(self.overview.alerts)
+        alerts = await self._alerts()
         rows = "".join(_alert_row(a) for a in alerts) or '<li>No open alerts in any home.</li>'
         opened = sum(a["status"] == "open" for a in alerts)
         state = ",".join(sorted(f"{a['home']}/{a['id']}:{a['status']}" for a in alerts))
@@ -260,7 +263,15 @@ class Centre:
 
     async def api_alerts(self, request: web.Request) -> web.Response:
         self.who(request)
-        return web.json_response({"alerts": await asyncio.to_thread(self.overview.alerts)})
+        return web.json_response({"alerts": await self._alerts()})
+
+    async def _alerts(self) -> list[dict[str, Any]]:
+        """Every home's unresolved alerts, read again at most every ``ALERTS_FRESH`` seconds: each open page asks
+        every few seconds, and a reading opens every home's file."""
+        now = asyncio.get_running_loop().time()
+        if self._alerts_read is None or now - self._alerts_read[0] > ALERTS_FRESH:
+            self._alerts_read = (now, await asyncio.to_thread(self.overview.alerts))
+        return self._alerts_read[1]
 
     async def api_homes(self, request: web.Request) -> web.Response:
         self.who(request)
@@ -325,6 +336,7 @@ class Centre:
         except Exception as error:  # noqa: BLE001 - aiomqtt's errors: the broker is away
             raise web.HTTPServiceUnavailable(text=f"not sent: the broker is not reachable ({error})") from None
         self.sent += 1
+        self._alerts_read = None  # the next page shows what the command changed
         await self.audit.add(actor, f"sent {command['command']}", home, command["alert_id"], command.get("note", ""))
         status = "acknowledged" if command["command"] == "acknowledge" else "resolved"
         return await self._confirmed(home, command["alert_id"], status)

@@ -78,11 +78,16 @@ class FencedConnection:
                  trace: TracebackType | None) -> bool:
         unchecked, self._unchecked = self._unchecked, False
         if kind is None and self._conn.in_transaction and not unchecked:
-            row = self._conn.execute("SELECT value FROM hub_settings WHERE key = ?", [KEY]).fetchone()
-            if row is not None and int(row[0]) > self.token:
+            try:
+                row = self._conn.execute("SELECT value FROM hub_settings WHERE key = ?", [KEY]).fetchone()
+                later = int(row[0]) if row is not None and int(row[0]) > self.token else None
+            except BaseException:
+                self._conn.rollback()  # the check itself failed (a disk error): nothing of it is kept, no lock held
+                raise
+            if later is not None:
                 self._conn.rollback()
                 self.refused += 1
-                raise Fenced(f"not committed: a later owner's fencing token ({row[0]}) is in the file, this "
+                raise Fenced(f"not committed: a later owner's fencing token ({later}) is in the file, this "
                              f"worker's is {self.token}")
         return bool(self._conn.__exit__(kind, error, trace))
 

@@ -167,8 +167,9 @@ class Partition:
 
     @property
     def homes(self) -> list[str]:
-        """Every home of the partition: running, and waiting to start."""
-        return sorted([*self.hubs, *self.waiting])
+        """Every home of the partition: running, waiting to start, and those that could not start (subscribed
+        still, tried again at the worker's next scan)."""
+        return sorted({*self.hubs, *self.waiting, *self.failed})
 
     def database(self, home: str) -> Path:
         """The SQLite file of one of the partition's homes."""
@@ -279,6 +280,9 @@ class Partition:
                 # (unacknowledged) for the new hub, which gets it in order.
                 self._starting.add(config.home.id)
                 try:
+                    commands = self.centre.pop(config.home.id, None)
+                    if commands is not None:
+                        await commands.stop()
                     await old.stop()
                 except Exception:  # noqa: BLE001 - the home must still start with its new configuration
                     log.exception("partition %d: home %s did not stop cleanly", self.index, config.home.id)
@@ -337,13 +341,19 @@ class Partition:
                 self._drop(message)
             return
         async with self._lock:
+            if home not in self.hubs and self.failed.pop(home, None) is not None:  # it never ran here
+                await self.link.unsubscribe(self.subscriptions(home))
+                self.dropped.pop(home, None)
+                return
             await self._stop_home(home)
 
     async def _stop_home(self, home: str) -> None:
         hub = self.hubs.pop(home, None)
-        self.centre.pop(home, None)
+        commands = self.centre.pop(home, None)
         if hub is None:
             return
+        if commands is not None:
+            await commands.stop()
         assert isinstance(hub.link, HomeLink)
         try:
             await self.link.unsubscribe(hub.link.subscriptions)
@@ -368,7 +378,9 @@ class Partition:
         async with self._lock:
             for home in list(self.hubs):
                 hub = self.hubs.pop(home)
-                self.centre.pop(home, None)
+                commands = self.centre.pop(home, None)
+                if commands is not None:
+                    await commands.stop()
                 await hub.stop()
         self.started = False
         self._closing = False

@@ -4,8 +4,9 @@ The table (made by ``carehub operator registry init``)::
 
     carehub_homes (id text PRIMARY KEY, config text NOT NULL, version bigint NOT NULL, updated timestamptz)
 
-``config`` is the home's YAML, exactly as a home file would hold it; ``version`` grows with every change (the
-``carehub_homes_touch`` trigger bumps it on each UPDATE and sets ``updated``). Every worker, the operator commands
+``config`` is the home's YAML, exactly as a home file would hold it; ``version`` comes from one sequence, so it is
+new for every insert and change, even of a row deleted and put back (the ``carehub_homes_touch`` trigger takes a
+new one on each UPDATE that changes ``config`` and sets ``updated``). Every worker, the operator commands
 and the care centre read the same rows: a scan asks for every (id, version) — one small query, even for tens of
 thousands of homes — and reads the YAML only of the rows that are new or changed since its last scan, so adding,
 editing or deleting a row is adding, changing or removing the home without restarting anything. A row whose YAML
@@ -29,15 +30,16 @@ from assistant.errors import ConfigError
 log = logging.getLogger(__name__)
 
 SCHEMA = """
+CREATE SEQUENCE IF NOT EXISTS carehub_homes_version;
 CREATE TABLE IF NOT EXISTS carehub_homes (
     id text PRIMARY KEY CHECK (id ~ '^[a-z0-9][a-z0-9_-]*$'),
     config text NOT NULL,
-    version bigint NOT NULL DEFAULT 1,
+    version bigint NOT NULL DEFAULT nextval('carehub_homes_version'),
     updated timestamptz NOT NULL DEFAULT now()
 );
 CREATE OR REPLACE FUNCTION carehub_homes_touch() RETURNS trigger AS $$
 BEGIN
-    NEW.version := OLD.version + 1;
+    NEW.version := nextval('carehub_homes_version');
     NEW.updated := now();
     RETURN NEW;
 END $$ LANGUAGE plpgsql;
@@ -79,6 +81,16 @@ class PostgresHomes:
             self._conn = psycopg.connect(self.dsn, autocommit=True, connect_timeout=10)
         return self._conn
 
+    def where(self) -> str:
+        """The registry's host, port and database, never its password (however the URL carries it)."""
+        from psycopg.conninfo import conninfo_to_dict
+
+        try:
+            parts = conninfo_to_dict(self.dsn)
+        except Exception:  # noqa: BLE001 - a URL psycopg cannot read: say only that
+            return "postgresql (an unreadable URL)"
+        return f"{parts.get('host', 'localhost')}:{parts.get('port', 5432)}/{parts.get('dbname', '')}"
+
     def close(self) -> None:
         if self._conn is not None:
             self._conn.close()
@@ -117,7 +129,7 @@ class PostgresHomes:
         except psycopg.Error as error:
             self._conn = None
             scan.homes = dict(self._known)
-            scan.problems[self.dsn.split("@")[-1]] = [f"the registry cannot be read: {error}".strip()]
+            scan.problems[self.where()] = [f"the registry cannot be read: {error}".strip()]
             log.error("home registry unreachable, the homes run on as they were: %s", error)
             return scan
         for home, version in sorted(versions.items()):
@@ -128,6 +140,9 @@ class PostgresHomes:
             if entry is not None:
                 scan.homes[home] = entry
         self._known = dict(scan.homes)
+        for gone in set(self._refused) - set(versions):
+            self._refused.pop(gone)
+            self._problems.pop(gone, None)
         return scan
 
     def _read(self, home: str, version: int, text: str, scan: Scan) -> HomeFile | None:

@@ -1,4 +1,4 @@
-// The care centre's open alerts page keeps itself current: every 5 s it asks /centre/api/alerts (with the
+// The care centre's open alerts page keeps itself current: every 10 s it asks /centre/api/alerts (with the
 // page's own session) and reloads the page when an alert arrived, was taken on or was resolved, unless a form
 // field is being typed in. Without this script the page works the same and shows what was true when loaded.
 (function () {
@@ -18,5 +18,5 @@
       })
       .catch(function () { /* the centre is restarting: try again next time */ });
   }
-  window.setInterval(look, 5000);
+  window.setInterval(look, 10000);
 }());
