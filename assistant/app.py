@@ -27,7 +27,7 @@ from assistant.commands import Speak
 from assistant.config import Config
 from assistant.dispatch import CommandDispatcher, Outbox
 from assistant.errors import SkillError
-from assistant.eventlog import ConnectionWrapper, EventLog
+from assistant.eventlog import ConnectionWrapper, EventLog, OneConnection
 from assistant.log_writer import LogWriter
 from assistant.events import (
     AlertRequested, BrokerConnected, BrokerDisconnected, ButtonPressed, Event, HubStarted, HubStopped,
@@ -354,7 +354,10 @@ def build_hub(config: Config, *, clock: Clock | None = None, offline: bool = Fal
     """
     clock = clock or SystemClock()
     home = config.home.id
-    event_log = EventLog(config.database_path, wrap=database_wrapper, writer=shared.writer if shared else None)
+    # A partition's home keeps one connection (three open files), not one for each part: see ``OneConnection``.
+    one = OneConnection(config.database_path) if shared is not None else None
+    event_log = EventLog(config.database_path, wrap=database_wrapper, writer=shared.writer if shared else None,
+                         shared=one)
     state = StateStore({d.id: d.room for d in config.devices if d.room})
     registry = DeviceRegistry.from_config(config)
     bus = EventBus()
@@ -365,7 +368,7 @@ def build_hub(config: Config, *, clock: Clock | None = None, offline: bool = Fal
                                          person=event.person))
 
     bus.on_failure = subscriber_failed
-    reader = LogReader(config.database_path, home)
+    reader = LogReader(config.database_path, home, shared=one)
     outbox = Outbox() if offline else None
     subscriptions = topics.subscriptions(config.mqtt.topic_prefix, [home], config.mqtt.zigbee2mqtt_topic)
     link: MqttLink | None
@@ -378,7 +381,7 @@ def build_hub(config: Config, *, clock: Clock | None = None, offline: bool = Fal
                         status_topic=topics.hub_topic(config.mqtt.topic_prefix, home, "status"))
     adapters = Adapters()
     commands = CommandDispatcher(config, adapters, outbox if outbox is not None else link, recorder)  # type: ignore[arg-type]
-    alert_store = AlertStore(config.database_path, wrap=database_wrapper)
+    alert_store = AlertStore(config.database_path, wrap=database_wrapper, shared=one)
     desk = AlertDesk(config, alert_store, recorder, clock)
     notifier = notifier or AppriseNotifier()
     async def announce(text: str, language: str, cause: str | None) -> list[str]:
@@ -407,6 +410,7 @@ def build_hub(config: Config, *, clock: Clock | None = None, offline: bool = Fal
                      state=state, devices=registry, model=lambda: agent.agent)
     runtime = SkillRuntime(host, bus)
     runtime.store_connection.wrap = database_wrapper
+    runtime.store_connection.shared = one
     conversation = Conversation(config, runtime, recorder, agent=lambda: agent.agent, lazy=shared is not None)
     voice = VoiceStreams(config, pipeline_for(config, conversation.hear, config.voice, tts=TextToSpeech()),
                          commands, clock)

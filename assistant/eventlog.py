@@ -8,10 +8,12 @@ Commits group naturally: while one batch commits, the next accumulates.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import json
 import logging
 import sqlite3
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
@@ -102,6 +104,37 @@ def open_database(path: Path | str) -> sqlite_utils.Database:
     return db
 
 
+class OneConnection:
+    """A home's one SQLite connection, shared by its event log, its reader, its alert store and its skills' store,
+    one transaction at a time under ``lock``.
+
+    A hub on its own keeps a connection for each (they read while the log commits); a worker carrying thousands of
+    homes cannot: each connection in WAL mode keeps two files open, and the homes' files would exhaust the open-file
+    limit. Shared, a home keeps three (its file, the WAL, the shared memory). Opened by the first user, closed by
+    the last (``open``/``release``, blocking: a thread's work)."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        self.lock = threading.RLock()
+        self._db: sqlite_utils.Database | None = None
+        self._users = 0
+
+    def open(self) -> sqlite_utils.Database:
+        with self.lock:
+            if self._db is None:
+                self._db = open_database(self.path)
+            self._users += 1
+            return self._db
+
+    def release(self) -> None:
+        with self.lock:
+            self._users -= 1
+            if self._users <= 0 and self._db is not None:
+                self._db.conn.close()  # the last connection to close checkpoints the WAL
+                self._db = None
+                self._users = 0
+
+
 class EventLog:
     """Append-only event log whose commits happen on a writer thread (its own, or a shared ``LogWriter``).
 
@@ -110,8 +143,10 @@ class EventLog:
     """
 
     def __init__(self, path: Path | str, *, wrap: ConnectionWrapper | None = None,
-                 writer: LogWriter | None = None) -> None:
+                 writer: LogWriter | None = None, shared: OneConnection | None = None) -> None:
         self.path = Path(path)
+        self._shared = shared
+        self._transaction: contextlib.AbstractContextManager[Any] = shared.lock if shared else contextlib.nullcontext()
         self._wrap = wrap
         self._writer = writer or LogWriter()
         self._attached = False
@@ -144,7 +179,7 @@ class EventLog:
         return self._attached
 
     async def start(self) -> None:
-        self._db = await asyncio.to_thread(open_database, self.path)
+        self._db = await asyncio.to_thread(self._shared.open if self._shared else lambda: open_database(self.path))
         self._conn = self._wrap(self._db.conn) if self._wrap else self._db.conn
         self._writer.attach()
         self._attached = True
@@ -154,7 +189,8 @@ class EventLog:
             self._attached = False
             await self._writer.detach(self)
         if self._db is not None:
-            await asyncio.to_thread(self._db.conn.close)  # closing may checkpoint the WAL: disk work
+            # closing may checkpoint the WAL: disk work
+            await asyncio.to_thread(self._shared.release if self._shared else self._db.conn.close)
             self._db = None
             self._conn = None
 
@@ -204,7 +240,7 @@ class EventLog:
         touches: list[tuple] = []
         try:
             touches = _latest_touches([*self._held_touches, *(t for w in batch for t in w.touches)])
-            with conn:
+            with self._transaction, conn:
                 if rows:
                     conn.executemany(_INSERT, rows)
                 if touches:
@@ -315,11 +351,15 @@ def _settle(writes: list[Write], error: BaseException | None) -> None:
 class EventQuery:
     """Queries over the event log, shared by the CLI and the HTTP API."""
 
-    def __init__(self, path: Path | str) -> None:
-        self.db = open_database(path)
+    def __init__(self, path: Path | str, *, shared: OneConnection | None = None) -> None:
+        self._shared = shared
+        self.db = shared.open() if shared else open_database(path)
 
     def close(self) -> None:
-        self.db.conn.close()
+        if self._shared:
+            self._shared.release()
+        else:
+            self.db.conn.close()
 
     def events(self, *, kind: str | None = None, device: str | None = None, person: str | None = None,
                home: str | None = None, since: datetime | str | None = None,

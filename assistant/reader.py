@@ -9,7 +9,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from assistant.eventlog import EventQuery
+from assistant.eventlog import EventQuery, OneConnection
 from assistant.events import Event, event_from_row, kinds_of
 
 T = TypeVar("T")
@@ -19,14 +19,16 @@ E = TypeVar("E", bound=Event)
 class LogReader:
     """The hub's ``EventReader``: one read connection, used by one worker thread at a time."""
 
-    def __init__(self, path: Path, home: str) -> None:
+    def __init__(self, path: Path, home: str, *, shared: OneConnection | None = None) -> None:
         self.path = path
         self.home = home
         self._query: EventQuery | None = None
-        self._lock = threading.Lock()
+        self._shared = shared
+        self._lock: threading.Lock | threading.RLock = shared.lock if shared else threading.Lock()
+        """Held while a query runs (shared: the home's one connection, one transaction at a time)."""
 
     async def open(self) -> None:
-        self._query = await asyncio.to_thread(EventQuery, self.path)
+        self._query = await asyncio.to_thread(lambda: EventQuery(self.path, shared=self._shared))
 
     def close(self) -> None:
         with self._lock:  # a query thread may still be running

@@ -273,3 +273,43 @@ async def test_a_taken_over_partition_starts_first_the_homes_whose_care_was_unde
         assert list(second.hubs).index("flat-19") < STARTING_AT_ONCE  # in the first round, not the last
     finally:
         await second.stop()
+
+
+def files_open(folder: Path) -> list[str]:
+    """The files under ``folder`` this process holds open (its SQLite files, their WAL and shared memory)."""
+    names = []
+    for fd in Path("/proc/self/fd").iterdir():
+        try:
+            target = fd.readlink()
+        except OSError:
+            continue
+        if str(target).startswith(str(folder)):
+            names.append(target.name)
+    return sorted(names)
+
+
+async def test_a_home_of_a_partition_keeps_one_connection_to_its_file_for_all_its_parts(
+        mosquitto_broker, tmp_path, receiver):  # noqa: F811
+    folder = tmp_path / "homes"
+    folder.mkdir()
+    home_file(folder, "flat-a", receiver)
+    part = partition(mosquitto_broker, tmp_path)
+    await part.start(f.config for f in HomeDirectory(folder).scan().homes.values())
+    try:
+        await part.link.wait_connected()
+        await publish(mosquitto_broker.port, [sos("flat-a", "a-1"), motion("flat-a", "a-2")])
+        await until(lambda: receiver.count("flat-a") == 1)
+        hub = part.hubs["flat-a"]
+        await until(lambda: hub.log.committed_rows >= 3)  # read here through the hub: a connection of the test's
+        # own would stay open in the process as long as the hub's does (SQLite keeps the file's locks per process)
+        assert [r["device"] for r in await hub.reader.rows(kind="motion_detected")] == ["kitchen-motion"]
+        # Its log, its reader, its alert desk and its skills' store all answer, through one connection.
+        assert [r["home"] for r in await hub.reader.rows(kind="sos_pressed")] == ["flat-a"]
+        assert [a.kind for a in await asyncio.to_thread(hub.alerts.store.open_alerts)] == ["sos"]
+        store = hub.skills.store_connection
+        await asyncio.to_thread(store.run, "INSERT INTO skill_store (skill, key, value, updated) "
+                                "VALUES ('t', 'k', '1', 'now')", [])
+        assert files_open(part.folder.resolve()) == ["flat-a.db", "flat-a.db-shm", "flat-a.db-wal"]
+    finally:
+        await part.stop()
+    assert files_open(tmp_path) == []

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from assistant.alerts.model import Alert, AlertStatus, Priority, Transition
-from assistant.eventlog import ConnectionWrapper, open_database
+from assistant.eventlog import ConnectionWrapper, OneConnection, open_database
 
 log = logging.getLogger(__name__)
 _Result = TypeVar("_Result")
@@ -80,8 +80,9 @@ def facts(conn: Any) -> Any:
 class AlertStore:
     """Alerts, their transition log and the hub's secret."""
 
-    def __init__(self, path: Path, *, wrap: ConnectionWrapper | None = None) -> None:
+    def __init__(self, path: Path, *, wrap: ConnectionWrapper | None = None, shared: OneConnection | None = None) -> None:
         self.path = path
+        self._shared = shared
         self._wrap = wrap
         self._connection: sqlite3.Connection | None = None
         self._memory: sqlite3.Connection | None = None
@@ -90,12 +91,12 @@ class AlertStore:
         self._replaying = False
         self.failing: str | None = None
         """Why the file refused a write, until the writes kept since have been replayed on it."""
-        self._lock = threading.RLock()
+        self._lock = shared.lock if shared else threading.RLock()
 
     @property
     def _disk(self) -> sqlite3.Connection:
         if self._connection is None:
-            conn = open_database(self.path).conn
+            conn = self._shared.open().conn if self._shared else open_database(self.path).conn
             self._connection = self._wrap(conn) if self._wrap else conn
         return self._connection
 
@@ -150,7 +151,10 @@ class AlertStore:
                 self._memory.close()
                 self._memory = None
             if self._connection is not None:
-                self._connection.close()
+                if self._shared:
+                    self._shared.release()
+                else:
+                    self._connection.close()
                 self._connection = None
 
     def _rows(self, sql: str, args: builtins.list[Any] | tuple = ()) -> builtins.list[dict[str, Any]]:

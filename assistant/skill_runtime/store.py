@@ -9,7 +9,10 @@ import threading
 from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from assistant.eventlog import OneConnection
 
 
 class StoreConnection:
@@ -22,20 +25,26 @@ class StoreConnection:
         self._conn: sqlite3.Connection | None = None
         self.wrap: Callable[[sqlite3.Connection], Any] | None = None
         """Wraps the connection when it is opened (as the hub's ``database_wrapper`` does its others)."""
+        self.shared: OneConnection | None = None
+        """The home's one connection, when its hub shares one (a worker's homes): used under its lock."""
 
     def run(self, sql: str, args: list[Any]) -> list[tuple[Any, ...]]:
-        with self._lock:
+        with self.shared.lock if self.shared else self._lock:
             if self._conn is None:
-                conn = sqlite3.connect(self.path, timeout=30, check_same_thread=False)
+                conn = self.shared.open().conn if self.shared else sqlite3.connect(self.path, timeout=30,
+                                                                                   check_same_thread=False)
                 self._conn = self.wrap(conn) if self.wrap else conn
             with self._conn:
                 return self._conn.execute(sql, args).fetchall()
 
     def close(self) -> None:
         """Close it (a later use opens it again)."""
-        with self._lock:
+        with self.shared.lock if self.shared else self._lock:
             if self._conn is not None:
-                self._conn.close()
+                if self.shared:
+                    self.shared.release()
+                else:
+                    self._conn.close()
                 self._conn = None
 
 
