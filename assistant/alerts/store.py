@@ -80,7 +80,8 @@ def facts(conn: Any) -> Any:
 class AlertStore:
     """Alerts, their transition log and the hub's secret."""
 
-    def __init__(self, path: Path, *, wrap: ConnectionWrapper | None = None, shared: OneConnection | None = None) -> None:
+    def __init__(self, path: Path, *, wrap: ConnectionWrapper | None = None,
+                 shared: OneConnection | None = None) -> None:
         self.path = path
         self._shared = shared
         self._wrap = wrap
