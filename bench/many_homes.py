@@ -45,6 +45,7 @@ import tempfile
 import time
 import urllib.request
 from collections import Counter
+from datetime import datetime
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
@@ -91,11 +92,14 @@ class Webhook:
     def __init__(self) -> None:
         self.port = free_port()
         self.pages: dict[str, list[float]] = {}
+        self.pages_wall: dict[str, list[float]] = {}
+        """The same arrivals in wall-clock time, to set beside the times the worker logged."""
         self.runner: web.AppRunner | None = None
 
     async def start(self) -> None:
         async def hook(request: web.Request) -> web.Response:
             self.pages.setdefault(request.match_info["home"], []).append(time.monotonic())
+            self.pages_wall.setdefault(request.match_info["home"], []).append(time.time())
             await request.read()
             return web.json_response({"ok": True})
 
@@ -227,6 +231,8 @@ class Simulator:
         self.sos: dict[str, tuple[str, float]] = {}  # msg_id -> (home, sent at)
         self.sent_at: dict[str, float] = {}
         self.home_of: dict[str, str] = {}
+        self.sos_wall: dict[str, float] = {}
+        """Each SOS's publish in wall-clock time (``stages``)."""
 
     async def run(self, seconds: float, during: asyncio.Event | None = None) -> None:
         order = list(self.homes)
@@ -250,6 +256,7 @@ class Simulator:
                     target = order[len(self.sos) % len(order)]
                     sos = f"{self.tag}sos{len(self.sos)}"
                     self.sos[sos] = (target, time.monotonic())
+                    self.sos_wall[sos] = time.time()
                     await client.publish(f"carehub/{target}/watch/event", json.dumps({"type": "sos", "msg_id": sos}),
                                          qos=1)
                     self.sent.append(sos)
@@ -279,6 +286,36 @@ async def warm_up(broker: int, home: str, webhook: Webhook) -> None:
     deadline = time.monotonic() + 30
     while not webhook.pages.get(home) and time.monotonic() < deadline:
         await asyncio.sleep(0.05)
+
+
+STAGES = ("to_worker", "to_alert", "to_send", "to_phone")
+"""Where an SOS's time goes: published → logged by the worker → alert raised → page being sent → at the phone."""
+
+
+def stages(data: Path, sim: Simulator) -> dict[str, list[float]]:
+    """Each paged SOS's time split by what its home's file says happened when (seconds, wall clock)."""
+    out: dict[str, list[float]] = {name: [] for name in STAGES}
+    files = {path.stem: path for path in databases(data)}
+    for msg, (home, _) in sim.sos.items():
+        arrivals = [t for t in sim.webhook.pages_wall.get(home, []) if t >= sim.sos_wall[msg]]
+        if not arrivals or home not in files:
+            continue
+        conn = sqlite3.connect(f"file:{files[home]}?mode=ro", uri=True, timeout=10)
+        try:
+            logged_at = conn.execute("SELECT ts FROM events WHERE dedupe_key LIKE ?", [f"%/{msg}#0"]).fetchone()
+            alert = conn.execute("SELECT id, raised_at FROM alerts WHERE kind = 'sos' ORDER BY raised_at LIMIT 1"
+                                 ).fetchone()
+            sending = alert and conn.execute("SELECT min(ts) FROM alert_log WHERE alert_id = ? AND transition = "
+                                             "'sending'", [alert[0]]).fetchone()
+        finally:
+            conn.close()
+        if not (logged_at and alert and sending and sending[0]):
+            continue
+        times = [sim.sos_wall[msg], *(datetime.fromisoformat(t).timestamp() for t in (logged_at[0], alert[1],
+                                                                                         sending[0])), arrivals[0]]
+        for name, (a, b) in zip(STAGES, zip(times, times[1:])):
+            out[name].append(b - a)
+    return out
 
 
 def pct(values: list[float], q: float) -> float:
@@ -320,13 +357,16 @@ async def one_worker(work: Path, broker: int, n: int, partitions: int, seconds: 
                         break
                     await asyncio.sleep(1)
                 lat = sim.latencies()
+                split = await asyncio.to_thread(stages, data, sim)
                 results[label] = {"homes": count, "start_s": started, "rss_mb": rss_idle,
                                   "rss_load_mb": worker.rss_mb(),
                                   "files": files, "cpu_idle_cores": cpu_idle, "cpu_cores": cpu,
                                   "published": len(sim.sent),
                                   "logged": len(got), "doubled": sum(1 for v in got.values() if v > 1),
                                   "sos": len(sim.sos), "paged": len(lat), "p50_ms": 1000 * pct(lat, 0.5),
-                                  "p99_ms": 1000 * pct(lat, 0.99)}
+                                  "p99_ms": 1000 * pct(lat, 0.99),
+                                  **{f"{k}_ms": (1000 * pct(v, 0.5), 1000 * pct(v, 0.99)) if v else (0.0, 0.0)
+                                     for k, v in split.items()}}
             finally:
                 worker.stop()
     finally:
@@ -611,6 +651,11 @@ def main() -> int:
                          ("logged", "{:d}"), ("doubled", "{:d}"), ("paged", "{:d}"), ("p50_ms", "{:.0f} ms"),
                          ("p99_ms", "{:.0f} ms")):
             print(f"  {key:<22}{fmt.format(base[key]):>20}{fmt.format(many[key]):>12}")
+        print("  where an SOS's time goes, p50 / p99: published → logged by the worker → alert raised → page sent → "
+              "at the phone")
+        for key in STAGES:
+            b, m = base[f"{key}_ms"], many[f"{key}_ms"]
+            print(f"  {key:<22}{f'{b[0]:.0f} / {b[1]:.0f} ms':>20}{f'{m[0]:.0f} / {m[1]:.0f} ms':>16}")
         print(f"  per home: {1024 * per_home('rss_mb'):.0f} KB RSS idle, {1024 * per_home('rss_load_mb'):.0f} KB "
               f"at load, {per_home('files'):.1f} open files, {1000 * many['cpu_cores'] / many['homes']:.2f} "
               f"ms CPU per second ({1000 * many['cpu_idle_cores'] / many['homes']:.2f} ms with nothing "

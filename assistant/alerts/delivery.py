@@ -11,6 +11,8 @@ import logging
 from typing import Protocol
 from urllib.parse import urlsplit
 
+from assistant.alerts.threads import sending
+
 log = logging.getLogger(__name__)
 
 
@@ -58,7 +60,7 @@ class AppriseNotifier:
 
     async def send(self, url: str, title: str, body: str, priority: str) -> tuple[bool, str]:
         try:
-            return await asyncio.wait_for(asyncio.to_thread(self._send_blocking, url, title, body, priority),
+            return await asyncio.wait_for(sending(self._send_blocking, url, title, body, priority),
                                           self.timeout)
         except TimeoutError:
             return False, f"no answer within {self.timeout:g} s"

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import builtins
 
-import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from assistant.alerts.model import Alert, AlertStatus, Priority, Transition
 from assistant.alerts.policy import fold_key, next_digest
 from assistant.alerts.store import AlertStore
 from assistant.alerts.tokens import CaregiverTokens
+from assistant.alerts.threads import on_file
 from assistant.clock import Clock
 from assistant.config import CaregiverConfig, Config
 from assistant.errors import ReasonError
@@ -99,7 +99,7 @@ class AlertDesk:
 
     async def start(self) -> None:
         """Read (or make) the hub's secret, which caregivers' derived tokens come from."""
-        self._tokens = CaregiverTokens(self._config, await asyncio.to_thread(self.store.secret))
+        self._tokens = CaregiverTokens(self._config, await on_file(self.store.secret))
 
     @property
     def tokens(self) -> CaregiverTokens:
@@ -134,10 +134,10 @@ class AlertDesk:
     # -- reading ----------------------------------------------------------------------------------------
 
     async def get(self, alert_id: str) -> Alert | None:
-        return await asyncio.to_thread(self.store.get, alert_id)
+        return await on_file(self.store.get, alert_id)
 
     async def history(self, alert_id: str) -> builtins.list[Transition]:
-        return await asyncio.to_thread(self.store.history, alert_id)
+        return await on_file(self.store.history, alert_id)
 
     async def list(self, caregiver_id: str | None = None, status: AlertStatus | str | None = None,
                    limit: int = 100) -> builtins.list[Alert]:
@@ -146,7 +146,7 @@ class AlertDesk:
         if caregiver_id is not None:
             caregiver = self._config.caregiver(caregiver_id)
             people = list(caregiver.people) if caregiver else []
-        return await asyncio.to_thread(self.store.list, status=status, people=people, limit=limit)
+        return await on_file(self.store.list, status=status, people=people, limit=limit)
 
     # -- raising ------------------------------------------------------------------------------------------
 
@@ -165,10 +165,10 @@ class AlertDesk:
         now = self._clock.now()
         key = fold_key(person, kind, device)
         messages = message if isinstance(message, dict) else {"en": message}
-        existing = await asyncio.to_thread(self.store.find_open, key)
+        existing = await on_file(self.store.find_open, key)
         window = self._config.alerts.fold_window
         if existing is not None and window > 0 and now - existing.raised_at <= timedelta(seconds=window):
-            count = await asyncio.to_thread(self.store.fold, existing.id, now)
+            count = await on_file(self.store.fold, existing.id, now)
             await self._sink.emit(AlertFolded(alert_id=existing.id, count=count, person=person, device=device,
                                               cause=cause))
             return existing.id
@@ -177,7 +177,7 @@ class AlertDesk:
         alert = Alert(id=new_id(), raised_at=now, home=self._config.home.id, person=person, device=device,
                       kind=kind, priority=priority, messages=messages, cause=cause, status=AlertStatus.OPEN, count=1,
                       fold_key=key, self_cancel=self_cancel, step=0, next_at=first_at, updated=now)
-        await asyncio.to_thread(self.store.insert, alert)
+        await on_file(self.store.insert, alert)
         await self._sink.emit(AlertRaised(alert_id=alert.id, alert_kind=kind, priority=priority.value,
                                           message=alert.message("en"), person=person, device=device, cause=cause))
         log.warning("alert %s raised: %s %s for %s (cause %s)", alert.id, priority.value, kind, person, cause)
@@ -205,7 +205,7 @@ class AlertDesk:
         return await self._acknowledge(alert_id, f"centre:{staff}", via)
 
     async def _acknowledge(self, alert_id: str, by: str, via: str) -> Acknowledgement:
-        done = await asyncio.to_thread(self.store.acknowledge, alert_id, by, via, self._clock.now())
+        done = await on_file(self.store.acknowledge, alert_id, by, via, self._clock.now())
         alert = await self.get(alert_id)
         if alert is None:
             raise UnknownAlert(alert_id)
@@ -222,14 +222,14 @@ class AlertDesk:
     async def cancel_by_person(self, person: str, via: str) -> builtins.list[str]:
         """The person says they are fine: acknowledge their open alerts that allow it; returns the ids."""
         done = []
-        for alert in await asyncio.to_thread(self.store.open_alerts):
+        for alert in await on_file(self.store.open_alerts):
             if alert.person == person and alert.self_cancel:
                 if (await self._acknowledge(alert.id, person, via)).now:
                     done.append(alert.id)
         return done
 
     async def resolve(self, alert_id: str, reason: str) -> bool:
-        done = await asyncio.to_thread(self.store.resolve, alert_id, reason, self._clock.now())
+        done = await on_file(self.store.resolve, alert_id, reason, self._clock.now())
         if done:
             await self._sink.emit(AlertResolved(alert_id=alert_id, reason=reason))
             self._notify_changed()
@@ -238,7 +238,7 @@ class AlertDesk:
     async def resolve_condition(self, kind: str, *, device: str | None = None, person: str | None = None,
                                 reason: str = "condition ended") -> int:
         """Resolve the open (or acknowledged) alert for a condition (same person, kind, device), if any."""
-        alert = await asyncio.to_thread(self.store.find_unresolved, fold_key(person, kind, device))
+        alert = await on_file(self.store.find_unresolved, fold_key(person, kind, device))
         if alert is None:
             return 0
         return int(await self.resolve(alert.id, reason))

@@ -20,6 +20,7 @@ from assistant.alerts.model import Alert, AlertStatus, Priority
 from assistant.alerts.policy import UNREACHABLE, plan_step, quiet_until, render, retry_delay
 from assistant.alerts.store import AlertStore
 from assistant.alerts.tokens import CaregiverTokens
+from assistant.alerts.threads import on_file
 from assistant.clock import Clock
 from assistant.config import CaregiverConfig, Config
 from assistant.events import AlertDelivered, AlertEscalated, AlertUndeliverable, CaregiversUnreachable
@@ -56,8 +57,8 @@ class Escalation:
     async def start(self, tokens: CaregiverTokens) -> None:
         """Resend what a crash interrupted (at least once), then run the timer from where it was."""
         self._tokens = tokens
-        for alert in await asyncio.to_thread(self._store.open_alerts):
-            for step, caregiver in await asyncio.to_thread(self._store.unfinished_sends, alert.id):
+        for alert in await on_file(self._store.open_alerts):
+            for step, caregiver in await on_file(self._store.unfinished_sends, alert.id):
                 self._spawn(self._deliver(alert, step, caregiver))
         self._task = asyncio.create_task(self._timer(), name="carehub-alerts")
 
@@ -88,7 +89,7 @@ class Escalation:
     async def _timer(self) -> None:
         while True:
             self._wake.clear()
-            alerts = await asyncio.to_thread(self._store.open_alerts)
+            alerts = await on_file(self._store.open_alerts)
             for gone in set(self._failed_rounds) - {a.id for a in alerts}:
                 del self._failed_rounds[gone]
             now = self._clock.now()
@@ -115,18 +116,18 @@ class Escalation:
 
     async def _run_step(self, alert: Alert, now: datetime) -> None:
         caregivers = self._config.caregivers_of(alert.person)
-        reached = alert.priority is not Priority.HIGH or await asyncio.to_thread(self._store.ever_delivered, alert.id)
+        reached = alert.priority is not Priority.HIGH or await on_file(self._store.ever_delivered, alert.id)
         step = plan_step(alert.priority, alert.step, caregivers, self._config.alerts, reached=reached)
         if step is None:
             # Nothing more to do: no caregivers at all, or every round went unanswered.
-            await asyncio.to_thread(self._store.begin_step, alert.id, alert.step, (), None, now)
-            await asyncio.to_thread(self._store.mark, alert.id, "exhausted", now, "no further step", alert.step)
+            await on_file(self._store.begin_step, alert.id, alert.step, (), None, now)
+            await on_file(self._store.mark, alert.id, "exhausted", now, "no further step", alert.step)
             if not caregivers:
                 await self._sink.emit(AlertUndeliverable(alert_id=alert.id, step=alert.step, person=alert.person,
                                                          cause=alert.cause))
             return
         next_at = now + timedelta(seconds=step.next_in) if step.next_in is not None else None
-        fresh = await asyncio.to_thread(self._store.begin_step, alert.id, step.number, step.caregivers, next_at, now)
+        fresh = await on_file(self._store.begin_step, alert.id, step.number, step.caregivers, next_at, now)
         if fresh is None:
             return
         if step.number > 0:
@@ -148,7 +149,7 @@ class Escalation:
         failed = self._failed_rounds[alert.id] = self._failed_rounds.get(alert.id, 0) + 1
         retry_at = self._clock.now() + timedelta(seconds=retry_delay(failed, self._config.alerts.high))
         # Always a next time, even after the last planned round: reaching nobody must never be the end.
-        await asyncio.to_thread(self._store.bring_forward, alert.id, retry_at)
+        await on_file(self._store.bring_forward, alert.id, retry_at)
         self._wake.set()
         if failed == 1:
             await self._technical_alarm(alert, tried=tuple(tried))
@@ -186,7 +187,7 @@ class Escalation:
             return
         now = self._clock.now()
         for alert_id in waiting:
-            await asyncio.to_thread(self._store.bring_forward, alert_id, now)
+            await on_file(self._store.bring_forward, alert_id, now)
         self._wake.set()
 
     def _ack_link(self, alert_id: str, caregiver_id: str) -> str:
@@ -213,7 +214,7 @@ class Escalation:
         for alert in alerts:
             step = plan_step(Priority.LOW, alert.step, self._config.caregivers_of(alert.person), self._config.alerts)
             recipients = step.caregivers if step is not None else ()
-            fresh = await asyncio.to_thread(self._store.begin_step, alert.id, alert.step, recipients, None, now)
+            fresh = await on_file(self._store.begin_step, alert.id, alert.step, recipients, None, now)
             for caregiver_id in fresh or []:
                 per_caregiver.setdefault(caregiver_id, []).append(alert)
         for caregiver_id, batch in per_caregiver.items():
@@ -254,7 +255,7 @@ class Escalation:
                 ok, detail = await self.notifier.send(url, title, body, priority.value)
                 last_try = ok or (attempt == attempts - 1 and c_index == len(channels) - 1)
                 for alert in alerts:
-                    await asyncio.to_thread(self._store.record_delivery, alert.id, step, caregiver.id, label, ok,
+                    await on_file(self._store.record_delivery, alert.id, step, caregiver.id, label, ok,
                                             detail, self._clock.now(), last_try)
                     await self._sink.emit(AlertDelivered(alert_id=alert.id, caregiver=caregiver.id, channel=label,
                                                          step=step, ok=ok, detail=detail, person=alert.person,
@@ -266,7 +267,7 @@ class Escalation:
                     await self._clock.sleep(2 ** attempt)
         if not channels and self._app is None:
             for alert in alerts:
-                await asyncio.to_thread(self._store.record_delivery, alert.id, step, caregiver.id, "-", False,
+                await on_file(self._store.record_delivery, alert.id, step, caregiver.id, "-", False,
                                         "caregiver has no channels", self._clock.now(), True)
         return shown
 
@@ -279,7 +280,7 @@ class Escalation:
         if not ok and not final:
             return False  # their own channels are tried next; their results say how the step went
         for alert in alerts:
-            await asyncio.to_thread(self._store.record_delivery, alert.id, step, caregiver.id, APP_CHANNEL, ok,
+            await on_file(self._store.record_delivery, alert.id, step, caregiver.id, APP_CHANNEL, ok,
                                     detail, self._clock.now(), True)
             await self._sink.emit(AlertDelivered(alert_id=alert.id, caregiver=caregiver.id, channel=APP_CHANNEL,
                                                  step=step, ok=ok, detail=detail, person=alert.person,
@@ -289,5 +290,5 @@ class Escalation:
         return ok
 
     async def _still_open(self, alert_id: str) -> bool:
-        current = await asyncio.to_thread(self._store.get, alert_id)
+        current = await on_file(self._store.get, alert_id)
         return current is not None and current.status is AlertStatus.OPEN

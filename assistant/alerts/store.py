@@ -1,7 +1,7 @@
 """The alerts table and its log: every transition of every alert, committed before it takes effect.
 
 All methods are blocking (one SQLite connection, opened on first use, behind a lock); the alert desk
-and the escalation call them with ``asyncio.to_thread``.
+and the escalation call them on the alerts' own threads (``threads.py``).
 
 When the disk refuses a write (full, read-only), the store carries on in an in-memory copy of the
 database, so alerts are still raised and delivered, and keeps the writes to replay in order on the
