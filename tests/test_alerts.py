@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 
 import aiohttp
@@ -332,3 +334,23 @@ async def test_an_unknown_priority_is_refused_naming_the_allowed_ones(make_hub, 
     hub, _ = await make_hub(household(tmp_path, receiver))
     with pytest.raises(ValueError, match="priority must be high, medium or low, not 'urgent'"):
         await hub.alerts.raise_alert(kind="fall", priority="urgent", person="grandma", message="Fall?")
+
+
+async def test_an_alert_is_paged_while_every_other_blocking_job_waits_for_a_thread(make_hub, receiver, tmp_path):
+    """A worker's homes share the loop's default threads: an SOS must not queue behind their skills' queries."""
+    hub, _ = await make_hub(household(tmp_path, receiver))
+    loop = asyncio.get_running_loop()
+    loop.set_default_executor(ThreadPoolExecutor(max_workers=2))
+    release = threading.Event()
+    # The default threads taken, 48 more jobs queued behind them.
+    busy = [asyncio.ensure_future(asyncio.to_thread(release.wait, 30)) for _ in range(50)]
+    await asyncio.sleep(0.05)
+    try:
+        await asyncio.wait_for(hub.alerts.raise_alert(kind="sos", priority="high", person="grandma",
+                                                      message={"en": "Margaret pressed SOS", "zh": "Margaret 按了求救"}),
+                               10)
+        await until(lambda: receiver.count("anna") == 1 and receiver.count("bo") == 1)
+        assert not release.is_set()  # paged while every default thread was still taken
+    finally:
+        release.set()
+        await asyncio.gather(*busy)
