@@ -86,6 +86,8 @@ class Worker:
         self._busy = asyncio.Lock()
         self._gate = StartGate(4)
         self._settled: set[int] = set()
+        self._collector_off = False
+        """The garbage collector is off while homes start (``step``)."""
         """Homes starting at once across every partition this worker takes, those with messages waiting first."""
 
     # -- life cycle ---------------------------------------------------------------------------------------
@@ -109,6 +111,12 @@ class Worker:
         async with self._busy:
             for index in sorted(self.running):
                 await self._stop_partition(index, release=True)
+            self._collector_on()
+
+    def _collector_on(self) -> None:
+        if self._collector_off:
+            gc.enable()
+            self._collector_off = False
 
     async def step(self) -> None:
         """One round: read the home files when due, fix lost partitions, move towards the fair share."""
@@ -131,13 +139,22 @@ class Worker:
                 await self._balance(self.leases)
             self.state.partitions = {i: p.homes for i, p in sorted(self.running.items())}
             settled = {i for i, p in self.running.items() if p.all_started.is_set()}
-            if settled - self._settled:
-                if not self._settled:
-                    gc.collect()  # what stopped hubs left (after a thaw), once, before freezing the rest
+            starting = set(self.running) - settled
+            if starting and not self._collector_off:
+                # Each full collection while homes start walks everything started so far: thousands of homes made
+                # the start quadratic (pauses growing to seconds). Off until they have started, then one collection.
+                gc.disable()
+                self._collector_off = True
+            if settled - self._settled and not starting:
+                if not self._settled or self._collector_off:
+                    gc.collect()  # what starting (or hubs stopped after a thaw) left, once, before freezing the rest
                 # What the homes built to start lives as long as they do: out of the collector's sight, a full
                 # collection (a second's pause at a thousand homes, an SOS waiting behind it) only walks what is new.
                 gc.freeze()
-            self._settled = settled
+            self._settled &= set(self.running)  # a partition stopped and claimed again is frozen again
+            if not starting:
+                self._settled = settled
+                self._collector_on()
 
     # -- partitions ---------------------------------------------------------------------------------------
 
