@@ -85,10 +85,10 @@ class Worker:
         self._lost: set[int] = set()
         self._busy = asyncio.Lock()
         self._gate = StartGate(4)
+        """Homes starting at once across every partition this worker takes, those with messages waiting first."""
         self._settled: set[int] = set()
         self._collector_off = False
         """The garbage collector is off while homes start (``step``)."""
-        """Homes starting at once across every partition this worker takes, those with messages waiting first."""
 
     # -- life cycle ---------------------------------------------------------------------------------------
 

@@ -1,0 +1,48 @@
+"""A worker in this process over a real Mosquitto: the collector is off while its homes start and back on, with
+what they built frozen, once they have."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+
+import pytest
+
+from assistant.clock import FakeClock
+from assistant.cluster.homes import HomeDirectory
+from assistant.cluster.worker import Worker, WorkerSettings
+from assistant.config import MqttConfig
+from assistant.skill_loader import SkillClass
+from skills.safety import Safety, SafetySettings
+from tests.test_alerts import T0, receiver  # noqa: F401 - a fixture
+from tests.test_cluster_partition import home_file
+
+pytestmark = pytest.mark.mosquitto
+
+
+async def test_the_collector_is_off_while_a_worker_s_homes_start_and_on_again_once_they_have(
+        mosquitto_broker, tmp_path, receiver):  # noqa: F811
+    folder = tmp_path / "homes"
+    folder.mkdir()
+    for home in ("flat-a", "flat-b", "flat-c"):
+        home_file(folder, home, receiver)
+    settings = WorkerSettings(mqtt=MqttConfig(broker="external", host=mosquitto_broker.host,
+                                              port=mosquitto_broker.port),
+                              data_dir=tmp_path / "data", partitions=2, min_backoff=0.1)
+    worker = Worker("w1", HomeDirectory(folder), settings, clock=FakeClock(T0),
+                    skills=[SkillClass("safety", Safety, "test", SafetySettings())])
+    assert gc.isenabled()
+    try:
+        await worker.step()  # claims both partitions; their homes start in the background
+        assert set(worker.running) == {0, 1}
+        assert not gc.isenabled()
+        for partition in worker.running.values():
+            await asyncio.wait_for(partition.all_started.wait(), 30)
+        frozen = gc.get_freeze_count()
+        await worker.step()
+        assert gc.isenabled() and gc.get_freeze_count() > frozen
+        assert sorted(h for p in worker.running.values() for h in p.hubs) == ["flat-a", "flat-b", "flat-c"]
+    finally:
+        await worker.stop()
+        gc.unfreeze()
+    assert gc.isenabled()
