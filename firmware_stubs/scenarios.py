@@ -54,6 +54,8 @@ class Scenario:
     """Seconds the run lasts; devices keep ticking (heartbeats, commands) after the last step."""
     steps: list[Step]
     """Steps in time order."""
+    school_day: bool = False
+    """Written for a school day (Monday to Friday): a run on a weekend day is moved to the last school day."""
 
 
 def distance_m(a: tuple[float, float], b: tuple[float, float]) -> float:
@@ -112,10 +114,10 @@ class _Timeline:
         self.at(when, device, "set_open", open=True)
         self.at(when + open_for, device, "set_open", open=False)
 
-    def scenario(self, name: str, description: str) -> Scenario:
+    def scenario(self, name: str, description: str, *, school_day: bool = False) -> Scenario:
         steps = sorted(self.steps, key=lambda step: step.at)
         start = time(self.start // 3600, self.start % 3600 // 60, self.start % 60)
-        return Scenario(name, description, start, float(self.end - self.start), steps)
+        return Scenario(name, description, start, float(self.end - self.start), steps, school_day)
 
 
 def _every(rng: random.Random, start: str, end: str, low: float, high: float) -> Iterable[float]:
@@ -379,7 +381,8 @@ def child_leaves_school(day: str = "mon", seed: int = 1) -> Scenario:
     rng = random.Random(seed)
     _grandma_day(t, rng, day)
     _leo_day(t, rng, leaves_school_at="10:40")
-    return t.scenario("child_leaves_school", "leo walks out of the school's 200 m circle at 10:40, in school hours")
+    return t.scenario("child_leaves_school", "leo walks out of the school's 200 m circle at 10:40, in school hours",
+                      school_day=True)
 
 
 def _grandma_day_until(t: _Timeline, rng: random.Random, day: str, until: str) -> None:

@@ -8,7 +8,7 @@ import functools
 import socket
 import sys
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -164,8 +164,12 @@ async def run_demo(config: Config, scenario_name: str, speed: float, database: P
             old.unlink(missing_ok=True)
     config = demo_config(config, database)
     zone = ZoneInfo(config.home.timezone)
-    scenario = SCENARIOS[scenario_name](day=datetime.now(zone).strftime("%a").lower())
-    start = datetime.combine(datetime.now(zone).date(), scenario.starts_at, tzinfo=zone)
+    day = datetime.now(zone).date()
+    scenario = SCENARIOS[scenario_name](day=day.strftime("%a").lower())
+    if scenario.school_day and day.weekday() >= 5:  # a weekend: the school's hours are not in force
+        day -= timedelta(days=day.weekday() - 4)
+        scenario = SCENARIOS[scenario_name](day=day.strftime("%a").lower())
+    start = datetime.combine(day, scenario.starts_at, tzinfo=zone)
     clock = SteppedClock(start)
     hub = build_hub(config, clock=clock)
     clock.settle = functools.partial(settle, hub)
