@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -60,11 +60,13 @@ STORAGE_RETRY_EVERY = 5.0
 @dataclass(frozen=True)
 class SharedParts:
     """What the homes of one partition share (``assistant.cluster.partition``): the thread that commits their
-    event logs (each home keeps its own file) and the MQTT session. The partition starts and stops the session;
-    a home's hub only uses it."""
+    event logs (each home keeps its own file; one thread for all of a worker's partitions), the MQTT session and
+    the partition's lease, asked before each commit. The partition starts and stops the session; a home's hub
+    only uses it."""
 
     writer: LogWriter
     link: MqttLink
+    fence: Callable[[], bool] | None = None
 
 
 class HomeLink:
@@ -357,7 +359,7 @@ def build_hub(config: Config, *, clock: Clock | None = None, offline: bool = Fal
     # A partition's home keeps one connection (three open files), not one for each part: see ``OneConnection``.
     one = OneConnection(config.database_path) if shared is not None else None
     event_log = EventLog(config.database_path, wrap=database_wrapper, writer=shared.writer if shared else None,
-                         shared=one)
+                         shared=one, may_commit=shared.fence if shared else None)
     state = StateStore({d.id: d.room for d in config.devices if d.room})
     registry = DeviceRegistry.from_config(config)
     bus = EventBus()

@@ -143,8 +143,12 @@ class EventLog:
     """
 
     def __init__(self, path: Path | str, *, wrap: ConnectionWrapper | None = None,
-                 writer: LogWriter | None = None, shared: OneConnection | None = None) -> None:
+                 writer: LogWriter | None = None, shared: OneConnection | None = None,
+                 may_commit: Callable[[], bool] | None = None) -> None:
         self.path = Path(path)
+        self.may_commit = may_commit
+        """Asked by the writer before committing this log's writes: a worker's home answers with its partition's
+        lease (``LogWriter``)."""
         self._shared = shared
         self._transaction: contextlib.AbstractContextManager[Any] = shared.lock if shared else contextlib.nullcontext()
         self._wrap = wrap

@@ -1,10 +1,11 @@
 """A worker in this process over a real Mosquitto: the collector is off while its homes start and back on, with
-what they built frozen, once they have."""
+what they built frozen, once they have; one thread commits the homes of all its partitions."""
 
 from __future__ import annotations
 
 import asyncio
 import gc
+import threading
 
 import pytest
 
@@ -42,6 +43,10 @@ async def test_the_collector_is_off_while_a_worker_s_homes_start_and_on_again_on
         await worker.step()
         assert gc.isenabled() and gc.get_freeze_count() > frozen
         assert sorted(h for p in worker.running.values() for h in p.hubs) == ["flat-a", "flat-b", "flat-c"]
+        # One thread commits every home of both partitions (not one thread a partition).
+        writers = sorted(t.name for t in threading.enumerate() if t.name.endswith("-log"))
+        assert writers == ["carehub-w1-log"]
+        assert {p.writer for p in worker.running.values()} == {worker.running[0].writer}
     finally:
         await worker.stop()
         gc.unfreeze()

@@ -306,3 +306,42 @@ async def test_homes_sharing_one_writer_thread_each_commit_to_their_own_file_and
         query.close()
         assert {r["home"] for r in rows} == {home}
         assert len(rows) == (201 if home == "flat-a" else 200)
+
+
+async def test_a_shared_writer_refuses_only_the_homes_of_a_partition_whose_lease_is_lost(tmp_path):
+    # A worker's homes share one writer thread; each home's log asks its own partition's lease before a commit.
+    from assistant.log_writer import Fenced
+
+    held = {"p0": True, "p1": True}
+    asked: list[str] = []
+
+    def lease(partition: str):
+        def holds() -> bool:
+            asked.append(partition)
+            return held[partition]
+        return holds
+
+    fences = {"p0": lease("p0"), "p1": lease("p1")}
+    writer = LogWriter("carehub-w1-log")
+    homes = {"flat-a": "p0", "flat-b": "p0", "flat-c": "p1"}
+    logs = {home: EventLog(tmp_path / f"{home}.db", writer=writer, may_commit=fences[p]) for home, p in homes.items()}
+    for log in logs.values():
+        await log.start()
+    try:
+        await asyncio.gather(*(logs[h].append([stamp(MotionDetected(device="hall"), f"{h}-1", 1, home=h)])
+                               for h in logs))
+        held["p0"] = False  # the worker was frozen past partition 0's lease
+        writes = {h: logs[h].append([stamp(MotionDetected(device="hall"), f"{h}-2", 2, home=h)]) for h in logs}
+        outcomes = await asyncio.gather(*writes.values(), return_exceptions=True)
+        refused = {h for h, outcome in zip(writes, outcomes) if isinstance(outcome, Fenced)}
+        assert refused == {"flat-a", "flat-b"} and outcomes[2] is None
+        assert "no longer owns its partition" in str(outcomes[0]) and writer.fenced == 2
+    finally:
+        for log in logs.values():
+            await log.close()
+    for home in logs:
+        query = EventQuery(tmp_path / f"{home}.db")
+        ids = sorted(r["id"] for r in query.events(limit=10))
+        query.close()
+        assert ids == ([f"{home}-1", f"{home}-2"] if home == "flat-c" else [f"{home}-1"])
+    assert asked.count("p0") <= asked.count("p1") + 1  # asked once a batch, not once a home

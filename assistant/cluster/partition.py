@@ -1,7 +1,8 @@
-"""One partition of homes in a worker: one MQTT session, one event-log writer thread, the hubs of its homes.
+"""One partition of homes in a worker: one MQTT session, the hubs of its homes.
 
 The partition, not the home, owns the expensive parts: its persistent MQTT session (client id
-``carehub-p<k>``, subscribed to exactly its homes' topics) and the thread that commits its homes' event logs.
+``carehub-p<k>``, subscribed to exactly its homes' topics); the thread that commits its homes' event logs is the
+worker's, one for all its partitions, and asks the partition's lease before each commit.
 Each home keeps its own SQLite file (``p<k>/<home>.db``: events, alerts, skill state, sign-ins), so one
 family's rows are never mixed with another's, a home moves to another partition by moving its file, and a
 leaving home's data is one file. Each home keeps its own skills, alert desk and state, built by ``build_hub``
@@ -116,9 +117,11 @@ class Partition:
     def __init__(self, index: int, mqtt: MqttConfig, data_dir: Path, *, clock: Clock | None = None,
                  notifier: Notifier | None = None, skills: Sequence[SkillClass] | None = None,
                  min_backoff: float | None = None, fence: Callable[[], bool] | None = None,
-                 gate: StartGate | None = None, public_url: str | None = None, token: int | None = None) -> None:
+                 gate: StartGate | None = None, public_url: str | None = None, token: int | None = None,
+                 writer: LogWriter | None = None) -> None:
         """``fence`` says whether this worker still holds the partition (its lease, checked locally); once it
-        answers False nothing more is committed, published, sent to a caregiver or reconnected."""
+        answers False nothing more is committed, published, sent to a caregiver or reconnected. ``writer`` is the
+        worker's commit thread, shared by its partitions (a partition on its own makes its own)."""
         self.index = index
         self.folder = Path(data_dir) / f"p{index}"
         """Where the partition's homes keep their files (``<home>.db``)."""
@@ -134,7 +137,7 @@ class Partition:
         notifier = notifier or AppriseNotifier()  # one for all the partition's homes
         self._notifier: Notifier = FencedNotifier(notifier, fence, index) if fence else notifier
         self._skills = skills
-        self.writer = LogWriter(f"carehub-p{index}-log", may_commit=fence)
+        self.writer = writer or LogWriter(f"carehub-p{index}-log")
         self.link = MqttLink(self.mqtt, subscriptions=[], status_topic=partition_status_topic(mqtt.topic_prefix, index),
                              min_backoff=MIN_BACKOFF if min_backoff is None else min_backoff)
         self.link.fence = fence
@@ -297,7 +300,7 @@ class Partition:
             if self.token is not None:
                 await asyncio.to_thread(fencing.claim, self.database(home), self.token)
             hub = build_hub(self.home_config(config), clock=self.clock, notifier=self._notifier,
-                            skills=self._skills, shared=SharedParts(self.writer, self.link),
+                            skills=self._skills, shared=SharedParts(self.writer, self.link, self.fence),
                             database_wrapper=fencing.wrapper(self.token) if self.token is not None else None)
             self.centre[home] = centre.attach(hub)
             await hub.start()

@@ -28,6 +28,7 @@ from assistant.cluster.homes import PARTITIONS, HomeFile, HomeSource, Scan, part
 from assistant.cluster.lease import EtcdError, PartitionLeases
 from assistant.cluster.partition import Partition, StartGate
 from assistant.config import MqttConfig
+from assistant.log_writer import LogWriter
 from assistant.skill_loader import SkillClass
 
 log = logging.getLogger(__name__)
@@ -85,6 +86,8 @@ class Worker:
         self._lost: set[int] = set()
         self._busy = asyncio.Lock()
         self._gate = StartGate(4)
+        self._writer = LogWriter(f"carehub-{worker_id}-log")
+        """Commits every home's event log, one thread for all the partitions (``LogWriter``)."""
         """Homes starting at once across every partition this worker takes, those with messages waiting first."""
         self._settled: set[int] = set()
         self._collector_off = False
@@ -191,7 +194,7 @@ class Worker:
         partition = Partition(index, self.settings.mqtt, self.settings.data_dir, clock=self.clock,
                               notifier=self.notifier, skills=self.skills, min_backoff=self.settings.min_backoff,
                               fence=fence, gate=self._gate, public_url=self.settings.public_url,
-                              token=leases.held.get(index) if leases is not None else None)
+                              token=leases.held.get(index) if leases is not None else None, writer=self._writer)
         self.running[index] = partition
         homes = self._homes_of(index)
         # Not waiting for its homes: the session is taken over now, homes with messages waiting start first.
