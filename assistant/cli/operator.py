@@ -89,9 +89,9 @@ def worker(ctx: click.Context, homes_dir: str, data_dir: str, etcd: str | None, 
     asyncio.run(serve())
 
 
-FILES_PER_HOME = 9
-"""Open files a home keeps in a worker (bench/many_homes.py): four SQLite connections, each its file and WAL, and
-the shared-memory file."""
+FILES_PER_HOME = 3
+"""Open files a home keeps in a worker (bench/many_homes.py): its parts share one SQLite connection, which keeps the
+file, its WAL and its shared memory open."""
 
 
 def _raise_open_files() -> int:
