@@ -268,12 +268,16 @@ class Simulator:
 
     def latencies(self) -> list[float]:
         """Publish → page seconds for each SOS whose home had no earlier open SOS (later ones fold into it)."""
+        return list(self.sos_latencies().values())
+
+    def sos_latencies(self) -> dict[str, float]:
+        """``latencies`` by the SOS's message id."""
         paged: dict[str, list[float]] = {h: list(t) for h, t in self.webhook.pages.items()}
-        out = []
-        for home, sent in sorted(self.sos.values(), key=lambda v: v[1]):
+        out = {}
+        for msg, (home, sent) in sorted(self.sos.items(), key=lambda item: item[1][1]):
             arrivals = [t for t in paged.get(home, []) if t >= sent]
             if arrivals:
-                out.append(arrivals[0] - sent)
+                out[msg] = arrivals[0] - sent
                 paged[home].remove(arrivals[0])
         return out
 
@@ -318,6 +322,33 @@ def stages(data: Path, sim: Simulator) -> dict[str, list[float]]:
     return out
 
 
+def stalls(log: Path, since: int) -> list[tuple[float, float]]:
+    """(when it ended, seconds) of each "event loop held up" the worker logged after byte ``since`` of its log."""
+    out = []
+    with log.open("rb") as f:
+        f.seek(since)
+        for line in f.read().decode(errors="replace").splitlines():
+            if "event loop held up" not in line:
+                continue
+            stamp, _, rest = line.partition(" WARNING")
+            held = rest.split("held up ")[1].split(" ms")[0]
+            when = datetime.strptime(stamp.strip(), "%Y-%m-%d %H:%M:%S,%f").astimezone().timestamp()
+            out.append((when, float(held) / 1000))
+    return out
+
+
+def in_stall(sim: Simulator, held: list[tuple[float, float]]) -> str:
+    """Whether the slowest SOS was under way while the worker's loop was held up."""
+    lat = sim.sos_latencies()
+    if not lat:
+        return "no SOS paged"
+    msg = max(lat, key=lambda m: lat[m])
+    start, end = sim.sos_wall[msg], sim.sos_wall[msg] + lat[msg]
+    during = [h for when, h in held if when - h <= end and when >= start]
+    what = f"was under way during a stall of {1000 * max(during):.0f} ms" if during else "overlapped no stall"
+    return f"the slowest SOS ({1000 * lat[msg]:.0f} ms) {what}"
+
+
 def pct(values: list[float], q: float) -> float:
     if not values:
         return float("nan")
@@ -347,7 +378,7 @@ async def one_worker(work: Path, broker: int, n: int, partitions: int, seconds: 
                 cpu_idle = (worker.cpu_s() - cpu0) / (time.monotonic() - t0)
                 await warm_up(broker, homes[-1], webhook)
                 sim = Simulator(broker, homes[:-1], webhook, f"{label}-")
-                cpu0, t0 = worker.cpu_s(), time.monotonic()
+                cpu0, t0, mark = worker.cpu_s(), time.monotonic(), worker.log.stat().st_size
                 await sim.run(seconds)
                 cpu = (worker.cpu_s() - cpu0) / (time.monotonic() - t0)
                 deadline = time.monotonic() + 60
@@ -358,13 +389,16 @@ async def one_worker(work: Path, broker: int, n: int, partitions: int, seconds: 
                     await asyncio.sleep(1)
                 lat = sim.latencies()
                 split = await asyncio.to_thread(stages, data, sim)
+                held = stalls(worker.log, mark)
                 results[label] = {"homes": count, "start_s": started, "rss_mb": rss_idle,
                                   "rss_load_mb": worker.rss_mb(),
                                   "files": files, "cpu_idle_cores": cpu_idle, "cpu_cores": cpu,
                                   "published": len(sim.sent),
                                   "logged": len(got), "doubled": sum(1 for v in got.values() if v > 1),
                                   "sos": len(sim.sos), "paged": len(lat), "p50_ms": 1000 * pct(lat, 0.5),
-                                  "p99_ms": 1000 * pct(lat, 0.99),
+                                  "p99_ms": 1000 * pct(lat, 0.99), "stalls": len(held),
+                                  "worst_stall_ms": 1000 * max((h for _, h in held), default=0.0),
+                                  "slowest": in_stall(sim, held),
                                   **{f"{k}_ms": (1000 * pct(v, 0.5), 1000 * pct(v, 0.99)) if v else (0.0, 0.0)
                                      for k, v in split.items()}}
             finally:
@@ -662,6 +696,8 @@ def main() -> int:
               f"happening), {1000 * many['start_s'] / many['homes']:.0f} ms to start")
         reading = (many["cpu_cores"] - many["cpu_idle_cores"]) / (many["homes"] / READING_EVERY + 1 / SOS_EVERY)
         print(f"  a message costs {1000 * reading:.2f} ms CPU beyond the idle homes' timers")
+        print(f"  the worker's event loop held up 250 ms or more during the load: {many['stalls']} time(s), the "
+              f"longest {many['worst_stall_ms']:.0f} ms; {many['slowest']}")
         print(f"  SOS p99 at {many['homes']} homes / {base['homes']} homes: {many['p99_ms'] / base['p99_ms']:.2f}x; "
               f"lost {many['published'] - many['logged']}, doubled {many['doubled']}")
         if not (args.no_failover and args.no_caps):

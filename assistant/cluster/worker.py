@@ -29,6 +29,7 @@ from assistant.cluster.lease import EtcdError, PartitionLeases
 from assistant.cluster.partition import Partition, StartGate
 from assistant.config import MqttConfig
 from assistant.log_writer import LogWriter
+from assistant.loopwatch import LoopWatch
 from assistant.skill_loader import SkillClass
 
 log = logging.getLogger(__name__)
@@ -86,6 +87,8 @@ class Worker:
         self._lost: set[int] = set()
         self._busy = asyncio.Lock()
         self._gate = StartGate(4)
+        self.loop_watch = LoopWatch(f"worker {worker_id}")
+        """How late the worker's event loop runs (its stalls are logged)."""
         self._writer = LogWriter(f"carehub-{worker_id}-log")
         """Commits every home's event log, one thread for all the partitions (``LogWriter``)."""
         """Homes starting at once across every partition this worker takes, those with messages waiting first."""
@@ -99,6 +102,7 @@ class Worker:
         """Claim, run and rebalance partitions until cancelled."""
         if self.leases is not None:
             self.leases.on_lost = self._on_lost
+        watch = asyncio.ensure_future(self.loop_watch.run())
         try:
             while True:
                 try:
@@ -107,6 +111,7 @@ class Worker:
                     log.warning("worker %s: etcd: %s", self.id, error)
                 await asyncio.sleep(self.settings.tick)
         finally:
+            watch.cancel()
             await asyncio.shield(self.stop())
 
     async def stop(self) -> None:
