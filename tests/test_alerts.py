@@ -354,3 +354,26 @@ async def test_an_alert_is_paged_while_every_other_blocking_job_waits_for_a_thre
     finally:
         release.set()
         await asyncio.gather(*busy)
+
+
+async def test_an_alert_is_paged_while_the_event_log_s_writer_is_held_up(make_hub, receiver, tmp_path):
+    """A worker's homes share one writer thread: a page must not wait for the alert_raised event's commit behind
+    every home's readings. The writer is held up here by its lease check stalling before this home's commit."""
+    hub, _ = await make_hub(household(tmp_path, receiver))
+    release = threading.Event()
+    hub.log.may_commit = lambda: release.wait(30)
+    raising = asyncio.ensure_future(hub.alerts.raise_alert(kind="sos", priority="high", person="grandma",
+                                                           message="Margaret pressed SOS"))
+    try:
+        await until(lambda: receiver.count("anna") == 1 and receiver.count("bo") == 1)
+        assert not release.is_set() and not raising.done()  # paged while the event was still waiting for its commit
+    finally:
+        release.set()
+        await raising
+    from assistant.eventlog import EventQuery
+
+    query = EventQuery(hub.log.path)
+    try:
+        assert [r["kind"] for r in query.events(limit=100)].count("alert_raised") == 1  # committed once released
+    finally:
+        query.close()

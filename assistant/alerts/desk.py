@@ -178,10 +178,13 @@ class AlertDesk:
                       kind=kind, priority=priority, messages=messages, cause=cause, status=AlertStatus.OPEN, count=1,
                       fold_key=key, self_cancel=self_cancel, step=0, next_at=first_at, updated=now)
         await on_file(self.store.insert, alert)
+        # The ladder is woken before the alert_raised event's commit is awaited: the alert's row is committed, and
+        # the page must not wait behind every home's readings queued for the event log's writer thread. The event
+        # is queued for the log before the ladder can run, so the log still has it before anything the ladder logs.
+        self._notify_changed()
         await self._sink.emit(AlertRaised(alert_id=alert.id, alert_kind=kind, priority=priority.value,
                                           message=alert.message("en"), person=person, device=device, cause=cause))
         log.warning("alert %s raised: %s %s for %s (cause %s)", alert.id, priority.value, kind, person, cause)
-        self._notify_changed()
         return alert.id
 
     # -- acknowledging and resolving ------------------------------------------------------------------------
