@@ -60,13 +60,15 @@ STORAGE_RETRY_EVERY = 5.0
 @dataclass(frozen=True)
 class SharedParts:
     """What the homes of one partition share (``assistant.cluster.partition``): the thread that commits their
-    event logs (each home keeps its own file; one thread for all of a worker's partitions), the MQTT session and
-    the partition's lease, asked before each commit. The partition starts and stops the session; a home's hub
-    only uses it."""
+    event logs (one for all of a worker's partitions), the MQTT session, the partition's lease, asked before each
+    commit, and the partition's SQLite file with its one connection (every row names its home). The partition
+    starts and stops the session; a home's hub only uses it."""
 
     writer: LogWriter
     link: MqttLink
     fence: Callable[[], bool] | None = None
+    file: OneConnection | None = None
+    """None: the home keeps a file of its own (``config.storage.database``), still through one connection."""
 
 
 class HomeLink:
@@ -356,8 +358,8 @@ def build_hub(config: Config, *, clock: Clock | None = None, offline: bool = Fal
     """
     clock = clock or SystemClock()
     home = config.home.id
-    # A partition's home keeps one connection (three open files), not one for each part: see ``OneConnection``.
-    one = OneConnection(config.database_path) if shared is not None else None
+    # A partition's homes share one connection (three open files), not one for each part: see ``OneConnection``.
+    one = (shared.file or OneConnection(config.database_path)) if shared is not None else None
     event_log = EventLog(config.database_path, wrap=database_wrapper, writer=shared.writer if shared else None,
                          shared=one, may_commit=shared.fence if shared else None)
     state = StateStore({d.id: d.room for d in config.devices if d.room})
@@ -383,7 +385,7 @@ def build_hub(config: Config, *, clock: Clock | None = None, offline: bool = Fal
                         status_topic=topics.hub_topic(config.mqtt.topic_prefix, home, "status"))
     adapters = Adapters()
     commands = CommandDispatcher(config, adapters, outbox if outbox is not None else link, recorder)  # type: ignore[arg-type]
-    alert_store = AlertStore(config.database_path, wrap=database_wrapper, shared=one)
+    alert_store = AlertStore(config.database_path, home=home, wrap=database_wrapper, shared=one)
     desk = AlertDesk(config, alert_store, recorder, clock)
     notifier = notifier or AppriseNotifier()
     async def announce(text: str, language: str, cause: str | None) -> list[str]:

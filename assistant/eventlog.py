@@ -434,13 +434,18 @@ class EventQuery:
             return self.db.execute("SELECT count(*) FROM events").fetchone()[0]
         return self.db.execute("SELECT count(*) FROM events WHERE kind = ?", [kind]).fetchone()[0]
 
-    def devices(self) -> list[dict[str, Any]]:
-        return [dict(r) for r in self.db["devices"].rows_where(order_by="home, id")]
+    def devices(self, home: str | None = None) -> list[dict[str, Any]]:
+        """Rows of the ``devices`` table: a home's, or every home's in the file."""
+        if home is None:
+            return [dict(r) for r in self.db["devices"].rows_where(order_by="home, id")]
+        return [dict(r) for r in self.db["devices"].rows_where("home = ?", [home], order_by="id")]
 
     def recent_message_keys(self, home: str, limit: int) -> list[str]:
         """The dedupe keys (``home/device/msg_id``) of the latest ``limit`` device messages, oldest first."""
         rows = self.db.execute(
-            "SELECT dedupe_key FROM events WHERE dedupe_key IS NOT NULL AND home = ? ORDER BY rowid DESC LIMIT ?",
+            # By the home's index in the order the hub logged them (a partition's file holds many homes' events)
+            "SELECT dedupe_key FROM events WHERE home = ? AND dedupe_key IS NOT NULL ORDER BY ts DESC, rowid DESC "
+            "LIMIT ?",
             [home, limit]).fetchall()
         keys = dict.fromkeys(key.rsplit("#", 1)[0] for (key,) in reversed(rows))
         return list(keys)

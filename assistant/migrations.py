@@ -168,3 +168,17 @@ def m005_app_sign_in(db: sqlite_utils.Database) -> None:
         {"code_hash": str, "role": str, "holder": str, "created": str, "expires": str, "used": str}, pk="code_hash")
     db.table("app_sessions").create(
         {"id_hash": str, "role": str, "holder": str, "csrf": str, "created": str, "expires": str}, pk="id_hash")
+
+
+@migrations
+def m006_home_scoped_skill_store(db: sqlite_utils.Database) -> None:
+    """Skill state keyed by (home, skill, key): a worker's partition keeps all its homes in one file.
+
+    A file written before this held one home: its rows take the home its events name."""
+    db.execute("CREATE TABLE skill_store_by_home (home TEXT NOT NULL, skill TEXT NOT NULL, key TEXT NOT NULL, "
+               "value TEXT, updated TEXT, PRIMARY KEY (home, skill, key))")
+    db.execute("INSERT INTO skill_store_by_home (home, skill, key, value, updated) "
+               "SELECT COALESCE((SELECT home FROM events WHERE home IS NOT NULL LIMIT 1), ''), skill, key, value, "
+               "updated FROM skill_store")
+    db.execute("DROP TABLE skill_store")
+    db.execute("ALTER TABLE skill_store_by_home RENAME TO skill_store")

@@ -71,4 +71,4 @@ class LogReader:
 
     async def devices(self) -> list[dict[str, Any]]:
         """Rows of the ``devices`` table (last seen, online) a previous run left."""
-        return await self._run(lambda q: q.devices())
+        return await self._run(lambda q: q.devices(self.home))

@@ -12,7 +12,7 @@ from assistant.alerts.tokens import CaregiverTokens
 from assistant.app import build_hub
 from assistant.clock import FakeClock
 from assistant.cluster.centre_web import Centre, load_staff
-from assistant.cluster.homes import partition_of
+from assistant.cluster.homes import PARTITION_FILE, partition_of
 from assistant.cluster.overview import Overview
 from assistant.config import MqttConfig, parse_config
 from assistant.mqtt import MqttLink
@@ -34,7 +34,7 @@ async def test_axe_finds_nothing_serious_on_the_care_centre_s_pages(tmp_path):
 
     async def raise_in(home: str, kind: str = "sos") -> str:
         raw = yaml.safe_load((homes / f"{home}.yaml").read_text(encoding="utf-8"))
-        raw["storage"] = {"database": str(data / f"p{partition_of(home, 4)}" / f"{home}.db")}
+        raw["storage"] = {"database": str(data / f"p{partition_of(home, 4)}" / PARTITION_FILE)}
         raw["caregivers"][0]["channels"] = []
         hub = build_hub(parse_config(raw, "test", tmp_path), clock=FakeClock(T0), offline=True, skills=[])
         await hub.start()

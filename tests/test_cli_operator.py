@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from assistant.app import build_hub
 from assistant.cli import main
 from assistant.clock import FakeClock
-from assistant.cluster.homes import partition_of
+from assistant.cluster.homes import PARTITION_FILE, partition_of
 from assistant.config import parse_config
 from tests.test_alerts import T0
 from tests.test_cluster_partition import home_file
@@ -40,7 +40,7 @@ async def test_alerts_lists_open_alerts_across_homes_most_urgent_first(tmp_path)
     for home, priority in (("flat-a", "medium"), ("flat-b", "high")):
         config_file = home_file(homes, home, receiver)
         raw = yaml.safe_load(config_file.read_text(encoding="utf-8"))
-        raw["storage"] = {"database": str(data / f"p{partition_of(home, 4)}" / f"{home}.db")}
+        raw["storage"] = {"database": str(data / f"p{partition_of(home, 4)}" / PARTITION_FILE)}
         raw["caregivers"][0]["channels"] = []
         hub = build_hub(parse_config(raw, "test", tmp_path), clock=FakeClock(T0), offline=True, skills=[])
         await hub.start()

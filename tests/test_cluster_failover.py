@@ -24,7 +24,7 @@ import pytest
 import yaml
 
 from assistant.cluster import PartitionLeases
-from assistant.cluster.homes import partition_of
+from assistant.cluster.homes import PARTITION_FILE, partition_of
 from tests.hubkit import publish
 from tests.test_alerts import Receiver, receiver, until  # noqa: F401 - receiver is a fixture
 from tests.test_cluster_lease import etcd  # noqa: F401 - a fixture
@@ -108,7 +108,7 @@ class Deployment:
                 await asyncio.sleep(0.2)
 
     def logged(self) -> Counter[str]:
-        """How many rows each device message (its msg_id) left, over every home's file."""
+        """How many rows each device message (its msg_id) left, over every partition's file."""
         counts: Counter[str] = Counter()
         for path in self.data.glob("p*/*.db"):
             conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)
@@ -233,11 +233,12 @@ def deployment_with_timers(tmp_path, mosquitto_broker, etcd, receiver):  # noqa:
     d.stop_all()
 
 
-def _rows(d: Deployment, home: str, sql: str) -> list[tuple]:
-    path = d.data / f"p{partition_of(home, PARTITIONS)}" / f"{home}.db"
+def _rows(d: Deployment, home: str, sql: str, *args: str) -> list[tuple]:
+    """Rows of the file of the home's partition (the query names the home where a table has one)."""
+    path = d.data / f"p{partition_of(home, PARTITIONS)}" / PARTITION_FILE
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)
     try:
-        return conn.execute(sql).fetchall()
+        return conn.execute(sql, args).fetchall()
     finally:
         conn.close()
 
@@ -261,9 +262,10 @@ async def test_a_fall_window_and_an_alert_round_due_while_the_worker_is_dead_fir
     await d.until_held({"worker-b": PARTITIONS})
     await until(lambda: receiver.count(f"{sos_home}-sam") >= 1 and receiver.count(fall_home) >= 1, WAIT)
     # The fall's check was taken up by the new owner with what was left of its window, and it paged once.
-    resumed = _rows(d, fall_home, "SELECT data FROM events WHERE kind = 'fall_check_resumed'")
+    resumed = _rows(d, fall_home, "SELECT data FROM events WHERE kind = 'fall_check_resumed' AND home = ?",
+                    fall_home)
     assert len(resumed) == 1 and json.loads(resumed[0][0])["seconds_left"] < TIMER
-    alerts = _rows(d, fall_home, "SELECT kind, count FROM alerts")
+    alerts = _rows(d, fall_home, "SELECT kind, count FROM alerts WHERE home = ?", fall_home)
     assert alerts == [("fall", 1)]
     # Round 2 of the SOS (tier 2 joins) was sent by the new owner; no (alert, step) reached anyone twice.
     for who in (sos_home, f"{sos_home}-sam", fall_home):

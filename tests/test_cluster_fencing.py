@@ -1,6 +1,6 @@
-"""The fencing token in each home's file: a partition writes its lease's token when it starts a home, and every
-commit of that home checks it, so a worker that was paused past its lease between its lease check and a commit
-commits nothing once the next owner has started the home (a real partition on a real Mosquitto)."""
+"""The fencing token in a partition's file: a partition writes its lease's token before it starts its first home,
+and every commit of its homes checks it, so a worker that was paused past its lease between its lease check and a
+commit commits nothing once the next owner has started the partition (a real partition on a real Mosquitto)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import pytest
 
 from assistant.cluster import fencing
 from assistant.cluster.homes import HomeDirectory
+from assistant.cluster import partition as partition_module
 from assistant.cluster.partition import Partition
 from assistant.config import MqttConfig
 from assistant.log_writer import Fenced
@@ -107,23 +108,47 @@ async def test_a_page_already_delivered_is_recorded_under_a_stale_token_but_noth
 
 
 async def test_messages_for_a_home_that_cannot_start_are_logged_and_counted_and_its_neighbours_run_on(
-        mosquitto_broker, tmp_path, receiver, caplog):  # noqa: F811
+        mosquitto_broker, tmp_path, receiver, caplog, monkeypatch):  # noqa: F811
     folder = tmp_path / "homes"
     folder.mkdir()
     for home in ("flat-a", "flat-b"):
         home_file(folder, home, receiver)
     configs = [f.config for f in HomeDirectory(folder).scan().homes.values()]
     part = held_under(mosquitto_broker, tmp_path, token=5)
-    await asyncio.to_thread(fencing.claim, part.database("flat-b"), 9)  # flat-b is a later owner's now
+    real_build = partition_module.build_hub
+
+    def build(config, **kwargs):  # noqa: ANN001, ANN003, ANN202
+        if config.home.id == "flat-b":
+            raise OSError("flat-b's sentences folder cannot be read")
+        return real_build(config, **kwargs)
+
+    monkeypatch.setattr(partition_module, "build_hub", build)
     await part.start(configs)
     try:
         await part.link.wait_connected()
-        assert sorted(part.hubs) == ["flat-a"] and "fencing token (9)" in part.failed["flat-b"]
+        assert sorted(part.hubs) == ["flat-a"] and "cannot be read" in part.failed["flat-b"]
         await publish(mosquitto_broker.port, [motion("flat-b", "b-1"), sos("flat-a", "a-1")])
         await until(lambda: receiver.count("flat-a") == 1 and part.dropped.get("flat-b") == 1)
         assert "home flat-b is not running" in caplog.text and "carehub/flat-b/kitchen-motion/state" in caplog.text
         assert part.homes == ["flat-a", "flat-b"]  # still the partition's: the worker tries it again
-        await part.remove("flat-b")  # its file deleted meanwhile: its topics go too
+        await part.remove("flat-b")  # its home file deleted meanwhile: its topics go too
         assert part.homes == ["flat-a"] and "flat-b" not in part.failed
+    finally:
+        await part.stop()
+
+
+async def test_a_partition_whose_file_holds_a_later_owner_s_token_starts_none_of_its_homes(
+        mosquitto_broker, tmp_path, receiver):  # noqa: F811
+    folder = tmp_path / "homes"
+    folder.mkdir()
+    for home in ("flat-a", "flat-b"):
+        home_file(folder, home, receiver)
+    part = held_under(mosquitto_broker, tmp_path, token=5)
+    await asyncio.to_thread(fencing.claim, part.database(), 9)  # the partition is a later owner's now
+    await part.start(f.config for f in HomeDirectory(folder).scan().homes.values())
+    try:
+        assert part.hubs == {} and sorted(part.failed) == ["flat-a", "flat-b"]
+        assert all("fencing token (9)" in why for why in part.failed.values())
+        assert fencing.token_in(part.database()) == 9
     finally:
         await part.stop()

@@ -17,6 +17,7 @@ from assistant.clock import FakeClock
 from assistant.cluster.homes import HomeDirectory, partition_of
 from assistant.cluster.partition import STARTING_AT_ONCE, Partition, StartGate
 from assistant.config import MqttConfig
+from assistant.skill_runtime.store import SqliteKeyValueStore
 from assistant.skill_loader import SkillClass
 from skills.safety import Safety, SafetySettings
 from tests.hubkit import publish, wait_for_rows
@@ -51,14 +52,15 @@ def partition(broker, tmp_path: Path) -> Partition:
     return Partition(0, mqtt, tmp_path / "data", clock=FakeClock(T0), skills=[SkillClass("safety", Safety, "test", SafetySettings())], min_backoff=0.1)
 
 
-def messages_logged(path: Path, prefix: str) -> list[str]:
-    """The device messages (msg_id) starting with ``prefix`` in a home's log, each once per row, in log order."""
+def messages_logged(path: Path, prefix: str, home: str = "%") -> list[str]:
+    """The device messages (msg_id) starting with ``prefix`` in a partition's log (of ``home``), each once per row,
+    in log order."""
     if not path.exists():
         return []
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)
     try:
-        keys = conn.execute("SELECT dedupe_key FROM events WHERE dedupe_key LIKE ? ORDER BY rowid",
-                            [f"%/{prefix}%#0"]).fetchall()
+        keys = conn.execute("SELECT dedupe_key FROM events WHERE dedupe_key LIKE ? AND home LIKE ? ORDER BY rowid",
+                            [f"%/{prefix}%#0", home]).fetchall()
     except sqlite3.OperationalError:
         return []
     finally:
@@ -97,12 +99,15 @@ async def test_one_session_and_one_writer_carry_several_homes_each_reaching_its_
     try:
         await part.link.wait_connected()
         writers = [t.name for t in set(threading.enumerate()) - before if t.name.endswith("log")]
-        assert writers == ["carehub-p0-log"]  # two homes, each with its own file, one writer thread
+        assert writers == ["carehub-p0-log"]  # two homes, one file, one writer thread
         await publish(mosquitto_broker.port, [sos("flat-a", "a-1"), motion("flat-b", "b-1")])
         await until(lambda: receiver.count("flat-a") == 1)
-        b = await wait_for_rows(part.database("flat-b"), lambda rows: rows_of(rows, "flat-b", "motion_detected"))
-        a = await wait_for_rows(part.database("flat-a"), lambda rows: rows_of(rows, "flat-a", "sos_pressed"))
-        assert {r["home"] for r in a + b} == {"flat-a", "flat-b"} and {r["home"] for r in b} == {"flat-b"}
+        rows = await wait_for_rows(part.database(), lambda rows: rows_of(rows, "flat-b", "motion_detected")
+                                   and rows_of(rows, "flat-a", "sos_pressed"))
+        assert {r["home"] for r in rows} == {"flat-a", "flat-b"}
+        # In the partition's one file each row names its home: each home reads only its own.
+        assert {r["home"] for r in await part.hubs["flat-b"].reader.rows()} == {"flat-b"}
+        assert not await part.hubs["flat-b"].reader.rows(kind="sos_pressed")
         assert receiver.count("flat-b") == 0
         assert "Grandma of flat-a" in receiver.got["flat-a"][0]["message"]
 
@@ -117,8 +122,8 @@ async def test_one_session_and_one_writer_carry_several_homes_each_reaching_its_
         # A household that leaves: nothing of it is logged any more, the others go on.
         await part.remove("flat-b")
         await publish(mosquitto_broker.port, [motion("flat-b", "b-2"), motion("flat-a", "a-2")])
-        await wait_for_rows(part.database("flat-a"), lambda rows: rows_of(rows, "flat-a", "motion_detected"))
-        b = await wait_for_rows(part.database("flat-b"), lambda rows: True)
+        rows = await wait_for_rows(part.database(), lambda rows: rows_of(rows, "flat-a", "motion_detected"))
+        b = [r for r in rows if r["home"] == "flat-b"]
         assert len(rows_of(b, "flat-b", "motion_detected")) == 1 and b[-1]["kind"] == "hub_stopped"
         assert part.homes == ["flat-a", "flat-c"]
     finally:
@@ -134,7 +139,7 @@ async def test_what_arrives_while_no_worker_holds_the_partition_is_delivered_to_
     await second.start(configs)
     try:
         await until(lambda: receiver.count("flat-a") == 1)
-        rows = await wait_for_rows(second.database("flat-a"), lambda rows: rows_of(rows, "flat-a", "sos_pressed"))
+        rows = await wait_for_rows(second.database(), lambda rows: rows_of(rows, "flat-a", "sos_pressed"))
         assert len(rows_of(rows, "flat-a", "motion_detected")) == 1
         assert second.link.config.client_id == "carehub-p0"
     finally:
@@ -229,8 +234,8 @@ async def test_messages_for_homes_not_started_when_the_partition_stops_go_to_the
     third = partition(mosquitto_broker, tmp_path)
     await third.start(configs)
     try:
-        await until(lambda: messages_logged(third.database("flat-19"), "gone-") == ["gone-1"])
-        await until(lambda: messages_logged(third.database("flat-18"), "gone-") == ["gone-2"])
+        await until(lambda: messages_logged(third.database(), "gone-", "flat-19") == ["gone-1"])
+        await until(lambda: messages_logged(third.database(), "gone-", "flat-18") == ["gone-2"])
     finally:
         await third.stop()
 
@@ -288,28 +293,38 @@ def files_open(folder: Path) -> list[str]:
     return sorted(names)
 
 
-async def test_a_home_of_a_partition_keeps_one_connection_to_its_file_for_all_its_parts(
+async def test_a_partition_s_homes_keep_one_connection_to_its_one_file_each_seeing_only_its_own_rows(
         mosquitto_broker, tmp_path, receiver):  # noqa: F811
     folder = tmp_path / "homes"
     folder.mkdir()
-    home_file(folder, "flat-a", receiver)
+    for home in ("flat-a", "flat-b"):
+        home_file(folder, home, receiver)
     part = partition(mosquitto_broker, tmp_path)
     await part.start(f.config for f in HomeDirectory(folder).scan().homes.values())
     try:
         await part.link.wait_connected()
-        await publish(mosquitto_broker.port, [sos("flat-a", "a-1"), motion("flat-a", "a-2")])
+        await publish(mosquitto_broker.port, [sos("flat-a", "a-1"), motion("flat-a", "a-2"), motion("flat-b", "b-1")])
         await until(lambda: receiver.count("flat-a") == 1)
-        hub = part.hubs["flat-a"]
-        await until(lambda: hub.log.committed_rows >= 3)  # read here through the hub: a connection of the test's
-        # own would stay open in the process as long as the hub's does (SQLite keeps the file's locks per process)
-        assert [r["device"] for r in await hub.reader.rows(kind="motion_detected")] == ["kitchen-motion"]
-        # Its log, its reader, its alert desk and its skills' store all answer, through one connection.
-        assert [r["home"] for r in await hub.reader.rows(kind="sos_pressed")] == ["flat-a"]
-        assert [a.kind for a in await asyncio.to_thread(hub.alerts.store.open_alerts)] == ["sos"]
-        store = hub.skills.store_connection
-        await asyncio.to_thread(store.run, "INSERT INTO skill_store (skill, key, value, updated) "
-                                "VALUES ('t', 'k', '1', 'now')", [])
-        assert files_open(part.folder.resolve()) == ["flat-a.db", "flat-a.db-shm", "flat-a.db-wal"]
+        a, b = part.hubs["flat-a"], part.hubs["flat-b"]
+        await until(lambda: a.log.committed_rows >= 3 and b.log.committed_rows >= 1)  # read through the hubs: a
+        # connection of the test's own would stay open in the process as long as theirs (SQLite keeps a file's
+        # locks per process)
+        assert [r["device"] for r in await a.reader.rows(kind="motion_detected")] == ["kitchen-motion"]
+        # Each home's log, reader, alert desk and skills' store answer through the partition's one connection,
+        # each with its own rows only.
+        assert [r["home"] for r in await a.reader.rows(kind="sos_pressed")] == ["flat-a"]
+        assert {r["home"] for r in await b.reader.rows()} == {"flat-b"}
+        assert [x.kind for x in await asyncio.to_thread(a.alerts.store.open_alerts)] == ["sos"]
+        assert await asyncio.to_thread(b.alerts.store.open_alerts) == []
+        assert {d["id"] for d in await b.reader.devices()} == {"kitchen-motion"}
+        stores = {hub: SqliteKeyValueStore(hub.skills.store_connection, "t") for hub in (a, b)}
+        await stores[a].set("k", "of flat-a")
+        await stores[b].set("k", "of flat-b")
+        assert [await stores[a].get("k"), await stores[b].get("k")] == ["of flat-a", "of flat-b"]
+        await stores[b].delete("k")
+        assert [await stores[a].keys(), await stores[b].keys()] == [["k"], []]
+        assert a.alerts.store.secret() != b.alerts.store.secret()
+        assert files_open(part.folder.resolve()) == ["homes.db", "homes.db-shm", "homes.db-wal"]
     finally:
         await part.stop()
     assert files_open(tmp_path) == []

@@ -249,7 +249,7 @@ async def test_reopen_keeps_data_and_migrations_do_nothing_more(db_path):
         assert migrations.pending(db) == []
         assert migrations.apply(db) == []
         assert [r["name"] for r in db["_migrations"].rows] == ["m001_events", "m002_devices", "m003_skill_store", "m004_alerts",
-                                                                   "m005_app_sign_in"]
+                                                                   "m005_app_sign_in", "m006_home_scoped_skill_store"]
     finally:
         db.conn.close()
     query = EventQuery(db_path)

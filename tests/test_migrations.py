@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 
 import pytest
 import sqlite_utils
@@ -18,12 +19,15 @@ def db():
 
 
 def test_built_in_migrations_apply_once(db):
-    assert migrations.pending(db) == ["m001_events", "m002_devices", "m003_skill_store", "m004_alerts", "m005_app_sign_in"]
-    assert migrations.apply(db) == ["m001_events", "m002_devices", "m003_skill_store", "m004_alerts", "m005_app_sign_in"]
+    assert migrations.pending(db) == ["m001_events", "m002_devices", "m003_skill_store", "m004_alerts", "m005_app_sign_in",
+        "m006_home_scoped_skill_store"]
+    assert migrations.apply(db) == ["m001_events", "m002_devices", "m003_skill_store", "m004_alerts", "m005_app_sign_in",
+        "m006_home_scoped_skill_store"]
     assert migrations.pending(db) == []
     assert migrations.apply(db) == []
     assert {"events", "devices", "_migrations"} <= set(db.table_names())
-    assert [r["name"] for r in db["_migrations"].rows] == ["m001_events", "m002_devices", "m003_skill_store", "m004_alerts", "m005_app_sign_in"]
+    assert [r["name"] for r in db["_migrations"].rows] == ["m001_events", "m002_devices", "m003_skill_store", "m004_alerts", "m005_app_sign_in",
+        "m006_home_scoped_skill_store"]
 
 
 def test_built_in_schema(db):
@@ -32,6 +36,28 @@ def test_built_in_schema(db):
         "id", "ts", "home", "device", "person", "kind", "data", "cause", "dedupe_key"}
     assert db["events"].pks == ["id"]
     assert db["devices"].pks == ["home", "id"]
+
+
+def test_a_file_of_one_home_keeps_its_skill_state_and_secret_once_rows_name_their_home(db):
+    """Skill state took a home column when a worker's partition came to keep all its homes in one file: a file
+    written before that (one home's) gives its rows to the home its events name, and its secret to that home."""
+    from assistant.alerts.store import AlertStore
+
+    before = Migrations()
+    for _name, step in migrations._steps[:5]:  # noqa: SLF001 - the schema as it was
+        before(step)
+    before.apply(db)
+    db.execute("INSERT INTO events (id, ts, home, kind, data) VALUES ('e1', '2026-01-01', 'flat-a', 'x', '{}')")
+    db.execute("INSERT INTO skill_store (skill, key, value, updated) VALUES ('notes', 'k', '1', 'now')")
+    db.execute("INSERT INTO hub_settings (key, value) VALUES ('secret', 'the-old-secret')")
+    db.conn.commit()
+    assert migrations.apply(db) == ["m006_home_scoped_skill_store"]
+    assert db["skill_store"].pks == ["home", "skill", "key"]
+    assert db.execute("SELECT home, skill, key, value FROM skill_store").fetchall() == [("flat-a", "notes", "k", "1")]
+    store = AlertStore(Path("unused"), home="flat-a")
+    store._connection = db.conn  # noqa: SLF001 - the file opened here
+    assert store.secret() == "the-old-secret"
+    assert db.execute("SELECT value FROM hub_settings WHERE key = 'secret:flat-a'").fetchall() == [("the-old-secret",)]
 
 
 def test_new_step_is_pending_then_applied_once(db):

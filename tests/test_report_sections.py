@@ -104,7 +104,7 @@ def _insert(db: Any, ts: datetime, kind: str, data: dict[str, Any], device: str 
 
 
 def _store(db: Any, skill_id: str, key: str, value: Any) -> None:
-    db.execute("INSERT INTO skill_store (skill, key, value, updated) VALUES (?, ?, ?, '')",
+    db.execute("INSERT INTO skill_store (home, skill, key, value, updated) VALUES ('home', ?, ?, ?, '')",
                [skill_id, key, json.dumps(value)])
 
 

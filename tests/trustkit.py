@@ -51,7 +51,7 @@ class SecuredHome:
 
 
 def secret_of(config: Config) -> str:
-    store = AlertStore(config.database_path)
+    store = AlertStore(config.database_path, home=config.home.id)
     try:
         return store.secret()
     finally:

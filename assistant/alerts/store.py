@@ -80,9 +80,14 @@ def facts(conn: Any) -> Any:
 class AlertStore:
     """Alerts, their transition log and the hub's secret."""
 
-    def __init__(self, path: Path, *, wrap: ConnectionWrapper | None = None,
+    def __init__(self, path: Path, *, home: str | None = None, wrap: ConnectionWrapper | None = None,
                  shared: OneConnection | None = None) -> None:
         self.path = path
+        self.home = home
+        """Whose alerts these are (a worker's partition keeps all its homes in one file); None: every alert in the
+        file (the command line on a home's own file)."""
+        self._mine = " AND home = ?" if home is not None else ""
+        self._me: tuple[str, ...] = (home,) if home is not None else ()
         self._shared = shared
         self._wrap = wrap
         self._connection: sqlite3.Connection | None = None
@@ -116,8 +121,18 @@ class AlertStore:
         self.failing = f"{type(error).__name__}: {error}"
         log.error("the alerts database refused a write (%s); carrying on in memory until it takes writes again",
                   error)
-        memory = sqlite3.connect(":memory:", check_same_thread=False)
-        self._disk.backup(memory)
+        if self._shared is None:
+            memory = sqlite3.connect(":memory:", check_same_thread=False)
+            self._disk.backup(memory)
+        else:  # the partition's file holds every home's events: only this home's alerts are worked on
+            memory = open_database(":memory:").conn
+            disk, mine = self._disk, [self.home]
+            for table, where in (("alerts", "home = ?"), ("hub_settings", "1"),
+                                 ("alert_log", "alert_id IN (SELECT id FROM alerts WHERE home = ?)")):
+                rows = disk.execute(f"SELECT * FROM {table} WHERE {where}", mine if "?" in where else []).fetchall()
+                if rows:
+                    memory.executemany(f"INSERT INTO {table} VALUES ({', '.join('?' * len(rows[0]))})", rows)
+            memory.commit()
         self._memory = memory
 
     def flush(self) -> bool:
@@ -178,28 +193,29 @@ class AlertStore:
     # -- reading -------------------------------------------------------------------------------
 
     def get(self, alert_id: str) -> Alert | None:
-        rows = self._rows("SELECT * FROM alerts WHERE id = ?", [alert_id])
+        rows = self._rows(f"SELECT * FROM alerts WHERE id = ?{self._mine}", [alert_id, *self._me])
         return self._alert(rows[0]) if rows else None
 
     def open_alerts(self) -> builtins.list[Alert]:
-        return [self._alert(r) for r in self._rows("SELECT * FROM alerts WHERE status = 'open' ORDER BY raised_at")]
+        return [self._alert(r) for r in self._rows(f"SELECT * FROM alerts WHERE status = 'open'{self._mine} "
+                                                   "ORDER BY raised_at", self._me)]
 
     def find_open(self, fold_key: str) -> Alert | None:
-        rows = self._rows("SELECT * FROM alerts WHERE fold_key = ? AND status = 'open' ORDER BY raised_at DESC "
-                          "LIMIT 1", [fold_key])
+        rows = self._rows(f"SELECT * FROM alerts WHERE fold_key = ? AND status = 'open'{self._mine} "
+                          "ORDER BY raised_at DESC LIMIT 1", [fold_key, *self._me])
         return self._alert(rows[0]) if rows else None
 
     def find_unresolved(self, fold_key: str) -> Alert | None:
         """The newest open or acknowledged alert for a condition."""
-        rows = self._rows("SELECT * FROM alerts WHERE fold_key = ? AND status IN ('open', 'acknowledged') "
-                          "ORDER BY raised_at DESC LIMIT 1", [fold_key])
+        rows = self._rows(f"SELECT * FROM alerts WHERE fold_key = ? AND status IN ('open', 'acknowledged')"
+                          f"{self._mine} ORDER BY raised_at DESC LIMIT 1", [fold_key, *self._me])
         return self._alert(rows[0]) if rows else None
 
     def list(self, *, status: AlertStatus | str | None = None, people: Sequence[str] | None = None,
              limit: int = 100) -> builtins.list[Alert]:
         """Newest first; with ``people``, only alerts about them and household alerts."""
-        where: builtins.list[str] = []
-        args: builtins.list[Any] = []
+        where: builtins.list[str] = ["home = ?"] if self.home is not None else []
+        args: builtins.list[Any] = [*self._me]
         if status:
             where.append("status = ?")
             args.append(str(status))
@@ -336,11 +352,20 @@ class AlertStore:
 
     @_writes
     def secret(self) -> str:
+        """The home's secret (``hub_settings``, key ``secret:<home>``). A file written before homes shared files
+        held one home, under the key ``secret``: that home takes it over under the new name (only such files have
+        the old key)."""
+        key = secret_key(self.home)
         with self._lock, self._conn:
-            row = self._conn.execute("SELECT value FROM hub_settings WHERE key = 'secret'").fetchone()
+            row = self._conn.execute("SELECT value FROM hub_settings WHERE key = ?", [key]).fetchone()
             if row:
                 return row[0]
-            value = secrets.token_hex(32)
-            self._conn.execute("INSERT INTO hub_settings (key, value) VALUES ('secret', ?)", [value])
+            old = self._conn.execute("SELECT value FROM hub_settings WHERE key = 'secret'").fetchone()
+            value = old[0] if old else secrets.token_hex(32)
+            self._conn.execute("INSERT INTO hub_settings (key, value) VALUES (?, ?)", [key, value])
             return value
+
+def secret_key(home: str | None) -> str:
+    """Where a home's secret is kept in ``hub_settings``."""
+    return "secret" if home is None else f"secret:{home}"
 

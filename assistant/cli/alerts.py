@@ -37,7 +37,7 @@ async def _open_desk(config: Config) -> AsyncIterator[AlertDesk]:
     clock = SystemClock()
     event_log = EventLog(path)
     await event_log.start()
-    store = AlertStore(path)
+    store = AlertStore(path, home=config.home.id)
     desk = AlertDesk(config, store, Recorder(event_log, clock, config.home.id), clock)
     try:
         await desk.start()
@@ -221,7 +221,7 @@ def alerts_token(ctx: click.Context, caregiver_id: str) -> None:
     else:
         # The secret is made on first use and kept in the database, so a token printed before the
         # hub's first run is the one the hub will accept.
-        store = AlertStore(config.database_path)
+        store = AlertStore(config.database_path, home=config.home.id)
         try:
             token = CaregiverTokens(config, store.secret()).token_for(caregiver_id)
         finally:

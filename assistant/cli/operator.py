@@ -22,7 +22,7 @@ from assistant.cluster.pg_homes import homes_source
 _HOMES = click.option("--homes", "homes_dir", required=True, metavar="FOLDER|postgresql://...",
                       help="folder of per-home files (<home id>.yaml each), or a PostgreSQL registry's URL")
 _DATA = click.option("--data", "data_dir", required=True, type=click.Path(file_okay=False),
-                     help="folder of the partitions' home databases (p<k>/<home>.db)")
+                     help="folder of the partitions' databases (p<k>/homes.db, every home's rows)")
 _PARTITIONS = click.option("--partitions", type=click.IntRange(1, 4096), default=PARTITIONS, show_default=True,
                            help="partitions of homes; the same on every worker, for the life of the deployment")
 _ETCD = click.option("--etcd", metavar="URL", help="etcd's client URL (http://host:2379): share the homes with "
@@ -77,7 +77,7 @@ def worker(ctx: click.Context, homes_dir: str, data_dir: str, etcd: str | None, 
         err_console.print(f"carehub worker {escape(worker_id)}: homes in {escape(homes_dir)}, {partitions} "
                           f"partition(s), broker {config.mqtt.host}:{config.mqtt.port}, "
                           + (f"etcd {escape(etcd)}" if etcd else "alone (no etcd)")
-                          + f"; up to {files} open files (a home keeps about {FILES_PER_HOME})", highlight=False)
+                          + f"; up to {files} open files (a partition keeps {FILES_PER_PARTITION})", highlight=False)
         try:
             await running.run()
         except asyncio.CancelledError:
@@ -89,13 +89,14 @@ def worker(ctx: click.Context, homes_dir: str, data_dir: str, etcd: str | None, 
     asyncio.run(serve())
 
 
-FILES_PER_HOME = 3
-"""Open files a home keeps in a worker (bench/many_homes.py): its parts share one SQLite connection, which keeps the
-file, its WAL and its shared memory open."""
+FILES_PER_PARTITION = 4
+"""Open files a partition keeps in a worker, however many homes it has: its homes share one SQLite connection,
+which keeps the file, its WAL and its shared memory open, and its MQTT session is one socket."""
 
 
 def _raise_open_files() -> int:
-    """Raise this process's open-file limit to its hard limit: every home keeps a few files open."""
+    """Raise this process's open-file limit to its hard limit: every partition keeps a few files open, and a home
+    reading a file (a skill's sentences) one more for a moment."""
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     if hard == resource.RLIM_INFINITY or hard > soft:
         try:
@@ -307,7 +308,7 @@ def registry_put(dsn: str, files: tuple[str, ...]) -> None:
 @_REGISTRY
 @click.argument("home")
 def registry_delete(dsn: str, home: str) -> None:
-    """Take a home out: the workers stop it at their next scan (its file stays in the data folder)."""
+    """Take a home out: the workers stop it at their next scan (its rows stay in its partition's file)."""
     if not _registry(dsn).delete(home):
         raise click.ClickException(f"no home {home!r} in the registry")
     console.print(f"{home}: deleted", highlight=False)

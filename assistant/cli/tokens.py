@@ -15,7 +15,7 @@ from assistant.credentials import HASH_PREFIX, device_credential, new_token, tok
 def hub_secret(config: Config) -> str:
     """The hub's secret, made on first use and kept in its database (so a credential printed before
     the hub's first run is the one it will accept)."""
-    store = AlertStore(config.database_path)
+    store = AlertStore(config.database_path, home=config.home.id)
     try:
         return store.secret()
     finally:

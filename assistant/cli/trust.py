@@ -20,7 +20,7 @@ from assistant.mqtt_trust import HOME_ASSISTANT_USER, ZIGBEE2MQTT_USER, MqttTrus
 def mqtt_trust(config: Config) -> MqttTrust:
     """The home's logins. The secret is made on first use and kept in the database, so a credential
     printed before the hub's first run is the one the hub will accept."""
-    store = AlertStore(config.database_path)
+    store = AlertStore(config.database_path, home=config.home.id)
     try:
         return trust_for(config, store.secret())
     finally:

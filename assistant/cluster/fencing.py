@@ -1,11 +1,11 @@
-"""The partition's fencing token, written into each of its homes' files and checked inside every commit.
+"""The partition's fencing token, written into its file and checked inside every commit.
 
 A worker checks its lease (locally, against its deadline) before each commit, publish and notification. That
 leaves a window of microseconds: a process paused for longer than the lease's TTL *between* that check and the
-commit would still commit once, after another worker took the partition over. Storage closes it. When a
-partition starts a home, it writes its token (the etcd key's revision, larger for every later owner) into the
-home's file (``hub_settings``, key ``fence``), unless a larger one is already there; and every write transaction
-on the home's connections reads it back just before committing. In WAL mode a writer holds the file's write lock
+commit would still commit once, after another worker took the partition over. Storage closes it. Before a
+partition starts its first home, it writes its token (the etcd key's revision, larger for every later owner) into
+the partition's file (``hub_settings``, key ``fence``), unless a larger one is already there; and every write
+transaction of its homes reads it back just before committing. In WAL mode a writer holds the file's write lock
 and sees the newest commit, so the check and the commit are one step: once the new owner has written its larger
 token, nothing of the old owner's is committed any more (the transaction is rolled back and ``Fenced`` raised).
 """
@@ -24,7 +24,7 @@ KEY = "fence"
 
 
 def claim(path: Path, token: int) -> None:
-    """Write ``token`` into a home's file (creating it if new) unless a larger one is there: Fenced then."""
+    """Write ``token`` into a partition's file (creating it if new) unless a larger one is there: Fenced then."""
     db = open_database(path)
     try:
         conn = db.conn
@@ -41,7 +41,7 @@ def claim(path: Path, token: int) -> None:
 
 
 def token_in(path: Path) -> int | None:
-    """The fencing token in a home's file, if any (the operator's view, the tests)."""
+    """The fencing token in a partition's file, if any (the operator's view, the tests)."""
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
     try:
         row = conn.execute("SELECT value FROM hub_settings WHERE key = ?", [KEY]).fetchone()
@@ -53,7 +53,8 @@ def token_in(path: Path) -> int | None:
 
 
 class FencedConnection:
-    """A home's connection whose commits are refused once a later owner's token is in the file."""
+    """A home's view of its partition's connection whose commits are refused once a later owner's token is in the
+    file."""
 
     def __init__(self, conn: sqlite3.Connection, token: int) -> None:
         self._conn = conn
@@ -93,5 +94,5 @@ class FencedConnection:
 
 
 def wrapper(token: int) -> Any:
-    """The ``database_wrapper`` for a home of a partition held under ``token``."""
+    """The ``database_wrapper`` for the homes of a partition held under ``token``."""
     return lambda conn: FencedConnection(conn, token)

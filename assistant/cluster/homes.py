@@ -21,6 +21,8 @@ log = logging.getLogger(__name__)
 
 PARTITIONS = 64
 """Partitions of homes, the unit a worker owns; fixed for the life of a deployment."""
+PARTITION_FILE = "homes.db"
+"""A partition's SQLite file, in its folder ``p<k>``: every row of it names its home."""
 
 
 def partition_of(home: str, partitions: int = PARTITIONS) -> int:

@@ -1,7 +1,8 @@
-"""What an operator sees of many homes, read from the home files and the homes' databases (read-only).
+"""What an operator sees of many homes, read from the home files and the partitions' databases (read-only).
 
-Blocking file and SQLite reads: call them off the event loop. The homes' databases are written by whichever
-worker holds their partition; these reads open each file read-only for a moment and never write.
+Blocking file and SQLite reads: call them off the event loop. A partition's database (``p<k>/homes.db``, every
+row naming its home) is written by whichever worker holds the partition; these reads open it read-only for a
+moment and never write.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from assistant.cluster.homes import PARTITIONS, HomeFile, partition_of
+from assistant.alerts.store import secret_key
+from assistant.cluster.homes import PARTITION_FILE, PARTITIONS, HomeFile, partition_of
 from assistant.cluster.pg_homes import homes_source
 
 UNRESOLVED = ("open", "acknowledged")
@@ -41,7 +43,7 @@ def _read_only(path: Path) -> Iterator[sqlite3.Connection | None]:
 
 
 class Overview:
-    """The homes of ``homes_dir`` and their files under ``data_dir`` (``p<k>/<home>.db``)."""
+    """The homes of ``homes_dir`` and their partitions' files under ``data_dir`` (``p<k>/homes.db``)."""
 
     def __init__(self, homes_dir: Path | str, data_dir: Path | str, partitions: int = PARTITIONS) -> None:
         self.directory = homes_source(str(homes_dir))
@@ -56,7 +58,8 @@ class Overview:
         return self.files
 
     def database(self, home: str) -> Path:
-        return self.data_dir / f"p{partition_of(home, self.partitions)}" / f"{home}.db"
+        """The file of the home's partition (shared with the partition's other homes)."""
+        return self.data_dir / f"p{partition_of(home, self.partitions)}" / PARTITION_FILE
 
     def person_name(self, home: str, person: str | None) -> str:
         found = self.files[home].config.person(person) if person and home in self.files else None
@@ -67,24 +70,38 @@ class Overview:
             if conn is None:
                 return []
             try:
-                rows = conn.execute(f"SELECT {_ALERT_COLUMNS} FROM alerts WHERE {where}", args).fetchall()
+                rows = conn.execute(f"SELECT {_ALERT_COLUMNS} FROM alerts WHERE home = ? AND {where}",
+                                    [home, *args]).fetchall()
             except sqlite3.OperationalError:
                 return []  # a home that never started has no tables yet
-        found = []
-        for row in rows:
-            alert = {"home": home, **dict(row)}
-            alert["messages"] = json.loads(alert["messages"] or "{}")
-            alert["person_name"] = self.person_name(home, alert["person"])
-            found.append(alert)
-        return found
+        return [self._shown({"home": home, **dict(row)}) for row in rows]
 
     def alerts(self, statuses: tuple[str, ...] = UNRESOLVED) -> list[dict[str, Any]]:
         """Every home's alerts in ``statuses``, most urgent first."""
         found: list[dict[str, Any]] = []
         marks = ", ".join("?" * len(statuses))
-        for home in sorted(self.scan()):
-            found += self._alerts_of(home, f"status IN ({marks})", list(statuses))
+        homes = sorted(self.scan())
+        by_partition: dict[int, list[str]] = {}
+        for home in homes:
+            by_partition.setdefault(partition_of(home, self.partitions), []).append(home)
+        for index, members in sorted(by_partition.items()):  # one read of each partition's file
+            found += self._alerts_in(index, members, f"status IN ({marks})", list(statuses))
         return sorted(found, key=alert_order)
+
+    def _alerts_in(self, index: int, homes: list[str], where: str, args: list[Any]) -> list[dict[str, Any]]:
+        with _read_only(self.data_dir / f"p{index}" / PARTITION_FILE) as conn:
+            if conn is None:
+                return []
+            try:
+                rows = conn.execute(f"SELECT home, {_ALERT_COLUMNS} FROM alerts WHERE {where}", args).fetchall()
+            except sqlite3.OperationalError:
+                return []  # a partition that never started has no tables yet
+        return [self._shown(dict(row)) for row in rows if row["home"] in set(homes)]
+
+    def _shown(self, alert: dict[str, Any]) -> dict[str, Any]:
+        alert["messages"] = json.loads(alert["messages"] or "{}")
+        alert["person_name"] = self.person_name(alert["home"], alert["person"])
+        return alert
 
     def alert(self, home: str, alert_id: str, *, rescan: bool = True) -> dict[str, Any] | None:
         """One alert of a home with its history (who was told when, who took it on), or None; ``rescan=False``
@@ -107,18 +124,34 @@ class Overview:
         counts: dict[str, dict[str, int]] = {}
         for alert in self.alerts():
             counts.setdefault(alert["home"], {"open": 0, "acknowledged": 0})[alert["status"]] += 1
+        started = self._started()
         return [{"home": home, "name": f.config.home.name or home, "partition": partition_of(home, self.partitions),
                  "people": len(f.config.people), "devices": len(f.config.devices), "file": f.path.name,
-                 "started": self.database(home).exists(),
+                 "started": home in started,
                  **counts.get(home, {"open": 0, "acknowledged": 0})} for home, f in sorted(self.files.items())]
 
     def secret(self, home: str) -> str | None:
-        """The home's secret (in its file since its first start), which signs the care centre's commands."""
+        """The home's secret (in its partition's file since its first start), which signs the care centre's
+        commands."""
         with _read_only(self.database(home)) as conn:
             if conn is None:
                 return None
             try:
-                row = conn.execute("SELECT value FROM hub_settings WHERE key = 'secret'").fetchone()
+                row = conn.execute("SELECT value FROM hub_settings WHERE key = ?", [secret_key(home)]).fetchone()
             except sqlite3.OperationalError:
                 return None
         return row[0] if row else None
+
+    def _started(self) -> set[str]:
+        """The homes that have run (a home's secret is made as it starts), from each partition's file."""
+        started: set[str] = set()
+        for index in range(self.partitions):
+            with _read_only(self.data_dir / f"p{index}" / PARTITION_FILE) as conn:
+                if conn is None:
+                    continue
+                try:
+                    keys = conn.execute("SELECT key FROM hub_settings WHERE key LIKE 'secret:%'").fetchall()
+                except sqlite3.OperationalError:
+                    continue
+            started.update(key.removeprefix("secret:") for (key,) in keys)
+        return started

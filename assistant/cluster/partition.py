@@ -1,19 +1,18 @@
-"""One partition of homes in a worker: one MQTT session, the hubs of its homes.
+"""One partition of homes in a worker: one MQTT session, one SQLite file, the hubs of its homes.
 
 The partition, not the home, owns the expensive parts: its persistent MQTT session (client id
-``carehub-p<k>``, subscribed to exactly its homes' topics); the thread that commits its homes' event logs is the
-worker's, one for all its partitions, and asks the partition's lease before each commit.
-Each home keeps its own SQLite file (``p<k>/<home>.db``: events, alerts, skill state, sign-ins), so one
-family's rows are never mixed with another's, a home moves to another partition by moving its file, and a
-leaving home's data is one file. Each home keeps its own skills, alert desk and state, built by ``build_hub``
-with the shared parts; its messages are handed to it by the topic's home. Homes are added and removed while
-the partition runs.
+``carehub-p<k>``, subscribed to exactly its homes' topics) and its SQLite file (``p<k>/homes.db``: every home's
+events, alerts and skill state, each row naming its home), through one connection its homes share. The thread that
+commits their event logs is the worker's, one for all its partitions, and asks the partition's lease before each
+commit. A file per home would keep three files open a home (the file, its WAL, its shared memory): 10,000 homes
+would need 30,000 open files, beyond what a host allows a process, and as many page caches. Each home keeps its own
+skills, alert desk and state, built by ``build_hub`` with the shared parts; its messages are handed to it by the
+topic's home. Homes are added and removed while the partition runs.
 
 Taking a partition over must not wait for every home to start (tens of milliseconds each): the session connects
 at once with every home's topics, homes start a few at a time in the background, and a home that has messages
 waiting (an SOS pressed while the old owner was dead) jumps the queue. Its messages wait, unacknowledged, and are
-handed to it in order once it runs; if the partition is stopped first they are redelivered to the next owner.
-"""
+handed to it in order once it runs; if the partition is stopped first they are redelivered to the next owner."""
 
 from __future__ import annotations
 
@@ -30,7 +29,9 @@ from assistant.alerts.delivery import AppriseNotifier, Notifier
 from assistant.app import Hub, HomeLink, SharedParts, build_hub
 from assistant.clock import Clock, SystemClock
 from assistant.cluster import centre, fencing
+from assistant.cluster.homes import PARTITION_FILE
 from assistant.config import Config, HttpConfig, MqttConfig, StorageConfig
+from assistant.eventlog import OneConnection
 from assistant.log_writer import LogWriter
 from assistant.ingest import Incoming
 from assistant.mqtt import MIN_BACKOFF, MqttLink
@@ -124,14 +125,17 @@ class Partition:
         worker's commit thread, shared by its partitions (a partition on its own makes its own)."""
         self.index = index
         self.folder = Path(data_dir) / f"p{index}"
-        """Where the partition's homes keep their files (``<home>.db``)."""
+        self.file = OneConnection(self.folder / PARTITION_FILE)
+        """The partition's SQLite file, every home's rows in it, and the one connection its homes share."""
+        self._claimed = False
+        self._claiming = asyncio.Lock()
         self.mqtt = mqtt.model_copy(update={"client_id": partition_client_id(index), "broker": "external",
                                             "zigbee2mqtt_topic": None})
         self.clock = clock or SystemClock()
         self.fence = fence
         self.token = token
-        """The lease's fencing token: written into each home's file when it starts, checked by every commit
-        (``fencing.py``); None without etcd."""
+        """The lease's fencing token: written into the partition's file before its first home starts, checked by
+        every commit (``fencing.py``); None without etcd."""
         self.public_url = public_url.rstrip("/") if public_url else None
         """The care centre's address for caregivers' links (``<public_url>/homes/<home>/...``)."""
         notifier = notifier or AppriseNotifier()  # one for all the partition's homes
@@ -174,9 +178,9 @@ class Partition:
         still, tried again at the worker's next scan)."""
         return sorted({*self.hubs, *self.waiting, *self.failed})
 
-    def database(self, home: str) -> Path:
-        """The SQLite file of one of the partition's homes."""
-        return self.folder / f"{home}.db"
+    def database(self, home: str | None = None) -> Path:
+        """The SQLite file of the partition's homes (each row names its home)."""
+        return self.file.path
 
     def home_config(self, config: Config) -> Config:
         """A home's configuration as this partition runs it: its broker, its file, no HTTP API of its own (its
@@ -223,25 +227,22 @@ class Partition:
                 self.all_started.set()
 
     def _care_pending(self, homes: list[str], since: str) -> list[str]:
-        """The homes whose file has an open alert or a fall since ``since`` (blocking: a thread's work)."""
-        pending = []
-        for home in homes:
-            path = self.database(home)
-            if not path.is_file():
-                continue
+        """The homes with an open alert or a fall since ``since`` in the partition's file (blocking: a thread's
+        work)."""
+        path = self.database()
+        if not path.is_file():
+            return []
+        try:
+            conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=1)
             try:
-                conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=1)
-                try:
-                    row = conn.execute("SELECT EXISTS(SELECT 1 FROM alerts WHERE status = 'open') OR EXISTS("
-                                       "SELECT 1 FROM events WHERE kind = 'fall_detected' AND ts >= ?)",
-                                       [since]).fetchone()
-                finally:
-                    conn.close()
-            except sqlite3.Error:
-                continue  # unreadable here: it starts in its turn and says what is wrong then
-            if row and row[0]:
-                pending.append(home)
-        return pending
+                found = {home for (home,) in conn.execute(
+                    "SELECT home FROM alerts WHERE status = 'open' UNION "
+                    "SELECT home FROM events WHERE kind = 'fall_detected' AND ts >= ?", [since])}
+            finally:
+                conn.close()
+        except sqlite3.Error:
+            return []  # unreadable here: the homes start in their turn and say what is wrong then
+        return [home for home in homes if home in found]
 
     def _next_called(self) -> str | None:
         """The home to start next: one with an event waiting (an SOS, a fall), then one with any message."""
@@ -297,10 +298,12 @@ class Partition:
         self._starting.add(home)
         hub: Hub | None = None
         try:
-            if self.token is not None:
-                await asyncio.to_thread(fencing.claim, self.database(home), self.token)
+            async with self._claiming:  # once, before the first home: its homes start several at a time
+                if self.token is not None and not self._claimed:
+                    await asyncio.to_thread(fencing.claim, self.database(), self.token)
+                    self._claimed = True
             hub = build_hub(self.home_config(config), clock=self.clock, notifier=self._notifier,
-                            skills=self._skills, shared=SharedParts(self.writer, self.link, self.fence),
+                            skills=self._skills, shared=SharedParts(self.writer, self.link, self.fence, self.file),
                             database_wrapper=fencing.wrapper(self.token) if self.token is not None else None)
             self.centre[home] = centre.attach(hub)
             await hub.start()

@@ -70,7 +70,7 @@ def collect(config: Config, person: str, day: date, *, now: datetime | None = No
         sections: list[SkillSection] = []
         failed: list[FailedSection] = []
         for skill in skills:
-            stored = query.store_reader(conn, skill.id) if "skill_store" in have else bare.stored
+            stored = query.store_reader(conn, home, skill.id) if "skill_store" in have else bare.stored
             outcome = _section(skill, dataclasses.replace(the_day, stored=stored))
             if isinstance(outcome, FailedSection):
                 failed.append(outcome)

@@ -83,11 +83,14 @@ def last_steps_before(conn: sqlite3.Connection, home: str, person: str, start: d
     return data.get("steps") if isinstance(data, dict) else None
 
 
-def store_reader(conn: sqlite3.Connection, skill: str) -> Callable[[str], Any]:
+def store_reader(conn: sqlite3.Connection, home: str, skill: str) -> Callable[[str], Any]:
     """``stored(key)`` for one skill's key-value store (JSON values); None for a missing or unreadable key."""
+    by_home = any(column[1] == "home" for column in conn.execute("PRAGMA table_info(skill_store)"))
+    scope, args = ("home = ? AND ", [home]) if by_home else ("", [])  # a file from before skill state had a home
 
     def stored(key: str) -> Any:
-        row = conn.execute("SELECT value FROM skill_store WHERE skill = ? AND key = ?", [skill, key]).fetchone()
+        row = conn.execute(f"SELECT value FROM skill_store WHERE {scope}skill = ? AND key = ?",
+                           [*args, skill, key]).fetchone()
         return _json(row[0]) if row else None
 
     return stored

@@ -62,7 +62,7 @@ class SkillRuntime:
         self.grammar_sources: list[GrammarSource] = []
         """The loaded skills' sentences, for the conversation's recognizer."""
         self.answers = Answers()
-        self.store_connection = StoreConnection(host.config.database_path)
+        self.store_connection = StoreConnection(host.config.database_path, host.config.home.id)
         """Every skill's key-value store goes through it."""
         self.stopped = False
         self._intent_handlers: dict[str, tuple[str, IntentHandler]] = {}

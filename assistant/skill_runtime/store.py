@@ -19,8 +19,10 @@ class StoreConnection:
     """The one connection every skill's store of a hub goes through (opened on first use, by one thread at a
     time): a worker carrying thousands of homes keeps one per home, not one per skill."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, home: str) -> None:
         self.path = path
+        self.home = home
+        """Whose rows these are: a worker's partition keeps all its homes in one file."""
         self._lock = threading.Lock()
         self._conn: sqlite3.Connection | None = None
         self.wrap: Callable[[sqlite3.Connection], Any] | None = None
@@ -58,26 +60,26 @@ class SqliteKeyValueStore:
         self._now = now or (lambda: datetime.now(timezone.utc))
 
     def _run(self, sql: str, args: list[Any]) -> list[tuple[Any, ...]]:
-        return self._connection.run(sql, args)
+        return self._connection.run(sql, [self._connection.home, self._skill, *args])
 
     async def get(self, key: str, default: Any = None) -> Any:
-        rows = await asyncio.to_thread(self._run, "SELECT value FROM skill_store WHERE skill = ? AND key = ?",
-                                       [self._skill, key])
+        rows = await asyncio.to_thread(self._run, "SELECT value FROM skill_store WHERE home = ? AND skill = ? "
+                                       "AND key = ?", [key])
         return json.loads(rows[0][0]) if rows else default
 
     async def set(self, key: str, value: Any) -> None:
         await asyncio.to_thread(
             self._run,
-            "INSERT INTO skill_store (skill, key, value, updated) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT(skill, key) DO UPDATE SET value = excluded.value, updated = excluded.updated",
-            [self._skill, key, json.dumps(value, ensure_ascii=False), self._now().isoformat()])
+            "INSERT INTO skill_store (home, skill, key, value, updated) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT(home, skill, key) DO UPDATE SET value = excluded.value, updated = excluded.updated",
+            [key, json.dumps(value, ensure_ascii=False), self._now().isoformat()])
 
     async def delete(self, key: str) -> None:
-        await asyncio.to_thread(self._run, "DELETE FROM skill_store WHERE skill = ? AND key = ?", [self._skill, key])
+        await asyncio.to_thread(self._run, "DELETE FROM skill_store WHERE home = ? AND skill = ? AND key = ?", [key])
 
     async def keys(self) -> list[str]:
-        rows = await asyncio.to_thread(self._run, "SELECT key FROM skill_store WHERE skill = ? ORDER BY key",
-                                       [self._skill])
+        rows = await asyncio.to_thread(self._run, "SELECT key FROM skill_store WHERE home = ? AND skill = ? "
+                                       "ORDER BY key", [])
         return [r[0] for r in rows]
 
     def close(self) -> None:
