@@ -166,11 +166,28 @@ class Worker:
 
 
 def databases(data: Path) -> list[Path]:
+    """The partitions' files (each holds every home of its partition)."""
     return list(data.glob("p*/*.db"))
 
 
+def homes_with(data: Path, sql: str) -> Counter[str]:
+    """Over every partition's file: ``sql``'s rows, each a home and a count, added up by home."""
+    counts: Counter[str] = Counter()
+    for path in databases(data):
+        try:
+            conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)
+            try:
+                for home, count in conn.execute(sql):
+                    counts[home] += count
+            finally:
+                conn.close()
+        except sqlite3.OperationalError:
+            pass  # a file being created: read again on the next round
+    return counts
+
+
 def logged(data: Path, prefix: str) -> Counter[str]:
-    """Rows per message (its msg_id), for messages whose id starts with ``prefix``, over every home's file."""
+    """Rows per message (its msg_id), for messages whose id starts with ``prefix``, over every partition's file."""
     counts: Counter[str] = Counter()
     for path in databases(data):
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
@@ -185,36 +202,21 @@ def logged(data: Path, prefix: str) -> Counter[str]:
 
 
 def restarted(data: Path, homes: list[str]) -> int:
-    """How many of ``homes`` have started twice (once on each worker): their files have two hub_started rows."""
-    count = 0
-    for home in homes:
-        for path in data.glob(f"p*/{home}.db"):
-            try:
-                conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
-                count += conn.execute("SELECT COUNT(*) FROM events WHERE kind = 'hub_started'").fetchone()[0] >= 2
-                conn.close()
-            except sqlite3.OperationalError:
-                pass
-    return count
+    """How many of ``homes`` have started twice (once on each worker): two hub_started rows of theirs."""
+    started = homes_with(data, "SELECT home, COUNT(*) FROM events WHERE kind = 'hub_started' GROUP BY home")
+    return sum(started[home] >= 2 for home in homes)
 
 
 async def wait_started(data: Path, homes: int, worker: Worker, timeout: float) -> float:
-    """Seconds until every home's file exists and has its hub_started row."""
+    """Seconds until every home has its hub_started row."""
     t0 = time.monotonic()
     while time.monotonic() - t0 < timeout:
         if worker.proc.poll() is not None:
             raise RuntimeError(f"worker {worker.name} ended: {worker.log.read_text()[-3000:]}")
-        if len(databases(data)) >= homes:
-            started = 0
-            for path in databases(data):
-                try:
-                    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
-                    started += bool(conn.execute("SELECT 1 FROM events WHERE kind = 'hub_started' LIMIT 1").fetchone())
-                    conn.close()
-                except sqlite3.OperationalError:
-                    pass
-            if started >= homes:
-                return time.monotonic() - t0
+        started = await asyncio.to_thread(homes_with, data, "SELECT DISTINCT home, 1 FROM events "
+                                                            "WHERE kind = 'hub_started'")
+        if len(started) >= homes:
+            return time.monotonic() - t0
         await asyncio.sleep(0.5)
     raise RuntimeError(f"{homes} homes not started within {timeout} s")
 
@@ -299,27 +301,33 @@ STAGES = ("to_worker", "to_alert", "to_send", "to_phone")
 def stages(data: Path, sim: Simulator) -> dict[str, list[float]]:
     """Each paged SOS's time split by what its home's file says happened when (seconds, wall clock)."""
     out: dict[str, list[float]] = {name: [] for name in STAGES}
-    files = {path.stem: path for path in databases(data)}
-    for msg, (home, _) in sim.sos.items():
-        arrivals = [t for t in sim.webhook.pages_wall.get(home, []) if t >= sim.sos_wall[msg]]
-        if not arrivals or home not in files:
-            continue
-        conn = sqlite3.connect(f"file:{files[home]}?mode=ro", uri=True, timeout=10)
-        try:
-            logged_at = conn.execute("SELECT ts FROM events WHERE dedupe_key LIKE ?", [f"%/{msg}#0"]).fetchone()
-            alert = conn.execute("SELECT id, raised_at FROM alerts WHERE kind = 'sos' ORDER BY raised_at LIMIT 1"
-                                 ).fetchone()
-            sending = alert and conn.execute("SELECT min(ts) FROM alert_log WHERE alert_id = ? AND transition = "
-                                             "'sending'", [alert[0]]).fetchone()
-        finally:
+    conns = [sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10) for path in databases(data)]
+    try:
+        for msg, (home, _) in sim.sos.items():
+            arrivals = [t for t in sim.webhook.pages_wall.get(home, []) if t >= sim.sos_wall[msg]]
+            found = [times for conn in conns if arrivals for times in [_sos_times(conn, home, msg)] if times]
+            if not found:
+                continue
+            times = [sim.sos_wall[msg], *(datetime.fromisoformat(t).timestamp() for t in found[0]), arrivals[0]]
+            for name, (a, b) in zip(STAGES, zip(times, times[1:])):
+                out[name].append(b - a)
+    finally:
+        for conn in conns:
             conn.close()
-        if not (logged_at and alert and sending and sending[0]):
-            continue
-        times = [sim.sos_wall[msg], *(datetime.fromisoformat(t).timestamp() for t in (logged_at[0], alert[1],
-                                                                                         sending[0])), arrivals[0]]
-        for name, (a, b) in zip(STAGES, zip(times, times[1:])):
-            out[name].append(b - a)
     return out
+
+
+def _sos_times(conn: sqlite3.Connection, home: str, msg: str) -> tuple[str, str, str] | None:
+    """When an SOS was logged, its home's alert raised and its first page begun, if this file has them."""
+    logged_at = conn.execute("SELECT ts FROM events WHERE home = ? AND dedupe_key LIKE ?",
+                             [home, f"%/{msg}#0"]).fetchone()
+    alert = logged_at and conn.execute("SELECT id, raised_at FROM alerts WHERE kind = 'sos' AND home = ? "
+                                       "ORDER BY raised_at LIMIT 1", [home]).fetchone()
+    sending = alert and conn.execute("SELECT min(ts) FROM alert_log WHERE alert_id = ? AND transition = 'sending'",
+                                     [alert[0]]).fetchone()
+    if not (logged_at and alert and sending and sending[0]):
+        return None
+    return logged_at[0], alert[1], sending[0]
 
 
 def stalls(log: Path, since: int) -> list[tuple[float, float]]:

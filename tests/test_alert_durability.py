@@ -300,7 +300,7 @@ async def test_an_overdue_step_goes_out_once_at_restart(hub, mosquitto_broker, r
 
 
 def _secret(db: Path) -> str:
-    store = AlertStore(db)
+    store = AlertStore(db, home="flat1")
     try:
         return store.secret()
     finally:

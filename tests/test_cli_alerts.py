@@ -229,7 +229,7 @@ def test_token_is_the_one_the_hub_accepts(prepared):
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0] == prepared.anna_token
-    store = AlertStore(prepared.db)
+    store = AlertStore(prepared.db, home="flat1")
     try:
         assert lines[0] == caregiver_token(store.secret(), "anna")
     finally:

@@ -30,6 +30,7 @@ from assistant.app import Hub, HomeLink, SharedParts, build_hub
 from assistant.clock import Clock, SystemClock
 from assistant.cluster import centre, fencing
 from assistant.cluster.homes import PARTITION_FILE
+from assistant.cluster.legacy_files import import_home, legacy_file
 from assistant.config import Config, HttpConfig, MqttConfig, StorageConfig
 from assistant.eventlog import OneConnection
 from assistant.log_writer import LogWriter
@@ -302,6 +303,9 @@ class Partition:
                 if self.token is not None and not self._claimed:
                     await asyncio.to_thread(fencing.claim, self.database(), self.token)
                     self._claimed = True
+                old = legacy_file(self.folder, home)
+                if old.is_file():  # kept by a worker before partitions kept one file: its rows come in first
+                    await asyncio.to_thread(import_home, self.database(), old, home, self.token)
             hub = build_hub(self.home_config(config), clock=self.clock, notifier=self._notifier,
                             skills=self._skills, shared=SharedParts(self.writer, self.link, self.fence, self.file),
                             database_wrapper=fencing.wrapper(self.token) if self.token is not None else None)
