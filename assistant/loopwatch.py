@@ -4,14 +4,23 @@ An SOS that waits hundreds of milliseconds shows in the latency figures without 
 "event loop held up 640 ms" at that moment says it was the whole process, not the alert's own steps. The watch
 sleeps a short interval again and again and measures how late it wakes: lateness is time the loop spent on
 something else (a long callback, the collector, the process not being scheduled).
+
+To say what held it up, a thread of the watch looks at the loop's thread whenever the loop has not woken the watch
+for ``held_up`` seconds, and the stall's log line carries where the loop was then (the innermost frames of its
+stack) and how long the cyclic garbage collector ran meanwhile.
 """
 
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
+import sys
+import threading
 import time
+import traceback
 from collections.abc import Callable
+from typing import Any
 
 log = logging.getLogger(__name__)
 
@@ -19,6 +28,8 @@ EVERY = 0.05
 """Seconds between the watch's wake-ups."""
 HELD_UP = 0.25
 """A wake-up this much late is logged and counted as a stall."""
+FRAMES = 6
+"""Innermost frames of the loop's stack a stall's log line names."""
 
 
 class LoopWatch:
@@ -34,6 +45,13 @@ class LoopWatch:
         """Wake-ups at least ``held_up`` late."""
         self.worst = 0.0
         """The latest wake-up so far, in seconds late."""
+        self.seen: str | None = None
+        """Where the loop was while it held the watch up, if the watch's thread looked (cleared by each wake-up)."""
+        self.collecting = 0.0
+        """Seconds the garbage collector ran since the last wake-up."""
+        self._beat = time.monotonic()
+        self._gc_began: float | None = None
+        self._stop = threading.Event()
 
     def record(self, late: float) -> None:
         """One wake-up ``late`` seconds after it was due."""
@@ -41,10 +59,45 @@ class LoopWatch:
             self.worst = late
         if late >= self.held_up:
             self.stalls += 1
-            log.warning("%s: event loop held up %.0f ms (%d time(s) so far)", self.name, late * 1000, self.stalls)
+            why = f"; the collector ran {self.collecting * 1000:.0f} ms" if self.collecting > 0 else ""
+            where = f"; the loop was in: {self.seen}" if self.seen else ""
+            log.warning("%s: event loop held up %.0f ms (%d time(s) so far)%s%s", self.name, late * 1000,
+                        self.stalls, why, where)
+        self.seen, self.collecting = None, 0.0
 
     async def run(self) -> None:
-        while True:
-            due = self._now() + self.every
-            await asyncio.sleep(self.every)
-            self.record(max(0.0, self._now() - due))
+        looker = threading.Thread(target=self._look, args=(threading.get_ident(),), name=f"{self.name}-watch",
+                                  daemon=True)
+        gc.callbacks.append(self._collector)
+        looker.start()
+        try:
+            while True:
+                due = self._now() + self.every
+                self._beat = time.monotonic()
+                await asyncio.sleep(self.every)
+                self.record(max(0.0, self._now() - due))
+        finally:
+            self._stop.set()
+            gc.callbacks.remove(self._collector)
+
+    def _collector(self, phase: str, info: dict[str, Any]) -> None:
+        if phase == "start":
+            self._gc_began = time.monotonic()
+        elif self._gc_began is not None:
+            self.collecting += time.monotonic() - self._gc_began
+            self._gc_began = None
+
+    def _look(self, loop_thread: int) -> None:
+        """The watch's thread: where the loop is, once it has not woken the watch for ``held_up`` seconds."""
+        while not self._stop.wait(self.every):
+            if self.seen is None and time.monotonic() - self._beat >= self.every + self.held_up:
+                self.seen = where(loop_thread)
+
+
+def where(thread: int) -> str:
+    """The innermost frames of a thread's stack, innermost first, as ``folder/file:line function`` joined by " < "."""
+    frame = sys._current_frames().get(thread)  # noqa: SLF001 - the documented way to see another thread's stack
+    if frame is None:
+        return "?"
+    frames = traceback.extract_stack(frame)[-FRAMES:]
+    return " < ".join(f"{'/'.join(f.filename.rsplit('/', 2)[-2:])}:{f.lineno} {f.name}" for f in reversed(frames))

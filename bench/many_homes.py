@@ -34,7 +34,6 @@ import json
 import logging
 import os
 import random
-import resource
 import shutil
 import signal
 import socket
@@ -59,8 +58,6 @@ sys.path.insert(0, str(ROOT))
 from assistant.cluster.homes import partition_of  # noqa: E402
 
 READING_EVERY = 5.0
-FILES_A_HOME = 3
-"""A worker's home keeps its SQLite file, its WAL and its shared memory open."""
 SOS_EVERY = 1.0
 BASELINE = 10
 IDLE_S = 10.0
@@ -677,10 +674,6 @@ def main() -> int:
     etcd = None
     try:
         wait_port(broker)
-        limit = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
-        if args.homes * FILES_A_HOME > limit:
-            print(f"warning: {args.homes} homes keep about {args.homes * FILES_A_HOME} files open; a worker here "
-                  f"may open {limit} (its hard limit): homes beyond that cannot start")
         print(f"{args.homes} homes, {args.partitions} partitions, {args.seconds:g} s of load "
               f"({args.homes / READING_EVERY:.0f} readings/s, an SOS every {SOS_EVERY:g} s); work in {work}")
         one = asyncio.run(one_worker(work, broker, args.homes, args.partitions, args.seconds))

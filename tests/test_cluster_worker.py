@@ -51,3 +51,41 @@ async def test_the_collector_is_off_while_a_worker_s_homes_start_and_on_again_on
         await worker.stop()
         gc.unfreeze()
     assert gc.isenabled()
+
+
+async def test_stopped_homes_stay_frozen_until_enough_have_stopped_then_everything_is_collected_once(
+        mosquitto_broker, tmp_path, receiver, monkeypatch, caplog):  # noqa: F811
+    """A collection of everything holds the loop about a second a thousand homes: not one for every home removed."""
+    import logging
+
+    from assistant.cluster import worker as worker_module
+
+    monkeypatch.setattr(worker_module, "THAW_AFTER", 2)
+    folder = tmp_path / "homes"
+    folder.mkdir()
+    for home in ("flat-a", "flat-b", "flat-c"):
+        home_file(folder, home, receiver)
+    settings = WorkerSettings(mqtt=MqttConfig(broker="external", host=mosquitto_broker.host,
+                                              port=mosquitto_broker.port),
+                              data_dir=tmp_path / "data", partitions=1, min_backoff=0.1, scan_every=0)
+    worker = Worker("w1", HomeDirectory(folder), settings, clock=FakeClock(T0),
+                    skills=[SkillClass("safety", Safety, "test", SafetySettings())])
+    try:
+        await worker.step()
+        await asyncio.wait_for(worker.running[0].all_started.wait(), 30)
+        await worker.step()
+        frozen = gc.get_freeze_count()
+        assert frozen > 0
+        with caplog.at_level(logging.INFO, logger="assistant.cluster.worker"):
+            (folder / "flat-c.yaml").unlink()
+            await worker.step()
+            assert worker.running[0].homes == ["flat-a", "flat-b"]
+            assert gc.get_freeze_count() > frozen // 2 and "collecting" not in caplog.text  # still frozen
+            (folder / "flat-b.yaml").unlink()
+            await worker.step()
+        assert worker.running[0].homes == ["flat-a"]
+        assert "2 home(s) stopped since the last collection: collecting" in caplog.text
+        assert gc.isenabled() and gc.get_freeze_count() > 0  # what is still alive is frozen again
+    finally:
+        await worker.stop()
+        gc.unfreeze()

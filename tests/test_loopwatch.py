@@ -35,3 +35,31 @@ async def test_the_watch_measures_each_wake_up_against_when_it_was_due():
     finally:
         task.cancel()
     assert watch.stalls >= 1 and abs(watch.worst - 0.4) < 1e-9
+
+
+async def test_a_stall_s_log_line_says_where_the_loop_was_held_up_and_how_long_the_collector_ran(caplog):
+    """The watch's thread looks at the loop's stack while a callback holds it up (here one that blocks for a second:
+    the stimulus, not a wait); the log line names that callback."""
+    import gc
+    import time
+
+    watch = LoopWatch("worker w1", every=0.02, held_up=0.1)
+    task = asyncio.ensure_future(watch.run())
+
+    def a_callback_that_blocks() -> None:
+        gc.collect()
+        time.sleep(1.0)
+
+    try:
+        await asyncio.sleep(0.05)
+        with caplog.at_level(logging.WARNING, logger="assistant.loopwatch"):
+            a_callback_that_blocks()
+            for _ in range(100):
+                await asyncio.sleep(0.01)
+                if watch.stalls:
+                    break
+    finally:
+        task.cancel()
+    line = next(r.getMessage() for r in caplog.records if "held up" in r.getMessage())
+    assert "the loop was in: tests/test_loopwatch.py:" in line and "a_callback_that_blocks" in line, line
+    assert "the collector ran" in line, line
