@@ -49,6 +49,8 @@ class LoopWatch:
         """Where the loop was while it held the watch up, if the watch's thread looked (cleared by each wake-up)."""
         self.collecting = 0.0
         """Seconds the garbage collector ran since the last wake-up."""
+        self.oldest = -1
+        """The oldest generation it collected since the last wake-up (2: a full collection), -1 for none."""
         self._beat = time.monotonic()
         self._gc_began: float | None = None
         self._stop = threading.Event()
@@ -59,11 +61,12 @@ class LoopWatch:
             self.worst = late
         if late >= self.held_up:
             self.stalls += 1
-            why = f"; the collector ran {self.collecting * 1000:.0f} ms" if self.collecting > 0 else ""
+            why = (f"; the collector ran {self.collecting * 1000:.0f} ms (generations up to {self.oldest})"
+                   if self.collecting > 0 else "")
             where = f"; the loop was in: {self.seen}" if self.seen else ""
             log.warning("%s: event loop held up %.0f ms (%d time(s) so far)%s%s", self.name, late * 1000,
                         self.stalls, why, where)
-        self.seen, self.collecting = None, 0.0
+        self.seen, self.collecting, self.oldest = None, 0.0, -1
 
     async def run(self) -> None:
         looker = threading.Thread(target=self._look, args=(threading.get_ident(),), name=f"{self.name}-watch",
@@ -83,6 +86,7 @@ class LoopWatch:
     def _collector(self, phase: str, info: dict[str, Any]) -> None:
         if phase == "start":
             self._gc_began = time.monotonic()
+            self.oldest = max(self.oldest, info.get("generation", -1))
         elif self._gc_began is not None:
             self.collecting += time.monotonic() - self._gc_began
             self._gc_began = None

@@ -327,6 +327,21 @@ def _sos_times(conn: sqlite3.Connection, home: str, msg: str) -> tuple[str, str,
     return logged_at[0], alert[1], sending[0]
 
 
+def stall_causes(log: Path, since: int) -> Counter[str]:
+    """What the worker's loop was doing in its stalls after byte ``since`` of its log (the watch's "the loop was in"
+    and whether the collector ran), with how often."""
+    causes: Counter[str] = Counter()
+    with log.open("rb") as f:
+        f.seek(since)
+        for line in f.read().decode(errors="replace").splitlines():
+            if "event loop held up" in line:
+                where = line.split("the loop was in: ")[1] if "the loop was in: " in line else "not seen"
+                ran = "; the collector ran "
+                collector = line.split(ran)[1].split(")")[0] + "); " if ran in line else ""
+                causes[collector + where[:300]] += 1
+    return causes
+
+
 def stalls(log: Path, since: int) -> list[tuple[float, float]]:
     """(when it ended, seconds) of each "event loop held up" the worker logged after byte ``since`` of its log."""
     out = []
@@ -395,6 +410,7 @@ async def one_worker(work: Path, broker: int, n: int, partitions: int, seconds: 
                 lat = sim.latencies()
                 split = await asyncio.to_thread(stages, data, sim)
                 held = stalls(worker.log, mark)
+                causes = stall_causes(worker.log, mark)
                 results[label] = {"homes": count, "start_s": started, "rss_mb": rss_idle,
                                   "rss_load_mb": worker.rss_mb(),
                                   "files": files, "cpu_idle_cores": cpu_idle, "cpu_cores": cpu,
@@ -403,7 +419,7 @@ async def one_worker(work: Path, broker: int, n: int, partitions: int, seconds: 
                                   "sos": len(sim.sos), "paged": len(lat), "p50_ms": 1000 * pct(lat, 0.5),
                                   "p99_ms": 1000 * pct(lat, 0.99), "stalls": len(held),
                                   "worst_stall_ms": 1000 * max((h for _, h in held), default=0.0),
-                                  "slowest": in_stall(sim, held),
+                                  "slowest": in_stall(sim, held), "causes": causes,
                                   **{f"{k}_ms": (1000 * pct(v, 0.5), 1000 * pct(v, 0.99)) if v else (0.0, 0.0)
                                      for k, v in split.items()}}
             finally:
@@ -699,6 +715,8 @@ def main() -> int:
         print(f"  a message costs {1000 * reading:.2f} ms CPU beyond the idle homes' timers")
         print(f"  the worker's event loop held up 250 ms or more during the load: {many['stalls']} time(s), the "
               f"longest {many['worst_stall_ms']:.0f} ms; {many['slowest']}")
+        for cause, count in many["causes"].most_common(5):
+            print(f"    {count} x where the loop was: {cause}")
         print(f"  SOS p99 at {many['homes']} homes / {base['homes']} homes: {many['p99_ms'] / base['p99_ms']:.2f}x; "
               f"lost {many['published'] - many['logged']}, doubled {many['doubled']}")
         if not (args.no_failover and args.no_caps):

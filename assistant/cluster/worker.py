@@ -100,10 +100,12 @@ class Worker:
         """Homes starting at once across every partition this worker takes, those with messages waiting first."""
         self._settled: set[int] = set()
         self._collector_off = False
+        """The garbage collector does not run on its own while homes start or run (``step``)."""
         self._stopped_frozen = 0
         """Homes stopped since the last full collection (their frozen objects wait for it)."""
         self._collect = False
-        """The garbage collector is off while homes start (``step``)."""
+        self.young_collections = 0
+        """Steps in which the worker collected what was young (``_collect_young``)."""
 
     # -- life cycle ---------------------------------------------------------------------------------------
 
@@ -175,7 +177,24 @@ class Worker:
             self._settled &= set(self.running)  # a partition stopped and claimed again is frozen again
             if not starting:
                 self._settled = settled
-                self._collector_on()
+                if self.running:
+                    self._collect_young()
+                else:
+                    self._collector_on()
+
+    def _collect_young(self) -> None:
+        """With homes running, the collector runs here, each step, not on its own: what was made since the last step
+        and is still alive is looked at, and what survives joins the frozen rest. Left to itself, the collector's
+        full collections walked everything the homes had made or changed since they started: at 10,000 homes
+        0.6-0.9 s every few seconds under load, an SOS waiting behind each. What this gives up: a cycle of objects
+        that dies after surviving a step is not collected (until ``THAW_AFTER`` stopped homes bring a full
+        collection)."""
+        if not self._collector_off:
+            gc.disable()
+            self._collector_off = True
+        gc.collect(1)
+        gc.freeze()
+        self.young_collections += 1
 
     # -- partitions ---------------------------------------------------------------------------------------
 
