@@ -7,6 +7,8 @@ from __future__ import annotations
 import asyncio
 import gc
 import threading
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -22,17 +24,21 @@ from tests.test_cluster_partition import home_file
 pytestmark = pytest.mark.mosquitto
 
 
-async def test_the_collector_is_off_while_a_worker_s_homes_start_then_each_step_collects_only_what_is_young(
-        mosquitto_broker, tmp_path, receiver):  # noqa: F811
+def three_homes(broker, tmp_path: Path, receiver, **settings: Any) -> tuple[Path, Worker]:  # noqa: F811
+    """A folder of three homes' files and a worker in this process over them (``settings``: its partitions...)."""
     folder = tmp_path / "homes"
     folder.mkdir()
     for home in ("flat-a", "flat-b", "flat-c"):
         home_file(folder, home, receiver)
-    settings = WorkerSettings(mqtt=MqttConfig(broker="external", host=mosquitto_broker.host,
-                                              port=mosquitto_broker.port),
-                              data_dir=tmp_path / "data", partitions=2, min_backoff=0.1)
-    worker = Worker("w1", HomeDirectory(folder), settings, clock=FakeClock(T0),
-                    skills=[SkillClass("safety", Safety, "test", SafetySettings())])
+    config = WorkerSettings(mqtt=MqttConfig(broker="external", host=broker.host, port=broker.port),
+                            data_dir=tmp_path / "data", min_backoff=0.1, **settings)
+    return folder, Worker("w1", HomeDirectory(folder), config, clock=FakeClock(T0),
+                          skills=[SkillClass("safety", Safety, "test", SafetySettings())])
+
+
+async def test_the_collector_is_off_while_a_worker_s_homes_start_then_each_step_collects_only_what_is_young(
+        mosquitto_broker, tmp_path, receiver):  # noqa: F811
+    folder, worker = three_homes(mosquitto_broker, tmp_path, receiver, partitions=2)
     assert gc.isenabled()
     try:
         await worker.step()  # claims both partitions; their homes start in the background
@@ -70,15 +76,7 @@ async def test_stopped_homes_stay_frozen_until_enough_have_stopped_then_everythi
     from assistant.cluster import worker as worker_module
 
     monkeypatch.setattr(worker_module, "THAW_AFTER", 2)
-    folder = tmp_path / "homes"
-    folder.mkdir()
-    for home in ("flat-a", "flat-b", "flat-c"):
-        home_file(folder, home, receiver)
-    settings = WorkerSettings(mqtt=MqttConfig(broker="external", host=mosquitto_broker.host,
-                                              port=mosquitto_broker.port),
-                              data_dir=tmp_path / "data", partitions=1, min_backoff=0.1, scan_every=0)
-    worker = Worker("w1", HomeDirectory(folder), settings, clock=FakeClock(T0),
-                    skills=[SkillClass("safety", Safety, "test", SafetySettings())])
+    folder, worker = three_homes(mosquitto_broker, tmp_path, receiver, partitions=1, scan_every=0)
     try:
         await worker.step()
         await asyncio.wait_for(worker.running[0].all_started.wait(), 30)
