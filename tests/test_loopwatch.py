@@ -61,5 +61,6 @@ async def test_a_stall_s_log_line_says_where_the_loop_was_held_up_and_how_long_t
     finally:
         task.cancel()
     line = next(r.getMessage() for r in caplog.records if "held up" in r.getMessage())
-    assert "the loop was in: tests/test_loopwatch.py:" in line and "a_callback_that_blocks" in line, line
+    # Innermost first: the callback, or what it called (a collector's callback when the look fell in the collection).
+    assert "the loop was in: " in line and "tests/test_loopwatch.py:" in line and "a_callback_that_blocks" in line, line
     assert "the collector ran" in line, line
