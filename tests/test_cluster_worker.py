@@ -96,3 +96,28 @@ async def test_stopped_homes_stay_frozen_until_enough_have_stopped_then_everythi
     finally:
         await worker.stop()
         gc.unfreeze()
+
+
+async def test_a_worker_carrying_more_homes_than_it_may_collect_over_keeps_stopped_homes_frozen_saying_so(
+        mosquitto_broker, tmp_path, receiver, monkeypatch, caplog):  # noqa: F811
+    """A collection over thousands of homes held the loop past the lease (10 s at 5,000): not done at all there."""
+    import logging
+
+    from assistant.cluster import worker as worker_module
+
+    monkeypatch.setattr(worker_module, "THAW_AFTER", 1)
+    monkeypatch.setattr(worker_module, "COLLECT_UP_TO", 1)
+    folder, worker = three_homes(mosquitto_broker, tmp_path, receiver, partitions=1, scan_every=0)
+    try:
+        await worker.step()
+        await asyncio.wait_for(worker.running[0].all_started.wait(), 30)
+        await worker.step()
+        with caplog.at_level(logging.INFO, logger="assistant.cluster.worker"):
+            (folder / "flat-c.yaml").unlink()
+            await worker.step()
+        assert worker.running[0].homes == ["flat-a", "flat-b"]
+        assert "not collecting: a collection over 2 running homes would hold the event loop" in caplog.text
+        assert gc.get_freeze_count() > 0 and not worker._collect  # noqa: SLF001
+    finally:
+        await worker.stop()
+        gc.unfreeze()

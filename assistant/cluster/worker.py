@@ -39,6 +39,9 @@ THAW_AFTER = 100
 again. What a started home built is frozen, out of the collector's sight; a stopped home's objects stay frozen (about
 a quarter of a megabyte a home) until then, because a collection of everything holds the event loop for about a
 second a thousand homes."""
+COLLECT_UP_TO = 1000
+"""Running homes beyond which a worker does not collect everything at all: at 5,000 homes it held the loop 10 s
+and the worker lost its lease (every partition with it); the stopped homes' cycles stay in memory instead."""
 
 
 @dataclass
@@ -260,11 +263,17 @@ class Worker:
         thousand homes, which is why it waits for that many) and freezes what is still alive."""
         self._stopped_frozen += homes
         if self._stopped_frozen >= THAW_AFTER:
-            log.info("worker %s: %d home(s) stopped since the last collection: collecting", self.id,
-                     self._stopped_frozen)
-            gc.unfreeze()
-            self._settled = set()
-            self._collect = True
+            running = sum(len(p.hubs) for p in self.running.values())
+            if running > COLLECT_UP_TO:
+                log.warning("worker %s: %d home(s) stopped since the last collection, not collecting: a collection "
+                            "over %d running homes would hold the event loop past the lease's TTL", self.id,
+                            self._stopped_frozen, running)
+            else:
+                log.info("worker %s: %d home(s) stopped since the last collection: collecting", self.id,
+                         self._stopped_frozen)
+                gc.unfreeze()
+                self._settled = set()
+                self._collect = True
             self._stopped_frozen = 0
 
     async def _stop_partition(self, index: int, *, release: bool) -> None:
