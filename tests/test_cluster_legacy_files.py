@@ -82,3 +82,11 @@ async def test_a_worker_that_lost_the_partition_copies_nothing(tmp_path, receive
     finally:
         conn.close()
     assert import_home(target, data / "p0" / "flat-a.db", "flat-a", 9) > 0
+
+
+def test_an_old_file_that_is_not_a_database_is_named_and_left_as_it_is(tmp_path):
+    old = tmp_path / "flat-a.db"
+    old.write_text("not a database", encoding="utf-8")
+    with pytest.raises(sqlite3.DatabaseError, match="flat-a.db: file is not a database \\(home flat-a's rows not"):
+        import_home(tmp_path / "homes.db", old, "flat-a", None)
+    assert old.read_text(encoding="utf-8") == "not a database"

@@ -38,7 +38,11 @@ def import_home(partition_file: Path, old: Path, home: str, token: int | None) -
     Blocking: a thread's work. ``token`` is the partition's fencing token (None without etcd): if a later owner's
     is in the partition's file, nothing is copied (``Fenced``)."""
     for path in (old, partition_file):
-        open_database(path).conn.close()  # both schemas up to date (the old file's skill rows take their home)
+        try:
+            open_database(path).conn.close()  # both schemas up to date (the old file's skill rows take their home)
+        except sqlite3.DatabaseError as error:
+            raise sqlite3.DatabaseError(f"{path}: {error} (home {home}'s rows not imported; the file is left as it "
+                                        "is)") from error
     conn = sqlite3.connect(str(partition_file), timeout=30)
     copied = 0
     try:
