@@ -12,7 +12,8 @@ topic's home. Homes are added and removed while the partition runs.
 Taking a partition over must not wait for every home to start (tens of milliseconds each): the session connects
 at once with every home's topics, homes start a few at a time in the background, and a home that has messages
 waiting (an SOS pressed while the old owner was dead) jumps the queue. Its messages wait, unacknowledged, and are
-handed to it in order once it runs; if the partition is stopped first they are redelivered to the next owner."""
+handed to it in order once it runs; if the partition is stopped first they are redelivered to the next owner.
+"""
 
 from __future__ import annotations
 
