@@ -20,9 +20,10 @@ Figures, each against a baseline measured in the same run:
 - takeover (two workers sharing the homes through etcd, at the same load): kill -9 of one; seconds until the other
   holds every partition, until the dead worker's homes' readings flow again and until every one of those homes has
   started on the survivor; readings published during the run logged exactly once (0 lost, 0 doubled); SOS pressed
-  in the gap paged, and the slowest of those pages.
+  in the gap paged, and the slowest of those pages; no (alert, step, caregiver) delivered twice.
 - frozen (the same, but one worker is stopped with SIGSTOP past its lease and then woken): 0 lost, 0 doubled, no
-  SOS paged twice, and the woken worker carries on (it stops what it lost and claims its share again).
+  (alert, step, caregiver) delivered twice (an alert's repeat after the first round is a later step), and the woken
+  worker carries on (it stops what it lost and claims its share again).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ import json
 import logging
 import os
 import random
+import re
 import shutil
 import signal
 import socket
@@ -59,6 +61,11 @@ from assistant.cluster.homes import partition_of  # noqa: E402
 
 READING_EVERY = 5.0
 SOS_EVERY = 1.0
+FALL_WINDOW = 10.0
+"""The homes' fall cancel window (seconds): the takeover phase's unanswered falls fall due in the gap."""
+FALLS = 10
+"""Unanswered falls on the worker about to be killed, timed to fall due ``FALL_DUE`` s after the kill."""
+FALL_DUE = 2.0
 BASELINE = 10
 IDLE_S = 10.0
 """Seconds a worker's CPU is measured with its homes started and nothing published."""
@@ -91,13 +98,23 @@ class Webhook:
         self.pages: dict[str, list[float]] = {}
         self.pages_wall: dict[str, list[float]] = {}
         """The same arrivals in wall-clock time, to set beside the times the worker logged."""
+        self.falls: dict[str, list[float]] = {}
+        """When each home's fall alerts arrived (the page says who "may have fallen")."""
+        self.steps: Counter[tuple[str, str, str]] = Counter()
+        """How often each (home, alert, step) was delivered: the home's one caregiver, so once each is right. An
+        alert's repeat after its ladder's first round is a later step, not a second delivery."""
         self.runner: web.AppRunner | None = None
 
     async def start(self) -> None:
         async def hook(request: web.Request) -> web.Response:
-            self.pages.setdefault(request.match_info["home"], []).append(time.monotonic())
-            self.pages_wall.setdefault(request.match_info["home"], []).append(time.time())
-            await request.read()
+            home = request.match_info["home"]
+            self.pages.setdefault(home, []).append(time.monotonic())
+            self.pages_wall.setdefault(home, []).append(time.time())
+            body = await request.json()
+            if "may have fallen" in str(body.get("message", "")):
+                self.falls.setdefault(home, []).append(time.monotonic())
+            for alert, step in re.findall(r"alert-id: (\w+) step: (\d+)", str(body.get("message", ""))):
+                self.steps[(home, alert, step)] += 1
             return web.json_response({"ok": True})
 
         app = web.Application()
@@ -121,6 +138,7 @@ def write_homes(folder: Path, homes: list[str], webhook: Webhook) -> None:
                         {"id": "hall", "kind": "motion", "room": "hallway"}],
             "caregivers": [{"id": "anna", "name": "Anna", "people": ["grandma"],
                             "channels": [f"json://127.0.0.1:{webhook.port}/{home}"]}],
+            "skills": {"falls": {"cancel_window": FALL_WINDOW}},
         }), encoding="utf-8")
 
 
@@ -232,10 +250,13 @@ class Simulator:
         self.home_of: dict[str, str] = {}
         self.sos_wall: dict[str, float] = {}
         """Each SOS's publish in wall-clock time (``stages``)."""
+        self.order = list(homes)
+        random.Random(7).shuffle(self.order)  # each SOS on a home not yet paged, while there are some
+        self.falls: dict[str, float] = {}
+        """Each unanswered fall's home and when it was published."""
 
     async def run(self, seconds: float, during: asyncio.Event | None = None) -> None:
-        order = list(self.homes)
-        random.Random(7).shuffle(order)  # each SOS on a home not yet paged, while there are some
+        order = self.order
         async with aiomqtt.Client("127.0.0.1", self.broker, identifier=f"sim-{self.tag}-{os.getpid()}",
                                   max_queued_outgoing_messages=0) as client:
             t0 = time.monotonic()
@@ -264,6 +285,16 @@ class Simulator:
                 delay = t0 + i * gap - time.monotonic()
                 if delay > 0:
                     await asyncio.sleep(delay)
+
+    async def fall(self, homes: list[str]) -> None:
+        """A fall reported by each of ``homes``' watches, which nobody calls off."""
+        async with aiomqtt.Client("127.0.0.1", self.broker, identifier=f"falls-{self.tag}-{os.getpid()}") as client:
+            for home in homes:
+                msg = f"{self.tag}fall-{home}"
+                await client.publish(f"carehub/{home}/watch/event", json.dumps({"type": "fall", "msg_id": msg}),
+                                     qos=1)
+                self.falls[home] = time.monotonic()
+                self.sent.append(msg)
 
     def latencies(self) -> list[float]:
         """Publish → page seconds for each SOS whose home had no earlier open SOS (later ones fold into it)."""
@@ -576,8 +607,13 @@ async def failover(work: Path, broker: int, etcd: str, n: int, partitions: int, 
     async with two_workers(work, broker, etcd, n, partitions, "failover") as (webhook, homes, data, a, b):
         sim = Simulator(broker, homes, webhook, "f-")
         load = asyncio.create_task(sim.run(seconds))
-        await asyncio.sleep(seconds / 3)
+        kill_at = time.monotonic() + seconds / 3
+        await asyncio.sleep(max(0.0, seconds / 3 - FALL_WINDOW + FALL_DUE))
         owned_by_a = {k for k, w in (await holders(etcd)).items() if w == a.name}
+        spared = set(sim.order[:int(seconds / SOS_EVERY) + 1])  # no SOS of the run's goes to these homes
+        await sim.fall([h for h in reversed(sim.order) if partition_of(h, partitions) in owned_by_a
+                        and h not in spared][:FALLS])
+        await asyncio.sleep(max(0.0, kill_at - time.monotonic()))
         a.proc.kill()
         killed = time.monotonic()
         await wait_until(lambda h: Counter(h.values()) == {b.name: partitions}, etcd, 60)
@@ -605,13 +641,24 @@ async def failover(work: Path, broker: int, etcd: str, n: int, partitions: int, 
                    and v[0] in a_homes}
         gap_pages = [min([t for t in webhook.pages.get(h, []) if t >= sent] or [float("nan")]) - sent
                      for h, sent in gap_sos.values()]
+        falls_late = [min([t for t in webhook.falls.get(h, []) if t >= sent] or [float("nan")]) - (sent + FALL_WINDOW)
+                      for h, sent in sim.falls.items()]
         return {"homes": n, "partitions": partitions, "dead_worker_homes": len(a_homes), "takeover_s": took_over,
                 "flowing_again_s": flowing, "every_home_started_s": started,
                 "gap_sos_paged_max_s": max(gap_pages, default=float("nan")),
                 "published": len(set(sim.sent)), "logged": len(got),
                 "lost": len(set(sim.sent) - set(got)), "doubled": sum(1 for v in got.values() if v > 1),
                 "gap_sos": len(gap_sos), "paged_sos_homes": sum(1 for m, (h, _) in gap_sos.items()
-                                                               if webhook.pages.get(h))}
+                                                               if webhook.pages.get(h)),
+                "gap_falls": len(sim.falls), "gap_falls_due_after_kill_s": FALL_DUE,
+                "gap_falls_paged": sum(1 for h in sim.falls if webhook.falls.get(h)),
+                "gap_fall_paged_after_due_max_s": max((x for x in falls_late if x == x), default=float("nan")),
+                "steps_paged_twice": twice(webhook)}
+
+
+def twice(webhook: Webhook, homes: set[str] | None = None) -> int:
+    """How many (home, alert, step) deliveries arrived more than once, of ``homes`` (every home if None)."""
+    return sum(1 for (home, _, _), c in webhook.steps.items() if c > 1 and (homes is None or home in homes))
 
 
 async def frozen(work: Path, broker: int, etcd: str, n: int, partitions: int, seconds: float) -> dict:
@@ -636,11 +683,12 @@ async def frozen(work: Path, broker: int, etcd: str, n: int, partitions: int, se
                 break
             await asyncio.sleep(1)
         pages = {h: len(webhook.pages.get(h, [])) for h, _ in sim.sos.values()}
+        sos_homes = {h for h, _ in sim.sos.values()}
         return {"homes": n, "frozen_s": frozen_for, "takeover_s": took_over, "published": len(set(sim.sent)),
                 "logged": len(got), "lost": len(set(sim.sent) - set(got)),
                 "doubled": sum(1 for v in got.values() if v > 1), "sos": len(sim.sos),
                 "sos_paged": sum(1 for c in pages.values() if c),
-                "sos_paged_twice": sum(1 for c in pages.values() if c > 1),
+                "sos_steps_paged_twice": twice(webhook, sos_homes), "steps_paged_twice": twice(webhook),
                 "woken_worker_alive": a.proc.poll() is None}
 
 
@@ -671,11 +719,42 @@ def start_etcd(work: Path) -> tuple[subprocess.Popen, str]:
     raise RuntimeError("etcd did not start")
 
 
+def report_one(one: dict) -> None:
+    """Print the one-worker phase: the baseline beside the N homes, per home, and the SOS latency."""
+    base, many = one["baseline"], one["many"]
+    per_home = lambda key: (many[key] - base[key]) / max(many["homes"] - base["homes"], 1)  # noqa: E731
+    print(f"\none worker              {base['homes']} homes (baseline)   {many['homes']} homes")
+    for key, fmt in (("start_s", "{:.1f} s"), ("rss_mb", "{:.0f} MB"), ("rss_load_mb", "{:.0f} MB"),
+                     ("files", "{:d}"), ("cpu_idle_cores", "{:.2f} cores"), ("cpu_cores", "{:.2f} cores"),
+                     ("published", "{:d}"),
+                     ("logged", "{:d}"), ("doubled", "{:d}"), ("paged", "{:d}"), ("p50_ms", "{:.0f} ms"),
+                     ("p99_ms", "{:.0f} ms")):
+        print(f"  {key:<22}{fmt.format(base[key]):>20}{fmt.format(many[key]):>12}")
+    print("  where an SOS's time goes, p50 / p99: published → logged by the worker → alert raised → page sent → "
+          "at the phone")
+    for key in STAGES:
+        b, m = base[f"{key}_ms"], many[f"{key}_ms"]
+        print(f"  {key:<22}{f'{b[0]:.0f} / {b[1]:.0f} ms':>20}{f'{m[0]:.0f} / {m[1]:.0f} ms':>16}")
+    print(f"  per home: {1024 * per_home('rss_mb'):.0f} KB RSS idle, {1024 * per_home('rss_load_mb'):.0f} KB "
+          f"at load, {per_home('files'):.1f} open files, {1000 * many['cpu_cores'] / many['homes']:.2f} "
+          f"ms CPU per second ({1000 * many['cpu_idle_cores'] / many['homes']:.2f} ms with nothing "
+          f"happening), {1000 * many['start_s'] / many['homes']:.0f} ms to start")
+    reading = (many["cpu_cores"] - many["cpu_idle_cores"]) / (many["homes"] / READING_EVERY + 1 / SOS_EVERY)
+    print(f"  a message costs {1000 * reading:.2f} ms CPU beyond the idle homes' timers")
+    print(f"  the worker's event loop held up 250 ms or more during the load: {many['stalls']} time(s), the "
+          f"longest {many['worst_stall_ms']:.0f} ms; {many['slowest']}")
+    for cause, count in many["causes"].most_common(5):
+        print(f"    {count} x where the loop was: {cause}")
+    print(f"  SOS p99 at {many['homes']} homes / {base['homes']} homes: {many['p99_ms'] / base['p99_ms']:.2f}x; "
+          f"lost {many['published'] - many['logged']}, doubled {many['doubled']}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--homes", type=int, default=1000)
     parser.add_argument("--partitions", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--no-one", action="store_true", help="skip one worker against the 10-home baseline")
     parser.add_argument("--no-failover", action="store_true")
     parser.add_argument("--no-caps", action="store_true", help="skip one against two CPU-capped workers")
     parser.add_argument("--cap", type=float, default=0.4, help="cores each capped worker may use (0.4)")
@@ -694,33 +773,8 @@ def main() -> int:
         wait_port(broker)
         print(f"{args.homes} homes, {args.partitions} partitions, {args.seconds:g} s of load "
               f"({args.homes / READING_EVERY:.0f} readings/s, an SOS every {SOS_EVERY:g} s); work in {work}")
-        one = asyncio.run(one_worker(work, broker, args.homes, args.partitions, args.seconds))
-        base, many = one["baseline"], one["many"]
-        per_home = lambda key: (many[key] - base[key]) / max(many["homes"] - base["homes"], 1)  # noqa: E731
-        print(f"\none worker              {base['homes']} homes (baseline)   {many['homes']} homes")
-        for key, fmt in (("start_s", "{:.1f} s"), ("rss_mb", "{:.0f} MB"), ("rss_load_mb", "{:.0f} MB"),
-                         ("files", "{:d}"), ("cpu_idle_cores", "{:.2f} cores"), ("cpu_cores", "{:.2f} cores"),
-                         ("published", "{:d}"),
-                         ("logged", "{:d}"), ("doubled", "{:d}"), ("paged", "{:d}"), ("p50_ms", "{:.0f} ms"),
-                         ("p99_ms", "{:.0f} ms")):
-            print(f"  {key:<22}{fmt.format(base[key]):>20}{fmt.format(many[key]):>12}")
-        print("  where an SOS's time goes, p50 / p99: published → logged by the worker → alert raised → page sent → "
-              "at the phone")
-        for key in STAGES:
-            b, m = base[f"{key}_ms"], many[f"{key}_ms"]
-            print(f"  {key:<22}{f'{b[0]:.0f} / {b[1]:.0f} ms':>20}{f'{m[0]:.0f} / {m[1]:.0f} ms':>16}")
-        print(f"  per home: {1024 * per_home('rss_mb'):.0f} KB RSS idle, {1024 * per_home('rss_load_mb'):.0f} KB "
-              f"at load, {per_home('files'):.1f} open files, {1000 * many['cpu_cores'] / many['homes']:.2f} "
-              f"ms CPU per second ({1000 * many['cpu_idle_cores'] / many['homes']:.2f} ms with nothing "
-              f"happening), {1000 * many['start_s'] / many['homes']:.0f} ms to start")
-        reading = (many["cpu_cores"] - many["cpu_idle_cores"]) / (many["homes"] / READING_EVERY + 1 / SOS_EVERY)
-        print(f"  a message costs {1000 * reading:.2f} ms CPU beyond the idle homes' timers")
-        print(f"  the worker's event loop held up 250 ms or more during the load: {many['stalls']} time(s), the "
-              f"longest {many['worst_stall_ms']:.0f} ms; {many['slowest']}")
-        for cause, count in many["causes"].most_common(5):
-            print(f"    {count} x where the loop was: {cause}")
-        print(f"  SOS p99 at {many['homes']} homes / {base['homes']} homes: {many['p99_ms'] / base['p99_ms']:.2f}x; "
-              f"lost {many['published'] - many['logged']}, doubled {many['doubled']}")
+        if not args.no_one:
+            report_one(asyncio.run(one_worker(work, broker, args.homes, args.partitions, args.seconds)))
         if not (args.no_failover and args.no_caps):
             etcd, url = start_etcd(work)
         if not args.no_caps:
