@@ -22,7 +22,7 @@ from typing import Any
 import sqlite_utils
 
 from assistant.events import Event
-from assistant.log_writer import Fenced, LogWriter, OnCommit, Write
+from assistant.log_writer import Fenced, LogWriter, OnCommit, Write, latest_touches
 from assistant.migrations import migrations
 
 log = logging.getLogger(__name__)
@@ -116,6 +116,8 @@ class OneConnection:
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
         self.lock = threading.RLock()
+        self.commits = 0
+        """Transactions that committed several homes' rows at once (``EventLog._commit_together``)."""
         self._db: sqlite_utils.Database | None = None
         self._users = 0
 
@@ -239,21 +241,14 @@ class EventLog:
         """Commit a batch of this log's writes with the rows held from failed commits (writer thread)."""
         conn = self._conn
         held = self._held
-        error: BaseException | None = None
-        rows = [*held.values(), *(r for w in batch for r in w.rows)]
+        rows: list[tuple] = []
         touches: list[tuple] = []
         try:
-            touches = _latest_touches([*self._held_touches, *(t for w in batch for t in w.touches)])
+            rows, touches = self._prepare(batch)
             with self._transaction, conn:
-                if rows:
-                    conn.executemany(_INSERT, rows)
-                if touches:
-                    conn.executemany(_TOUCH, touches)
-            self.committed_rows += len(rows)
-            self.commits += 1
-            if self.failing is not None:
-                log.warning("event log writable again: %d held row(s) committed", len(held))
-            self._held, self._held_touches, self.failing = {}, [], None
+                _insert(conn, rows, touches)
+            self._committed(batch, rows)
+            return
         except Exception as exc:  # noqa: BLE001 - the writer thread must outlive any bad batch
             self.write_errors += 1
             error = exc
@@ -275,6 +270,49 @@ class EventLog:
         self.held_rows = len(self._held)
         self._resolve(batch, error)
         self.finished += len(batch)
+
+    def _prepare(self, batch: list[Write]) -> tuple[list[tuple], list[tuple]]:
+        """The rows and device touches a commit of ``batch`` writes: the held ones first (writer thread)."""
+        rows = [*self._held.values(), *(r for w in batch for r in w.rows)]
+        return rows, latest_touches([*self._held_touches, *(t for w in batch for t in w.touches)])
+
+    def _committed(self, batch: list[Write], rows: list[tuple]) -> None:
+        """``batch`` and the held rows are in the file: count them and tell the writers (writer thread)."""
+        self.committed_rows += len(rows)
+        self.commits += 1
+        if self.failing is not None:
+            log.warning("event log writable again: %d held row(s) committed", len(self._held))
+        self._held, self._held_touches, self.failing = {}, [], None
+        self.held_rows = 0
+        self._resolve(batch, None)
+        self.finished += len(batch)
+
+    @staticmethod
+    def _commit_together(parts: list[tuple["EventLog", list[Write]]]) -> None:
+        """Commit several logs' batches that share one connection (a partition's homes) in one transaction: a
+        commit costs about as much as a few dozen rows, and at load each home has a row or two a batch.
+
+        If the transaction fails, each log commits its part alone, so a bad write is refused only to its own
+        home and a failing disk holds each home's rows as ``_commit`` does (writer thread)."""
+        first = parts[0][0]
+        try:
+            prepared = [log_._prepare(writes) for log_, writes in parts]
+            with first._transaction, first._conn:
+                for rows, touches in prepared:
+                    _insert(first._conn, rows, touches)
+        except Exception:  # noqa: BLE001 - said and handled home by home below
+            for log_, writes in parts:
+                log_._commit(writes)
+            return
+        if first._shared is not None:
+            first._shared.commits += 1
+        for (log_, writes), (rows, _) in zip(parts, prepared):
+            log_._committed(writes, rows)
+
+    @property
+    def shares(self) -> "OneConnection | None":
+        """The connection this log shares with other homes' (and may commit together with), if any."""
+        return self._shared if self._wrap is None else None
 
     @staticmethod
     def _resolve(batch: list[Write], error: BaseException | None) -> None:
@@ -300,19 +338,11 @@ class EventLog:
         return EventQuery(self.path)
 
 
-def _latest_touches(touches: Iterable[tuple]) -> list[tuple]:
-    """One touch per device with the same outcome as applying them all in order.
-
-    A busy device touches its row once per message; upserting it once per commit instead saves
-    most of the writer's time. ``online`` None means "unchanged", so it keeps the last known value.
-    """
-    latest: dict[tuple[str, str], tuple] = {}
-    for touch in touches:
-        key = (touch[0], touch[1])
-        if touch[3] is None and key in latest:
-            touch = (*touch[:3], latest[key][3], *touch[4:])
-        latest[key] = touch
-    return [(*t[:2], t[2].isoformat(), *t[3:]) if isinstance(t[2], datetime) else t for t in latest.values()]
+def _insert(conn: Any, rows: list[tuple], touches: list[tuple]) -> None:
+    if rows:
+        conn.executemany(_INSERT, rows)
+    if touches:
+        conn.executemany(_TOUCH, touches)
 
 
 def _utc_text(when: datetime | str) -> str:

@@ -407,7 +407,8 @@ def pct(values: list[float], q: float) -> float:
     return values[min(len(values) - 1, int(q * len(values)))]
 
 
-async def one_worker(work: Path, broker: int, n: int, partitions: int, seconds: float) -> dict:
+async def one_worker(work: Path, broker: int, n: int, partitions: int, seconds: float,
+                     profile: Path | None = None) -> dict:
     webhook = Webhook()
     await webhook.start()
     results: dict = {}
@@ -430,7 +431,10 @@ async def one_worker(work: Path, broker: int, n: int, partitions: int, seconds: 
                 await warm_up(broker, homes[-1], webhook)
                 sim = Simulator(broker, homes[:-1], webhook, f"{label}-")
                 cpu0, t0, mark = worker.cpu_s(), time.monotonic(), worker.log.stat().st_size
+                spy = sample(worker, profile, seconds) if profile is not None and label == "many" else None
                 await sim.run(seconds)
+                if spy is not None:
+                    await asyncio.to_thread(spy.wait)
                 cpu = (worker.cpu_s() - cpu0) / (time.monotonic() - t0)
                 deadline = time.monotonic() + 60
                 while time.monotonic() < deadline:
@@ -458,6 +462,14 @@ async def one_worker(work: Path, broker: int, n: int, partitions: int, seconds: 
     finally:
         await webhook.stop()
     return results
+
+
+def sample(worker: Worker, out: Path, seconds: float) -> subprocess.Popen:
+    """py-spy sampling the worker (every thread, without pausing it) for ``seconds``: collapsed stacks in ``out``."""
+    spy = Path(sys.executable).parent / "py-spy"
+    return subprocess.Popen([str(spy), "record", "--pid", str(worker.proc.pid), "--duration", str(int(seconds)),
+                             "--rate", "200", "--threads", "--nonblocking", "--format", "raw", "--output", str(out)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 CGROUP = Path("/sys/fs/cgroup/cpu")
@@ -756,6 +768,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--no-one", action="store_true", help="skip one worker against the 10-home baseline")
     parser.add_argument("--no-failover", action="store_true")
+    parser.add_argument("--profile", type=Path, help="py-spy's collapsed stacks of the N-home worker at load, to here")
     parser.add_argument("--no-caps", action="store_true", help="skip one against two CPU-capped workers")
     parser.add_argument("--cap", type=float, default=0.4, help="cores each capped worker may use (0.4)")
     parser.add_argument("--flood", type=int, default=6000, help="readings published as fast as possible per side")
@@ -774,7 +787,8 @@ def main() -> int:
         print(f"{args.homes} homes, {args.partitions} partitions, {args.seconds:g} s of load "
               f"({args.homes / READING_EVERY:.0f} readings/s, an SOS every {SOS_EVERY:g} s); work in {work}")
         if not args.no_one:
-            report_one(asyncio.run(one_worker(work, broker, args.homes, args.partitions, args.seconds)))
+            report_one(asyncio.run(one_worker(work, broker, args.homes, args.partitions, args.seconds,
+                                              args.profile)))
         if not (args.no_failover and args.no_caps):
             etcd, url = start_etcd(work)
         if not args.no_caps:

@@ -345,3 +345,43 @@ async def test_a_shared_writer_refuses_only_the_homes_of_a_partition_whose_lease
         query.close()
         assert ids == ([f"{home}-1", f"{home}-2"] if home == "flat-c" else [f"{home}-1"])
     assert asked.count("p0") <= asked.count("p1") + 1  # asked once a batch, not once a home
+
+
+async def test_a_partition_s_homes_commit_a_batch_together_and_a_bad_write_is_refused_only_to_its_home(tmp_path):
+    # A partition's homes share one file and one connection: their parts of a batch go in one transaction. A write
+    # the file refuses fails that one home's part; the other home's rows in the same batch are committed.
+    from assistant.eventlog import OneConnection
+
+    path = tmp_path / "p3" / "homes.db"
+    shared, writer = OneConnection(path), LogWriter("carehub-p3-log")
+    logs = {home: EventLog(path, writer=writer, shared=shared) for home in ("flat-a", "flat-b")}
+
+    def queue(first: int, last: int) -> dict[str, asyncio.Future]:
+        return {f"{home}-{i}": logs[home].append([stamp(MotionDetected(device="hall"), f"{home}-{i}", i, home=home)])
+                for i in range(first, last) for home in logs}
+
+    for log in logs.values():
+        await log.start()
+    try:
+        with shared.lock:  # the writer waits at its first commit while every write below is queued
+            writes = queue(0, 100)
+        outcomes = dict(zip(writes, await asyncio.gather(*writes.values(), return_exceptions=True)))
+        together = shared.commits
+        with shared.lock:
+            writes = queue(100, 200)
+            bad = logs["flat-b"].append([stamp(MotionDetected(device="hall"), "flat-b-bad", 100, home="flat-b")],
+                                        touches=[("flat-b", "watch")])  # too few values for the devices table
+        outcomes |= dict(zip(writes, await asyncio.gather(*writes.values(), return_exceptions=True)))
+        with pytest.raises((sqlite3.Error, IndexError)):
+            await bad
+    finally:
+        for log in logs.values():
+            await log.close()
+    assert together >= 1  # a transaction carried both homes' rows
+    query = EventQuery(path)
+    ids = {r["id"] for r in query.events(limit=1000)}
+    query.close()
+    assert {f"flat-{h}-{i}" for h in "ab" for i in range(100)} <= ids  # the first batches: every write
+    assert {f"flat-a-{i}" for i in range(200)} <= ids and "flat-b-bad" not in ids
+    assert {k for k, v in outcomes.items() if v is None} == ids  # each write told what happened to it
+    assert logs["flat-a"].write_errors == 0 and logs["flat-b"].write_errors >= 1
