@@ -18,6 +18,7 @@ import aiomqtt
 from paho.mqtt.client import MQTTMessage
 
 from assistant.config import MqttConfig
+from assistant.mqtt_io import fewer_socket_calls
 from assistant.mqtt_trust import Login
 
 log = logging.getLogger(__name__)
@@ -113,6 +114,7 @@ class MqttLink:
         # aiomqtt has no public switch for this; paho does. Without it paho acknowledges a
         # message as soon as it is read, before its row is committed.
         client._client.manual_ack_set(True)  # noqa: SLF001
+        fewer_socket_calls(client._client)  # noqa: SLF001
         return client
 
     def start(self) -> None:

@@ -1,0 +1,79 @@
+"""Fewer socket calls for paho's work on the event loop.
+
+paho reads a message with four calls to ``recv`` (its first byte, its length, its body, and one that finds the
+socket empty) and aiomqtt's read callback reads one message a wake-up; acknowledgements leave one ``send`` each.
+Every such call lets go of the GIL, and in a worker whose log writer thread wants it, each is a hand-over the
+event loop then waits to get back: at 2,000 messages a second, a fifth of the worker's loop (py-spy, 10,000
+homes) was spent in ``recv`` and ``send``. Here the socket is read ``READ_SIZE`` bytes at a time into a buffer
+paho reads from, a wake-up reads every whole message the buffer holds, and acknowledgements waiting to go out
+together leave in one ``send``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from paho.mqtt.client import PUBACK, MQTTErrorCode
+
+READ_SIZE = 16384
+"""Bytes a read asks the socket for: a few hundred sensor messages, so a wake-up that drains them stays short."""
+
+
+class _Buffered:
+    """paho's ``_sock_recv`` and ``loop_read`` over a read buffer, and its ``_packet_write`` sending acknowledgements
+    together, installed on one paho client."""
+
+    def __init__(self, client: Any) -> None:
+        self.client = client
+        self.raw_recv = client._sock_recv  # noqa: SLF001
+        self.raw_loop_read = client.loop_read
+        self.raw_packet_write = client._packet_write  # noqa: SLF001
+        self.sock: object = None
+        self.data = b""
+        self.pos = 0
+
+    def recv(self, bufsize: int) -> bytes:
+        sock = self.client._sock  # noqa: SLF001
+        if sock is not self.sock:  # a new connection: nothing read on the old one may be handed out on it
+            self.sock, self.data, self.pos = sock, b"", 0
+        if self.pos >= len(self.data):
+            data = self.raw_recv(max(bufsize, READ_SIZE))  # BlockingIOError and the end of the stream pass through
+            if len(data) <= bufsize:
+                self.data, self.pos = b"", 0
+                return data
+            self.data, self.pos = data, 0
+        out = self.data[self.pos:self.pos + bufsize]
+        self.pos += len(out)
+        return out
+
+    def buffered(self) -> bool:
+        return self.pos < len(self.data) and self.client._sock is self.sock  # noqa: SLF001
+
+    def loop_read(self, max_packets: int = 1) -> MQTTErrorCode:
+        """Read until the buffer is empty: the socket will not wake the loop for bytes already taken off it."""
+        rc = self.raw_loop_read(max_packets)
+        while rc == MQTTErrorCode.MQTT_ERR_SUCCESS and self.buffered():
+            rc = self.raw_loop_read(max_packets)
+        return rc
+
+    def packet_write(self) -> MQTTErrorCode:
+        """Send the acknowledgements at the head of paho's queue as one packet (nothing is done after sending
+        one), then let paho write as it does."""
+        out = self.client._out_packet  # noqa: SLF001
+        if len(out) > 1 and out[0]["command"] & 0xF0 == PUBACK and out[1]["command"] & 0xF0 == PUBACK:
+            first = out.popleft()
+            parts = [first["packet"][first["pos"]:]]
+            while out and out[0]["command"] & 0xF0 == PUBACK:
+                parts.append(out.popleft()["packet"])
+            joined = b"".join(parts)
+            out.appendleft({**first, "mid": 0, "pos": 0, "to_process": len(joined), "packet": joined})
+        return self.raw_packet_write()
+
+
+def fewer_socket_calls(client: Any) -> None:
+    """Install the buffered reading and the acknowledgements sent together on ``client`` (a paho ``Client``, before
+    it connects)."""
+    buffered = _Buffered(client)
+    client._sock_recv = buffered.recv  # noqa: SLF001
+    client.loop_read = buffered.loop_read
+    client._packet_write = buffered.packet_write  # noqa: SLF001
