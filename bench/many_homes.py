@@ -739,7 +739,8 @@ def report_one(one: dict) -> None:
     for key, fmt in (("start_s", "{:.1f} s"), ("rss_mb", "{:.0f} MB"), ("rss_load_mb", "{:.0f} MB"),
                      ("files", "{:d}"), ("cpu_idle_cores", "{:.2f} cores"), ("cpu_cores", "{:.2f} cores"),
                      ("published", "{:d}"),
-                     ("logged", "{:d}"), ("doubled", "{:d}"), ("paged", "{:d}"), ("p50_ms", "{:.0f} ms"),
+                     ("logged", "{:d}"), ("doubled", "{:d}"), ("sos", "{:d}"), ("paged", "{:d}"),
+                     ("p50_ms", "{:.0f} ms"),
                      ("p99_ms", "{:.0f} ms")):
         print(f"  {key:<22}{fmt.format(base[key]):>20}{fmt.format(many[key]):>12}")
     print("  where an SOS's time goes, p50 / p99: published → logged by the worker → alert raised → page sent → "
