@@ -66,6 +66,8 @@ FALL_WINDOW = 10.0
 FALLS = 10
 """Unanswered falls on the worker about to be killed, timed to fall due ``FALL_DUE`` s after the kill."""
 FALL_DUE = 2.0
+GAP_SOS = 5
+"""SOS pressed on the killed worker's homes just after the kill (besides any of the one a second)."""
 BASELINE = 10
 IDLE_S = 10.0
 """Seconds a worker's CPU is measured with its homes started and nothing published."""
@@ -288,12 +290,24 @@ class Simulator:
 
     async def fall(self, homes: list[str]) -> None:
         """A fall reported by each of ``homes``' watches, which nobody calls off."""
-        async with aiomqtt.Client("127.0.0.1", self.broker, identifier=f"falls-{self.tag}-{os.getpid()}") as client:
+        await self._events(homes, "fall")
+
+    async def press(self, homes: list[str]) -> None:
+        """An SOS pressed on each of ``homes``' watches now (beside the one a second)."""
+        await self._events(homes, "sos")
+
+    async def _events(self, homes: list[str], kind: str) -> None:
+        async with aiomqtt.Client("127.0.0.1", self.broker, identifier=f"{kind}-{self.tag}-{os.getpid()}") as client:
             for home in homes:
-                msg = f"{self.tag}fall-{home}"
-                await client.publish(f"carehub/{home}/watch/event", json.dumps({"type": "fall", "msg_id": msg}),
+                msg = f"{self.tag}{kind}-{home}"
+                sent = time.monotonic()
+                await client.publish(f"carehub/{home}/watch/event", json.dumps({"type": kind, "msg_id": msg}),
                                      qos=1)
-                self.falls[home] = time.monotonic()
+                if kind == "fall":
+                    self.falls[home] = sent
+                else:
+                    self.sos[msg] = (home, sent)
+                    self.sos_wall[msg] = time.time()
                 self.sent.append(msg)
 
     def latencies(self) -> list[float]:
@@ -464,6 +478,48 @@ async def one_worker(work: Path, broker: int, n: int, partitions: int, seconds: 
     return results
 
 
+async def soak(work: Path, broker: int, n: int, partitions: int, seconds: float) -> dict:
+    """One worker with ``n`` homes at the same load for ``seconds``: its RSS each minute, whether it keeps growing
+    with the collector run by the worker (young generations only once the homes have started)."""
+    webhook = Webhook()
+    await webhook.start()
+    try:
+        homes = [f"soak-{i:05d}" for i in range(n)]
+        folder, data = work / "homes-soak", work / "data-soak"
+        write_homes(folder, homes, webhook)
+        worker = Worker("soak-worker", work, broker, folder, data, partitions, None)
+        try:
+            await wait_started(data, n, worker, timeout=120 + n * 1.0)
+            await asyncio.sleep(FIRST_MINUTE)
+            await warm_up(broker, homes[-1], webhook)
+            sim = Simulator(broker, homes[:-1], webhook, "soak-")
+            rss = [worker.rss_mb()]
+            cpu0, t0, mark = worker.cpu_s(), time.monotonic(), worker.log.stat().st_size
+            load = asyncio.create_task(sim.run(seconds))
+            while not load.done():
+                await asyncio.wait({load}, timeout=60)
+                if not load.done():
+                    rss.append(worker.rss_mb())
+            rss.append(worker.rss_mb())
+            cpu = (worker.cpu_s() - cpu0) / (time.monotonic() - t0)
+            deadline = time.monotonic() + 120
+            while time.monotonic() < deadline:
+                got = await asyncio.to_thread(logged, data, "soak-")
+                if len(got) >= len(set(sim.sent)):
+                    break
+                await asyncio.sleep(1)
+            lat = sim.latencies()
+            held = stalls(worker.log, mark)
+            return {"homes": n, "seconds": seconds, "rss_mb_each_minute": [round(r) for r in rss],
+                    "cpu_cores": cpu, "published": len(set(sim.sent)), "lost": len(set(sim.sent) - set(got)),
+                    "doubled": sum(1 for v in got.values() if v > 1), "sos": len(sim.sos), "paged": len(lat),
+                    "p50_ms": 1000 * pct(lat, 0.5), "p99_ms": 1000 * pct(lat, 0.99), "stalls": len(held)}
+        finally:
+            worker.stop()
+    finally:
+        await webhook.stop()
+
+
 def sample(worker: Worker, out: Path, seconds: float) -> subprocess.Popen:
     """py-spy sampling the worker (every thread, without pausing it) for ``seconds``: collapsed stacks in ``out``."""
     spy = Path(sys.executable).parent / "py-spy"
@@ -623,11 +679,12 @@ async def failover(work: Path, broker: int, etcd: str, n: int, partitions: int, 
         await asyncio.sleep(max(0.0, seconds / 3 - FALL_WINDOW + FALL_DUE))
         owned_by_a = {k for k, w in (await holders(etcd)).items() if w == a.name}
         spared = set(sim.order[:int(seconds / SOS_EVERY) + 1])  # no SOS of the run's goes to these homes
-        await sim.fall([h for h in reversed(sim.order) if partition_of(h, partitions) in owned_by_a
-                        and h not in spared][:FALLS])
+        chosen = [h for h in reversed(sim.order) if partition_of(h, partitions) in owned_by_a and h not in spared]
+        await sim.fall(chosen[:FALLS])
         await asyncio.sleep(max(0.0, kill_at - time.monotonic()))
         a.proc.kill()
         killed = time.monotonic()
+        await sim.press(chosen[FALLS:FALLS + GAP_SOS])
         await wait_until(lambda h: Counter(h.values()) == {b.name: partitions}, etcd, 60)
         took_over = time.monotonic() - killed
         a_homes = [h for h in homes if partition_of(h, partitions) in owned_by_a]
@@ -769,6 +826,8 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--no-one", action="store_true", help="skip one worker against the 10-home baseline")
     parser.add_argument("--no-failover", action="store_true")
+    parser.add_argument("--soak", type=float, default=0.0,
+                        help="instead of the phases: one worker at load this many seconds, its RSS each minute")
     parser.add_argument("--profile", type=Path, help="py-spy's collapsed stacks of the N-home worker at load, to here")
     parser.add_argument("--no-caps", action="store_true", help="skip one against two CPU-capped workers")
     parser.add_argument("--cap", type=float, default=0.4, help="cores each capped worker may use (0.4)")
@@ -787,6 +846,12 @@ def main() -> int:
         wait_port(broker)
         print(f"{args.homes} homes, {args.partitions} partitions, {args.seconds:g} s of load "
               f"({args.homes / READING_EVERY:.0f} readings/s, an SOS every {SOS_EVERY:g} s); work in {work}")
+        if args.soak:
+            result = asyncio.run(soak(work, broker, args.homes, args.partitions, args.soak))
+            print(f"\nsoak: one worker, {args.homes} homes, {args.soak:g} s at load")
+            for key, value in result.items():
+                print(f"  {key:<32}{value:.2f}" if isinstance(value, float) else f"  {key:<32}{value}")
+            return 0
         if not args.no_one:
             report_one(asyncio.run(one_worker(work, broker, args.homes, args.partitions, args.seconds,
                                               args.profile)))
@@ -811,11 +876,11 @@ def main() -> int:
             fo = asyncio.run(failover(work, broker, url, args.homes, args.partitions, args.seconds))
             print("\ntakeover: two workers, kill -9 of one at load")
             for key, value in fo.items():
-                print(f"  {key:<22}{value:.2f}" if isinstance(value, float) else f"  {key:<22}{value}")
+                print(f"  {key:<32}{value:.2f}" if isinstance(value, float) else f"  {key:<32}{value}")
             fz = asyncio.run(frozen(work, broker, url, args.homes, args.partitions, args.seconds))
             print("\nfrozen: two workers, one stopped (SIGSTOP) past its lease at load, then woken")
             for key, value in fz.items():
-                print(f"  {key:<22}{value:.2f}" if isinstance(value, float) else f"  {key:<22}{value}")
+                print(f"  {key:<32}{value:.2f}" if isinstance(value, float) else f"  {key:<32}{value}")
     finally:
         mosquitto.terminate()
         if etcd is not None:

@@ -223,6 +223,34 @@ async def test_among_homes_with_messages_waiting_one_with_an_sos_starts_before_t
         await second.stop()
 
 
+async def test_a_home_with_an_open_alert_starts_after_one_with_an_sos_waiting_but_before_those_with_readings(
+        mosquitto_broker, tmp_path, receiver):  # noqa: F811
+    names = [f"flat-{i:02d}" for i in range(20)]
+    configs = await held_once(mosquitto_broker, tmp_path, receiver, names)
+    first = partition(mosquitto_broker, tmp_path)
+    await first.start(configs)
+    try:  # the owner before: flat-17's SOS is paged and its alert stays open (its next round falls due later)
+        await publish(mosquitto_broker.port, [sos("flat-17", "open-1")])
+        await until(lambda: receiver.count("flat-17") == 1)
+    finally:
+        await first.stop()
+    # At load every home has a reading waiting by the time it could start; flat-19 also has an SOS.
+    await publish(mosquitto_broker.port, [motion(home, f"r-{home}") for home in names] + [sos("flat-19", "sos-1")])
+    gate = StartGate(at_once=1)
+    await gate.acquire(lambda: 0)  # the worker's only slot is busy while all arrive
+    second = partition(mosquitto_broker, tmp_path)
+    second.gate = gate
+    await second.start(configs, wait=False)
+    try:
+        await until(lambda: len(second._called) == 20)  # noqa: SLF001 - every home has its message waiting
+        gate.release()
+        await second.all_started.wait()
+        started = list(second.hubs)
+        assert started[:4] == ["flat-19", "flat-17", "flat-00", "flat-01"], started
+    finally:
+        await second.stop()
+
+
 async def test_messages_for_homes_not_started_when_the_partition_stops_go_to_the_next_holder(
         mosquitto_broker, tmp_path, receiver):  # noqa: F811
     configs = await held_once(mosquitto_broker, tmp_path, receiver, [f"flat-{i:02d}" for i in range(20)])

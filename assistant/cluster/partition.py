@@ -158,6 +158,9 @@ class Partition:
         """Waiting homes with an event among their messages: they start before homes with readings only."""
         self._called: dict[str, list[Incoming]] = {}
         """Messages for waiting homes, by home in the order their first message came: these start first."""
+        self._care: list[str] = []
+        """Waiting homes whose care was under way in the partition's file (an open alert, a fall being checked):
+        after homes with an event waiting, before homes with readings waiting, which at load are all of them."""
         self._starter: asyncio.Task[None] | None = None
         self.gate = gate or StartGate()
         """Shared by a worker's partitions: how many of its homes start at once."""
@@ -221,8 +224,8 @@ class Partition:
             first = await asyncio.to_thread(self._care_pending, list(self.waiting),
                                             since.isoformat(timespec="microseconds"))
             # Homes whose care was under way (an open alert, a fall being checked) start before the rest, so
-            # what falls due for them is sent on time; messages can still call any home ahead of them.
-            self.waiting = {**{h: self.waiting[h] for h in first if h in self.waiting}, **self.waiting}
+            # what falls due for them is sent on time; only an event waiting (an SOS) calls a home ahead of them.
+            self._care = [h for h in first if h in self.waiting]
             try:
                 await asyncio.gather(*(self._start_waiting() for _ in range(STARTING_AT_ONCE)))
             finally:
@@ -247,16 +250,18 @@ class Partition:
         return [home for home in homes if home in found]
 
     def _next_called(self) -> str | None:
-        """The home to start next: one with an event waiting (an SOS, a fall), then one with any message."""
+        """The home to start next: one with an event waiting (an SOS, a fall), then one whose care was under way,
+        then one with any message."""
         return (next((h for h in self._called if h in self._alarmed and h in self.waiting), None)
+                or next((h for h in self._care if h in self.waiting), None)
                 or next((h for h in self._called if h in self.waiting), None))
 
     def _urgency(self) -> int:
-        """What the partition has waiting, for the start gate: 2 an event, 1 a reading, 0 nothing."""
+        """What the partition has waiting, for the start gate: 2 an event or care under way, 1 a reading, 0 nothing."""
         if self._closing:
             return 2
         called = self._next_called()
-        return 0 if called is None else 2 if called in self._alarmed else 1
+        return 0 if called is None else 2 if called in self._alarmed or called in self._care else 1
 
     async def _start_waiting(self) -> None:
         while self.waiting:
