@@ -203,6 +203,16 @@ def homes_with(data: Path, sql: str) -> Counter[str]:
     return counts
 
 
+async def all_logged(data: Path, prefix: str, sim: Simulator, timeout: float) -> Counter[str]:
+    """``logged`` once every message ``sim`` sent is there, or after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        got = await asyncio.to_thread(logged, data, prefix)
+        if len(got) >= len(set(sim.sent)) or time.monotonic() >= deadline:
+            return got
+        await asyncio.sleep(1)
+
+
 def logged(data: Path, prefix: str) -> Counter[str]:
     """Rows per message (its msg_id), for messages whose id starts with ``prefix``, over every partition's file."""
     counts: Counter[str] = Counter()
@@ -450,12 +460,7 @@ async def one_worker(work: Path, broker: int, n: int, partitions: int, seconds: 
                 if spy is not None:
                     await asyncio.to_thread(spy.wait)
                 cpu = (worker.cpu_s() - cpu0) / (time.monotonic() - t0)
-                deadline = time.monotonic() + 60
-                while time.monotonic() < deadline:
-                    got = await asyncio.to_thread(logged, data, f"{label}-")
-                    if len(got) >= len(set(sim.sent)):
-                        break
-                    await asyncio.sleep(1)
+                got = await all_logged(data, f"{label}-", sim, 60)
                 lat = sim.latencies()
                 split = await asyncio.to_thread(stages, data, sim)
                 held = stalls(worker.log, mark)
@@ -502,12 +507,7 @@ async def soak(work: Path, broker: int, n: int, partitions: int, seconds: float)
                     rss.append(worker.rss_mb())
             rss.append(worker.rss_mb())
             cpu = (worker.cpu_s() - cpu0) / (time.monotonic() - t0)
-            deadline = time.monotonic() + 120
-            while time.monotonic() < deadline:
-                got = await asyncio.to_thread(logged, data, "soak-")
-                if len(got) >= len(set(sim.sent)):
-                    break
-                await asyncio.sleep(1)
+            got = await all_logged(data, "soak-", sim, 120)
             lat = sim.latencies()
             held = stalls(worker.log, mark)
             return {"homes": n, "seconds": seconds, "rss_mb_each_minute": [round(r) for r in rss],
@@ -700,12 +700,7 @@ async def failover(work: Path, broker: int, etcd: str, n: int, partitions: int, 
                 started = time.monotonic() - killed
             await asyncio.sleep(0.2)
         await load
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            got = await asyncio.to_thread(logged, data, "f-")
-            if len(got) >= len(set(sim.sent)):
-                break
-            await asyncio.sleep(1)
+        got = await all_logged(data, "f-", sim, 120)
         gap_sos = {m: v for m, v in sim.sos.items() if killed <= v[1] <= killed + took_over + 1
                    and v[0] in a_homes}
         gap_pages = [min([t for t in webhook.pages.get(h, []) if t >= sent] or [float("nan")]) - sent
@@ -745,12 +740,7 @@ async def frozen(work: Path, broker: int, etcd: str, n: int, partitions: int, se
         a.proc.send_signal(signal.SIGCONT)
         frozen_for = time.monotonic() - stopped
         await load
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            got = await asyncio.to_thread(logged, data, "z-")
-            if len(got) >= len(set(sim.sent)):
-                break
-            await asyncio.sleep(1)
+        got = await all_logged(data, "z-", sim, 120)
         pages = {h: len(webhook.pages.get(h, [])) for h, _ in sim.sos.values()}
         sos_homes = {h for h, _ in sim.sos.values()}
         return {"homes": n, "frozen_s": frozen_for, "takeover_s": took_over, "published": len(set(sim.sent)),

@@ -200,6 +200,24 @@ async def test_a_taken_over_partition_starts_first_the_home_with_messages_waitin
         await second.stop()
 
 
+async def started_behind_a_busy_gate(broker, tmp_path: Path, configs: list, receiver: Receiver) -> list[str]:  # noqa: F811
+    """The order a partition taking over 20 homes started them in, its worker's only start slot busy (another
+    partition's home) until every home had a message waiting; flat-19's SOS paged by then."""
+    gate = StartGate(at_once=1)
+    await gate.acquire(lambda: 0)
+    second = partition(broker, tmp_path)
+    second.gate = gate
+    await second.start(configs, wait=False)
+    try:
+        await until(lambda: len(second._called) == 20)  # noqa: SLF001 - every home has its message waiting
+        gate.release()
+        await second.all_started.wait()
+        await until(lambda: receiver.count("flat-19") == 1)
+        return list(second.hubs)
+    finally:
+        await second.stop()
+
+
 async def test_among_homes_with_messages_waiting_one_with_an_sos_starts_before_those_with_readings_only(
         mosquitto_broker, tmp_path, receiver):  # noqa: F811
     names = [f"flat-{i:02d}" for i in range(20)]
@@ -207,20 +225,8 @@ async def test_among_homes_with_messages_waiting_one_with_an_sos_starts_before_t
     # After a takeover nearly every home has a reading waiting; the SOS came last, to the last home in order.
     await publish(mosquitto_broker.port, [motion(home, f"r-{home}") for home in names[:-1]]
                   + [sos("flat-19", "sos-1")])
-    gate = StartGate(at_once=1)
-    await gate.acquire(lambda: 0)  # the worker's only slot is busy (another partition's home) while all arrive
-    second = partition(mosquitto_broker, tmp_path)
-    second.gate = gate
-    await second.start(configs, wait=False)
-    try:
-        await until(lambda: len(second._called) == 20)  # noqa: SLF001 - every home has its message waiting
-        gate.release()
-        await second.all_started.wait()
-        started = list(second.hubs)
-        assert started[0] == "flat-19" and started[1:4] == ["flat-00", "flat-01", "flat-02"], started
-        await until(lambda: receiver.count("flat-19") == 1)
-    finally:
-        await second.stop()
+    started = await started_behind_a_busy_gate(mosquitto_broker, tmp_path, configs, receiver)
+    assert started[0] == "flat-19" and started[1:4] == ["flat-00", "flat-01", "flat-02"], started
 
 
 async def test_a_home_with_an_open_alert_starts_after_one_with_an_sos_waiting_but_before_those_with_readings(
@@ -236,19 +242,8 @@ async def test_a_home_with_an_open_alert_starts_after_one_with_an_sos_waiting_bu
         await first.stop()
     # At load every home has a reading waiting by the time it could start; flat-19 also has an SOS.
     await publish(mosquitto_broker.port, [motion(home, f"r-{home}") for home in names] + [sos("flat-19", "sos-1")])
-    gate = StartGate(at_once=1)
-    await gate.acquire(lambda: 0)  # the worker's only slot is busy while all arrive
-    second = partition(mosquitto_broker, tmp_path)
-    second.gate = gate
-    await second.start(configs, wait=False)
-    try:
-        await until(lambda: len(second._called) == 20)  # noqa: SLF001 - every home has its message waiting
-        gate.release()
-        await second.all_started.wait()
-        started = list(second.hubs)
-        assert started[:4] == ["flat-19", "flat-17", "flat-00", "flat-01"], started
-    finally:
-        await second.stop()
+    started = await started_behind_a_busy_gate(mosquitto_broker, tmp_path, configs, receiver)
+    assert started[:4] == ["flat-19", "flat-17", "flat-00", "flat-01"], started
 
 
 async def test_messages_for_homes_not_started_when_the_partition_stops_go_to_the_next_holder(
