@@ -37,7 +37,7 @@ from assistant.homeassistant.bridge import EVENTS as HOME_ASSISTANT_EVENTS
 from assistant.homeassistant.bridge import HomeAssistantBridge
 from assistant.homeassistant.entities import HomeAssistantEntities
 from assistant.http import ApiParts, HttpServer
-from assistant.ingest import RECENT_MESSAGES, Ingest, NoBroker
+from assistant.ingest import RECENT_MESSAGES, RECENT_MESSAGES_SHARED, Ingest, NoBroker
 from assistant.llm.agent import Agent
 from assistant.mqtt import MqttLink
 from assistant.mqtt_trust import trust_for
@@ -189,7 +189,7 @@ class Hub:
         await self.log.start()
         await self.reader.open()
         self.registry.restore(await self.reader.devices())
-        self.ingest.remember(await self.reader.recent_message_keys(RECENT_MESSAGES))
+        self.ingest.remember(await self.reader.recent_message_keys(self.ingest.recent_limit))
         await self.bus.start()
         await self.alerts.start()
         await self.escalation.start(self.alerts.tokens)
@@ -418,7 +418,8 @@ def build_hub(config: Config, *, clock: Clock | None = None, offline: bool = Fal
     conversation = Conversation(config, runtime, recorder, agent=lambda: agent.agent, lazy=shared is not None)
     voice = VoiceStreams(config, pipeline_for(config, conversation.hear, config.voice, tts=TextToSpeech()),
                          commands, clock)
-    ingest = Ingest(config, adapters, registry, event_log, bus, state, clock, link or NoBroker(), audio=voice.feed)
+    ingest = Ingest(config, adapters, registry, event_log, bus, state, clock, link or NoBroker(), audio=voice.feed,
+                    recent=RECENT_MESSAGES_SHARED if shared is not None else RECENT_MESSAGES)
 
     async def satellite_heard(event: Event) -> None:
         """A satellite's own transcript: said in its room by its person; the reply goes back to it."""

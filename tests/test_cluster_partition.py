@@ -178,6 +178,31 @@ def test_a_home_s_partition_is_stable_and_spreads_homes_evenly():
     assert min(counts) > 60 and max(counts) < 145
 
 
+async def test_a_worker_s_home_remembers_a_bounded_number_of_messages_and_a_copy_is_still_logged_once(
+        mosquitto_broker, tmp_path, receiver):  # noqa: F811
+    from assistant.ingest import RECENT_MESSAGES_SHARED
+
+    configs = await held_once(mosquitto_broker, tmp_path, receiver, ["flat-a"])
+    part = partition(mosquitto_broker, tmp_path)
+    await part.start(configs)
+    try:
+        count = RECENT_MESSAGES_SHARED + 50
+        await publish(mosquitto_broker.port, [motion("flat-a", f"m-{i}") for i in range(count)])
+        await until(lambda: len(messages_logged(part.database(), "m-")) == count)
+        ingest = part.hubs["flat-a"].ingest
+        assert ingest.remembered == RECENT_MESSAGES_SHARED  # not every message the home ever had
+        # A copy of the newest (the broker handing over what was in flight) is known and goes no further; a copy
+        # of the oldest is no longer remembered, and the log still keeps one row of it.
+        await publish(mosquitto_broker.port, [motion("flat-a", f"m-{count - 1}"), motion("flat-a", "m-0")])
+        await until(lambda: ingest.counters["received"] >= count + 2)
+        assert ingest.counters["duplicate"] == 1
+        await publish(mosquitto_broker.port, [motion("flat-a", "m-after")])
+        await until(lambda: messages_logged(part.database(), "m-after") == ["m-after"])
+        assert len(messages_logged(part.database(), "m-")) == count + 1  # m-after; no message twice
+    finally:
+        await part.stop()
+
+
 async def test_a_taken_over_partition_starts_first_the_home_with_messages_waiting_and_hands_them_over_in_order(
         mosquitto_broker, tmp_path, receiver):  # noqa: F811
     names = [f"flat-{i:02d}" for i in range(20)]
