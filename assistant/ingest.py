@@ -23,6 +23,7 @@ from assistant.errors import DecodeError, UnknownDevice
 from assistant.eventlog import EventLog
 from assistant.events import DeviceCameOnline, DeviceWentOffline, Event, MessageRejected
 from assistant.ids import new_id
+from assistant.log_writer import Fenced
 from assistant.mqtt import Incoming
 from assistant.ports import Decoded, DeviceAdapters
 from assistant.registry import DeviceRegistry
@@ -108,6 +109,7 @@ class Ingest:
         self._acks = acknowledger
         self._audio = audio
         self.counters: Counter[str] = Counter()
+        self._commit_failure_logged = -_LOG_EVERY
         """``received``, ``accepted``, ``rejected``, ``audio``."""
         self.rejections: Counter[str] = Counter()
         """Rejected messages by the first words of their reason."""
@@ -283,6 +285,16 @@ class Ingest:
         more = f" (and {unlogged} more like it since the last line)" if unlogged else ""
         log.warning("rejected message on %s (event %s): %s%s", topic, event_id, reason[:300], more)
 
+    def _log_commit_failure(self, topic: str, error: BaseException) -> None:
+        """At most one line a minute: a failing disk under a flood of messages must not become a flood of log."""
+        self.counters["commit_failed"] += 1
+        now = time.monotonic()
+        if now - self._commit_failure_logged < _LOG_EVERY:
+            return
+        self._commit_failure_logged = now
+        log.error("commit failed for message on %s; retrying (%d failed commits so far): %s", topic,
+                  self.counters["commit_failed"], error)
+
     def _log_then_ack(self, message: Incoming, token: int, events: list[Event], dedupe_key: str | None,
                       extra: dict[str, Any] | None, touches: list[tuple]) -> None:
         """Log a message's rows; acknowledge the message once they are committed."""
@@ -291,8 +303,17 @@ class Ingest:
             if error is None:
                 self._acks.ack(message, token)
                 return
+            if not self._log.started:
+                return  # the home has stopped here: the message stays with the broker for the partition's next holder
+            if isinstance(error, Fenced):
+                # The partition's lease has run out: the worker stops the home once it notices. Said once a home,
+                # not once a message; retried like any failed commit in case the lease was only late to renew.
+                self.counters["fenced"] += 1
+                if self.counters["fenced"] == 1:
+                    log.warning("home %s: %s; its messages wait for whoever holds the partition", self._home, error)
+            else:
+                self._log_commit_failure(message.topic, error)
             # Not acknowledging keeps the message with the broker; retry so it is not stuck in flight.
-            log.error("commit failed for message on %s; retrying: %s", message.topic, error)
             asyncio.get_running_loop().call_later(
                 _RETRY_COMMIT_AFTER, self._log_then_ack, message, token, events, dedupe_key, extra, touches)
 
