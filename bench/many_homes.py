@@ -822,11 +822,15 @@ def main() -> int:
     parser.add_argument("--no-caps", action="store_true", help="skip one against two CPU-capped workers")
     parser.add_argument("--cap", type=float, default=0.4, help="cores each capped worker may use (0.4)")
     parser.add_argument("--flood", type=int, default=6000, help="readings published as fast as possible per side")
+    parser.add_argument("--inflight", type=int, default=100,
+                        help="Mosquitto max_inflight_messages: unacknowledged messages a session holds (0: no limit)")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="carehub-many-homes-"))
     broker = free_port()
+    # A worker's session gets at most --inflight messages it has not acknowledged (docs/operators.md): a worker that
+    # cannot keep up leaves the rest queued at the broker instead of drowning its event loop (and its lease).
     (work / "mosquitto.conf").write_text(f"listener {broker} 127.0.0.1\nallow_anonymous true\npersistence false\n"
-                                         "max_queued_messages 1000000\nmax_inflight_messages 0\n"
+                                         f"max_queued_messages 1000000\nmax_inflight_messages {args.inflight}\n"
                                          "persistent_client_expiration 1h\n")
     binary = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
     mosquitto = subprocess.Popen([binary, "-c", str(work / "mosquitto.conf")], stdout=subprocess.DEVNULL,
