@@ -11,8 +11,10 @@ import asyncio
 import logging
 import random
 import ssl
+from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 
 import aiomqtt
 from paho.mqtt.client import MQTTMessage
@@ -51,6 +53,17 @@ def reconnect_delay(attempt: int, jitter: float, *, first: float = MIN_BACKOFF, 
     return base * (1.0 - 0.5 * min(max(jitter, 0.0), 1.0))
 
 
+MAX_UNACKED = 1000
+"""Messages (QoS 1 and 2) the link holds unacknowledged before it stops reading the socket: a broker that sends
+without an in-flight limit (Mosquitto's ``max_inflight_messages 0``) then waits, in TCP's flow control, until the log
+has committed half of them. The hub's memory stays bounded and its loop free for its timers and its lease."""
+
+MAX_PAUSE = 10.0
+"""Seconds reading stays stopped at most: the broker's answer to a keepalive ping comes in on the same socket."""
+
+HAND_OVER_AT_ONCE = 100
+"""Messages that came with the connection handed over a loop turn."""
+
 MessageHandler = Callable[[Incoming], None]
 StateHook = Callable[[bool, str], Awaitable[None] | None]
 
@@ -60,7 +73,8 @@ class MqttLink:
 
     def __init__(self, config: MqttConfig, *, subscriptions: list[str], status_topic: str,
                  on_message: MessageHandler | None = None, on_state: StateHook | None = None,
-                 min_backoff: float = MIN_BACKOFF, max_backoff: float = MAX_BACKOFF) -> None:
+                 min_backoff: float = MIN_BACKOFF, max_backoff: float = MAX_BACKOFF,
+                 max_unacked: int = MAX_UNACKED) -> None:
         self.config = config
         self.subscriptions = subscriptions
         self.status_topic = status_topic
@@ -89,6 +103,19 @@ class MqttLink:
         self.received = 0
         self.acked = 0
         self.reconnects = 0
+        self.max_unacked = max_unacked
+        self.unacked = 0
+        """QoS 1 and 2 messages of this connection handed over and not yet acknowledged."""
+        self.pauses = 0
+        """Times reading stopped with ``max_unacked`` messages unacknowledged."""
+        self._paused: tuple[Any, int, asyncio.TimerHandle] | None = None
+        """The socket whose reading is stopped, its descriptor, and when it starts again regardless."""
+        self._current: aiomqtt.Client | None = None
+        """The client of the connection being made or held."""
+        self._early: deque[Incoming] = deque()
+        """Messages that came before the connection's hooks ran, for ``_hand_over_early``."""
+        self._direct = False
+        """Whether paho's read callback hands messages to ``on_message`` itself (after ``_hand_over_early``)."""
         self.fence: Callable[[], bool] | None = None
         """Asked before every connect and publish: False ends the link for good and refuses the publish. A
         partition answers with its worker's lease, so a worker that lost it (frozen past its TTL) neither takes
@@ -115,6 +142,13 @@ class MqttLink:
         # message as soon as it is read, before its row is committed.
         client._client.manual_ack_set(True)  # noqa: SLF001
         fewer_socket_calls(client._client)  # noqa: SLF001
+        # aiomqtt's iterator costs a task, an ``asyncio.wait`` and two extra loop turns per message, which at a few
+        # thousand messages a second is most of the hub's time: paho's read callback hands them over instead.
+        client._client.on_message = self._on_paho_message  # noqa: SLF001
+        self._unpause()
+        self._current = client
+        self._early.clear()
+        self._direct = False
         return client
 
     def start(self) -> None:
@@ -187,11 +221,10 @@ class MqttLink:
                     self._first_attempt.set()
                     log.info("connected to MQTT broker %s as %s", self.address, self.config.client_id)
                     await self._notify(True, "")
-                    self._deliver_directly(client)
-                    # Messages no longer reach aiomqtt's queue; iterating it waits for the disconnect
-                    # (raised as MqttError) and would hand over anything queued regardless.
-                    async for message in client.messages:
-                        self._deliver(message)
+                    await self._hand_over_early()
+                    # Messages never reach aiomqtt's queue; iterating it waits for the disconnect (MqttError).
+                    async for _ in client.messages:
+                        pass
             except aiomqtt.MqttError as error:
                 self._handshaken.set()
                 if not self._first_attempt.is_set():
@@ -209,41 +242,103 @@ class MqttLink:
                 self._lost("stopped")
                 raise
 
-    def _deliver_directly(self, client: aiomqtt.Client) -> None:
-        """Hand each message to ``on_message`` from paho's read callback, on the event loop.
+    async def _hand_over_early(self) -> None:
+        """Hand the messages that came during the handshake to ``on_message``, in order, a few a loop turn; later
+        ones go straight from paho's read callback (``_on_paho_message``).
 
-        aiomqtt's iterator costs a task, an ``asyncio.wait`` and two extra loop turns per message,
-        which at a few thousand messages a second is most of the hub's time. Messages that arrived
-        before this point are handed over first, in order, so nothing overtakes them.
-        """
-        queued = client._queue  # noqa: SLF001
-        while not queued.empty():
-            self._deliver(queued.get_nowait())
-        client._client.on_message = self._on_paho_message  # noqa: SLF001
+        A persistent session's queue arrives right after the CONNACK, before the subscriptions and the ``online``
+        are acknowledged; the hub's connection hooks run first (its log says it connected before what came), and
+        a queue of thousands does not hold the loop in one turn."""
+        try:
+            while self._early:
+                for _ in range(min(len(self._early), HAND_OVER_AT_ONCE)):
+                    self._handle(self._early.popleft())
+                await asyncio.sleep(0)
+        except Exception as error:
+            log.exception("handling a message that came with the connection failed")
+            raise aiomqtt.MqttError(f"handling a message failed: {error}") from error  # the broker sends it again
+        self._direct = True
+        if self.unacked >= self.max_unacked:
+            self._pause()
 
     def _on_paho_message(self, paho_client: object, userdata: object, message: MQTTMessage) -> None:
+        incoming = Incoming(message.topic, bytes(message.payload), message.qos, bool(message.retain), message.mid)
         self.received += 1
-        try:
-            self._handle(Incoming(message.topic, bytes(message.payload), message.qos, bool(message.retain),
-                                  message.mid))
-        except Exception:
-            # paho re-raises it and aiomqtt drops the connection; the broker redelivers on reconnect.
-            log.exception("handling a message on %s failed", message.topic)
-            raise
-
-    def _deliver(self, message: aiomqtt.Message) -> None:
-        self.received += 1
-        payload = message.payload
-        if isinstance(payload, str):
-            payload = payload.encode()
-        elif not isinstance(payload, (bytes, bytearray)):
-            payload = b"" if payload is None else str(payload).encode()
-        self._handle(Incoming(str(message.topic), bytes(payload), message.qos, bool(message.retain), message.mid))
+        if incoming.qos:
+            self.unacked += 1
+        if self._direct:
+            try:
+                self._handle(incoming)
+            except Exception:
+                # paho re-raises it and aiomqtt drops the connection; the broker redelivers on reconnect.
+                log.exception("handling a message on %s failed", message.topic)
+                raise
+        else:
+            # Reading goes on during the handshake (its acknowledgements come behind the queue); a broker's in-flight
+            # window bounds what comes then.
+            self._early.append(incoming)
+            return
+        if self.unacked >= self.max_unacked and self._paused is None:
+            self._pause()
 
     def _handle(self, message: Incoming) -> None:
         if self.on_message is None:
             raise RuntimeError("the MQTT link has no message handler")
         self.on_message(message)
+
+    @property
+    def reading_stopped(self) -> bool:
+        """Whether reading has stopped with ``max_unacked`` messages unacknowledged."""
+        return self._paused is not None
+
+    def _pause(self) -> None:
+        """Stop reading the socket until half the unacknowledged messages are (or ``MAX_PAUSE`` has passed)."""
+        client = self._current
+        sock = client._client._sock if client is not None else None  # noqa: SLF001
+        if sock is None:
+            return
+        loop = asyncio.get_running_loop()
+        fd = sock.fileno()
+        loop.remove_reader(fd)
+        self._paused = (sock, fd, loop.call_later(MAX_PAUSE, self._resume, True))
+        self.pauses += 1
+        if self.pauses == 1 or self.pauses % 100 == 0:
+            log.warning("MQTT link %s holds %d messages not yet logged; reading stops until half are (%d times)",
+                        self.config.client_id, self.unacked, self.pauses)
+
+    def _unpause(self) -> None:
+        """Forget a stopped reading (a new connection reads on its own)."""
+        if self._paused is not None:
+            self._paused[2].cancel()
+            self._paused = None
+        self.unacked = 0
+
+    def _resume(self, timed_out: bool = False) -> None:
+        paused, self._paused = self._paused, None
+        if paused is None:
+            return
+        sock, fd, timer = paused
+        timer.cancel()
+        client = self._current
+        if client is None or client._client._sock is not sock:  # noqa: SLF001 - gone: the next connection reads
+            return
+        if timed_out:
+            log.warning("MQTT link %s: %d messages still not logged after %.0f s; reading again",
+                        self.config.client_id, self.unacked, MAX_PAUSE)
+        asyncio.get_running_loop().add_reader(fd, self._read, client)
+
+    @staticmethod
+    def _read(client: aiomqtt.Client) -> None:
+        """The socket's reader while it is ours (as aiomqtt's: a failed read ends the connection)."""
+        paho = client._client  # noqa: SLF001
+        try:
+            paho.loop_read()
+            while getattr(paho._sock, "pending", lambda: 0)() > 0:  # noqa: SLF001 - TLS bytes decoded already
+                paho.loop_read()
+        except Exception as error:  # noqa: BLE001
+            disconnected = client._disconnected  # noqa: SLF001
+            if not disconnected.done():
+                disconnected.set_exception(error)
 
     def _lost(self, reason: str) -> None:
         self._client = None
@@ -269,6 +364,9 @@ class MqttLink:
             return
         self._client._client.ack(message.mid, message.qos)  # noqa: SLF001
         self.acked += 1
+        self.unacked -= 1
+        if self._paused is not None and self.unacked <= self.max_unacked // 2:
+            self._resume()
 
     async def subscribe(self, filters: list[str]) -> None:
         """Add topic filters now (on the live connection) and on every later connect."""

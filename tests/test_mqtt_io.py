@@ -1,17 +1,22 @@
 """The MQTT link reads the socket in large pieces and sends acknowledgements together (``assistant/mqtt_io.py``):
-a flood of queued messages, one larger than a read, all arrive whole, in order, once, and are acknowledged."""
+a flood of queued messages, one larger than a read, all arrive whole, in order, once, and are acknowledged. A flood
+from a broker with no in-flight limit lets the event loop turn between reads, and a link holding too many messages
+not yet acknowledged stops reading until they are."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 import sqlite3
+import threading
 from pathlib import Path
 
 import aiomqtt
 
 from assistant.app import build_hub
-from assistant.mqtt_io import READ_SIZE
+from assistant.config import MqttConfig
+from assistant.mqtt import Incoming, MqttLink
+from assistant.mqtt_io import READ_SIZE, READS_A_WAKEUP
 from tests.conftest import free_port, start_mosquitto
 from tests.hubkit import hub_config, wait_for_rows
 
@@ -67,3 +72,129 @@ async def test_a_flood_of_queued_messages_arrives_whole_in_order_once_and_is_ack
     # The large one was read whole (a note is not a motion sensor's field) and did not break the ones after it.
     assert len(rejected) == 1 and "unexpected field 'note'" in rejected[0]["data"]["reason"]
     assert len(after) == 500 and redelivered == 0  # every one acknowledged: none handed over twice
+
+
+FLOOD = 3000
+PAYLOAD = 200
+"""Bytes of a flood message: a wake-up's reads hold at most ``READS_A_WAKEUP * READ_SIZE // PAYLOAD`` of them."""
+A_WAKEUP = READS_A_WAKEUP * READ_SIZE // PAYLOAD + 1
+
+
+async def _flood(port: int, first: int = 0) -> None:
+    async with aiomqtt.Client("127.0.0.1", port, identifier="flooder") as device:
+        for i in range(first, first + FLOOD):
+            body = f'{{"n": {i}, "pad": "'
+            await device.publish("flood/x", body + "x" * (PAYLOAD - len(body) - 2) + '"}', qos=1)
+
+
+async def _flood_queued_for(port: int, client_id: str) -> MqttLink:
+    """A link whose persistent session (subscribed, then gone) has ``FLOOD`` messages queued; not started."""
+    config = MqttConfig(broker="external", port=port, client_id=client_id)
+    link = MqttLink(config, subscriptions=["flood/#"], status_topic=f"{client_id}/status")
+    link.on_message = lambda message: None
+    link.start()
+    await link.wait_connected()
+    await link.stop()
+    await _flood(port)
+    return MqttLink(config, subscriptions=["flood/#"], status_topic=f"{client_id}/status")
+
+
+async def _until(condition, timeout: float = 30.0) -> None:
+    async with asyncio.timeout(timeout):
+        while not condition():
+            await asyncio.sleep(0.01)
+
+
+def _numbers(messages: list[Incoming]) -> list[int]:
+    return [json.loads(m.payload)["n"] for m in messages]
+
+
+async def test_a_flood_from_a_broker_without_an_in_flight_limit_lets_the_loop_turn_between_reads(tmp_path):
+    port = free_port()
+    broker = start_mosquitto(tmp_path, port)  # max_inflight_messages 0: the whole queue comes at once
+    try:
+        link = await _flood_queued_for(port, "flood-turns")
+        turn = 0
+        turns: list[int] = []  # the loop turn each message was handed over in
+        got: list[Incoming] = []
+
+        def handle(message: Incoming) -> None:
+            got.append(message)
+            turns.append(turn)
+            link.ack(message, link.ack_token())
+
+        async def count_turns() -> None:
+            nonlocal turn
+            while True:
+                turn += 1
+                await asyncio.sleep(0)
+
+        link.on_message = handle
+        counter = asyncio.create_task(count_turns())
+        link.start()
+        try:
+            await _until(lambda: len(got) >= FLOOD)  # the queue, handed over as the connection came up
+            # A second flood comes while the loop is held up (here by waiting for the device in a blocking call):
+            # the socket fills, and the loop turns between reads of it once it is free.
+            device = threading.Thread(target=asyncio.run, args=(_flood(port, FLOOD),))
+            device.start()
+            device.join()
+            await _until(lambda: len(got) >= 2 * FLOOD)
+        finally:
+            counter.cancel()
+            await link.stop()
+    finally:
+        broker.terminate()
+        await asyncio.to_thread(broker.wait, 10)
+    assert _numbers(got) == list(range(2 * FLOOD))
+    most = max(turns.count(t) for t in set(turns))
+    assert most <= A_WAKEUP, f"{most} messages handed over in one turn of the loop"
+
+
+async def test_a_link_holding_too_many_unacknowledged_messages_stops_reading_until_they_are_acknowledged(tmp_path):
+    port = free_port()
+    broker = start_mosquitto(tmp_path, port)
+    try:
+        config = MqttConfig(broker="external", port=port, client_id="flood-held")
+        link = MqttLink(config, subscriptions=["flood/#"], status_topic="flood-held/status", max_unacked=200)
+        held: list[Incoming] = []
+        got: list[Incoming] = []
+        most_held = 0
+
+        def hold(message: Incoming) -> None:
+            nonlocal most_held
+            held.append(message)
+            got.append(message)
+            most_held = max(most_held, len(held))
+
+        link.on_message = hold
+        link.start()
+        await link.wait_connected()
+        flood = asyncio.create_task(_flood(port))  # a device sending as fast as the broker takes it
+        try:
+            while len(got) < FLOOD:
+                await _until(lambda: link.reading_stopped or len(got) >= FLOOD)
+                token = link.ack_token()
+                for message in held:  # the log committed them: reading starts again at half
+                    link.ack(message, token)
+                held.clear()
+            pauses = link.pauses
+            await flood
+        finally:
+            await link.stop()
+        again = MqttLink(link.config, subscriptions=["flood/#"], status_topic="flood-held/status")
+        redelivered: list[Incoming] = []
+        again.on_message = redelivered.append
+        again.start()
+        await again.wait_connected()
+        async with aiomqtt.Client("127.0.0.1", port, identifier="flooder") as device:
+            await device.publish("flood/x", '{"n": -1}', qos=1)
+        await _until(lambda: len(redelivered) >= 1)
+        await again.stop()
+    finally:
+        broker.terminate()
+        await asyncio.to_thread(broker.wait, 10)
+    assert _numbers(got) == list(range(FLOOD))  # every one, once, in order
+    assert pauses >= FLOOD // (200 + A_WAKEUP)
+    assert most_held <= 200 + A_WAKEUP, f"{most_held} held unacknowledged"
+    assert _numbers(redelivered) == [-1]  # every one was acknowledged: none handed over again
