@@ -22,7 +22,7 @@ from typing import Any
 import sqlite_utils
 
 from assistant.events import Event
-from assistant.log_writer import Fenced, LogWriter, OnCommit, Write, latest_touches
+from assistant.log_writer import LogWriter, OnCommit, Write, latest_touches, settle
 from assistant.migrations import migrations
 
 log = logging.getLogger(__name__)
@@ -321,10 +321,7 @@ class EventLog:
             if w.loop is not None:
                 by_loop.setdefault(w.loop, []).append(w)
         for loop, writes in by_loop.items():
-            try:
-                loop.call_soon_threadsafe(_settle, writes, error)
-            except RuntimeError:  # the loop has closed; nobody is waiting any more
-                pass
+            settle(loop, writes, error)
 
     @property
     def pending(self) -> int:
@@ -356,30 +353,6 @@ def _utc_text(when: datetime | str) -> str:
 
 def _rows(events: Iterable[Event], dedupe_key: str | None, extra: dict[str, Any] | None) -> list[tuple]:
     return [event_row(ev, f"{dedupe_key}#{i}" if dedupe_key else None, extra) for i, ev in enumerate(events)]
-
-
-def _seen(future: asyncio.Future[None]) -> None:
-    future.exception()
-
-
-def _settle(writes: list[Write], error: BaseException | None) -> None:
-    """Report a batch's outcome to each write, in the order they were appended."""
-    for w in writes:
-        if w.on_commit is not None:
-            try:
-                w.on_commit(error)
-            except Exception:  # noqa: BLE001 - one bad callback must not keep the others waiting
-                log.exception("commit callback failed")
-        f = w.future
-        if f is None or f.done():
-            continue
-        if error is None:
-            f.set_result(None)
-        else:
-            f.set_exception(error)
-            if isinstance(error, Fenced):
-                # Nobody need hear of a refused write they did not wait for: the worker is stopping the partition.
-                f.add_done_callback(_seen)
 
 
 class EventQuery:

@@ -11,9 +11,12 @@ passed the GIL back and forth with the loop around every SQLite call), one costs
 from __future__ import annotations
 
 import asyncio
+import logging
 import queue
 import threading
 import time
+import weakref
+from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,6 +24,8 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from assistant.eventlog import EventLog
+
+log = logging.getLogger(__name__)
 
 _MAX_BATCH = 2000
 _COMMIT_SPACING = 0.002
@@ -155,6 +160,84 @@ class LogWriter:
                 else:
                     parts[0][0]._commit_together(parts)  # noqa: SLF001
             last_commit = time.monotonic()
+
+
+SETTLE_AT_ONCE = 200
+"""Committed writes reported a turn of the event loop: a batch of thousands (a flood, a queue handed over) is
+reported over several turns, in order, so its acknowledgements do not hold the loop from its timers."""
+
+
+class _Outcomes:
+    """A loop's committed batches waiting to be reported, oldest first, and whether a report is on its way."""
+
+    def __init__(self) -> None:
+        self.batches: deque[tuple[list[Write], BaseException | None]] = deque()
+        self.lock = threading.Lock()
+        self.scheduled = False
+
+
+_outcomes: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Outcomes] = weakref.WeakKeyDictionary()
+_outcomes_lock = threading.Lock()
+
+
+def settle(loop: asyncio.AbstractEventLoop, writes: list[Write], error: BaseException | None) -> None:
+    """Report a batch's outcome (None: committed) to its writes on ``loop``, after every batch reported to it
+    before (from any writer thread)."""
+    with _outcomes_lock:
+        waiting = _outcomes.get(loop)
+        if waiting is None:
+            waiting = _outcomes[loop] = _Outcomes()
+    with waiting.lock:
+        waiting.batches.append((writes, error))
+        if waiting.scheduled:
+            return
+        waiting.scheduled = True
+    try:
+        loop.call_soon_threadsafe(_report, waiting)
+    except RuntimeError:  # the loop has closed; nobody is waiting any more
+        pass
+
+
+def _report(waiting: _Outcomes) -> None:
+    budget = SETTLE_AT_ONCE
+    while budget > 0:
+        with waiting.lock:
+            if not waiting.batches:
+                waiting.scheduled = False
+                return
+            writes, error = waiting.batches[0]
+            if len(writes) > budget:
+                waiting.batches[0] = (writes[budget:], error)
+                writes = writes[:budget]
+            else:
+                waiting.batches.popleft()
+        budget -= len(writes)
+        _settle(writes, error)
+    asyncio.get_running_loop().call_soon(_report, waiting)  # the rest at the next turn
+
+
+def _settle(writes: list[Write], error: BaseException | None) -> None:
+    """Report a batch's outcome to each write, in the order they were appended."""
+    for w in writes:
+        if w.on_commit is not None:
+            try:
+                w.on_commit(error)
+            except Exception:  # noqa: BLE001 - one bad callback must not keep the others waiting
+                log.exception("commit callback failed")
+        f = w.future
+        if f is None or f.done():
+            continue
+        if error is None:
+            f.set_result(None)
+        else:
+            f.set_exception(error)
+            if isinstance(error, Fenced):
+                # Nobody need hear of a refused write they did not wait for: the worker is stopping the partition.
+                f.add_done_callback(_seen)
+
+
+def _seen(future: asyncio.Future[None]) -> None:
+    future.exception()
 
 
 def _call_soon(loop: asyncio.AbstractEventLoop, fn: Callable[..., Any], *args: Any) -> None:

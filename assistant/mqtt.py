@@ -53,7 +53,7 @@ def reconnect_delay(attempt: int, jitter: float, *, first: float = MIN_BACKOFF, 
     return base * (1.0 - 0.5 * min(max(jitter, 0.0), 1.0))
 
 
-MAX_UNACKED = 1000
+MAX_UNACKED = 500
 """Messages (QoS 1 and 2) the link holds unacknowledged before it stops reading the socket: a broker that sends
 without an in-flight limit (Mosquitto's ``max_inflight_messages 0``) then waits, in TCP's flow control, until the log
 has committed half of them. The hub's memory stays bounded and its loop free for its timers and its lease."""

@@ -5,22 +5,52 @@ socket empty) and aiomqtt's read callback reads one message a wake-up; acknowled
 Every such call lets go of the GIL, and in a worker whose log writer thread wants it, each is a hand-over the
 event loop then waits to get back: at 2,000 messages a second, a fifth of the worker's loop (py-spy, 10,000
 homes) was spent in ``recv`` and ``send``. Here the socket is read ``READ_SIZE`` bytes at a time into a buffer
-paho reads from, a wake-up reads every whole message the buffer holds (and no more than ``READS_A_WAKEUP`` pieces,
-so a flood the broker sends unbounded cannot keep the loop from its timers and its lease), and acknowledgements
-waiting to go out together leave in one ``send``.
+paho reads from, a wake-up reads every whole message the buffer holds, and acknowledgements waiting to go out
+together leave in one ``send``.
+
+A turn of the event loop reads about ``READ_SIZE`` bytes in all, over every link of the process: a worker's links
+are read in turn, a piece at a time, so a flood on its dozens of sessions (a broker sending without an in-flight
+limit, or queues handed over at a takeover) cannot hold the loop for seconds, past its lease's keep-alive.
 """
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from paho.mqtt.client import PUBACK, MQTTErrorCode
 
 READ_SIZE = 16384
 """Bytes a read asks the socket for: a few hundred sensor messages, so a wake-up that drains them stays short."""
-READS_A_WAKEUP = 2
-"""Socket reads one wake-up makes at most: what is left waits for the loop's next turn (paho keeps a message read
-in part and goes on with it then)."""
+
+
+class _Turn:
+    """Bytes read from every link's socket in this turn of the event loop."""
+
+    spent = 0
+    counting = False
+
+    @classmethod
+    def allows(cls) -> bool:
+        """Whether a socket may be read now; what is left waits for the loop's next turn (paho keeps a message read
+        in part and goes on with it then)."""
+        return cls.spent < READ_SIZE
+
+    @classmethod
+    def spend(cls, size: int) -> None:
+        cls.spent += size
+        if not cls.counting:
+            try:
+                loop = asyncio.get_running_loop()
+            except RuntimeError:
+                cls.spent = 0  # read off the loop (paho's own threads): nothing to share
+                return
+            cls.counting = True
+            loop.call_soon(cls.next_turn)
+
+    @classmethod
+    def next_turn(cls) -> None:
+        cls.spent, cls.counting = 0, False
 
 
 class _Buffered:
@@ -35,18 +65,16 @@ class _Buffered:
         self.sock: object = None
         self.data = b""
         self.pos = 0
-        self.reads = 0
-        """Socket reads in this wake-up."""
 
     def recv(self, bufsize: int) -> bytes:
         sock = self.client._sock  # noqa: SLF001
         if sock is not self.sock:  # a new connection: nothing read on the old one may be handed out on it
             self.sock, self.data, self.pos = sock, b"", 0
         if self.pos >= len(self.data):
-            if self.reads >= READS_A_WAKEUP:
+            if not _Turn.allows():
                 raise BlockingIOError  # paho keeps what it has of the message and reads on at the next turn
-            self.reads += 1
             data = self.raw_recv(max(bufsize, READ_SIZE))  # BlockingIOError and the end of the stream pass through
+            _Turn.spend(len(data))
             if len(data) <= bufsize:
                 self.data, self.pos = b"", 0
                 return data
@@ -60,7 +88,6 @@ class _Buffered:
 
     def loop_read(self, max_packets: int = 1) -> MQTTErrorCode:
         """Read until the buffer is empty: the socket will not wake the loop for bytes already taken off it."""
-        self.reads = 0
         rc = self.raw_loop_read(max_packets)
         while rc == MQTTErrorCode.MQTT_ERR_SUCCESS and self.buffered():
             rc = self.raw_loop_read(max_packets)

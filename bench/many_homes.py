@@ -169,6 +169,11 @@ class Worker:
         fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
+    def said(self, text: str) -> int:
+        """Lines of the worker's log holding ``text``."""
+        with self.log.open(encoding="utf-8", errors="replace") as lines:
+            return sum(text in line for line in lines)
+
     def open_files(self) -> int:
         return len(os.listdir(f"/proc/{self.proc.pid}/fd"))
 
@@ -612,16 +617,20 @@ async def throughput(work: Path, broker: int, etcd: str, n: int, partitions: int
                 for worker in workers:
                     await wait_started(data, n, worker, 300 + n)
                 cpu0 = sum(w.cpu_s() for w in workers)
+                lost0 = sum(w.said("lease lost") for w in workers)
+                rss = 0.0
                 t0 = time.monotonic()
                 sent = await flood(broker, homes, messages, f"{label}-")
                 while time.monotonic() - t0 < 600:
                     got = await asyncio.to_thread(logged, data, f"{label}-")
+                    rss = max(rss, sum(w.rss_mb() for w in workers))
                     if len(got) >= len(sent):
                         break
                     await asyncio.sleep(0.5)
                 took = time.monotonic() - t0
+                lost = sum(w.said("lease lost") for w in workers) - lost0
                 results[label] = {"workers": len(names), "messages": len(sent), "logged": len(got),
-                                  "seconds": took, "rate": len(got) / took,
+                                  "seconds": took, "rate": len(got) / took, "lost": lost, "rss_mb": rss,
                                   "cpu_per_msg_ms": 1000 * (sum(w.cpu_s() for w in workers) - cpu0) / len(sent)}
             finally:
                 for worker in workers:
@@ -822,6 +831,7 @@ def main() -> int:
     parser.add_argument("--no-caps", action="store_true", help="skip one against two CPU-capped workers")
     parser.add_argument("--cap", type=float, default=0.4, help="cores each capped worker may use (0.4)")
     parser.add_argument("--flood", type=int, default=6000, help="readings published as fast as possible per side")
+    parser.add_argument("--keep", action="store_true", help="keep the work folder (workers' logs, files) afterwards")
     parser.add_argument("--inflight", type=int, default=100,
                         help="Mosquitto max_inflight_messages: unacknowledged messages a session holds (0: no limit)")
     args = parser.parse_args()
@@ -864,7 +874,8 @@ def main() -> int:
                 for side in (one, two):
                     print(f"  {side['workers']} worker(s): {side['rate']:.0f} readings/s sustained "
                           f"({side['logged']}/{side['messages']} in {side['seconds']:.1f} s), "
-                          f"{side['cpu_per_msg_ms']:.2f} ms CPU a reading")
+                          f"{side['cpu_per_msg_ms']:.2f} ms CPU a reading, {side['lost']} lease(s) lost, "
+                          f"RSS at most {side['rss_mb']:.0f} MB")
                 print(f"  two / one: {two['rate'] / one['rate']:.2f}x")
         if not args.no_failover:
             fo = asyncio.run(failover(work, broker, url, args.homes, args.partitions, args.seconds))
@@ -879,7 +890,10 @@ def main() -> int:
         mosquitto.terminate()
         if etcd is not None:
             etcd.terminate()
-        shutil.rmtree(work, ignore_errors=True)
+        if args.keep:
+            print(f"\nkept {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
     return 0
 
 

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from assistant.eventlog import EventLog, EventQuery, open_database
-from assistant.log_writer import LogWriter
+from assistant.log_writer import SETTLE_AT_ONCE, LogWriter, Write, settle
 from assistant.events import (
     AccelerationSampled, BatteryReported, Event, FallDetected, MessageRejected, MotionDetected,
     VitalSignsMeasured, event_from_row,
@@ -385,3 +385,34 @@ async def test_a_partition_s_homes_commit_a_batch_together_and_a_bad_write_is_re
     assert {f"flat-a-{i}" for i in range(200)} <= ids and "flat-b-bad" not in ids
     assert {k for k, v in outcomes.items() if v is None} == ids  # each write told what happened to it
     assert logs["flat-a"].write_errors == 0 and logs["flat-b"].write_errors >= 1
+
+
+async def test_a_large_committed_batch_is_reported_over_several_turns_of_the_loop_in_order():
+    loop = asyncio.get_running_loop()
+    turn = 0
+    told: list[tuple[int, int]] = []  # (write, the loop turn it was told in)
+
+    def write(n: int) -> Write:
+        return Write([], [], None, loop, on_commit=lambda error: told.append((n, turn)))
+
+    async def count_turns() -> None:
+        nonlocal turn
+        while True:
+            turn += 1
+            await asyncio.sleep(0)
+
+    counter = asyncio.create_task(count_turns())
+    try:
+        first, second = [write(n) for n in range(450)], [write(n) for n in range(450, 500)]
+        # Two batches from two writer threads, one after the other (a worker's writer, a home's own).
+        for batch in (first, second):
+            thread = threading.Thread(target=settle, args=(loop, batch, None))
+            thread.start()
+            thread.join()
+        while len(told) < 500:
+            await asyncio.sleep(0)
+    finally:
+        counter.cancel()
+    assert [n for n, _ in told] == list(range(500))  # in order, across the batches
+    per_turn = [sum(1 for _, t in told if t == turn) for turn in {t for _, t in told}]
+    assert max(per_turn) <= SETTLE_AT_ONCE and len(per_turn) >= 3

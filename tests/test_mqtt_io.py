@@ -16,7 +16,7 @@ import aiomqtt
 from assistant.app import build_hub
 from assistant.config import MqttConfig
 from assistant.mqtt import Incoming, MqttLink
-from assistant.mqtt_io import READ_SIZE, READS_A_WAKEUP
+from assistant.mqtt_io import READ_SIZE
 from tests.conftest import free_port, start_mosquitto
 from tests.hubkit import hub_config, wait_for_rows
 
@@ -76,8 +76,8 @@ async def test_a_flood_of_queued_messages_arrives_whole_in_order_once_and_is_ack
 
 FLOOD = 3000
 PAYLOAD = 200
-"""Bytes of a flood message: a wake-up's reads hold at most ``READS_A_WAKEUP * READ_SIZE // PAYLOAD`` of them."""
-A_WAKEUP = READS_A_WAKEUP * READ_SIZE // PAYLOAD + 1
+"""Bytes of a flood message: a turn of the loop reads less than ``2 * READ_SIZE``, so ``A_TURN`` of them at most."""
+A_TURN = 2 * READ_SIZE // PAYLOAD + 1
 
 
 async def _flood(port: int, first: int = 0) -> None:
@@ -114,14 +114,18 @@ async def test_a_flood_from_a_broker_without_an_in_flight_limit_lets_the_loop_tu
     broker = start_mosquitto(tmp_path, port)  # max_inflight_messages 0: the whole queue comes at once
     try:
         link = await _flood_queued_for(port, "flood-turns")
+        other = MqttLink(MqttConfig(broker="external", port=port, client_id="flood-other"), subscriptions=["flood/#"],
+                         status_topic="flood-other/status")  # a second session (a worker has one a partition)
         turn = 0
-        turns: list[int] = []  # the loop turn each message was handed over in
-        got: list[Incoming] = []
+        turns: list[int] = []  # the loop turn each message was handed over in, on either link
+        got: dict[MqttLink, list[Incoming]] = {link: [], other: []}
 
-        def handle(message: Incoming) -> None:
-            got.append(message)
-            turns.append(turn)
-            link.ack(message, link.ack_token())
+        def handler(on: MqttLink):
+            def handle(message: Incoming) -> None:
+                got[on].append(message)
+                turns.append(turn)
+                on.ack(message, on.ack_token())
+            return handle
 
         async def count_turns() -> None:
             nonlocal turn
@@ -129,26 +133,30 @@ async def test_a_flood_from_a_broker_without_an_in_flight_limit_lets_the_loop_tu
                 turn += 1
                 await asyncio.sleep(0)
 
-        link.on_message = handle
+        link.on_message, other.on_message = handler(link), handler(other)
         counter = asyncio.create_task(count_turns())
         link.start()
+        other.start()
         try:
-            await _until(lambda: len(got) >= FLOOD)  # the queue, handed over as the connection came up
-            # A second flood comes while the loop is held up (here by waiting for the device in a blocking call):
-            # the socket fills, and the loop turns between reads of it once it is free.
+            await _until(lambda: len(got[link]) >= FLOOD)  # the queue, handed over as the connection came up
+            await other.wait_connected()
+            # A second flood comes to both sessions while the loop is held up (here by waiting for the device in a
+            # blocking call): their sockets fill, and once the loop is free it turns between pieces of them.
             device = threading.Thread(target=asyncio.run, args=(_flood(port, FLOOD),))
             device.start()
             device.join()
-            await _until(lambda: len(got) >= 2 * FLOOD)
+            await _until(lambda: len(got[link]) >= 2 * FLOOD and len(got[other]) >= FLOOD)
         finally:
             counter.cancel()
             await link.stop()
+            await other.stop()
     finally:
         broker.terminate()
         await asyncio.to_thread(broker.wait, 10)
-    assert _numbers(got) == list(range(2 * FLOOD))
+    assert _numbers(got[link]) == list(range(2 * FLOOD))
+    assert _numbers(got[other]) == list(range(FLOOD, 2 * FLOOD))
     most = max(turns.count(t) for t in set(turns))
-    assert most <= A_WAKEUP, f"{most} messages handed over in one turn of the loop"
+    assert most <= A_TURN, f"{most} messages handed over in one turn of the loop"
 
 
 async def test_a_link_holding_too_many_unacknowledged_messages_stops_reading_until_they_are_acknowledged(tmp_path):
@@ -195,6 +203,6 @@ async def test_a_link_holding_too_many_unacknowledged_messages_stops_reading_unt
         broker.terminate()
         await asyncio.to_thread(broker.wait, 10)
     assert _numbers(got) == list(range(FLOOD))  # every one, once, in order
-    assert pauses >= FLOOD // (200 + A_WAKEUP)
-    assert most_held <= 200 + A_WAKEUP, f"{most_held} held unacknowledged"
+    assert pauses >= FLOOD // (200 + A_TURN)
+    assert most_held <= 200 + A_TURN, f"{most_held} held unacknowledged"
     assert _numbers(redelivered) == [-1]  # every one was acknowledged: none handed over again
