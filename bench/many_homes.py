@@ -52,7 +52,6 @@ from pathlib import Path
 
 import aiomqtt
 import yaml
-from aiohttp import web
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -93,41 +92,77 @@ def wait_port(port: int, timeout: float = 20) -> None:
 
 
 class Webhook:
-    """The caregivers' phones: records when each SOS page arrives, by its home."""
+    """The caregivers' phones (``bench/phone.py``, a process of its own): when each page arrived, by its home."""
 
     def __init__(self) -> None:
         self.port = free_port()
-        self.pages: dict[str, list[float]] = {}
-        self.pages_wall: dict[str, list[float]] = {}
+        self._pages: dict[str, list[float]] = {}
+        self._pages_wall: dict[str, list[float]] = {}
+        self._falls: dict[str, list[float]] = {}
+        self._steps: Counter[tuple[str, str, str]] = Counter()
+        self.proc: subprocess.Popen | None = None
+        self.file = Path(tempfile.mkdtemp(prefix="carehub-phone-")) / "pages.jsonl"
+        self._read = 0
+
+    @property
+    def pages(self) -> dict[str, list[float]]:
+        """Each home's page arrivals (monotonic seconds)."""
+        self._refresh()
+        return self._pages
+
+    @property
+    def pages_wall(self) -> dict[str, list[float]]:
         """The same arrivals in wall-clock time, to set beside the times the worker logged."""
-        self.falls: dict[str, list[float]] = {}
+        self._refresh()
+        return self._pages_wall
+
+    @property
+    def falls(self) -> dict[str, list[float]]:
         """When each home's fall alerts arrived (the page says who "may have fallen")."""
-        self.steps: Counter[tuple[str, str, str]] = Counter()
+        self._refresh()
+        return self._falls
+
+    @property
+    def steps(self) -> Counter[tuple[str, str, str]]:
         """How often each (home, alert, step) was delivered: the home's one caregiver, so once each is right. An
         alert's repeat after its ladder's first round is a later step, not a second delivery."""
-        self.runner: web.AppRunner | None = None
+        self._refresh()
+        return self._steps
+
+    def _refresh(self) -> None:
+        if not self.file.exists():
+            return
+        with self.file.open("rb") as f:
+            f.seek(self._read)
+            data = f.read()
+        whole = data[:data.rfind(b"\n") + 1]
+        self._read += len(whole)
+        for line in whole.decode().splitlines():
+            page = json.loads(line)
+            home, message = page["home"], page["message"]
+            self._pages.setdefault(home, []).append(page["mono"])
+            self._pages_wall.setdefault(home, []).append(page["wall"])
+            if "may have fallen" in message:
+                self._falls.setdefault(home, []).append(page["mono"])
+            for alert, step in re.findall(r"alert-id: (\w+) step: (\d+)", message):
+                self._steps[(home, alert, step)] += 1
 
     async def start(self) -> None:
-        async def hook(request: web.Request) -> web.Response:
-            home = request.match_info["home"]
-            self.pages.setdefault(home, []).append(time.monotonic())
-            self.pages_wall.setdefault(home, []).append(time.time())
-            body = await request.json()
-            if "may have fallen" in str(body.get("message", "")):
-                self.falls.setdefault(home, []).append(time.monotonic())
-            for alert, step in re.findall(r"alert-id: (\w+) step: (\d+)", str(body.get("message", ""))):
-                self.steps[(home, alert, step)] += 1
-            return web.json_response({"ok": True})
-
-        app = web.Application()
-        app.router.add_post("/{home}", hook)
-        self.runner = web.AppRunner(app, access_log=None)
-        await self.runner.setup()
-        await web.TCPSite(self.runner, "127.0.0.1", self.port).start()
+        self.proc = subprocess.Popen([sys.executable, str(ROOT / "bench" / "phone.py"), str(self.port),
+                                      str(self.file)], cwd=ROOT)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                return
+            await asyncio.sleep(0.1)
+        raise RuntimeError(f"the phones' server did not listen on {self.port}")
 
     async def stop(self) -> None:
-        if self.runner is not None:
-            await self.runner.cleanup()
+        if self.proc is not None:
+            self.proc.terminate()
+            await asyncio.to_thread(self.proc.wait, 10)
+        self._refresh()  # the last pages, for the figures taken after the run
+        shutil.rmtree(self.file.parent, ignore_errors=True)
 
 
 def write_homes(folder: Path, homes: list[str], webhook: Webhook) -> None:
