@@ -201,8 +201,7 @@ class Worker:
         return 0.0
 
     def cpu_s(self) -> float:
-        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return cpu_of(self.proc.pid)
 
     def said(self, text: str) -> int:
         """Lines of the worker's log holding ``text``."""
@@ -220,6 +219,16 @@ class Worker:
                 self.proc.wait(120)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
+
+
+def cpu_of(pid: int) -> float:
+    """CPU seconds process ``pid`` has used (its threads', not its children's)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+BROKER_PID = 0
+"""The bench's Mosquitto, for what the machine's other processes take beside the worker."""
 
 
 def databases(data: Path) -> list[Path]:
@@ -540,20 +549,31 @@ async def soak(work: Path, broker: int, n: int, partitions: int, seconds: float)
             sim = Simulator(broker, homes[:-1], webhook, "soak-")
             rss = [worker.rss_mb()]
             cpu0, t0, mark = worker.cpu_s(), time.monotonic(), worker.log.stat().st_size
+            others0 = (cpu_of(os.getpid()), cpu_of(BROKER_PID), cpu_of(webhook.proc.pid) if webhook.proc else 0.0)
             load = asyncio.create_task(sim.run(seconds))
             while not load.done():
                 await asyncio.wait({load}, timeout=60)
                 if not load.done():
                     rss.append(worker.rss_mb())
             rss.append(worker.rss_mb())
-            cpu = (worker.cpu_s() - cpu0) / (time.monotonic() - t0)
+            took = time.monotonic() - t0
+            cpu = (worker.cpu_s() - cpu0) / took
+            others = (cpu_of(os.getpid()), cpu_of(BROKER_PID), cpu_of(webhook.proc.pid) if webhook.proc else 0.0)
+            beside = [round((b - a) / took, 2) for a, b in zip(others0, others)]
             got = await all_logged(data, "soak-", sim, 120)
             lat = sim.latencies()
             held = stalls(worker.log, mark)
+            split = await asyncio.to_thread(stages, data, sim)
+            by_msg = sim.sos_latencies()
+            slowest = sorted(by_msg, key=by_msg.__getitem__)[-10:]
             return {"homes": n, "seconds": seconds, "rss_mb_each_minute": [round(r) for r in rss],
-                    "cpu_cores": cpu, "published": len(set(sim.sent)), "lost": len(set(sim.sent) - set(got)),
+                    "cpu_cores": cpu, "simulator_broker_phones_cores": beside,
+                    "published": len(set(sim.sent)), "lost": len(set(sim.sent) - set(got)),
                     "doubled": sum(1 for v in got.values() if v > 1), "sos": len(sim.sos), "paged": len(lat),
-                    "p50_ms": 1000 * pct(lat, 0.5), "p99_ms": 1000 * pct(lat, 0.99), "stalls": len(held)}
+                    "p50_ms": 1000 * pct(lat, 0.5), "p99_ms": 1000 * pct(lat, 0.99), "stalls": len(held),
+                    **{f"{k}_p50_p99_ms": (round(1000 * pct(v, 0.5)), round(1000 * pct(v, 0.99))) if v else (0, 0)
+                       for k, v in split.items()},
+                    "slowest_ms_at_s": [(round(1000 * by_msg[m]), round(sim.sos[m][1] - t0)) for m in slowest]}
         finally:
             worker.stop()
     finally:
@@ -880,6 +900,8 @@ def main() -> int:
     binary = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
     mosquitto = subprocess.Popen([binary, "-c", str(work / "mosquitto.conf")], stdout=subprocess.DEVNULL,
                                  stderr=subprocess.DEVNULL)
+    global BROKER_PID
+    BROKER_PID = mosquitto.pid
     etcd = None
     try:
         wait_port(broker)

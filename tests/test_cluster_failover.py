@@ -256,6 +256,10 @@ async def test_a_fall_window_and_an_alert_round_due_while_the_worker_is_dead_fir
     await publish(d.broker_port, [sos(sos_home, "sos-1"),
                                   (f"carehub/{fall_home}/watch/event", json.dumps({"type": "fall", "msg_id": "fall-1"}))])
     await until(lambda: receiver.count(sos_home) == 1, WAIT)  # round 1: tier 1 at once
+    # ... and its delivery recorded: a worker killed between a caregiver's service taking a page and the record of
+    # it sends it again on the new owner (delivery is at least once; the page carries its alert id and step).
+    await until(lambda: _rows(d, sos_home, "SELECT 1 FROM alert_log WHERE transition = 'delivered' AND alert_id IN "
+                              "(SELECT id FROM alerts WHERE home = ?)", sos_home), WAIT)
     await d.until_logged(["fall-1"])
     d.procs["worker-a"].kill()  # the fall's cancel window and the alert's round 2 are now due on nobody's clock
 
