@@ -266,18 +266,17 @@ class MqttLink:
         self.received += 1
         if incoming.qos:
             self.unacked += 1
-        if self._direct:
-            try:
-                self._handle(incoming)
-            except Exception:
-                # paho re-raises it and aiomqtt drops the connection; the broker redelivers on reconnect.
-                log.exception("handling a message on %s failed", message.topic)
-                raise
-        else:
+        if not self._direct:
             # Reading goes on during the handshake (its acknowledgements come behind the queue); a broker's in-flight
             # window bounds what comes then.
             self._early.append(incoming)
             return
+        try:
+            self._handle(incoming)
+        except Exception:
+            # paho re-raises it and aiomqtt drops the connection; the broker redelivers on reconnect.
+            log.exception("handling a message on %s failed", message.topic)
+            raise
         if self.unacked >= self.max_unacked and self._paused is None:
             self._pause()
 
