@@ -57,7 +57,9 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from assistant.cluster import centre  # noqa: E402
 from assistant.cluster.homes import partition_of  # noqa: E402
+from assistant.cluster.overview import Overview  # noqa: E402
 
 READING_EVERY = 5.0
 SOS_EVERY = 1.0
@@ -101,6 +103,7 @@ class Webhook:
         self._pages_wall: dict[str, list[float]] = {}
         self._falls: dict[str, list[float]] = {}
         self._steps: Counter[tuple[str, str, str]] = Counter()
+        self._first_paged: dict[tuple[str, str], float] = {}
         self.proc: subprocess.Popen | None = None
         self.file = Path(tempfile.mkdtemp(prefix="carehub-phone-")) / "pages.jsonl"
         self._read = 0
@@ -130,6 +133,12 @@ class Webhook:
         self._refresh()
         return self._steps
 
+    @property
+    def first_paged(self) -> dict[tuple[str, str], float]:
+        """When each (home, alert) was first paged (monotonic seconds): when its caregiver starts to answer."""
+        self._refresh()
+        return self._first_paged
+
     def _refresh(self) -> None:
         if not self.file.exists():
             return
@@ -147,6 +156,7 @@ class Webhook:
                 self._falls.setdefault(home, []).append(page["mono"])
             for alert, step in re.findall(r"alert-id: (\w+) step: (\d+)", message):
                 self._steps[(home, alert, step)] += 1
+                self._first_paged.setdefault((home, alert), page["mono"])
 
     async def start(self) -> None:
         self.proc = subprocess.Popen([sys.executable, str(ROOT / "bench" / "phone.py"), str(self.port),
@@ -406,6 +416,45 @@ class Simulator:
         return out
 
 
+class Caregivers:
+    """The caregivers answering: each alert acknowledged ``after`` seconds after its first page reached the phone,
+    the way the link in the page does it through the care centre (a command signed with the home's secret, published
+    on the home's topic; ``assistant/cluster/centre.py``)."""
+
+    def __init__(self, broker: int, webhook: Webhook, homes: Path, data: Path, partitions: int,
+                 after: float) -> None:
+        self.broker, self.webhook, self.after = broker, webhook, after
+        self.overview = Overview(homes, data, partitions)
+        self.answered: set[tuple[str, str]] = set()
+
+    async def run(self, until: asyncio.Task) -> None:
+        secrets: dict[str, str | None] = {}
+        client = paho.Client(paho.CallbackAPIVersion.VERSION2, client_id=f"caregivers-{os.getpid()}")
+        client.connect("127.0.0.1", self.broker)
+        client.loop_start()
+        sent: list[paho.MQTTMessageInfo] = []
+        try:
+            while not until.done():
+                now = time.monotonic()
+                for (home, alert), paged in list(self.webhook.first_paged.items()):
+                    if (home, alert) in self.answered or now - paged < self.after:
+                        continue
+                    if home not in secrets:
+                        secrets[home] = await asyncio.to_thread(self.overview.secret, home)
+                    if secrets[home] is None:
+                        continue
+                    command = centre.sign(secrets[home] or "", {"command": "acknowledge", "alert_id": alert,
+                                                                 "caregiver": "anna"})
+                    sent.append(client.publish(centre.command_topic("carehub", home), json.dumps(command), qos=1))
+                    self.answered.add((home, alert))
+                await asyncio.wait({until}, timeout=0.5)
+            for info in sent:
+                await asyncio.to_thread(info.wait_for_publish, 10)
+        finally:
+            client.loop_stop()
+            client.disconnect()
+
+
 async def warm_up(broker: int, home: str, webhook: Webhook) -> None:
     """One untimed SOS: the worker's notifier loads Apprise's plugins on its first page."""
     async with aiomqtt.Client("127.0.0.1", broker, identifier=f"warm-{home}") as client:
@@ -553,9 +602,13 @@ async def one_worker(work: Path, broker: int, n: int, partitions: int, seconds: 
     return results
 
 
-async def soak(work: Path, broker: int, n: int, partitions: int, seconds: float) -> dict:
+async def soak(work: Path, broker: int, n: int, partitions: int, seconds: float,
+               profile: Path | None = None, answer: float | None = None) -> dict:
     """One worker with ``n`` homes at the same load for ``seconds``: its RSS each minute, whether it keeps growing
-    with the collector run by the worker (young generations only once the homes have started)."""
+    with the collector run by the worker (young generations only once the homes have started), and the pages the
+    phones took each minute (SOS presses nobody acknowledges are paged again each minute, for half an hour).
+    ``profile``: py-spy's stacks of two minutes early in the run and of the last two, side by side. ``answer``: each
+    alert is acknowledged this many seconds after its first page (else nobody answers)."""
     webhook = Webhook()
     await webhook.start()
     try:
@@ -572,11 +625,20 @@ async def soak(work: Path, broker: int, n: int, partitions: int, seconds: float)
             cpu0, t0, mark = worker.cpu_s(), time.monotonic(), worker.log.stat().st_size
             others0 = (cpu_of(os.getpid()), cpu_of(BROKER_PID), cpu_of(webhook.proc.pid) if webhook.proc else 0.0)
             load = asyncio.create_task(sim.run(seconds))
+            spies = asyncio.create_task(profile_early_and_late(worker, profile, seconds)) if profile else None
+            carers = Caregivers(broker, webhook, folder, data, partitions, answer) if answer is not None else None
+            answering = asyncio.create_task(carers.run(load)) if carers is not None else None
+            pages = [sum(map(len, webhook.pages.values()))]
             while not load.done():
                 await asyncio.wait({load}, timeout=60)
                 if not load.done():
                     rss.append(worker.rss_mb())
+                    pages.append(sum(map(len, webhook.pages.values())))
             rss.append(worker.rss_mb())
+            if spies is not None:
+                await spies
+            if answering is not None:
+                await answering
             took = time.monotonic() - t0
             cpu = (worker.cpu_s() - cpu0) / took
             others = (cpu_of(os.getpid()), cpu_of(BROKER_PID), cpu_of(webhook.proc.pid) if webhook.proc else 0.0)
@@ -588,6 +650,10 @@ async def soak(work: Path, broker: int, n: int, partitions: int, seconds: float)
             by_msg = sim.sos_latencies()
             slowest = sorted(by_msg, key=by_msg.__getitem__)[-10:]
             return {"homes": n, "seconds": seconds, "rss_mb_each_minute": [round(r) for r in rss],
+                    "pages_each_minute": [b - a for a, b in zip(pages, pages[1:])],
+                    "answered": len(carers.answered) if carers is not None else "nobody answers",
+                    "open_alerts_at_end": sum(homes_with(data, "SELECT home, count(*) FROM alerts "
+                                                               "WHERE status = 'open' GROUP BY home").values()),
                     "cpu_cores": cpu, "simulator_broker_phones_cores": beside,
                     "published": len(set(sim.sent)), "lost": len(set(sim.sent) - set(got)),
                     "doubled": sum(1 for v in got.values() if v > 1), "sos": len(sim.sos), "paged": len(lat),
@@ -599,6 +665,14 @@ async def soak(work: Path, broker: int, n: int, partitions: int, seconds: float)
             worker.stop()
     finally:
         await webhook.stop()
+
+
+async def profile_early_and_late(worker: Worker, out: Path, seconds: float, window: float = 120) -> None:
+    """py-spy over ``window`` seconds from the second minute of a run and over its last ``window`` seconds."""
+    await asyncio.sleep(60)
+    await asyncio.to_thread(sample(worker, out.with_suffix(".early"), window).wait)
+    await asyncio.sleep(max(0.0, seconds - 60 - 2 * window - 10))
+    await asyncio.to_thread(sample(worker, out.with_suffix(".late"), window).wait)
 
 
 def sample(worker: Worker, out: Path, seconds: float) -> subprocess.Popen:
@@ -907,6 +981,8 @@ def main() -> int:
     parser.add_argument("--no-caps", action="store_true", help="skip one against two CPU-capped workers")
     parser.add_argument("--cap", type=float, default=0.4, help="cores each capped worker may use (0.4)")
     parser.add_argument("--flood", type=int, default=6000, help="readings published as fast as possible per side")
+    parser.add_argument("--answer", type=float, help="--soak: each alert acknowledged this many seconds after its "
+                        "first page (the care centre's signed command); without it nobody answers")
     parser.add_argument("--keep", action="store_true", help="keep the work folder (workers' logs, files) afterwards")
     parser.add_argument("--inflight", type=int, default=100,
                         help="Mosquitto max_inflight_messages: unacknowledged messages a session holds (0: no limit)")
@@ -929,7 +1005,7 @@ def main() -> int:
         print(f"{args.homes} homes, {args.partitions} partitions, {args.seconds:g} s of load "
               f"({args.homes / READING_EVERY:.0f} readings/s, an SOS every {SOS_EVERY:g} s); work in {work}")
         if args.soak:
-            result = asyncio.run(soak(work, broker, args.homes, args.partitions, args.soak))
+            result = asyncio.run(soak(work, broker, args.homes, args.partitions, args.soak, args.profile, args.answer))
             print(f"\nsoak: one worker, {args.homes} homes, {args.soak:g} s at load")
             for key, value in result.items():
                 print(f"  {key:<32}{value:.2f}" if isinstance(value, float) else f"  {key:<32}{value}")
