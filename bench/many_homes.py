@@ -3,6 +3,7 @@
     python bench/many_homes.py                       # 1,000 homes, 30 s of load, then the kill -9 takeover
     python bench/many_homes.py --homes 200 --seconds 10 --no-failover   # a quick look
     python bench/many_homes.py --homes 10000         # the size (needs the memory: see the per-home figure)
+    python bench/many_homes.py --homes 10000 --soak 1200 --answer 30   # twenty minutes, each alert answered in 30 s
 
 Everything is started and stopped here: a Mosquitto on a free port, an etcd (for the takeover), the workers
 (``carehub worker`` processes) and the simulator (this process). Each home is a household file as an operator
