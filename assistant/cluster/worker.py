@@ -67,8 +67,6 @@ class WorkerSettings:
 class WorkerState:
     """What the worker holds, for ``carehub operator`` and the tests."""
 
-    partitions: dict[int, list[str]] = field(default_factory=dict)
-    """Running partitions and their homes."""
     lost: list[tuple[list[int], str]] = field(default_factory=list)
     """Each loss of the lease: the partitions and why."""
     problems: dict[str, list[str]] = field(default_factory=dict)
@@ -159,7 +157,6 @@ class Worker:
                         await self._start_partition(index)
             else:
                 await self._balance(self.leases)
-            self.state.partitions = {i: p.homes for i, p in sorted(self.running.items())}
             settled = {i for i, p in self.running.items() if p.all_started.is_set()}
             starting = set(self.running) - settled
             if starting and not self._collector_off:
