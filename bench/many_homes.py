@@ -442,10 +442,10 @@ class Caregivers:
                         continue
                     if home not in secrets:
                         secrets[home] = await asyncio.to_thread(self.overview.secret, home)
-                    if secrets[home] is None:
-                        continue
-                    command = centre.sign(secrets[home] or "", {"command": "acknowledge", "alert_id": alert,
-                                                                 "caregiver": "anna"})
+                    secret = secrets[home]
+                    if secret is None:
+                        continue  # the home's file has no secret yet: asked again next round
+                    command = centre.sign(secret, {"command": "acknowledge", "alert_id": alert, "caregiver": "anna"})
                     sent.append(client.publish(centre.command_topic("carehub", home), json.dumps(command), qos=1))
                     self.answered.add((home, alert))
                 await asyncio.wait({until}, timeout=0.5)
@@ -650,11 +650,12 @@ async def soak(work: Path, broker: int, n: int, partitions: int, seconds: float,
             split = await asyncio.to_thread(stages, data, sim)
             by_msg = sim.sos_latencies()
             slowest = sorted(by_msg, key=by_msg.__getitem__)[-10:]
+            still_open = await asyncio.to_thread(homes_with, data, "SELECT home, count(*) FROM alerts "
+                                                                   "WHERE status = 'open' GROUP BY home")
             return {"homes": n, "seconds": seconds, "rss_mb_each_minute": [round(r) for r in rss],
                     "pages_each_minute": [b - a for a, b in zip(pages, pages[1:])],
                     "answered": len(carers.answered) if carers is not None else "nobody answers",
-                    "open_alerts_at_end": sum(homes_with(data, "SELECT home, count(*) FROM alerts "
-                                                               "WHERE status = 'open' GROUP BY home").values()),
+                    "open_alerts_at_end": sum(still_open.values()),
                     "cpu_cores": cpu, "simulator_broker_phones_cores": beside,
                     "published": len(set(sim.sent)), "lost": len(set(sim.sent) - set(got)),
                     "doubled": sum(1 for v in got.values() if v > 1), "sos": len(sim.sos), "paged": len(lat),
