@@ -403,7 +403,7 @@ def build_hub(config: Config, *, clock: Clock | None = None, offline: bool = Fal
     app = caregiver_app(config, clock, desk, reader, recorder,
                         skills=lambda: [skill.as_class() for skill in runtime.loaded.values()])
     escalation = Escalation(config, alert_store, notifier, recorder, clock, announce=announce, app=app.live)
-    desk.when_changed(escalation.wake)
+    desk.when_changed(escalation.wake, raised=escalation.raised)
     messenger = Messenger(config, notifier, recorder, clock)
     bus.subscribe(messenger.on_message_requested, MessageRequested, name="messages")
     bus.subscribe(desk.on_alert_requested, AlertRequested, name="alerts:notify")

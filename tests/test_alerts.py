@@ -377,3 +377,28 @@ async def test_an_alert_is_paged_while_the_event_log_s_writer_is_held_up(make_hu
         assert [r["kind"] for r in query.events(limit=100)].count("alert_raised") == 1  # committed once released
     finally:
         query.close()
+
+
+async def test_a_new_alert_is_paged_without_waiting_for_the_timer_s_look_at_every_open_alert(make_hub, receiver,
+                                                                                           tmp_path):
+    """A worker's SOS is paged in one trip to the file for the alert and one for its step: the escalation's timer
+    reading every open alert (held up here) is not on its way. Once the timer reads again it sends nothing twice."""
+    hub, clock = await make_hub(household(tmp_path, receiver))
+    store = hub.alerts.store
+    release = threading.Event()
+    reads = store.open_alerts
+    store.open_alerts = lambda: (release.wait(30), reads())[1]  # type: ignore[method-assign]
+    hub.escalation.wake()  # the timer now waits in its read
+    await asyncio.sleep(0.05)
+    try:
+        alert_id = await asyncio.wait_for(hub.alerts.raise_alert(kind="sos", priority="high", person="grandma",
+                                                                 message="Margaret pressed SOS"), 10)
+        await until(lambda: receiver.count("anna") == 1 and receiver.count("bo") == 1)
+        assert not release.is_set()
+    finally:
+        release.set()
+    await advance(hub, clock, 1)
+    await advance(hub, clock, 1)
+    assert (receiver.count("anna"), receiver.count("bo")) == (1, 1)
+    sending = [(h.step, h.caregiver) for h in store.history(alert_id) if h.transition == "sending"]
+    assert sorted(sending) == [(0, "anna"), (0, "bo")]

@@ -13,7 +13,6 @@ import builtins
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from assistant.alerts.model import Alert, AlertStatus, Priority, Transition
@@ -95,6 +94,8 @@ class AlertDesk:
         self._clock = clock
         self._zone = ZoneInfo(config.home.timezone)
         self._changed: builtins.list[Callable[[], None]] = []
+        self._changed_not_raised: builtins.list[Callable[[], None]] = []
+        self._raised: builtins.list[Callable[[Alert], None]] = []
         self._tokens: CaregiverTokens | None = None
 
     async def start(self) -> None:
@@ -107,12 +108,18 @@ class AlertDesk:
             raise RuntimeError("the alert desk is not started")
         return self._tokens
 
-    def when_changed(self, callback: Callable[[], None]) -> None:
-        """Call ``callback`` whenever an alert is raised, acknowledged or resolved (the escalation's timer)."""
-        self._changed.append(callback)
+    def when_changed(self, callback: Callable[[], None], *, raised: Callable[[Alert], None] | None = None) -> None:
+        """Call ``callback`` whenever an alert is raised, acknowledged or resolved; with ``raised``, that is called
+        with each new alert instead of ``callback`` (the escalation runs a new alert's first step at once, without
+        reading every open alert again)."""
+        if raised is None:
+            self._changed.append(callback)
+        else:
+            self._changed_not_raised.append(callback)
+            self._raised.append(raised)
 
-    def _notify_changed(self) -> None:
-        for callback in self._changed:
+    def _notify_changed(self, *, raised: bool = False) -> None:
+        for callback in self._changed if raised else [*self._changed, *self._changed_not_raised]:
             callback()
 
     # -- who may see what: the one rule ------------------------------------------------------------------
@@ -165,23 +172,23 @@ class AlertDesk:
         now = self._clock.now()
         key = fold_key(person, kind, device)
         messages = message if isinstance(message, dict) else {"en": message}
-        existing = await on_file(self.store.find_open, key)
-        window = self._config.alerts.fold_window
-        if existing is not None and window > 0 and now - existing.raised_at <= timedelta(seconds=window):
-            count = await on_file(self.store.fold, existing.id, now)
-            await self._sink.emit(AlertFolded(alert_id=existing.id, count=count, person=person, device=device,
-                                              cause=cause))
-            return existing.id
         first_at = now if priority is not Priority.LOW else next_digest(self._config.alerts.low.digest_at, now,
                                                                         self._zone)
         alert = Alert(id=new_id(), raised_at=now, home=self._config.home.id, person=person, device=device,
                       kind=kind, priority=priority, messages=messages, cause=cause, status=AlertStatus.OPEN, count=1,
                       fold_key=key, self_cancel=self_cancel, step=0, next_at=first_at, updated=now)
-        await on_file(self.store.insert, alert)
-        # The ladder is woken before the alert_raised event's commit is awaited: the alert's row is committed, and
-        # the page must not wait behind every home's readings queued for the event log's writer thread. The event
-        # is queued for the log before the ladder can run, so the log still has it before anything the ladder logs.
-        self._notify_changed()
+        alert_id, count = await on_file(self.store.insert_or_fold, alert, self._config.alerts.fold_window)
+        if count > 1:
+            await self._sink.emit(AlertFolded(alert_id=alert_id, count=count, person=person, device=device,
+                                              cause=cause))
+            return alert_id
+        # The ladder starts on the alert before the alert_raised event's commit is awaited: the alert's row is
+        # committed, and the page must not wait behind every home's readings queued for the event log's writer thread.
+        # The event is queued for the log before the ladder can run, so the log still has it before anything the
+        # ladder logs.
+        for callback in self._raised:
+            callback(alert)
+        self._notify_changed(raised=True)
         await self._sink.emit(AlertRaised(alert_id=alert.id, alert_kind=kind, priority=priority.value,
                                           message=alert.message("en"), person=person, device=device, cause=cause))
         log.warning("alert %s raised: %s %s for %s (cause %s)", alert.id, priority.value, kind, person, cause)

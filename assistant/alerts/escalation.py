@@ -74,6 +74,14 @@ class Escalation:
         """Look at the open alerts again now (one was raised, acknowledged or resolved)."""
         self._wake.set()
 
+    def raised(self, alert: Alert) -> None:
+        """A new alert: its first step runs now, without the timer reading every open alert first (a low alert waits
+        for its digest on the timer). Should the timer come to it too, the step's marks let one of them send."""
+        if alert.priority is Priority.LOW or self._task is None:
+            self.wake()
+            return
+        self._spawn(self._run_step(alert, self._clock.now()))
+
     def _spawn(self, coro: Awaitable[Any]) -> None:
         task = asyncio.ensure_future(coro)
         self._running.add(task)
@@ -116,7 +124,9 @@ class Escalation:
 
     async def _run_step(self, alert: Alert, now: datetime) -> None:
         caregivers = self._config.caregivers_of(alert.person)
-        reached = alert.priority is not Priority.HIGH or await on_file(self._store.ever_delivered, alert.id)
+        # Whether anyone was reached matters only to a high alert past its rounds (the file is asked only then).
+        reached = alert.priority is not Priority.HIGH or alert.step < self._config.alerts.high.max_rounds \
+            or await on_file(self._store.ever_delivered, alert.id)
         step = plan_step(alert.priority, alert.step, caregivers, self._config.alerts, reached=reached)
         if step is None:
             # Nothing more to do: no caregivers at all, or every round went unanswered.
@@ -130,6 +140,7 @@ class Escalation:
         fresh = await on_file(self._store.begin_step, alert.id, step.number, step.caregivers, next_at, now)
         if fresh is None:
             return
+        self.wake()  # the timer sleeps until the alert's next step (it goes on reading if it ran this step)
         if step.number > 0:
             await self._sink.emit(AlertEscalated(alert_id=alert.id, step=step.number, caregivers=step.caregivers,
                                                  person=alert.person, cause=alert.cause))

@@ -20,7 +20,7 @@ import sqlite3
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import fields
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -276,6 +276,17 @@ class AlertStore:
             count = self._conn.execute("SELECT count FROM alerts WHERE id = ?", [alert_id]).fetchone()[0]
             self._log(alert_id, when, "folded", detail=str(count))
         return count
+
+    def insert_or_fold(self, alert: Alert, window: float) -> tuple[str, int]:
+        """Fold ``alert`` into the open alert for its condition raised within ``window`` seconds, or insert it: one
+        trip to the file for what an SOS needs before its page. Returns the alert id and its count (1: inserted)."""
+        with self._lock:
+            existing = self.find_open(alert.fold_key)
+            if existing is not None and window > 0 \
+                    and alert.raised_at - existing.raised_at <= timedelta(seconds=window):
+                return existing.id, self.fold(existing.id, alert.raised_at)
+            self.insert(alert)
+            return alert.id, 1
 
     @_writes
     def begin_step(self, alert_id: str, step: int, caregivers: tuple[str, ...], next_at: datetime | None,
