@@ -16,9 +16,11 @@ limit, or queues handed over at a takeover) cannot hold the loop for seconds, pa
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
 from typing import Any
 
 from paho.mqtt.client import PUBACK, MQTTErrorCode
+from paho.mqtt.matcher import MQTTMatcher
 
 READ_SIZE = 16384
 """Bytes a read asks the socket for: a few hundred sensor messages, so a wake-up that drains them stays short."""
@@ -107,9 +109,21 @@ class _Buffered:
         return self.raw_packet_write()
 
 
+class _Filters(MQTTMatcher):
+    """paho's per-filter message callbacks (carehub uses none), without the garbage of looking for them.
+
+    paho looks each message's topic up among them with a generator that refers to itself: a reference cycle a
+    message, freed only by the garbage collector. At 2,000 messages a second that was 12,000 objects a second for it
+    to find, 10-15 ms of a worker's event loop every quarter second."""
+
+    def iter_match(self, topic: str) -> Iterator[Any]:
+        return super().iter_match(topic) if self._root._children else iter(())  # noqa: SLF001
+
+
 def fewer_socket_calls(client: Any) -> None:
     """Install the buffered reading and the acknowledgements sent together on ``client`` (a paho ``Client``, before
-    it connects)."""
+    it connects), and a look-up of per-filter callbacks that leaves no garbage."""
+    client._on_message_filtered = _Filters()  # noqa: SLF001
     buffered = _Buffered(client)
     client._sock_recv = buffered.recv  # noqa: SLF001
     client.loop_read = buffered.loop_read
