@@ -116,6 +116,9 @@ class MqttLink:
         """Messages that came before the connection's hooks ran, for ``_hand_over_early``."""
         self._direct = False
         """Whether paho's read callback hands messages to ``on_message`` itself (after ``_hand_over_early``)."""
+        self.first_handed_over = asyncio.Event()
+        """Set once what came with the first connection (a persistent session's queue, up to the broker's in-flight
+        window) has been handed to ``on_message``."""
         self.fence: Callable[[], bool] | None = None
         """Asked before every connect and publish: False ends the link for good and refuses the publish. A
         partition answers with its worker's lease, so a worker that lost it (frozen past its TTL) neither takes
@@ -258,6 +261,7 @@ class MqttLink:
             log.exception("handling a message that came with the connection failed")
             raise aiomqtt.MqttError(f"handling a message failed: {error}") from error  # the broker sends it again
         self._direct = True
+        self.first_handed_over.set()
         if self.unacked >= self.max_unacked:
             self._pause()
 

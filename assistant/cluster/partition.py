@@ -44,6 +44,8 @@ log = logging.getLogger(__name__)
 CLIENT_PREFIX = "carehub-p"
 CARE_PENDING_WITHIN = 600.0
 """Seconds back a fall makes its home start first when a partition is taken over (its check may be unfinished)."""
+FIRST_LOOK = 2.0
+"""Seconds a partition's homes wait, at most, for what its session had queued before they start."""
 STARTING_AT_ONCE = 8
 """Homes started together when a partition starts: their database opening overlaps."""
 
@@ -226,6 +228,11 @@ class Partition:
             # Homes whose care was under way (an open alert, a fall being checked) start before the rest, so
             # what falls due for them is sent on time; only an event waiting (an SOS) calls a home ahead of them.
             self._care = [h for h in first if h in self.waiting]
+            # What the session had queued comes with its connection: looked at first, an SOS among it calls its
+            # home ahead of the rest (a broker that does not answer holds no home back for long).
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(FIRST_LOOK):
+                    await self.link.first_handed_over.wait()
             try:
                 await asyncio.gather(*(self._start_waiting() for _ in range(STARTING_AT_ONCE)))
             finally:
