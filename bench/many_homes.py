@@ -58,6 +58,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from assistant import eventloop  # noqa: E402
 from assistant.cluster import centre  # noqa: E402
 from assistant.cluster.homes import partition_of  # noqa: E402
 from assistant.cluster.overview import Overview  # noqa: E402
@@ -192,6 +193,9 @@ def write_homes(folder: Path, homes: list[str], webhook: Webhook) -> None:
 
 
 class Worker:
+    loop = "auto"
+    """The workers' event loop (``carehub worker --loop``), the same for every worker of a run."""
+
     def __init__(self, name: str, work: Path, broker: int, homes: Path, data: Path, partitions: int,
                  etcd: str | None) -> None:
         self.name = name
@@ -200,7 +204,8 @@ class Worker:
         config.write_text(yaml.safe_dump({"mqtt": {"broker": "external", "port": broker, "auth": False},
                                           "log_level": "WARNING"}), encoding="utf-8")
         args = [sys.executable, "-m", "assistant", "--config", str(config), "worker", "--homes", str(homes),
-                "--data", str(data), "--partitions", str(partitions), "--id", name, "--scan-every", "3600"]
+                "--data", str(data), "--partitions", str(partitions), "--id", name, "--scan-every", "3600",
+                "--loop", self.loop]
         if etcd:
             args += ["--etcd", etcd, "--ttl", "3"]
         self.proc = subprocess.Popen(args, cwd=ROOT, stdout=self.log.open("ab"), stderr=subprocess.STDOUT,
@@ -988,7 +993,10 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="keep the work folder (workers' logs, files) afterwards")
     parser.add_argument("--inflight", type=int, default=100,
                         help="Mosquitto max_inflight_messages: unacknowledged messages a session holds (0: no limit)")
+    parser.add_argument("--loop", choices=("auto", "uvloop", "asyncio"), default="auto",
+                        help="the workers' event loop (carehub worker --loop): uvloop when installed, or asyncio's own")
     args = parser.parse_args()
+    Worker.loop = args.loop
     work = Path(tempfile.mkdtemp(prefix="carehub-many-homes-"))
     broker = free_port()
     # A worker's session gets at most --inflight messages it has not acknowledged (docs/operators.md): a worker that
@@ -1005,7 +1013,8 @@ def main() -> int:
     try:
         wait_port(broker)
         print(f"{args.homes} homes, {args.partitions} partitions, {args.seconds:g} s of load "
-              f"({args.homes / READING_EVERY:.0f} readings/s, an SOS every {SOS_EVERY:g} s); work in {work}")
+              f"({args.homes / READING_EVERY:.0f} readings/s, an SOS every {SOS_EVERY:g} s); workers' event loop: "
+              f"{eventloop.chosen(args.loop)}; work in {work}")
         if args.soak:
             result = asyncio.run(soak(work, broker, args.homes, args.partitions, args.soak, args.profile, args.answer))
             print(f"\nsoak: one worker, {args.homes} homes, {args.soak:g} s at load")

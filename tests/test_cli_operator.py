@@ -3,6 +3,7 @@ homes, read from the homes' own files."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from pathlib import Path
 
@@ -61,6 +62,19 @@ def test_a_worker_refuses_the_embedded_broker_naming_why(tmp_path: Path):
     result = CliRunner().invoke(main, ["--config", str(config), "worker", "--homes", str(tmp_path),
                                        "--data", str(tmp_path / "data")])
     assert result.exit_code == 2 and "needs an external broker" in result.output
+
+
+def test_a_worker_asked_for_uvloop_where_it_is_not_installed_says_so(tmp_path: Path, monkeypatch):
+    config = tmp_path / "worker.yaml"
+    config.write_text("mqtt: {broker: external}\n", encoding="utf-8")
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "uvloop" else real(name, *a))
+    result = CliRunner().invoke(main, ["--config", str(config), "worker", "--homes", str(tmp_path),
+                                       "--data", str(tmp_path / "data"), "--loop", "uvloop"])
+    assert result.exit_code == 2 and "'uvloop' asked for, but uvloop is not installed" in result.output
+    result = CliRunner().invoke(main, ["--config", str(config), "worker", "--homes", str(tmp_path),
+                                       "--data", str(tmp_path / "data"), "--loop", "libuv"])
+    assert result.exit_code == 2 and "'libuv' is not one of 'auto', 'uvloop', 'asyncio'" in result.output
 
 
 def test_the_care_centre_refuses_a_staff_file_with_problems_naming_each(tmp_path: Path):

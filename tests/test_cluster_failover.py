@@ -78,12 +78,12 @@ class Deployment:
                                                         "port": broker_port, "auth": False}}), encoding="utf-8")
         self.procs: dict[str, subprocess.Popen] = {}
 
-    def start(self, name: str) -> subprocess.Popen:
+    def start(self, name: str, loop: str = "auto") -> subprocess.Popen:
         log = (self.tmp / f"{name}.log").open("ab")
         proc = subprocess.Popen(
             [sys.executable, "-m", "assistant", "--config", str(self.config), "worker", "--homes", str(self.homes),
              "--data", str(self.data), "--etcd", self.etcd, "--partitions", str(PARTITIONS), "--id", name,
-             "--ttl", "2", "--scan-every", "1"],
+             "--ttl", "2", "--scan-every", "1", "--loop", loop],
             cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONPATH": str(ROOT)})
         self.procs[name] = proc
         return proc
@@ -161,8 +161,8 @@ def deployment(tmp_path, mosquitto_broker, etcd, receiver):  # noqa: F811 - etcd
     d.stop_all()
 
 
-async def _two_workers_sharing(d: Deployment) -> None:
-    d.start("worker-a")
+async def _two_workers_sharing(d: Deployment, loop_a: str = "auto") -> None:
+    d.start("worker-a", loop_a)
     await d.until_held({"worker-a": PARTITIONS})
     d.start("worker-b")
     await d.until_held({"worker-a": PARTITIONS // 2, "worker-b": PARTITIONS // 2})
@@ -177,7 +177,8 @@ def _a_home_of(holders: dict[int, str], worker: str) -> str:
 async def test_a_killed_worker_s_homes_are_taken_over_and_nothing_is_lost_or_doubled(
         deployment, receiver):  # noqa: F811
     d = deployment
-    await _two_workers_sharing(d)
+    await _two_workers_sharing(d, loop_a="asyncio")  # one worker on each event loop a worker can run on
+    assert "event loop asyncio" in d.log_of("worker-a") and "event loop uvloop" in d.log_of("worker-b")
     home = _a_home_of(await d.holders(), "worker-a")
 
     d.procs["worker-a"].kill()  # kill -9: no goodbye, no release; its lease expires in etcd

@@ -18,6 +18,7 @@ from rich.table import Table
 from assistant.cli.common import console, err_console, load
 from assistant.cluster.homes import PARTITIONS, partition_of
 from assistant.cluster.pg_homes import homes_source
+from assistant import eventloop
 
 _HOMES = click.option("--homes", "homes_dir", required=True, metavar="FOLDER|postgresql://...",
                       help="folder of per-home files (<home id>.yaml each), or a PostgreSQL registry's URL")
@@ -42,9 +43,11 @@ _ETCD = click.option("--etcd", metavar="URL", help="etcd's client URL (http://ho
               help="seconds between readings of the home files")
 @click.option("--public-url", metavar="URL", help="the care centre's address as caregivers' phones reach it "
                                                   "(carehub operator serve): their alerts' links open there")
+@click.option("--loop", "loop_kind", type=click.Choice(eventloop.KINDS), default="auto", show_default=True,
+              help="the event loop: uvloop (in C; auto takes it when installed) or asyncio's own")
 @click.pass_context
 def worker(ctx: click.Context, homes_dir: str, data_dir: str, etcd: str | None, partitions: int, worker_id: str,
-           ttl: int, scan_every: float, public_url: str | None) -> None:
+           ttl: int, scan_every: float, public_url: str | None, loop_kind: str) -> None:
     """Run an operator's homes: the partitions this worker holds, until Ctrl-C.
 
     The broker is config.yaml's mqtt section (an external broker: Mosquitto, an EMQX cluster). Without --etcd
@@ -54,6 +57,10 @@ def worker(ctx: click.Context, homes_dir: str, data_dir: str, etcd: str | None, 
     from assistant.cluster.worker import Worker, WorkerSettings
     from assistant.logsetup import configure_logging
 
+    try:
+        eventloop.chosen(loop_kind)
+    except eventloop.LoopUnavailable as error:
+        raise click.UsageError(str(error)) from None
     config = load(ctx)
     if config.mqtt.broker != "external":
         raise click.UsageError("a worker needs an external broker (mqtt.broker: external in config.yaml): its "
@@ -77,7 +84,8 @@ def worker(ctx: click.Context, homes_dir: str, data_dir: str, etcd: str | None, 
         err_console.print(f"carehub worker {escape(worker_id)}: homes in {escape(homes_dir)}, {partitions} "
                           f"partition(s), broker {config.mqtt.host}:{config.mqtt.port}, "
                           + (f"etcd {escape(etcd)}" if etcd else "alone (no etcd)")
-                          + f"; up to {files} open files (a partition keeps {FILES_PER_PARTITION})", highlight=False)
+                          + f"; up to {files} open files (a partition keeps {FILES_PER_PARTITION}); event loop "
+                          + eventloop.running_kind(), highlight=False)
         try:
             await running.run()
         except asyncio.CancelledError:
@@ -86,7 +94,7 @@ def worker(ctx: click.Context, homes_dir: str, data_dir: str, etcd: str | None, 
             if leases is not None:
                 await leases.close()
 
-    asyncio.run(serve())
+    eventloop.run(serve(), loop_kind)
 
 
 FILES_PER_PARTITION = 4
