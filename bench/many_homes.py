@@ -8,7 +8,8 @@
 Everything is started and stopped here: a Mosquitto on a free port, an etcd (for the takeover), the workers
 (``carehub worker`` processes) and the simulator (this process). Each home is a household file as an operator
 writes it (an elder, her watch, a hall sensor, a caregiver whose channel is this process's webhook), with every
-built-in skill. The simulator publishes a reading every 5 s per home, spread evenly, and presses SOS on a home
+built-in skill. The simulator publishes a reading every 5 s per home (the hall sensor's), spread evenly, a heartbeat of
+each watch every 300 s as the device contract asks of a device with nothing else to say, and presses SOS on a home
 every second (after one untimed SOS that warms up the notifier), timing each SOS from its publish to the
 caregiver's webhook receiving the page.
 
@@ -65,6 +66,9 @@ from assistant.cluster.overview import Overview  # noqa: E402
 
 READING_EVERY = 5.0
 SOS_EVERY = 1.0
+HEARTBEAT_EVERY = 300.0
+"""Each watch's heartbeat (its configured ``heartbeat``, the default): without one, a watch that has sent an SOS
+is silent 2.5 intervals later and its home raises a technical alarm, as it should for a real watch."""
 FALL_WINDOW = 10.0
 """The homes' fall cancel window (seconds): the takeover phase's unanswered falls fall due in the gap."""
 FALLS = 10
@@ -314,8 +318,12 @@ async def wait_started(data: Path, homes: int, worker: Worker, timeout: float) -
     raise RuntimeError(f"{homes} homes not started within {timeout} s")
 
 
+HEARTBEAT = json.dumps({"type": "heartbeat"})
+
+
 class Simulator:
-    """Readings every 5 s per home, spread evenly; an SOS on a random home every second."""
+    """Readings every 5 s per home and a heartbeat of each watch every 300 s, spread evenly; an SOS on a random home
+    every second."""
 
     def __init__(self, broker: int, homes: list[str], webhook: Webhook, tag: str) -> None:
         self.broker = broker
@@ -348,10 +356,13 @@ class Simulator:
             while not client.is_connected():
                 await asyncio.sleep(0.01)
             order, n = self.order, len(self.homes)
-            gap = READING_EVERY / n
+            gap, beat_gap = READING_EVERY / n, HEARTBEAT_EVERY / n
             t0 = time.monotonic()
-            i, next_sos = 0, t0 + SOS_EVERY
+            i, beats, next_sos = 0, 0, t0 + SOS_EVERY
             while (now := time.monotonic()) - t0 < seconds:
+                for _ in range(beats, int((now - t0) / beat_gap) + 1):
+                    client.publish(f"carehub/{self.homes[beats % n]}/watch/event", HEARTBEAT, qos=1)
+                    beats += 1
                 for _ in range(i, int((now - t0) / gap) + 1):
                     home = self.homes[i % n]
                     msg = f"{self.tag}{i}"
