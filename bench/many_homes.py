@@ -1023,7 +1023,7 @@ def main() -> int:
     etcd = None
     try:
         wait_port(broker)
-        print(f"{args.homes} homes, {args.partitions} partitions, {args.seconds:g} s of load "
+        print(f"{args.homes} homes, {args.partitions} partitions, {args.soak or args.seconds:g} s of load "
               f"({args.homes / READING_EVERY:.0f} readings/s, an SOS every {SOS_EVERY:g} s); workers' event loop: "
               f"{eventloop.chosen(args.loop)}; work in {work}")
         if args.soak:
