@@ -1,8 +1,8 @@
 """Which event loop a long-running process runs on: asyncio's own, or uvloop (libuv, in C).
 
-A worker carrying thousands of homes spends a fifth of its CPU in the event loop's own machinery (its timers'
-heap, the selector, handing callbacks over); uvloop does the same work in C. ``auto`` takes uvloop when it is
-installed (it is a dependency on Linux and macOS) and asyncio's loop otherwise.
+A worker carrying thousands of homes does much of its work in the event loop's own machinery (its timers' heap,
+the selector, handing callbacks over); uvloop does that in C (a message cost a fifth less CPU at 3,000 homes).
+``auto`` takes uvloop when it is installed (it is a dependency on Linux and macOS) and asyncio's loop otherwise.
 """
 
 from __future__ import annotations
@@ -10,9 +10,8 @@ from __future__ import annotations
 import asyncio
 import importlib.util
 from collections.abc import Coroutine
-from typing import Any, Literal
+from typing import Any
 
-LoopKind = Literal["auto", "uvloop", "asyncio"]
 KINDS: tuple[str, ...] = ("auto", "uvloop", "asyncio")
 
 
@@ -44,6 +43,6 @@ def run(main: Coroutine[Any, Any, Any], kind: str = "auto") -> Any:
 
 
 def running_kind() -> str:
-    """The running loop's kind, as logs and the operator's view report it."""
+    """The running loop's kind, as the worker's start line reports it."""
     loop = asyncio.get_running_loop()
     return "uvloop" if type(loop).__module__.startswith("uvloop") else "asyncio"
