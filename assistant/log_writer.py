@@ -22,18 +22,25 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from assistant.loopwatch import spent, stamp
+
 if TYPE_CHECKING:
     from assistant.eventlog import EventLog
 
 log = logging.getLogger(__name__)
 
 _MAX_BATCH = 2000
+SLOW_COMMIT = 1.0
+"""A batch taking this many seconds or more to commit is logged with what it took and where the time went: while the
+writer is held up, every home's readings wait unlogged (and a worker's links stop reading at their limit)."""
 _COMMIT_SPACING = 0.002
 """Seconds between commits while writes keep coming; a write after a quiet spell commits at once.
 
 Every commit costs about as much as inserting a few dozen rows, and under load the writer would
 otherwise wake for every message and commit it almost alone.
 """
+
+_CLOCK_EVERY = 0.1
 
 
 OnCommit = Callable[[BaseException | None], None]
@@ -77,10 +84,16 @@ class LogWriter:
     goes on committing the others'.
     """
 
-    def __init__(self, name: str = "carehub-eventlog") -> None:
+    def __init__(self, name: str = "carehub-eventlog", *, slow: float = SLOW_COMMIT) -> None:
         self.name = name
+        self.slow_after = slow
+        """Seconds a batch's commit may take before it is logged as slow."""
         self.fenced = 0
         """Writes refused by ``may_commit``."""
+        self.slow = 0
+        """Batches that took ``slow_after`` seconds or more to commit."""
+        self.longest = 0.0
+        """The longest a batch took to commit, in seconds."""
         self._queue: queue.SimpleQueue[_Item | None] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
         self._users = 0
@@ -109,6 +122,7 @@ class LogWriter:
     def _run(self) -> None:
         last_commit = -_COMMIT_SPACING
         pending: object = _NOTHING
+        clock = stamp()  # read again at most every _CLOCK_EVERY: a batch comes every few milliseconds at load
         while True:
             item = self._queue.get() if pending is _NOTHING else pending
             pending = _NOTHING
@@ -136,6 +150,9 @@ class LogWriter:
             for log_, write in batch:
                 assert isinstance(write, Write)
                 by_log.setdefault(log_, []).append(write)
+            began = time.monotonic()
+            if clock is not None and began - clock[0] >= _CLOCK_EVERY:
+                clock = stamp()
             verdicts: dict[Callable[[], bool], bool] = {}  # a partition's lease, asked once a batch
             together: dict[object, list[tuple[EventLog, list[Write]]]] = {}
             for log_, writes in by_log.items():
@@ -154,12 +171,33 @@ class LogWriter:
                     log_._commit(writes)  # noqa: SLF001 - the writer commits on the log's behalf
                 else:
                     together.setdefault(shared, []).append((log_, writes))
+            slowest: tuple[float, EventLog | None] = (0.0, None)
             for parts in together.values():
+                one = time.monotonic()
                 if len(parts) == 1:
                     parts[0][0]._commit(parts[0][1])  # noqa: SLF001
                 else:
                     parts[0][0]._commit_together(parts)  # noqa: SLF001
+                slowest = max(slowest, (time.monotonic() - one, parts[0][0]), key=lambda s: s[0])
             last_commit = time.monotonic()
+            self._took(last_commit - began, len(batch), len(by_log), slowest, clock)
+
+    def _took(self, took: float, writes: int, logs: int, slowest: tuple[float, EventLog | None],
+              clock: tuple[float, float, float] | None) -> None:
+        """Count a batch's commit time; log one that took ``slow_after`` or more, saying where the time went."""
+        self.longest = max(self.longest, took)
+        if took < self.slow_after:
+            return
+        self.slow += 1
+        after = stamp()
+        how = f"; {spent('the writer', clock, after)}" if clock is not None and after is not None else ""
+        where = ""
+        if slowest[1] is not None:
+            wal = slowest[1].path.with_name(slowest[1].path.name + "-wal")
+            size = wal.stat().st_size / 1e6 if wal.exists() else 0.0
+            where = f"; the slowest file, {slowest[1].path.name}, {slowest[0] * 1000:.0f} ms (its WAL {size:.1f} MB)"
+        log.warning("event log writer: %d writes of %d logs took %.0f ms to commit (%d slow batch(es) so far)%s%s",
+                    writes, logs, took * 1000, self.slow, where, how)
 
 
 SETTLE_AT_ONCE = 200

@@ -7,7 +7,9 @@ something else (a long callback, the collector, the process not being scheduled)
 
 To say what held it up, a thread of the watch looks at the loop's thread whenever the loop has not woken the watch
 for ``held_up`` seconds, and the stall's log line carries where the loop was then (the innermost frames of its
-stack) and how long the cyclic garbage collector ran meanwhile.
+stack) and how long the cyclic garbage collector ran meanwhile. On Linux it also says how the loop's thread spent the
+stall (``thread_clock``): running, waiting for a CPU (the machine busy), or neither (blocked: on a lock, the GIL
+another thread holds, the disk, a page fault), which tells the process's own work from the machine's.
 """
 
 from __future__ import annotations
@@ -52,6 +54,8 @@ class LoopWatch:
         self.oldest = -1
         """The oldest generation it collected since the last wake-up (2: a full collection), -1 for none."""
         self._beat = time.monotonic()
+        self._clock: tuple[float, float, float] | None = None
+        """(monotonic, ran, waited) at the last wake-up, from ``thread_clock``; None where there is no such clock."""
         self._gc_began: float | None = None
         self._stop = threading.Event()
 
@@ -64,19 +68,29 @@ class LoopWatch:
             why = (f"; the collector ran {self.collecting * 1000:.0f} ms (generations up to {self.oldest})"
                    if self.collecting > 0 else "")
             where = f"; the loop was in: {self.seen}" if self.seen else ""
-            log.warning("%s: event loop held up %.0f ms (%d time(s) so far)%s%s", self.name, late * 1000,
-                        self.stalls, why, where)
+            log.warning("%s: event loop held up %.0f ms (%d time(s) so far)%s%s%s", self.name, late * 1000,
+                        self.stalls, why, self._spent(), where)
         self.seen, self.collecting, self.oldest = None, 0.0, -1
+
+    def _spent(self) -> str:
+        """How the loop's thread spent the time since its previous wake-up (read there and now), if it can be told."""
+        before, self._clock = self._clock, stamp()
+        if before is None or self._clock is None:
+            return ""
+        return "; " + spent("the loop's thread", before, self._clock)
 
     async def run(self) -> None:
         looker = threading.Thread(target=self._look, args=(threading.get_ident(),), name=f"{self.name}-watch",
                                   daemon=True)
         gc.callbacks.append(self._collector)
+        self._clock = stamp()
         looker.start()
         try:
             while True:
                 due = self._now() + self.every
                 self._beat = time.monotonic()
+                if self._clock is not None:
+                    self._clock = stamp()
                 await asyncio.sleep(self.every)
                 self.record(max(0.0, self._now() - due))
         finally:
@@ -105,3 +119,26 @@ def where(thread: int) -> str:
         return "?"
     frames = traceback.extract_stack(frame)[-FRAMES:]
     return " < ".join(f"{'/'.join(f.filename.rsplit('/', 2)[-2:])}:{f.lineno} {f.name}" for f in reversed(frames))
+
+
+def thread_clock() -> tuple[float, float] | None:
+    """Seconds the calling thread has run on a CPU and waited for one while runnable (Linux's schedstat), or None."""
+    try:
+        with open("/proc/thread-self/schedstat", "rb") as f:
+            ran, waited = f.read().split()[:2]
+        return int(ran) / 1e9, int(waited) / 1e9
+    except (OSError, ValueError):
+        return None
+
+
+def stamp() -> tuple[float, float, float] | None:
+    clock = thread_clock()
+    return None if clock is None else (time.monotonic(), *clock)
+
+
+def spent(who: str, before: tuple[float, float, float], after: tuple[float, float, float]) -> str:
+    """How ``who`` spent the time between two ``(monotonic, *thread_clock())`` readings, in words."""
+    wall, ran, waited = (b - a for a, b in zip(before, after))
+    off = max(0.0, wall - ran - waited)
+    return (f"in {wall * 1000:.0f} ms {who} ran {ran * 1000:.0f} ms, waited {waited * 1000:.0f} ms for a CPU and was "
+            f"blocked {off * 1000:.0f} ms (a lock, the GIL, the disk, a page fault, or asleep)")

@@ -59,6 +59,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import host_sample  # noqa: E402  (bench/, beside this script)
 from assistant import eventloop  # noqa: E402
 from assistant.cluster import centre  # noqa: E402
 from assistant.cluster.homes import partition_of  # noqa: E402
@@ -533,19 +534,36 @@ def stall_causes(log: Path, since: int) -> Counter[str]:
     return causes
 
 
-def stalls(log: Path, since: int) -> list[tuple[float, float]]:
-    """(when it ended, seconds) of each "event loop held up" the worker logged after byte ``since`` of its log."""
+def stalls(log: Path, since: int, marker: str = "event loop held up ", ends: str = " ms") -> list[tuple[float, float]]:
+    """(when it ended, seconds) of each "event loop held up" the worker logged after byte ``since`` of its log; with
+    ``marker="to commit"``-style arguments, of another timed line (the writer's slow commits)."""
     out = []
     with log.open("rb") as f:
         f.seek(since)
         for line in f.read().decode(errors="replace").splitlines():
-            if "event loop held up" not in line:
+            if marker not in line:
                 continue
             stamp, _, rest = line.partition(" WARNING")
-            held = rest.split("held up ")[1].split(" ms")[0]
+            held = rest.split(marker)[1].split(ends)[0]
             when = datetime.strptime(stamp.strip(), "%Y-%m-%d %H:%M:%S,%f").astimezone().timestamp()
             out.append((when, float(held) / 1000))
     return out
+
+
+def slow_commits(log: Path, since: int) -> list[tuple[float, float]]:
+    """(when it ended, seconds) of each batch the worker's writer logged as slow to commit."""
+    return [(when, took) for when, took in stalls(log, since, " took ", " ms to commit")]
+
+
+def host_during(work: Path, worker: Worker, samples: Path, since: int) -> dict:
+    """The machine during the run's stalls and slow commits: their count, the run's worst seconds, and the samples
+    overlapping them (written to ``host-during-stalls.txt`` in the work folder)."""
+    held, slow = stalls(worker.log, since), slow_commits(worker.log, since)
+    windows = [(end - took, end) for end, took in held + slow]
+    during = [host_sample.brief(s) for s in host_sample.around(samples, windows)]
+    (work / "host-during-stalls.txt").write_text("\n".join(during) + "\n")
+    return {"slow_commits": len(slow), "longest_commit_ms": round(1000 * max((t for _, t in slow), default=0.0)),
+            "host_worst_second": host_sample.peaks(samples), "host_during_stalls": during[:40]}
 
 
 def in_stall(sim: Simulator, held: list[tuple[float, float]]) -> str:
@@ -641,6 +659,8 @@ async def soak(work: Path, broker: int, n: int, partitions: int, seconds: float,
             rss = [worker.rss_mb()]
             cpu0, t0, mark = worker.cpu_s(), time.monotonic(), worker.log.stat().st_size
             others0 = (cpu_of(os.getpid()), cpu_of(BROKER_PID), cpu_of(webhook.proc.pid) if webhook.proc else 0.0)
+            samples = work / "host.jsonl"
+            sampler = host_sample.HostSample(worker.proc.pid, data, samples).start()
             load = asyncio.create_task(sim.run(seconds))
             spies = asyncio.create_task(profile_early_and_late(worker, profile, seconds)) if profile else None
             carers = Caregivers(broker, webhook, folder, data, partitions, answer) if answer is not None else None
@@ -657,6 +677,7 @@ async def soak(work: Path, broker: int, n: int, partitions: int, seconds: float,
             if answering is not None:
                 await answering
             took = time.monotonic() - t0
+            sampler.stop()
             cpu = (worker.cpu_s() - cpu0) / took
             others = (cpu_of(os.getpid()), cpu_of(BROKER_PID), cpu_of(webhook.proc.pid) if webhook.proc else 0.0)
             beside = [round((b - a) / took, 2) for a, b in zip(others0, others)]
@@ -678,7 +699,8 @@ async def soak(work: Path, broker: int, n: int, partitions: int, seconds: float,
                     "p50_ms": 1000 * pct(lat, 0.5), "p99_ms": 1000 * pct(lat, 0.99), "stalls": len(held),
                     **{f"{k}_p50_p99_ms": (round(1000 * pct(v, 0.5)), round(1000 * pct(v, 0.99))) if v else (0, 0)
                        for k, v in split.items()},
-                    "slowest_ms_at_s": [(round(1000 * by_msg[m]), round(sim.sos[m][1] - t0)) for m in slowest]}
+                    "slowest_ms_at_s": [(round(1000 * by_msg[m]), round(sim.sos[m][1] - t0)) for m in slowest],
+                    **host_during(work, worker, samples, mark)}
         finally:
             worker.stop()
     finally:
@@ -1029,8 +1051,13 @@ def main() -> int:
         if args.soak:
             result = asyncio.run(soak(work, broker, args.homes, args.partitions, args.soak, args.profile, args.answer))
             print(f"\nsoak: one worker, {args.homes} homes, {args.soak:g} s at load")
+            during = result.pop("host_during_stalls")
             for key, value in result.items():
                 print(f"  {key:<32}{value:.2f}" if isinstance(value, float) else f"  {key:<32}{value}")
+            print(f"  the machine each second of the stalls and slow commits (first {len(during)}; all in "
+                  f"host-during-stalls.txt, every second in host.jsonl; thread: CPU cores + seconds waited for one):")
+            for line in during:
+                print(f"    {line}")
             return 0
         if not args.no_one:
             report_one(asyncio.run(one_worker(work, broker, args.homes, args.partitions, args.seconds,

@@ -387,6 +387,34 @@ async def test_a_partition_s_homes_commit_a_batch_together_and_a_bad_write_is_re
     assert logs["flat-a"].write_errors == 0 and logs["flat-b"].write_errors >= 1
 
 
+async def test_a_slow_commit_is_counted_and_logged_with_its_file_its_wal_and_where_the_writer_s_time_went(
+        tmp_path, caplog):
+    # While the writer is held up every home's readings wait unlogged, so a slow batch says which file took longest,
+    # how big its WAL was and whether the writer ran, waited for a CPU or was blocked. Any batch is "slow" here.
+    import logging
+    import sys
+
+    from assistant.eventlog import OneConnection
+
+    path = tmp_path / "p4" / "homes.db"
+    shared, writer = OneConnection(path), LogWriter("carehub-p4-log", slow=0.0)
+    logs = [EventLog(path, writer=writer, shared=shared) for _ in ("flat-a", "flat-b")]
+    for log in logs:
+        await log.start()
+    try:
+        with caplog.at_level(logging.WARNING, logger="assistant.log_writer"):
+            await asyncio.gather(*(log.append([stamp(MotionDetected(device="hall"), f"{home}-1", home=home)])
+                                   for home, log in zip(("flat-a", "flat-b"), logs)))
+    finally:
+        for log in logs:
+            await log.close()
+    lines = [r.getMessage() for r in caplog.records if "event log writer" in r.getMessage()]
+    assert writer.slow >= 1 and writer.longest > 0 and lines
+    assert "to commit" in lines[0] and "the slowest file, homes.db" in lines[0] and "(its WAL " in lines[0], lines[0]
+    if sys.platform == "linux":
+        assert "the writer ran" in lines[0] and "waited" in lines[0] and "blocked" in lines[0], lines[0]
+
+
 async def test_a_large_committed_batch_is_reported_over_several_turns_of_the_loop_in_order():
     loop = asyncio.get_running_loop()
     turn = 0

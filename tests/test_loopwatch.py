@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sys
 
-from assistant.loopwatch import LoopWatch
+from assistant.loopwatch import LoopWatch, spent, thread_clock
 
 
 def test_a_late_wake_up_is_counted_and_logged_with_its_length_and_a_punctual_one_is_not(caplog):
@@ -64,3 +65,17 @@ async def test_a_stall_s_log_line_says_where_the_loop_was_held_up_and_how_long_t
     # Innermost first: the callback, or what it called (a collector's callback when the look fell in the collection).
     assert "the loop was in: " in line and "tests/test_loopwatch.py:" in line and "a_callback_that_blocks" in line, line
     assert "the collector ran" in line, line
+    if sys.platform == "linux":  # how the loop's thread spent the stall: here asleep in the callback, not running
+        assert "the loop's thread ran" in line and "blocked" in line, line
+        blocked = int(line.split("blocked ")[1].split(" ms")[0])
+        ran = int(line.split("the loop's thread ran ")[1].split(" ms")[0])
+        assert blocked > ran, line
+
+
+def test_a_thread_s_time_is_told_as_running_waiting_for_a_cpu_and_blocked():
+    assert spent("the writer", (10.0, 1.0, 0.5), (12.0, 1.25, 1.0)) == (
+        "in 2000 ms the writer ran 250 ms, waited 500 ms for a CPU and was blocked 1250 ms (a lock, the GIL, the disk, "
+        "a page fault, or asleep)")
+    if sys.platform == "linux":
+        ran, waited = thread_clock() or (-1.0, -1.0)
+        assert ran > 0 and waited >= 0
