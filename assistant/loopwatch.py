@@ -109,7 +109,7 @@ class LoopWatch:
         """The watch's thread: where the loop is, once it has not woken the watch for ``held_up`` seconds."""
         while not self._stop.wait(self.every):
             if self.seen is None and time.monotonic() - self._beat >= self.every + self.held_up:
-                self.seen = where(loop_thread)
+                self.seen = where(loop_thread) + beside(loop_thread)
 
 
 def where(thread: int) -> str:
@@ -119,6 +119,35 @@ def where(thread: int) -> str:
         return "?"
     frames = traceback.extract_stack(frame)[-FRAMES:]
     return " < ".join(f"{'/'.join(f.filename.rsplit('/', 2)[-2:])}:{f.lineno} {f.name}" for f in reversed(frames))
+
+
+def beside(loop_thread: int) -> str:
+    """The loop's thread's scheduler state and the process's other threads that were running or waiting on the disk
+    (each with where it was), as a suffix for a stall's line: another thread holding the GIL in a long call shows
+    here. Linux only (empty elsewhere)."""
+    states: list[str] = []
+    loop_state = "?"
+    for thread in threading.enumerate():
+        if thread.native_id is None or thread is threading.current_thread():
+            continue
+        state = _state(thread.native_id)
+        if thread.ident == loop_thread:
+            loop_state = state
+        elif state in ("R", "D"):
+            states.append(f"{thread.name} ({state}) in {where(thread.ident or 0).split(' < ')[0]}")
+    if loop_state == "?":
+        return ""
+    return f" [its thread {loop_state}; other threads running: {'; '.join(states) or 'none'}]"
+
+
+def _state(native_id: int) -> str:
+    """A thread's scheduler state letter (R running, S asleep, D waiting on the disk), "?" where it cannot be read."""
+    try:
+        with open(f"/proc/self/task/{native_id}/stat", "rb") as f:
+            stat = f.read().decode()
+        return stat[stat.rindex(")") + 2]
+    except (OSError, ValueError, IndexError):
+        return "?"
 
 
 def thread_clock() -> tuple[float, float] | None:
