@@ -10,10 +10,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import functools
 import json
 import logging
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
@@ -27,16 +29,15 @@ from assistant.migrations import migrations
 
 log = logging.getLogger(__name__)
 
-_INSERT = (
-    "INSERT OR IGNORE INTO events (id, ts, home, device, person, kind, data, cause, dedupe_key) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-)
+_INSERT = ("INSERT OR IGNORE INTO events (id, ts, home, device, person, kind, data, cause, dedupe_key) VALUES ", 9, "")
 _TOUCH = (
-    "INSERT INTO devices (home, id, last_seen, online, configured, last_topic) VALUES (?, ?, ?, ?, ?, ?) "
-    "ON CONFLICT(home, id) DO UPDATE SET last_seen = excluded.last_seen, "
+    "INSERT INTO devices (home, id, last_seen, online, configured, last_topic) VALUES ", 6,
+    " ON CONFLICT(home, id) DO UPDATE SET last_seen = excluded.last_seen, "
     "online = COALESCE(excluded.online, devices.online), configured = excluded.configured, "
     "last_topic = excluded.last_topic"
 )
+_CHUNKS = (64, 16, 4, 1)
+"""Rows a statement inserts at most, then fewer for the rest: a handful of statement texts, each cached."""
 _to_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 """``json.dumps(value, ensure_ascii=False, separators=(",", ":"))`` without building an encoder per row."""
 _PLAIN = (str, int, float, bool)
@@ -118,6 +119,8 @@ class OneConnection:
         self.lock = threading.RLock()
         self.commits = 0
         """Transactions that committed several homes' rows at once (``EventLog._commit_together``)."""
+        self.took = (0.0, 0.0, 0.0)
+        """The last of those: seconds waiting for ``lock``, inserting, and committing (with any WAL checkpoint)."""
         self._db: sqlite_utils.Database | None = None
         self._users = 0
 
@@ -297,9 +300,15 @@ class EventLog:
         first = parts[0][0]
         try:
             prepared = [log_._prepare(writes) for log_, writes in parts]
-            with first._transaction, first._conn:
-                for rows, touches in prepared:
-                    _insert(first._conn, rows, touches)
+            asked = time.monotonic()
+            with first._transaction:
+                locked = time.monotonic()
+                with first._conn:  # every home's rows in the same few statements
+                    _insert(first._conn, [r for rows, _ in prepared for r in rows],
+                            [t for _, ts in prepared for t in ts])
+                    inserted = time.monotonic()
+            if first._shared is not None:
+                first._shared.took = (locked - asked, inserted - locked, time.monotonic() - inserted)
         except Exception:  # noqa: BLE001 - said and handled home by home below
             for log_, writes in parts:
                 log_._commit(writes)
@@ -337,9 +346,32 @@ class EventLog:
 
 def _insert(conn: Any, rows: list[tuple], touches: list[tuple]) -> None:
     if rows:
-        conn.executemany(_INSERT, rows)
+        _insert_many(conn, _INSERT, rows)
     if touches:
-        conn.executemany(_TOUCH, touches)
+        _insert_many(conn, _TOUCH, touches)
+
+
+def _insert_many(conn: Any, statement: tuple[str, int, str], rows: list[tuple]) -> None:
+    """``rows`` inserted up to 64 to a statement, not one SQLite step each (``executemany``).
+
+    Each step lets the GIL go, and a writer thread must then win it back from the event loop: with the loop busy
+    (a worker at load), that is a wait of up to the interpreter's switch interval (5 ms) a row, and the worker's
+    writer fell behind its homes, every partition's link pausing at its limit of unlogged messages."""
+    head, width, tail = statement
+    if any(len(row) != width for row in rows):
+        bad = next(row for row in rows if len(row) != width)
+        raise sqlite3.ProgrammingError(f"{head.split(' (')[0]}: a row of {len(bad)} values, {width} expected")
+    done = 0
+    for size in _CHUNKS:
+        while len(rows) - done >= size:
+            conn.execute(_statement(head, width, tail, size), [v for row in rows[done:done + size] for v in row])
+            done += size
+
+
+@functools.lru_cache(maxsize=16)
+def _statement(head: str, width: int, tail: str, rows: int) -> str:
+    one = "(" + ", ".join("?" * width) + ")"
+    return head + ", ".join([one] * rows) + tail
 
 
 def _utc_text(when: datetime | str) -> str:

@@ -193,9 +193,13 @@ class LogWriter:
         how = f"; {spent('the writer', clock, after)}" if clock is not None and after is not None else ""
         where = ""
         if slowest[1] is not None:
-            wal = slowest[1].path.with_name(slowest[1].path.name + "-wal")
+            path, shared = slowest[1].path, slowest[1].shares
+            wal = path.with_name(path.name + "-wal")
             size = wal.stat().st_size / 1e6 if wal.exists() else 0.0
-            where = f"; the slowest file, {slowest[1].path.name}, {slowest[0] * 1000:.0f} ms (its WAL {size:.1f} MB)"
+            parts = ("waiting for its lock {:.0f} ms, inserting {:.0f} ms, committing {:.0f} ms, ".format(
+                *(1000 * t for t in shared.took)) if shared is not None else "")
+            where = (f"; the slowest file, {path.parent.name}/{path.name}, {slowest[0] * 1000:.0f} ms ({parts}its WAL "
+                     f"{size:.1f} MB)")
         log.warning("event log writer: %d writes of %d logs took %.0f ms to commit (%d slow batch(es) so far)%s%s",
                     writes, logs, took * 1000, self.slow, where, how)
 

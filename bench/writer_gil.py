@@ -1,0 +1,135 @@
+"""The event log writer's commit rate while an event loop keeps the GIL busy: a statement per row against a few.
+
+A worker's writer thread commits every home's rows while the worker's event loop runs Python most of the time. Each
+SQLite step lets the GIL go; a thread that lets it go must win it back from a busy thread, which (CPython's switch
+interval) can take up to 5 ms. ``executemany`` takes one step a row, so the writer waits that often; the event log
+now inserts up to 64 rows a statement (``assistant/eventlog.py``, ``_insert_many``).
+
+This measures both ways in one run, on a partition's real schema (``open_database``): rows of ``--homes`` homes (one
+reading and one device touch each a batch, as at load) committed batch after batch for ``--seconds`` each, alone and
+beside a thread that runs Python ``--duty`` of the time (the event loop at load: about 0.7). Printed: rows a second
+each way, and the ratio of multi-row to per-row in each setting.
+
+    python bench/writer_gil.py                    # 100 homes a batch, 5 s a setting
+    python bench/writer_gil.py --duty 0.9
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from assistant import eventlog  # noqa: E402
+from assistant.ids import new_id  # noqa: E402
+
+ROW = ("INSERT OR IGNORE INTO events (id, ts, home, device, person, kind, data, cause, dedupe_key) "
+       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+TOUCH = ("INSERT INTO devices (home, id, last_seen, online, configured, last_topic) VALUES (?, ?, ?, ?, ?, ?) "
+         "ON CONFLICT(home, id) DO UPDATE SET last_seen = excluded.last_seen, "
+         "online = COALESCE(excluded.online, devices.online), configured = excluded.configured, "
+         "last_topic = excluded.last_topic")
+
+
+def batch(homes: int, n: int) -> list[tuple[list[tuple], list[tuple]]]:
+    """Each home's rows and touches for one batch: a heart-rate reading from its watch."""
+    now = time.strftime("%Y-%m-%dT%H:%M:%S.000000+00:00", time.gmtime())
+    data = json.dumps({"heart_rate": 72, "spo2": 97, "skin_temp_c": 36.4})
+    out = []
+    for h in range(homes):
+        home = f"home-{h:05d}"
+        out.append(([(new_id(), now, home, "watch", "person", "vital_signs_measured", data, None,
+                      f"{home}/watch/{n}")], [(home, "watch", now, None, 1, f"carehub/{home}/watch/vitals")]))
+    return out
+
+
+def per_row(conn, parts: list[tuple[list[tuple], list[tuple]]]) -> None:
+    """The writer before: executemany for each home's rows and touches (a step a row)."""
+    for rows, touches in parts:
+        conn.executemany(ROW, rows)
+        conn.executemany(TOUCH, touches)
+
+
+def multi_row(conn, parts: list[tuple[list[tuple], list[tuple]]]) -> None:
+    """The writer now: every home's rows in the same few statements."""
+    eventlog._insert(conn, [r for rows, _ in parts for r in rows], [t for _, ts in parts for t in ts])  # noqa: SLF001
+
+
+class Busy:
+    """A thread running Python ``duty`` of each 10 ms, sleeping (letting the GIL go) the rest, like a busy loop."""
+
+    def __init__(self, duty: float) -> None:
+        self.duty = duty
+        self.late = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> Busy:
+        if self.duty > 0:
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            until = time.perf_counter() + 0.01 * self.duty
+            x = 0
+            while time.perf_counter() < until:
+                x += sum(range(50))
+            wake = time.perf_counter() + 0.01 * (1 - self.duty)
+            time.sleep(0.01 * (1 - self.duty))
+            self.late = max(self.late, time.perf_counter() - wake)
+
+
+def rate(path: Path, how, homes: int, seconds: float, duty: float) -> tuple[float, float]:
+    """Rows a second committed ``how`` for ``seconds`` beside a thread busy ``duty`` of the time; its worst lateness."""
+    conn = eventlog.open_database(path).conn
+    rows, n = 0, 0
+    with Busy(duty) as busy:
+        t0 = time.perf_counter()
+        while time.perf_counter() - t0 < seconds:
+            parts = batch(homes, n)
+            with conn:
+                how(conn, parts)
+            rows += homes
+            n += 1
+        took = time.perf_counter() - t0
+    conn.close()
+    return rows / took, busy.late
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--homes", type=int, default=100, help="homes with a row in each batch (100)")
+    parser.add_argument("--seconds", type=float, default=5.0, help="seconds each way, each setting (5)")
+    parser.add_argument("--duty", type=float, default=0.7, help="share of the time the busy thread runs Python")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="carehub-writer-gil-"))
+    print(f"{args.homes} homes a batch, a reading and a device touch each; {args.seconds:g} s each way a setting")
+    for duty in (0.0, args.duty):
+        got = {}
+        for name, how in (("a statement a row (executemany)", per_row), ("up to 64 rows a statement", multi_row)):
+            got[name] = rate(work / f"{name[:6].strip()}-{duty}.db", how, args.homes, args.seconds, duty)
+        beside = "alone" if duty == 0 else f"beside a thread running Python {duty:.0%} of the time"
+        print(f"\n{beside}:")
+        for name, (per_s, late) in got.items():
+            extra = f", the busy thread up to {late * 1000:.0f} ms late" if duty else ""
+            print(f"  {name:<34}{per_s:>9,.0f} rows/s{extra}")
+        values = list(got.values())
+        print(f"  multi-row / per-row: {values[1][0] / values[0][0]:.2f}x")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
