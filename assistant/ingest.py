@@ -109,8 +109,9 @@ class Ingest:
         self._acks = acknowledger
         self._audio = audio
         self.counters: Counter[str] = Counter()
+        """``received``, ``accepted``, ``rejected``, ``duplicate``, ``audio``; ``early``: events taken from a worker's
+        urgent lane (``handle_early``), each also ``accepted`` and its main copy ``received`` and ``duplicate``."""
         self._commit_failure_logged = -_LOG_EVERY
-        """``received``, ``accepted``, ``rejected``, ``audio``."""
         self.rejections: Counter[str] = Counter()
         """Rejected messages by the first words of their reason."""
         self._rejection_logged: dict[str, tuple[float, int]] = {}
@@ -159,6 +160,27 @@ class Ingest:
         for event in events:
             self._state.apply(event)
             self._bus.publish(event)
+
+    def handle_early(self, message: Incoming, acks: Acknowledger) -> bool:
+        """A copy of an event message from a second session (a worker's urgent lane, docs/operators.md), which
+        keeps reading while the main session waits for the log: handled as ``handle`` would, so an SOS is not held
+        behind readings, if it carries a message id not seen before; acknowledged on ``acks`` once committed. Else
+        nothing happens and False is returned: the main session's copy is handled, rejected or recognised as usual
+        (the caller acknowledges this one). The main copy of one handled here is a duplicate."""
+        try:
+            events, dedupe_key, extra, touch = self._decode(message)
+        except DecodeError:
+            return False
+        if dedupe_key is None or dedupe_key in self._recent:
+            return False
+        self.remember((dedupe_key,))
+        self.counters["early"] += 1
+        self.counters["accepted"] += 1
+        self._log_then_ack(message, acks.ack_token(), events, dedupe_key, extra, [touch], acks)
+        for event in events:
+            self._state.apply(event)
+            self._bus.publish(event)
+        return True
 
     def accept(self, device_id: str, events: list[Event], *, source: str, online: bool | None = None,
                dedupe_key: str | None = None, extra: dict[str, Any] | None = None) -> list[Event]:
@@ -296,12 +318,12 @@ class Ingest:
                   self.counters["commit_failed"], error)
 
     def _log_then_ack(self, message: Incoming, token: int, events: list[Event], dedupe_key: str | None,
-                      extra: dict[str, Any] | None, touches: list[tuple]) -> None:
-        """Log a message's rows; acknowledge the message once they are committed."""
+                      extra: dict[str, Any] | None, touches: list[tuple], acks: Acknowledger | None = None) -> None:
+        """Log a message's rows; acknowledge the message once they are committed (on ``acks``, else the hub's link)."""
 
         def committed(error: BaseException | None) -> None:
             if error is None:
-                self._acks.ack(message, token)
+                (acks or self._acks).ack(message, token)
                 return
             if not self._log.started:
                 return  # the home has stopped here: the message stays with the broker for the partition's next holder
@@ -315,7 +337,7 @@ class Ingest:
                 self._log_commit_failure(message.topic, error)
             # Not acknowledging keeps the message with the broker; retry so it is not stuck in flight.
             asyncio.get_running_loop().call_later(
-                _RETRY_COMMIT_AFTER, self._log_then_ack, message, token, events, dedupe_key, extra, touches)
+                _RETRY_COMMIT_AFTER, self._log_then_ack, message, token, events, dedupe_key, extra, touches, acks)
 
         self._log.append_then(committed, events, dedupe_key=dedupe_key, extra=extra, touches=touches)
 

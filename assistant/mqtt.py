@@ -74,8 +74,11 @@ class MqttLink:
     def __init__(self, config: MqttConfig, *, subscriptions: list[str], status_topic: str,
                  on_message: MessageHandler | None = None, on_state: StateHook | None = None,
                  min_backoff: float = MIN_BACKOFF, max_backoff: float = MAX_BACKOFF,
-                 max_unacked: int = MAX_UNACKED) -> None:
+                 max_unacked: int = MAX_UNACKED, persistent: bool = True) -> None:
+        """``persistent``: the broker keeps the session (its subscriptions and what comes for them) while the link is
+        away; a worker's urgent lane asks for a clean one (its partition's main session keeps everything)."""
         self.config = config
+        self.persistent = persistent
         self.subscriptions = subscriptions
         self.status_topic = status_topic
         self.on_message = on_message
@@ -135,7 +138,7 @@ class MqttLink:
             identifier=cfg.client_id,
             username=self.login.username if self.login else cfg.username,
             password=self.login.password if self.login else cfg.password,
-            clean_session=False,
+            clean_session=not self.persistent,
             keepalive=cfg.keepalive,
             will=aiomqtt.Will(self.status_topic, b"offline", qos=1, retain=True),
             tls_context=self.tls_context if cfg.tls else None,

@@ -376,3 +376,66 @@ async def test_a_partition_s_homes_keep_one_connection_to_its_one_file_each_seei
     finally:
         await part.stop()
     assert files_open(tmp_path) == []
+
+
+class HeldWriter:
+    """Stands in the writer's queue like a log whose commit takes until ``go`` is set: the worker's writer thread
+    held up (behind on a busy machine), everything queued after it waiting, no file's lock held."""
+
+    may_commit = None
+    shares = None
+
+    def __init__(self) -> None:
+        self.go = threading.Event()
+
+    def _commit(self, writes) -> None:
+        self.go.wait(30)
+
+
+async def test_an_sos_reaches_its_caregiver_by_the_urgent_lane_while_the_main_session_waits_for_the_log(
+        mosquitto_broker, tmp_path, receiver):  # noqa: F811
+    from assistant.log_writer import Write
+
+    configs = await held_once(mosquitto_broker, tmp_path, receiver, ["flat-a", "flat-b"])
+    part = partition(mosquitto_broker, tmp_path)
+    part.link.max_unacked = 2  # the main session stops reading at two messages not yet logged (500 in a worker)
+    await part.start(configs)
+    held = HeldWriter()
+    try:
+        await part.link.wait_connected()
+        await part.urgent.link.wait_connected()
+        assert part.urgent.link.config.client_id == "carehub-p0-urgent" and not part.urgent.link.persistent
+        part.writer.put(held, Write([], [], None, None))  # type: ignore[arg-type]
+        await publish(mosquitto_broker.port, [motion("flat-a", f"r-{i}") for i in range(5)])
+        await until(lambda: part.link.reading_stopped)
+        await publish(mosquitto_broker.port, [sos("flat-b", "b-sos"),
+                                              ("carehub/flat-a/grandma-watch/event", json.dumps({"type": "sos"}))])
+        # The main session reads nothing now; the lane brings flat-b's SOS to its home and its caregiver is paged.
+        await until(lambda: receiver.count("flat-b") == 1)
+        assert part.link.reading_stopped and part.urgent.taken == 1
+        assert receiver.count("flat-a") == 0  # an SOS without a message id is left to the main session
+        assert part.urgent.left == 1
+        held.go.set()
+        # The writer goes on, the main session reads again: the id-less SOS is handled from it, and the main copy
+        # of flat-b's SOS is recognised as a copy: logged once, paged once.
+        await until(lambda: receiver.count("flat-a") == 1)
+        await until(lambda: part.hubs["flat-b"].ingest.counters["duplicate"] == 1)
+        assert messages_logged(part.database(), "b-sos") == ["b-sos"]
+        await until(lambda: len(messages_logged(part.database(), "r-")) == 5)
+        assert part.hubs["flat-b"].ingest.counters["early"] == 1
+        await asyncio.sleep(0.5)  # anything sent twice would have arrived by now
+        assert receiver.count("flat-b") == 1 and receiver.count("flat-a") == 1
+    finally:
+        held.go.set()
+        await part.stop()
+    # Both sessions acknowledged what they were handed: the next holder is given none of it again.
+    again = partition(mosquitto_broker, tmp_path)
+    await again.start(configs)
+    try:
+        await again.link.wait_connected()
+        await publish(mosquitto_broker.port, [motion("flat-a", "after")])
+        await until(lambda: messages_logged(again.database(), "after") == ["after"])
+        assert again.hubs["flat-b"].ingest.counters["received"] == 0
+        assert again.hubs["flat-a"].ingest.counters["received"] == 1
+    finally:
+        await again.stop()

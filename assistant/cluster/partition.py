@@ -32,6 +32,7 @@ from assistant.clock import Clock, SystemClock
 from assistant.cluster import centre, fencing
 from assistant.cluster.homes import PARTITION_FILE
 from assistant.cluster.legacy_files import import_home, legacy_file
+from assistant.cluster.urgent import UrgentLane
 from assistant.config import Config, HttpConfig, MqttConfig, StorageConfig
 from assistant.eventlog import OneConnection
 from assistant.log_writer import LogWriter
@@ -146,12 +147,15 @@ class Partition:
         self._notifier: Notifier = FencedNotifier(notifier, fence, index) if fence else notifier
         self._skills = skills
         self.writer = writer or LogWriter(f"carehub-p{index}-log")
+        backoff = MIN_BACKOFF if min_backoff is None else min_backoff
         self.link = MqttLink(self.mqtt, subscriptions=[], status_topic=partition_status_topic(mqtt.topic_prefix, index),
-                             min_backoff=MIN_BACKOFF if min_backoff is None else min_backoff)
+                             min_backoff=backoff)
         self.link.fence = fence
         self.link.on_message = self._route
         self.link.on_state = self._state
         self.hubs: dict[str, Hub] = {}
+        self.urgent = UrgentLane(self.mqtt, self.link.status_topic, self.hubs, fence=fence, min_backoff=backoff)
+        """The second session, for the homes' events only: it reads while the main one waits for the log."""
         self.waiting: dict[str, Config] = {}
         """Homes of the partition not started yet, in the order they will start (unless messages call them)."""
         self._starting: set[str] = set()
@@ -210,7 +214,9 @@ class Partition:
         for config in configs:
             self.waiting[config.home.id] = config
         await self.link.subscribe([f for home in self.waiting for f in self.subscriptions(home)])
+        await self.urgent.add(list(self.waiting))
         self.link.start()
+        self.urgent.link.start()
         self._starter = asyncio.create_task(self._start_all(), name=f"carehub-p{self.index}-starter")
         if wait:
             await self.all_started.wait()
@@ -350,6 +356,7 @@ class Partition:
             # Filters beyond the home's own (pre-subscribed) are kept by the link for its next connect if the
             # session is down now.
             await self.link.subscribe(hub.link.subscriptions)
+            await self.urgent.add([home])
         except Exception:  # noqa: BLE001 - the home runs; the rest of the partition's homes must still start
             log.exception("partition %d: home %s started, but telling it of the session failed", self.index, home)
         log.info("partition %d: home %s started", self.index, home)
@@ -359,6 +366,7 @@ class Partition:
         """Stop a home: its topics are unsubscribed first, so nothing arrives for it while it stops."""
         if self.waiting.pop(home, None) is not None:  # never started
             await self.link.unsubscribe(self.subscriptions(home))
+            await self.urgent.remove(home)
             self._alarmed.discard(home)
             for message in self._called.pop(home, []):
                 self._drop(message)
@@ -366,6 +374,7 @@ class Partition:
         async with self._lock:
             if home not in self.hubs and self.failed.pop(home, None) is not None:  # it never ran here
                 await self.link.unsubscribe(self.subscriptions(home))
+                await self.urgent.remove(home)
                 self.dropped.pop(home, None)
                 return
             await self._stop_home(home)
@@ -379,6 +388,7 @@ class Partition:
             await commands.stop()
         assert isinstance(hub.link, HomeLink)
         try:
+            await self.urgent.remove(home)
             await self.link.unsubscribe(hub.link.subscriptions)
         finally:
             await hub.stop()
@@ -397,6 +407,7 @@ class Partition:
             await asyncio.gather(self._starter, return_exceptions=True)
         self._called.clear()
         self._alarmed.clear()
+        await self.urgent.link.stop(goodbye=not lost)
         await self.link.stop(goodbye=not lost)
         async with self._lock:
             for home in list(self.hubs):

@@ -1,0 +1,77 @@
+"""A partition's urgent lane: a second MQTT session carrying only its homes' event topics (an SOS, a fall).
+
+A partition's session stops reading while it holds ``MAX_UNACKED`` messages not yet logged (``assistant/mqtt.py``).
+A worker near the edge of its core falls behind in its log first: its event loop and the thread that commits the log
+share one interpreter lock, and with the loop busy most of the time the writer gets too little of it. The session
+then waits, and an SOS pressed meanwhile waits at the broker behind every reading queued before it, seconds at
+10,000 homes, though nothing about an SOS needs the log before its home reacts (a message's events reach the skills
+before its rows are committed; only its acknowledgement waits for them).
+
+The lane's session (client id ``carehub-p<k>-urgent``, fenced by the same lease) subscribes to each home's
+``<prefix>/<home>/+/event`` and keeps reading while the main one waits. An event it brings goes to its home at once
+(``Ingest.handle_early``): logged with the rest, acknowledged once committed. The main session's copy, when it comes,
+is recognised by its message id and goes no further (``duplicate``). What the lane cannot be sure of is left to the
+main session, acknowledged on the lane at once: an event without a message id (two copies could not be told apart),
+one its home cannot decode (the main copy is rejected and logged, once), one for a home not running here yet (the
+main copy calls it ahead of the others), and a copy of one handled already.
+
+The lane's session is clean: the broker keeps nothing for it while no worker holds the partition, since the main
+session's queue has every message.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
+
+from assistant import topics
+from assistant.config import MqttConfig
+from assistant.mqtt import Incoming, MqttLink
+
+if TYPE_CHECKING:
+    from assistant.app import Hub
+
+log = logging.getLogger(__name__)
+
+SUFFIX = "-urgent"
+MAX_UNACKED = 100
+"""Events the lane holds not yet logged before it stops reading (an SOS a second at 10,000 homes: 100 s of them)."""
+
+
+def filters(prefix: str, home: str) -> list[str]:
+    """A home's topic filters on its partition's urgent lane: its devices' events."""
+    return [f"{prefix}/{home}/+/event"]
+
+
+class UrgentLane:
+    """The urgent lane of a partition whose running homes are ``hubs`` (read, never changed, here)."""
+
+    def __init__(self, mqtt: MqttConfig, status_topic: str, hubs: Mapping[str, Hub], *,
+                 fence: Callable[[], bool] | None, min_backoff: float) -> None:
+        self.prefix = mqtt.topic_prefix
+        self.link = MqttLink(mqtt.model_copy(update={"client_id": f"{mqtt.client_id}{SUFFIX}"}), subscriptions=[],
+                             status_topic=f"{status_topic}{SUFFIX}", min_backoff=min_backoff,
+                             max_unacked=MAX_UNACKED, persistent=False)
+        self.link.fence = fence
+        self.link.on_message = self._route
+        self._hubs = hubs
+        self.taken = 0
+        """Events handed to their home from the lane, ahead of the main session's copy."""
+        self.left = 0
+        """Copies left to the main session (no message id, not decodable, home not running, seen already)."""
+
+    async def add(self, homes: list[str]) -> None:
+        await self.link.subscribe([f for home in homes for f in filters(self.prefix, home)])
+
+    async def remove(self, home: str) -> None:
+        await self.link.unsubscribe(filters(self.prefix, home))
+
+    def _route(self, message: Incoming) -> None:
+        route = topics.parse(message.topic, self.prefix)
+        hub = self._hubs.get(route.home) if route is not None else None
+        if hub is not None and hub.ingest.handle_early(message, self.link):
+            self.taken += 1
+            return
+        self.left += 1
+        self.link.ack(message, self.link.ack_token())
