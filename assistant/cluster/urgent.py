@@ -21,18 +21,13 @@ session's queue has every message.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from assistant import topics
 from assistant.config import MqttConfig
+from assistant.ingest import Ingest
 from assistant.mqtt import Incoming, MqttLink
-
-if TYPE_CHECKING:
-    from assistant.app import Hub
-
-log = logging.getLogger(__name__)
 
 SUFFIX = "-urgent"
 MAX_UNACKED = 100
@@ -44,10 +39,17 @@ def filters(prefix: str, home: str) -> list[str]:
     return [f"{prefix}/{home}/+/event"]
 
 
+class Home(Protocol):
+    """What the lane needs of a running home (its ``Hub``)."""
+
+    @property
+    def ingest(self) -> Ingest: ...
+
+
 class UrgentLane:
     """The urgent lane of a partition whose running homes are ``hubs`` (read, never changed, here)."""
 
-    def __init__(self, mqtt: MqttConfig, status_topic: str, hubs: Mapping[str, Hub], *,
+    def __init__(self, mqtt: MqttConfig, status_topic: str, hubs: Mapping[str, Home], *,
                  fence: Callable[[], bool] | None, min_backoff: float) -> None:
         self.prefix = mqtt.topic_prefix
         self.link = MqttLink(mqtt.model_copy(update={"client_id": f"{mqtt.client_id}{SUFFIX}"}), subscriptions=[],
