@@ -355,9 +355,11 @@ def _insert_many(conn: Any, statement: tuple[str, int, str], rows: list[tuple]) 
     """``rows`` inserted up to 64 to a statement, not a statement's step each (``executemany``).
 
     A worker's writer commits a row or two for each of hundreds of homes a batch; one call for all of them costs less
-    of the interpreter, which the writer shares with the event loop (``bench/writer_gil.py``: 1.12x the rows a second
-    alone, about the same beside a thread running Python 70 % of the time). A row of the wrong width is refused
-    before anything is inserted: flattened, it would shift every value after it."""
+    of the interpreter, which the writer shares with the event loop: each statement's step lets the GIL go, and
+    with the loop busy the writer waits to win it back (``bench/writer_gil.py``: 1.17x the rows a second alone,
+    1.84x beside a thread running Python 80 % of the time and letting the GIL go between its turns, as a busy uvloop
+    does). A row of the wrong width is refused before anything is inserted: flattened, it would shift every value
+    after it."""
     head, width, tail = statement
     if any(len(row) != width for row in rows):
         bad = next(row for row in rows if len(row) != width)
