@@ -118,6 +118,10 @@ class Ingest:
         """Per kind of rejection: when it was last logged, and how many were not logged since."""
         self._recent: OrderedDict[str, None] = OrderedDict()
         """The dedupe keys (home/device/msg_id) of the latest messages, oldest first."""
+        self._unlogged: dict[str, list[tuple[Incoming, int, Acknowledger]]] = {}
+        """Dedupe keys of messages handled whose rows are not committed yet, each with the copies of it that came
+        meanwhile: those are acknowledged once the first copy is committed. Acknowledged earlier, a copy would be gone
+        from the broker if the first's commit then failed (a full disk, a later owner's fencing token)."""
 
     def remember(self, keys: Iterable[str]) -> None:
         """Message ids already handled (the log's latest, read at start): a redelivered copy of one is not news.
@@ -149,10 +153,14 @@ class Ingest:
             return
         if dedupe_key is not None:
             if dedupe_key in self._recent:
-                # A copy of a message handled already: acknowledged once the first copy's rows are committed
-                # (the log's writer keeps order), and no skill sees it again.
+                # A copy of a message handled already: acknowledged once the first copy's rows are committed, and no
+                # skill sees it again.
                 self.counters["duplicate"] += 1
-                self._log_then_ack(message, token, [], None, None, [])
+                waiting = self._unlogged.get(dedupe_key)
+                if waiting is None:
+                    self._acks.ack(message, token)
+                else:
+                    waiting.append((message, token, self._acks))
                 return
             self.remember((dedupe_key,))
         self.counters["accepted"] += 1
@@ -324,6 +332,8 @@ class Ingest:
         def committed(error: BaseException | None) -> None:
             if error is None:
                 (acks or self._acks).ack(message, token)
+                for copy, its_token, its_acks in self._unlogged.pop(dedupe_key, ()) if dedupe_key else ():
+                    its_acks.ack(copy, its_token)
                 return
             if not self._log.started:
                 return  # the home has stopped here: the message stays with the broker for the partition's next holder
@@ -339,6 +349,8 @@ class Ingest:
             asyncio.get_running_loop().call_later(
                 _RETRY_COMMIT_AFTER, self._log_then_ack, message, token, events, dedupe_key, extra, touches, acks)
 
+        if dedupe_key is not None:
+            self._unlogged.setdefault(dedupe_key, [])
         self._log.append_then(committed, events, dedupe_key=dedupe_key, extra=extra, touches=touches)
 
 

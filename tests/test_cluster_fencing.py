@@ -70,6 +70,8 @@ async def test_once_a_later_owner_s_token_is_in_the_file_the_old_owner_commits_n
     newer = held_under(mosquitto_broker, tmp_path, token=7)
     await newer.start(configs)
     try:
+        # The SOS came to the old owner twice (its urgent lane and its session) and neither copy was acknowledged:
+        # the first's commit was refused, and a copy waits for the first's commit.
         await until(lambda: messages_logged(path, "m-") == ["m-1", "m-2"] and receiver.count("flat-a") == 1)
         assert fencing.token_in(path) == 7
     finally:
