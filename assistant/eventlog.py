@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
-import functools
 import json
 import logging
 import sqlite3
@@ -29,15 +28,16 @@ from assistant.migrations import migrations
 
 log = logging.getLogger(__name__)
 
-_INSERT = ("INSERT OR IGNORE INTO events (id, ts, home, device, person, kind, data, cause, dedupe_key) VALUES ", 9, "")
+_INSERT = (
+    "INSERT OR IGNORE INTO events (id, ts, home, device, person, kind, data, cause, dedupe_key) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
 _TOUCH = (
-    "INSERT INTO devices (home, id, last_seen, online, configured, last_topic) VALUES ", 6,
-    " ON CONFLICT(home, id) DO UPDATE SET last_seen = excluded.last_seen, "
+    "INSERT INTO devices (home, id, last_seen, online, configured, last_topic) VALUES (?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT(home, id) DO UPDATE SET last_seen = excluded.last_seen, "
     "online = COALESCE(excluded.online, devices.online), configured = excluded.configured, "
     "last_topic = excluded.last_topic"
 )
-_CHUNKS = (64, 16, 4, 1)
-"""Rows a statement inserts at most, then fewer for the rest: a handful of statement texts, each cached."""
 _to_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 """``json.dumps(value, ensure_ascii=False, separators=(",", ":"))`` without building an encoder per row."""
 _PLAIN = (str, int, float, bool)
@@ -303,9 +303,9 @@ class EventLog:
             asked = time.monotonic()
             with first._transaction:
                 locked = time.monotonic()
-                with first._conn:  # every home's rows in the same few statements
-                    _insert(first._conn, [r for rows, _ in prepared for r in rows],
-                            [t for _, ts in prepared for t in ts])
+                with first._conn:
+                    for rows, touches in prepared:
+                        _insert(first._conn, rows, touches)
                     inserted = time.monotonic()
             if first._shared is not None:
                 first._shared.took = (locked - asked, inserted - locked, time.monotonic() - inserted)
@@ -345,36 +345,14 @@ class EventLog:
 
 
 def _insert(conn: Any, rows: list[tuple], touches: list[tuple]) -> None:
+    """A statement's step a row (``executemany``), each letting the GIL go. Up to 64 rows a statement commits more
+    rows a second beside a busy thread (``bench/writer_gil.py``: 1.84x), but in a worker at the edge of its core
+    the writer then holds the interpreter in longer stretches and the event loop waits for it: SOS p99 at 10,000
+    homes over five minutes 115 ms against 51 ms this way (one run each)."""
     if rows:
-        _insert_many(conn, _INSERT, rows)
+        conn.executemany(_INSERT, rows)
     if touches:
-        _insert_many(conn, _TOUCH, touches)
-
-
-def _insert_many(conn: Any, statement: tuple[str, int, str], rows: list[tuple]) -> None:
-    """``rows`` inserted up to 64 to a statement, not a statement's step each (``executemany``).
-
-    A worker's writer commits a row or two for each of hundreds of homes a batch; one call for all of them costs less
-    of the interpreter, which the writer shares with the event loop: each statement's step lets the GIL go, and
-    with the loop busy the writer waits to win it back (``bench/writer_gil.py``: 1.17x the rows a second alone,
-    1.84x beside a thread running Python 80 % of the time and letting the GIL go between its turns, as a busy uvloop
-    does). A row of the wrong width is refused before anything is inserted: flattened, it would shift every value
-    after it."""
-    head, width, tail = statement
-    if any(len(row) != width for row in rows):
-        bad = next(row for row in rows if len(row) != width)
-        raise sqlite3.ProgrammingError(f"{head.split(' (')[0]}: a row of {len(bad)} values, {width} expected")
-    done = 0
-    for size in _CHUNKS:
-        while len(rows) - done >= size:
-            conn.execute(_statement(head, width, tail, size), [v for row in rows[done:done + size] for v in row])
-            done += size
-
-
-@functools.lru_cache(maxsize=16)
-def _statement(head: str, width: int, tail: str, rows: int) -> str:
-    one = "(" + ", ".join("?" * width) + ")"
-    return head + ", ".join([one] * rows) + tail
+        conn.executemany(_TOUCH, touches)
 
 
 def _utc_text(when: datetime | str) -> str:

@@ -445,18 +445,3 @@ async def test_a_large_committed_batch_is_reported_over_several_turns_of_the_loo
     per_turn = [sum(1 for _, t in told if t == turn) for turn in {t for _, t in told}]
     assert max(per_turn) <= SETTLE_AT_ONCE and len(per_turn) >= 3
 
-
-def test_rows_are_inserted_a_few_statements_at_a_time_every_row_once_and_a_row_of_the_wrong_width_refused(tmp_path):
-    # 87 rows: statements of 64, 16, 4, 1, 1 and 1 rows. A repeated dedupe key is ignored as with a row at a time.
-    from assistant.eventlog import _INSERT, _insert_many
-
-    conn = open_database(tmp_path / "homes.db").conn
-    rows = [(f"e{i:03d}", at(i).isoformat(), "flat1", "watch", None, "motion_detected", "{}", None, f"flat1/watch/{i}")
-            for i in range(87)]
-    rows.append(("e999", at(90).isoformat(), "flat1", "watch", None, "motion_detected", "{}", None, "flat1/watch/3"))
-    with conn:
-        _insert_many(conn, _INSERT, rows)
-    assert [r[0] for r in conn.execute("SELECT id FROM events ORDER BY id")] == [f"e{i:03d}" for i in range(87)]
-    with pytest.raises(sqlite3.ProgrammingError, match="a row of 8 values, 9 expected"):
-        _insert_many(conn, _INSERT, [rows[0][:8]])
-    conn.close()
