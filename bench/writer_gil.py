@@ -1,9 +1,13 @@
-"""The event log writer's commit rate while an event loop keeps the GIL busy: a statement per row against a few.
+"""The event log writer's commit rate while an event loop keeps the GIL busy: a statement's step a row against 64 rows
+a statement.
 
 A worker's writer thread commits every home's rows while the worker's event loop runs Python most of the time. Each
 SQLite step lets the GIL go; a thread that lets it go must win it back from a busy thread, which (CPython's switch
-interval) can take up to 5 ms. ``executemany`` takes one step a row, so the writer waits that often; the event log
-now inserts up to 64 rows a statement (``assistant/eventlog.py``, ``_insert_many``).
+interval) can take up to 5 ms. ``executemany`` (what the event log does, ``assistant/eventlog.py``) takes one step a
+row; inserting up to 64 rows a statement takes far fewer. The second commits more rows a second beside a busy thread,
+and that is the trouble: in a worker at the edge of its core the writer then holds the interpreter in longer
+stretches and the event loop waits for it (SOS p99 at 10,000 homes over five minutes, ``bench/many_homes.py --soak
+300``: 115 ms with 64 rows a statement against 51 ms with a step a row, one run each), so the log keeps executemany.
 
 This measures both ways in one run, on a partition's real schema (``open_database``): rows of ``--homes`` homes (one
 reading and one device touch each a batch, as at load) committed batch after batch for ``--seconds`` each, alone and
@@ -62,8 +66,20 @@ def per_row(conn, parts: list[tuple[list[tuple], list[tuple]]]) -> None:
 
 
 def multi_row(conn, parts: list[tuple[list[tuple], list[tuple]]]) -> None:
-    """The writer now: every home's rows in the same few statements."""
-    eventlog._insert(conn, [r for rows, _ in parts for r in rows], [t for _, ts in parts for t in ts])  # noqa: SLF001
+    """The alternative: every home's rows in the same few statements, up to 64 rows each."""
+    _many(conn, ROW, [r for rows, _ in parts for r in rows])
+    _many(conn, TOUCH, [t for _, ts in parts for t in ts])
+
+
+def _many(conn, sql: str, rows: list[tuple]) -> None:
+    head, values, tail = sql.partition("VALUES (")[0], sql.partition("VALUES ")[2].split(")")[0] + ")", ""
+    tail = sql.split(values, 1)[1]
+    done = 0
+    for size in (64, 16, 4, 1):
+        while len(rows) - done >= size:
+            conn.execute(f"{head}VALUES {', '.join([values] * size)}{tail}",
+                         [v for row in rows[done:done + size] for v in row])
+            done += size
 
 
 class Busy:
