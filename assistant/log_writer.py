@@ -41,6 +41,7 @@ otherwise wake for every message and commit it almost alone.
 """
 
 _CLOCK_EVERY = 0.1
+"""Seconds between the writer's readings of its thread's clock (``stamp``), which say how a slow batch's time went."""
 
 
 OnCommit = Callable[[BaseException | None], None]

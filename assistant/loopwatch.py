@@ -137,7 +137,7 @@ def beside(loop_thread: int) -> str:
             states.append(f"{thread.name} ({state}) in {where(thread.ident or 0).split(' < ')[0]}")
     if loop_state == "?":
         return ""
-    return f" [its thread {loop_state}; other threads running: {'; '.join(states) or 'none'}]"
+    return f" [its thread {loop_state}; other threads running or on the disk: {'; '.join(states) or 'none'}]"
 
 
 def _state(native_id: int) -> str:
