@@ -26,6 +26,9 @@ Figures, each against a baseline measured in the same run:
 - frozen (the same, but one worker is stopped with SIGSTOP past its lease and then woken): 0 lost, 0 doubled, no
   (alert, step, caregiver) delivered twice (an alert's repeat after the first round is a later step), and the woken
   worker carries on (it stops what it lost and claims its share again).
+- ``--soak``: the machine each second of the load (``host_sample.py``, into ``host.jsonl`` in the work folder): the
+  worker's stalls and slow commits counted, the seconds around them printed with the CPU split (steal included),
+  pressure, the worker's busiest threads and the WAL's size; ``--keep`` keeps the folder.
 """
 
 from __future__ import annotations
