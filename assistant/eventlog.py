@@ -120,7 +120,7 @@ class OneConnection:
         self.commits = 0
         """Transactions that committed several homes' rows at once (``EventLog._commit_together``)."""
         self.took = (0.0, 0.0, 0.0)
-        """The last of those: seconds waiting for ``lock``, inserting, and committing (with any WAL checkpoint)."""
+        """Its last log transaction: seconds waiting for ``lock``, inserting, committing (with any checkpoint)."""
         self._db: sqlite_utils.Database | None = None
         self._users = 0
 
@@ -248,8 +248,7 @@ class EventLog:
         touches: list[tuple] = []
         try:
             rows, touches = self._prepare(batch)
-            with self._transaction, conn:
-                _insert(conn, rows, touches)
+            _insert_timed(conn, self._transaction, [(rows, touches)], self._shared)
             self._committed(batch, rows)
             return
         except Exception as exc:  # noqa: BLE001 - the writer thread must outlive any bad batch
@@ -300,15 +299,7 @@ class EventLog:
         first = parts[0][0]
         try:
             prepared = [log_._prepare(writes) for log_, writes in parts]
-            asked = time.monotonic()
-            with first._transaction:
-                locked = time.monotonic()
-                with first._conn:
-                    for rows, touches in prepared:
-                        _insert(first._conn, rows, touches)
-                    inserted = time.monotonic()
-            if first._shared is not None:
-                first._shared.took = (locked - asked, inserted - locked, time.monotonic() - inserted)
+            _insert_timed(first._conn, first._transaction, prepared, first._shared)
         except Exception:  # noqa: BLE001 - said and handled home by home below
             for log_, writes in parts:
                 log_._commit(writes)
@@ -342,6 +333,21 @@ class EventLog:
     def reader(self) -> "EventQuery":
         """A read-only query helper on its own connection (use from a worker thread)."""
         return EventQuery(self.path)
+
+
+def _insert_timed(conn: Any, lock: contextlib.AbstractContextManager[Any],
+                  prepared: list[tuple[list[tuple], list[tuple]]], shared: OneConnection | None) -> None:
+    """Insert each (rows, touches) in one transaction under ``lock``; a shared connection keeps how long the lock,
+    the inserts and the commit took (``OneConnection.took``, named by the writer's slow-batch line)."""
+    asked = time.monotonic()
+    with lock:
+        locked = time.monotonic()
+        with conn:
+            for rows, touches in prepared:
+                _insert(conn, rows, touches)
+            inserted = time.monotonic()
+    if shared is not None:
+        shared.took = (locked - asked, inserted - locked, time.monotonic() - inserted)
 
 
 def _insert(conn: Any, rows: list[tuple], touches: list[tuple]) -> None:
