@@ -108,6 +108,20 @@ class HostSample:
                 before = now
 
 
+def machine_cpu() -> tuple[float, dict[str, int]]:
+    """Now (monotonic) and the machine's CPU ticks so far, to give ``busy_cores`` a start."""
+    return time.monotonic(), _cpu()
+
+
+def busy_cores(since: tuple[float, dict[str, int]]) -> tuple[float, float]:
+    """The machine's cores busy and idle (idle and iowait) on average since ``machine_cpu()`` was taken."""
+    (t0, a), (t1, b) = since, machine_cpu()
+    wall = max(t1 - t0, 1e-6)
+    idle = sum(b[k] - a[k] for k in ("idle", "iowait")) / _TICK / wall
+    busy = sum(b[k] - a[k] for k in _CPU_FIELDS if k not in ("idle", "iowait")) / _TICK / wall
+    return round(busy, 2), round(idle, 2)
+
+
 def _difference(a: dict[str, Any], b: dict[str, Any], data: Path) -> dict[str, Any]:
     wall = b["t"] - a["t"]
     ticks = max(1, sum(b["cpu"].values()) - sum(a["cpu"].values()))

@@ -18,7 +18,8 @@ Figures, each against a baseline measured in the same run:
   (N - 10); the time to start the N homes; SOS → caregiver p50/p99 at load beside the same with 10 homes. Each SOS
   goes to a home not yet paged (a second SOS while the first alert is open folds into it and pages nobody).
 - one against two workers, each capped to the same CPU share by a cgroup (root and cgroup v1's cpu controller;
-  skipped, saying why, without them): readings/s sustained while a flood of readings is logged, and the ratio.
+  skipped, saying why, without them): readings/s sustained while a flood of readings is logged, the ratio, and how
+  busy the whole machine was meanwhile (with no core idle, the machine is the limit, not the caps).
 - takeover (two workers sharing the homes through etcd, at the same load): kill -9 of one; seconds until the other
   holds every partition, until the dead worker's homes' readings flow again and until every one of those homes has
   started on the survivor; readings published during the run logged exactly once (0 lost, 0 doubled); SOS pressed
@@ -813,6 +814,7 @@ async def throughput(work: Path, broker: int, etcd: str, n: int, partitions: int
                 lost0 = sum(w.said("lease lost") for w in workers)
                 rss = 0.0
                 t0 = time.monotonic()
+                machine = host_sample.machine_cpu()
                 sent = await flood(broker, homes, messages, f"{label}-")
                 while time.monotonic() - t0 < 600:
                     got = await asyncio.to_thread(logged, data, f"{label}-")
@@ -821,9 +823,11 @@ async def throughput(work: Path, broker: int, etcd: str, n: int, partitions: int
                         break
                     await asyncio.sleep(0.5)
                 took = time.monotonic() - t0
+                busy, idle = host_sample.busy_cores(machine)
                 lost = sum(w.said("lease lost") for w in workers) - lost0
                 results[label] = {"workers": len(names), "messages": len(sent), "logged": len(got),
                                   "seconds": took, "rate": len(got) / took, "lost": lost, "rss_mb": rss,
+                                  "machine_busy_idle": (busy, idle),
                                   "cpu_per_msg_ms": 1000 * (sum(w.cpu_s() for w in workers) - cpu0) / len(sent)}
             finally:
                 for worker in workers:
@@ -1081,7 +1085,8 @@ def main() -> int:
                     print(f"  {side['workers']} worker(s): {side['rate']:.0f} readings/s sustained "
                           f"({side['logged']}/{side['messages']} in {side['seconds']:.1f} s), "
                           f"{side['cpu_per_msg_ms']:.2f} ms CPU a reading, {side['lost']} lease(s) lost, "
-                          f"RSS at most {side['rss_mb']:.0f} MB")
+                          f"RSS at most {side['rss_mb']:.0f} MB; the machine {side['machine_busy_idle'][0]:.2f} "
+                          f"cores busy, {side['machine_busy_idle'][1]:.2f} idle meanwhile")
                 print(f"  two / one: {two['rate'] / one['rate']:.2f}x")
         if not args.no_failover:
             fo = asyncio.run(failover(work, broker, url, args.homes, args.partitions, args.seconds))
