@@ -4,6 +4,7 @@
     python bench/many_homes.py --homes 200 --seconds 10 --no-failover   # a quick look
     python bench/many_homes.py --homes 10000         # the issue's size (needs the memory: see the per-home figure)
     python bench/many_homes.py --homes 10000 --soak 1200 --answer 30   # twenty minutes, each alert answered in 30 s
+    python bench/many_homes.py --homes 10000 --soak 1200 --answer 30 --workers 2   # the same homes on two workers
 
 Everything is started and stopped here: a Mosquitto on a free port, an etcd (for the takeover), the workers
 (``carehub worker`` processes) and the simulator (this process). Each home is a household file as an operator
@@ -559,10 +560,11 @@ def slow_commits(log: Path, since: int) -> list[tuple[float, float]]:
     return [(when, took) for when, took in stalls(log, since, " took ", " ms to commit")]
 
 
-def host_during(work: Path, worker: Worker, samples: Path, since: int) -> dict:
-    """The machine during the run's stalls and slow commits: their count, the run's worst seconds, and the samples
-    overlapping them (written to ``host-during-stalls.txt`` in the work folder)."""
-    held, slow = stalls(worker.log, since), slow_commits(worker.log, since)
+def host_during(work: Path, workers: list[Worker], samples: Path, since: list[int]) -> dict:
+    """The machine during the run's stalls and slow commits (of every worker, each from byte ``since`` of its log):
+    their count, the run's worst seconds, and the samples overlapping them (in ``host-during-stalls.txt``)."""
+    held = [h for w, mark in zip(workers, since) for h in stalls(w.log, mark)]
+    slow = [c for w, mark in zip(workers, since) for c in slow_commits(w.log, mark)]
     windows = [(end - took, end) for end, took in held + slow]
     during = [host_sample.brief(s) for s in host_sample.around(samples, windows)]
     (work / "host-during-stalls.txt").write_text("\n".join(during) + "\n")
@@ -642,26 +644,39 @@ async def one_worker(work: Path, broker: int, n: int, partitions: int, seconds: 
 
 
 async def soak(work: Path, broker: int, n: int, partitions: int, seconds: float,
-               profile: Path | None = None, answer: float | None = None) -> dict:
+               profile: Path | None = None, answer: float | None = None, etcd: str | None = None,
+               workers: int = 1) -> dict:
     """One worker with ``n`` homes at the same load for ``seconds``: its RSS each minute, whether it keeps growing
     with the collector run by the worker (young generations only once the homes have started), and the pages the
     phones took each minute (SOS presses nobody acknowledges are paged again each minute, for half an hour).
     ``profile``: py-spy's stacks of two minutes early in the run and of the last two, side by side. ``answer``: each
-    alert is acknowledged this many seconds after its first page (else nobody answers)."""
+    alert is acknowledged this many seconds after its first page (else nobody answers). ``workers`` > 1: that many
+    workers share the homes through ``etcd`` (each holding an equal share of the partitions); RSS, CPU, stalls and
+    slow commits are then the workers' together, the machine sampled beside the first."""
     webhook = Webhook()
     await webhook.start()
     try:
         homes = [f"soak-{i:05d}" for i in range(n)]
         folder, data = work / "homes-soak", work / "data-soak"
         write_homes(folder, homes, webhook)
-        worker = Worker("soak-worker", work, broker, folder, data, partitions, None)
+        names = ["soak-worker"] if workers == 1 else [f"soak-worker-{i + 1}" for i in range(workers)]
+        crew = [Worker(name, work, broker, folder, data, partitions, etcd if workers > 1 else None) for name in names]
+        worker = crew[0]
         try:
+            if workers > 1 and etcd is not None:
+                want = Counter({name: partitions // workers for name in names})
+                await wait_until(lambda held: Counter(held.values()) == want, etcd, 300)
             await wait_started(data, n, worker, timeout=120 + n * 1.0)
             await asyncio.sleep(FIRST_MINUTE)
-            await warm_up(broker, homes[-1], webhook)
-            sim = Simulator(broker, homes[:-1], webhook, "soak-")
-            rss = [worker.rss_mb()]
-            cpu0, t0, mark = worker.cpu_s(), time.monotonic(), worker.log.stat().st_size
+            # One untimed SOS a worker: a home of each partition (the last of each), so every worker's notifier is warm.
+            last = {partition_of(home, partitions): home for home in homes}
+            warm = set(last.values()) if workers > 1 else {homes[-1]}
+            for home in sorted(warm):
+                await warm_up(broker, home, webhook)
+            sim = Simulator(broker, [home for home in homes if home not in warm], webhook, "soak-")
+            rss = [sum(w.rss_mb() for w in crew)]
+            cpu0, t0 = sum(w.cpu_s() for w in crew), time.monotonic()
+            marks = [w.log.stat().st_size for w in crew]
             others0 = (cpu_of(os.getpid()), cpu_of(BROKER_PID), cpu_of(webhook.proc.pid) if webhook.proc else 0.0)
             samples = work / "host.jsonl"
             sampler = host_sample.HostSample(worker.proc.pid, data, samples).start()
@@ -673,27 +688,27 @@ async def soak(work: Path, broker: int, n: int, partitions: int, seconds: float,
             while not load.done():
                 await asyncio.wait({load}, timeout=60)
                 if not load.done():
-                    rss.append(worker.rss_mb())
+                    rss.append(sum(w.rss_mb() for w in crew))
                     pages.append(sum(map(len, webhook.pages.values())))
-            rss.append(worker.rss_mb())
+            rss.append(sum(w.rss_mb() for w in crew))
             if spies is not None:
                 await spies
             if answering is not None:
                 await answering
             took = time.monotonic() - t0
             sampler.stop()
-            cpu = (worker.cpu_s() - cpu0) / took
+            cpu = (sum(w.cpu_s() for w in crew) - cpu0) / took
             others = (cpu_of(os.getpid()), cpu_of(BROKER_PID), cpu_of(webhook.proc.pid) if webhook.proc else 0.0)
             beside = [round((b - a) / took, 2) for a, b in zip(others0, others)]
             got = await all_logged(data, "soak-", sim, 120)
             lat = sim.latencies()
-            held = stalls(worker.log, mark)
+            held = [h for w, mark in zip(crew, marks) for h in stalls(w.log, mark)]
             split = await asyncio.to_thread(stages, data, sim)
             by_msg = sim.sos_latencies()
             slowest = sorted(by_msg, key=by_msg.__getitem__)[-10:]
             still_open = await asyncio.to_thread(homes_with, data, "SELECT home, count(*) FROM alerts "
                                                                    "WHERE status = 'open' GROUP BY home")
-            return {"homes": n, "seconds": seconds, "rss_mb_each_minute": [round(r) for r in rss],
+            return {"homes": n, "workers": workers, "seconds": seconds, "rss_mb_each_minute": [round(r) for r in rss],
                     "pages_each_minute": [b - a for a, b in zip(pages, pages[1:])],
                     "answered": len(carers.answered) if carers is not None else "nobody answers",
                     "open_alerts_at_end": sum(still_open.values()),
@@ -704,9 +719,10 @@ async def soak(work: Path, broker: int, n: int, partitions: int, seconds: float,
                     **{f"{k}_p50_p99_ms": (round(1000 * pct(v, 0.5)), round(1000 * pct(v, 0.99))) if v else (0, 0)
                        for k, v in split.items()},
                     "slowest_ms_at_s": [(round(1000 * by_msg[m]), round(sim.sos[m][1] - t0)) for m in slowest],
-                    **host_during(work, worker, samples, mark)}
+                    **host_during(work, crew, samples, marks)}
         finally:
-            worker.stop()
+            for w in crew:
+                w.stop()
     finally:
         await webhook.stop()
 
@@ -1023,11 +1039,12 @@ def main() -> int:
     parser.add_argument("--no-one", action="store_true", help="skip one worker against the 10-home baseline")
     parser.add_argument("--no-failover", action="store_true")
     parser.add_argument("--soak", type=float, default=0.0,
-                        help="instead of the phases: one worker at load this many seconds, its RSS each minute")
+                        help="instead of the phases: one worker (or --workers) at load this many seconds")
     parser.add_argument("--profile", type=Path, help="py-spy's collapsed stacks of the N-home worker at load, to here")
     parser.add_argument("--no-caps", action="store_true", help="skip one against two CPU-capped workers")
     parser.add_argument("--cap", type=float, default=0.4, help="cores each capped worker may use (0.4)")
     parser.add_argument("--flood", type=int, default=6000, help="readings published as fast as possible per side")
+    parser.add_argument("--workers", type=int, default=1, help="--soak: this many workers share the homes (etcd)")
     parser.add_argument("--answer", type=float, help="--soak: each alert acknowledged this many seconds after its "
                         "first page (the care centre's signed command); without it nobody answers")
     parser.add_argument("--keep", action="store_true", help="keep the work folder (workers' logs, files) afterwards")
@@ -1056,8 +1073,11 @@ def main() -> int:
               f"({args.homes / READING_EVERY:.0f} readings/s, an SOS every {SOS_EVERY:g} s); workers' event loop: "
               f"{eventloop.chosen(args.loop)}; work in {work}")
         if args.soak:
-            result = asyncio.run(soak(work, broker, args.homes, args.partitions, args.soak, args.profile, args.answer))
-            print(f"\nsoak: one worker, {args.homes} homes, {args.soak:g} s at load")
+            if args.workers > 1:
+                etcd, url = start_etcd(work)
+            result = asyncio.run(soak(work, broker, args.homes, args.partitions, args.soak, args.profile, args.answer,
+                                      url if args.workers > 1 else None, args.workers))
+            print(f"\nsoak: {args.workers} worker(s), {args.homes} homes, {args.soak:g} s at load")
             during = result.pop("host_during_stalls")
             for key, value in result.items():
                 print(f"  {key:<32}{value:.2f}" if isinstance(value, float) else f"  {key:<32}{value}")
