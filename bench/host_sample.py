@@ -8,6 +8,8 @@ threads' CPU and run-queue wait, its disk traffic, dirty pages, and the size of 
 
 ``HostSample(pid, data, out).start()`` writes one JSON line a second to ``out``; ``around(out, windows)`` gives the
 lines that overlap given (start, end) wall-time windows, and ``peaks(out)`` the run's worst seconds.
+``busy_cores(machine_cpu())`` gives the machine's busy and idle cores over a stretch (a capped phase, where the
+machine may be the limit).
 """
 
 from __future__ import annotations
