@@ -35,6 +35,7 @@ class SlowCallback:
 
     what: str
     seconds: float
+    """Wall seconds it held the loop, a garbage collection's left out."""
     cpu: float
     """CPU seconds the loop's thread spent in it, garbage collection left out (any code can be the one
     that happens to trigger a collection of the whole process's objects)."""
@@ -58,15 +59,21 @@ class SlowCallback:
 
 
 _slow: list[SlowCallback] = []
-_gc = {"seconds": 0.0, "started": 0.0}
-"""Time spent in Python's garbage collector: a collection can pause whatever code allocated last."""
+_gc = {"seconds": 0.0, "started": 0.0, "wall": 0.0, "wall_started": 0.0, "written": 0, "written_before": 0}
+"""Time spent in Python's garbage collector, and what its finalizers wrote: a collection can pause whatever code
+allocated last, and the objects it frees close their files and databases (an unreferenced SQLite connection
+checkpoints its log on close) inside the callback that happened to trigger it."""
 
 
 def _count_gc(phase: str, info: dict) -> None:
     if phase == "start":
         _gc["started"] = time.thread_time()
+        _gc["wall_started"] = time.perf_counter()
+        _gc["written_before"] = resource.getrusage(resource.RUSAGE_THREAD).ru_oublock
     else:
         _gc["seconds"] += time.thread_time() - _gc["started"]
+        _gc["wall"] += time.perf_counter() - _gc["wall_started"]
+        _gc["written"] += resource.getrusage(resource.RUSAGE_THREAD).ru_oublock - _gc["written_before"]
 
 
 gc.callbacks.append(_count_gc)
@@ -78,17 +85,19 @@ def _timed(run):
     def timed_run(self):
         started = time.perf_counter()
         before = resource.getrusage(resource.RUSAGE_THREAD)
-        collected = _gc["seconds"]
+        collected, collecting, finalized = _gc["seconds"], _gc["wall"], _gc["written"]
         try:
             return run(self)
         finally:
             seconds = time.perf_counter() - started
-            if seconds > SLOW_CALLBACK:
+            # the collector's time and its finalizers' writes are the collection's, not this callback's
+            own = seconds - (_gc["wall"] - collecting)
+            if own > SLOW_CALLBACK:
                 after = resource.getrusage(resource.RUSAGE_THREAD)
                 cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
-                written = after.ru_oublock - before.ru_oublock
+                written = after.ru_oublock - before.ru_oublock - (_gc["written"] - finalized)
                 _slow.append(SlowCallback(
-                    asyncio.base_events._format_handle(self), seconds,  # noqa: SLF001 - asyncio's own wording
+                    asyncio.base_events._format_handle(self), own,  # noqa: SLF001 - asyncio's own wording
                     cpu - (_gc["seconds"] - collected),
                     after.ru_inblock - before.ru_inblock + written, written,
                     after.ru_majflt - before.ru_majflt))
