@@ -197,7 +197,8 @@ class Hub:
             # The app's sessions matter only where the app is served: a worker's homes have no HTTP API, and
             # a thousand of them each looking for sign-outs every 5 s cost a third of a core.
             await self.app.sessions.start(on_ended=self.app.live.end_sessions)
-        self._storage_watch = asyncio.create_task(self._watch_storage(), name="carehub-storage")
+        if not self.shared:  # a partition watches its homes' storage, all in one task (``Partition``)
+            self._storage_watch = asyncio.create_task(self._watch_storage(), name="carehub-storage")
         if self.link is not None and not self.shared:
             await self._secure_mqtt(self.link)
         await self.recorder.emit(HubStarted(version=__version__))
@@ -249,10 +250,14 @@ class Hub:
         """While the disk refuses writes, try again every few seconds: the held rows land once it recovers."""
         while True:
             await self.clock.sleep(STORAGE_RETRY_EVERY)
-            if self.log.failing is not None:
-                self.log.retry()
-            if self.alerts.store.failing is not None:
-                await asyncio.to_thread(self.alerts.store.flush)
+            await self.retry_storage()
+
+    async def retry_storage(self) -> None:
+        """What the disk refused (the log's rows, the alerts' changes) tried again, if anything was."""
+        if self.log.failing is not None:
+            self.log.retry()
+        if self.alerts.store.failing is not None:
+            await asyncio.to_thread(self.alerts.store.flush)
 
     def storage_problems(self) -> list[str]:
         """Why the hub cannot save what happens right now (empty when it can)."""

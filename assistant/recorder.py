@@ -35,12 +35,14 @@ class Recorder:
     async def emit(self, event: Event, *, wait: bool = True) -> Event:
         if not event.id:
             event = self.stamp(event, device=event.device, person=event.person, cause=event.cause)
-        committed = self.log.append([event])
+        committed = self.log.append([event]) if wait else None
+        if committed is None:
+            self.log.append_then(_held_if_refused, [event])
         if self.state is not None:
             self.state.apply(event)
         if self.bus is not None:
             self.bus.publish(event)
-        if wait:
+        if committed is not None:
             try:
                 await committed
             except Exception as error:  # noqa: BLE001 - the log holds the row and commits it when it can
@@ -54,5 +56,10 @@ class Recorder:
         subscribers that failed."""
         if not event.id:
             event = self.stamp(event, device=event.device, person=event.person, cause=event.cause)
-        self.log.append([event])
+        self.log.append_then(_held_if_refused, [event])
         return event
+
+
+def _held_if_refused(error: BaseException | None) -> None:
+    """Nobody waits for this row's commit: a disk that refuses it leaves it held by the event log (``failing``),
+    committed with a later write, not an error for anyone here."""

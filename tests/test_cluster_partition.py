@@ -439,3 +439,40 @@ async def test_an_sos_reaches_its_caregiver_by_the_urgent_lane_while_the_main_se
         assert again.hubs["flat-a"].ingest.counters["received"] == 1
     finally:
         await again.stop()
+
+
+async def test_what_the_disk_refused_a_worker_s_home_is_saved_by_the_partition_s_one_storage_watch(
+        mosquitto_broker, tmp_path, receiver):  # noqa: F811
+    from assistant.app import STORAGE_RETRY_EVERY
+
+    folder = tmp_path / "homes"
+    folder.mkdir()
+    for home in ("flat-a", "flat-b"):
+        home_file(folder, home, receiver)
+    part = partition(mosquitto_broker, tmp_path)
+    await part.start(f.config for f in HomeDirectory(folder).scan().homes.values())
+    db = part.file.open()
+    try:
+        await part.link.wait_connected()
+        names = [task.get_name() for task in asyncio.all_tasks()]
+        assert "carehub-p0-storage" in names and "carehub-storage" not in names  # one watch, not one a home
+        with part.file.lock:
+            db.conn.execute("PRAGMA query_only = 1")  # the file refuses every write, as a full disk does
+        await publish(mosquitto_broker.port, [sos("flat-a", "a-1")])
+        await until(lambda: receiver.count("flat-a") == 1)  # delivered from memory
+        hub = part.hubs["flat-a"]
+        await until(lambda: hub.log.failing is not None and hub.alerts.store.failing is not None)
+        assert "readonly" in hub.log.failing and messages_logged(part.database(), "a-") == []
+
+        with part.file.lock:
+            db.conn.execute("PRAGMA query_only = 0")  # space again
+        assert hub.alerts.store.failing is not None  # nothing else would try the alert's changes again
+        await part.clock.advance(STORAGE_RETRY_EVERY)  # type: ignore[attr-defined]
+        await until(lambda: hub.log.failing is None and hub.alerts.store.failing is None)
+        assert messages_logged(part.database(), "a-") == ["a-1"]
+        with part.file.lock:
+            kinds = db.conn.execute("SELECT home, kind FROM alerts").fetchall()
+        assert kinds == [("flat-a", "sos")]
+    finally:
+        await part.stop()
+        part.file.release()

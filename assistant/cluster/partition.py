@@ -27,7 +27,7 @@ from pathlib import Path
 
 from assistant import topics
 from assistant.alerts.delivery import AppriseNotifier, Notifier
-from assistant.app import Hub, HomeLink, SharedParts, build_hub
+from assistant.app import STORAGE_RETRY_EVERY, Hub, HomeLink, SharedParts, build_hub
 from assistant.clock import Clock, SystemClock
 from assistant.cluster import centre, fencing
 from assistant.cluster.homes import PARTITION_FILE
@@ -168,6 +168,7 @@ class Partition:
         """Waiting homes whose care was under way in the partition's file (an open alert, a fall being checked):
         after homes with an event waiting, before homes with readings waiting, which at load are all of them."""
         self._starter: asyncio.Task[None] | None = None
+        self._storage: asyncio.Task[None] | None = None
         self.gate = gate or StartGate()
         """Shared by a worker's partitions: how many of its homes start at once."""
         self.all_started = asyncio.Event()
@@ -218,8 +219,18 @@ class Partition:
         self.link.start()
         self.urgent.link.start()
         self._starter = asyncio.create_task(self._start_all(), name=f"carehub-p{self.index}-starter")
+        self._storage = asyncio.create_task(self._watch_storage(), name=f"carehub-p{self.index}-storage")
         if wait:
             await self.all_started.wait()
+
+    async def _watch_storage(self) -> None:
+        """Every few seconds, what the disk refused any home here tried again: one task for the partition's homes,
+        not one each (10,000 homes' watches woke 2,000 times a second, each leaving a timer and a coroutine to the
+        collector's young pass)."""
+        while True:
+            await self.clock.sleep(STORAGE_RETRY_EVERY)
+            for hub in list(self.hubs.values()):
+                await hub.retry_storage()
 
     def subscriptions(self, home: str) -> list[str]:
         """A home's topic filters on the partition's session (as its hub's ``HomeLink`` has them)."""
@@ -407,6 +418,10 @@ class Partition:
             await asyncio.gather(self._starter, return_exceptions=True)
         self._called.clear()
         self._alarmed.clear()
+        if self._storage is not None:
+            self._storage.cancel()
+            await asyncio.gather(self._storage, return_exceptions=True)
+            self._storage = None
         await self.urgent.link.stop(goodbye=not lost)
         await self.link.stop(goodbye=not lost)
         async with self._lock:
