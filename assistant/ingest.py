@@ -21,7 +21,7 @@ from assistant.clock import Clock
 from assistant.config import Config
 from assistant.errors import DecodeError, UnknownDevice
 from assistant.eventlog import EventLog
-from assistant.events import DeviceCameOnline, DeviceWentOffline, Event, MessageRejected
+from assistant.events import DeviceCameOnline, DeviceWentOffline, Event, FallDetected, MessageRejected, SosPressed
 from assistant.ids import new_id
 from assistant.log_writer import Fenced
 from assistant.mqtt import Incoming
@@ -47,6 +47,8 @@ had in flight (100 messages) and a device resends its last few; 100,000 a home g
 minute at 2,000 readings/s (and would be read back from the file by every home at every start). An older copy is
 still logged once (the log's unique message key); only its skills would see it again."""
 _PLAIN_EVENT: dict[type[Event], bool] = {}
+URGENT_EVENTS: tuple[type[Event], ...] = (SosPressed, FallDetected)
+"""What ``Ingest.on_urgent`` is told of."""
 
 AudioFeed = Callable[[str, bytes], "bool | Exception"]
 """Takes a message on an audio topic: True when taken, the error when refused, False when not audio."""
@@ -118,6 +120,8 @@ class Ingest:
         """Per kind of rejection: when it was last logged, and how many were not logged since."""
         self._recent: OrderedDict[str, None] = OrderedDict()
         """The dedupe keys (home/device/msg_id) of the latest messages, oldest first."""
+        self.on_urgent: Callable[[], None] | None = None
+        """Called once a message's SOS or fall has been handed to the skills (a worker's ``Precedence``)."""
         self._unlogged: dict[str, list[tuple[Incoming, int, Acknowledger]]] = {}
         """Dedupe keys of messages handled whose rows are not committed yet, each with the copies of it that came
         meanwhile: those are acknowledged once the first copy is committed. Acknowledged earlier, a copy would be gone
@@ -168,6 +172,8 @@ class Ingest:
         for event in events:
             self._state.apply(event)
             self._bus.publish(event)
+        if self.on_urgent is not None and any(isinstance(event, URGENT_EVENTS) for event in events):
+            self.on_urgent()
 
     def handle_early(self, message: Incoming, acks: Acknowledger) -> bool:
         """A copy of an event message from a second session (a worker's urgent lane, docs/operators.md), which
@@ -188,6 +194,8 @@ class Ingest:
         for event in events:
             self._state.apply(event)
             self._bus.publish(event)
+        if self.on_urgent is not None and any(isinstance(event, URGENT_EVENTS) for event in events):
+            self.on_urgent()
         return True
 
     def accept(self, device_id: str, events: list[Event], *, source: str, online: bool | None = None,

@@ -113,6 +113,10 @@ class MqttLink:
         """Times reading stopped with ``max_unacked`` messages unacknowledged."""
         self._paused: tuple[Any, int, asyncio.TimerHandle] | None = None
         """The socket whose reading is stopped, its descriptor, and when it starts again regardless."""
+        self._held: Any = None
+        """The socket whose reading ``hold`` stopped, until ``release``."""
+        self.holds = 0
+        """Times ``hold`` stopped reading."""
         self._current: aiomqtt.Client | None = None
         """The client of the connection being made or held."""
         self._early: deque[Incoming] = deque()
@@ -317,7 +321,31 @@ class MqttLink:
         if self._paused is not None:
             self._paused[2].cancel()
             self._paused = None
+        self._held = None
         self.unacked = 0
+
+    def hold(self) -> None:
+        """Stop reading the socket until ``release``: what comes meanwhile waits in the socket and at the broker,
+        and the event loop's turns go to the work already under way. A worker holds its partitions' main sessions
+        while an SOS or a fall taken from an urgent lane is on its way to a caregiver (``cluster/urgent.py``)."""
+        client = self._current
+        sock = client._client._sock if client is not None else None  # noqa: SLF001
+        if self._held is not None or sock is None or not self._direct:
+            return
+        if self._paused is None:
+            asyncio.get_running_loop().remove_reader(sock.fileno())
+        self._held = sock
+        self.holds += 1
+
+    def release(self) -> None:
+        """Read again after ``hold`` (unless reading stopped for the messages not yet logged meanwhile)."""
+        held, self._held = self._held, None
+        if held is None or self._paused is not None:
+            return  # ``_resume`` starts reading once the log has caught up
+        fd, client = held.fileno(), self._current
+        if client is None or client._client._sock is not held:  # noqa: SLF001 - gone: the next connection reads
+            return
+        asyncio.get_running_loop().add_reader(fd, self._read, client)
 
     def _resume(self, timed_out: bool = False) -> None:
         paused, self._paused = self._paused, None
@@ -328,6 +356,8 @@ class MqttLink:
         client = self._current
         if client is None or client._client._sock is not sock:  # noqa: SLF001 - gone: the next connection reads
             return
+        if self._held is sock:
+            return  # ``release`` starts reading
         if timed_out:
             log.warning("MQTT link %s: %d messages still not logged after %.0f s; reading again",
                         self.config.client_id, self.unacked, MAX_PAUSE)

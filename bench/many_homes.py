@@ -205,6 +205,8 @@ def write_homes(folder: Path, homes: list[str], webhook: Webhook) -> None:
 class Worker:
     loop = "auto"
     """The workers' event loop (``carehub worker --loop``), the same for every worker of a run."""
+    hold_at_most: float | None = None
+    """``carehub worker --hold-at-most`` (its default when None)."""
 
     def __init__(self, name: str, work: Path, broker: int, homes: Path, data: Path, partitions: int,
                  etcd: str | None) -> None:
@@ -216,6 +218,8 @@ class Worker:
         args = [sys.executable, "-m", "assistant", "--config", str(config), "worker", "--homes", str(homes),
                 "--data", str(data), "--partitions", str(partitions), "--id", name, "--scan-every", "3600",
                 "--loop", self.loop]
+        if self.hold_at_most is not None:
+            args += ["--hold-at-most", str(self.hold_at_most)]
         if etcd:
             args += ["--etcd", etcd, "--ttl", "3"]
         self.proc = subprocess.Popen(args, cwd=ROOT, stdout=self.log.open("ab"), stderr=subprocess.STDOUT,
@@ -1052,8 +1056,11 @@ def main() -> int:
                         help="Mosquitto max_inflight_messages: unacknowledged messages a session holds (0: no limit)")
     parser.add_argument("--loop", choices=("auto", "uvloop", "asyncio"), default="auto",
                         help="the workers' event loop (carehub worker --loop): uvloop when installed, or asyncio's own")
+    parser.add_argument("--hold-at-most", type=float, help="the workers' hold on reading while an SOS or a fall is "
+                        "paged (carehub worker --hold-at-most; 0: none), to compare with and without it")
     args = parser.parse_args()
     Worker.loop = args.loop
+    Worker.hold_at_most = args.hold_at_most
     work = Path(tempfile.mkdtemp(prefix="carehub-many-homes-"))
     broker = free_port()
     # A worker's session gets at most --inflight messages it has not acknowledged (docs/operators.md): a worker that

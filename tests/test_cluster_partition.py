@@ -476,3 +476,72 @@ async def test_what_the_disk_refused_a_worker_s_home_is_saved_by_the_partition_s
     finally:
         await part.stop()
         part.file.release()
+
+
+class SlowPhone:
+    """The caregivers' channel (apprise, to the test's HTTP receiver) with each page held until ``go`` is set."""
+
+    def __init__(self) -> None:
+        from assistant.alerts.delivery import AppriseNotifier
+
+        self.inner = AppriseNotifier()
+        self.go = asyncio.Event()
+
+    async def send(self, url: str, title: str, body: str, priority: str) -> tuple[bool, str]:
+        await self.go.wait()
+        return await self.inner.send(url, title, body, priority)
+
+
+async def _held_partition(broker, tmp_path: Path, receiver: Receiver, hold_at_most: float):  # noqa: F811
+    from assistant.cluster.urgent import Precedence
+
+    folder = tmp_path / "homes"
+    folder.mkdir()
+    for home in ("flat-a", "flat-b"):
+        home_file(folder, home, receiver)
+    phone = SlowPhone()
+    mqtt = MqttConfig(broker="external", host=broker.host, port=broker.port)
+    part = Partition(0, mqtt, tmp_path / "data", clock=FakeClock(T0), notifier=phone, min_backoff=0.1,
+                     skills=[SkillClass("safety", Safety, "test", SafetySettings())],
+                     precedence=Precedence(hold_at_most))
+    await part.start(f.config for f in HomeDirectory(folder).scan().homes.values())
+    await part.link.wait_connected()
+    await part.urgent.link.wait_connected()
+    await publish(broker.port, [motion("flat-b", "b-0")])  # the main session reads on its own first
+    await until(lambda: messages_logged(part.database(), "b-") == ["b-0"])
+    return part, phone
+
+
+async def test_while_an_sos_from_the_urgent_lane_is_paged_the_main_session_reads_nothing(
+        mosquitto_broker, tmp_path, receiver):  # noqa: F811
+    part, phone = await _held_partition(mosquitto_broker, tmp_path, receiver, hold_at_most=30)
+    try:
+        await publish(mosquitto_broker.port, [sos("flat-a", "a-1")])
+        await until(lambda: part.link.holds == 1)
+        await publish(mosquitto_broker.port, [motion("flat-b", "b-1")])
+        await asyncio.sleep(0.5)  # it would have been logged by now
+        assert messages_logged(part.database(), "b-") == ["b-0"] and receiver.count("flat-a") == 0
+        phone.go.set()  # the SOS's page goes out: reading starts again
+        await until(lambda: receiver.count("flat-a") == 1)
+        await until(lambda: messages_logged(part.database(), "b-") == ["b-0", "b-1"])
+        assert part.precedence.held == 1 and part.precedence.expired == 0
+        await publish(mosquitto_broker.port, [motion("flat-a", "a-2")])  # a reading holds nothing
+        await until(lambda: messages_logged(part.database(), "a-") == ["a-1", "a-2"])
+        assert part.link.holds == 1
+    finally:
+        phone.go.set()
+        await part.stop()
+
+
+async def test_a_page_that_does_not_go_out_holds_the_reading_no_longer_than_the_limit(
+        mosquitto_broker, tmp_path, receiver):  # noqa: F811
+    part, phone = await _held_partition(mosquitto_broker, tmp_path, receiver, hold_at_most=0.3)
+    try:
+        await publish(mosquitto_broker.port, [sos("flat-a", "a-1")])
+        await until(lambda: part.link.holds == 1)
+        await publish(mosquitto_broker.port, [motion("flat-b", "b-1")])
+        await until(lambda: messages_logged(part.database(), "b-") == ["b-0", "b-1"])  # the page still held
+        assert part.precedence.expired == 1 and receiver.count("flat-a") == 0
+    finally:
+        phone.go.set()
+        await part.stop()

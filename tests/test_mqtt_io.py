@@ -210,6 +210,48 @@ async def test_a_link_holding_too_many_unacknowledged_messages_stops_reading_unt
     assert _numbers(redelivered) == [-1]  # every one was acknowledged: none handed over again
 
 
+async def test_a_held_link_reads_nothing_until_released_and_a_stopped_reading_waits_for_both(tmp_path):
+    port = free_port()
+    broker = start_mosquitto(tmp_path, port)
+
+    async def send(*numbers: int) -> None:
+        async with aiomqtt.Client("127.0.0.1", port, identifier="device") as device:
+            for n in numbers:
+                await device.publish("flood/x", json.dumps({"n": n}), qos=1)
+
+    try:
+        config = MqttConfig(broker="external", port=port, client_id="held")
+        link = MqttLink(config, subscriptions=["flood/#"], status_topic="held/status", max_unacked=2)
+        got: list[Incoming] = []
+        link.on_message = got.append
+        link.start()
+        await link.wait_connected()
+        await send(0)
+        await _until(lambda: len(got) == 1)
+        link.hold()  # an SOS on its way elsewhere in the worker
+        await send(1, 2, 3)
+        await asyncio.sleep(0.3)  # they would have been read by now
+        assert _numbers(got) == [0] and link.holds == 1
+        link.release()
+        await _until(lambda: len(got) == 4)
+        assert _numbers(got) == [0, 1, 2, 3] and link.reading_stopped  # four not yet acknowledged: stopped for those
+        link.hold()
+        token = link.ack_token()
+        for message in got:
+            link.ack(message, token)  # logged: the stopped reading would start again, but the hold is still on
+        assert not link.reading_stopped
+        await send(4, 5)
+        await asyncio.sleep(0.3)
+        assert len(got) == 4
+        link.release()
+        await _until(lambda: len(got) == 6)
+        assert _numbers(got) == [0, 1, 2, 3, 4, 5]
+        await link.stop()
+    finally:
+        broker.terminate()
+        await asyncio.to_thread(broker.wait, 10)
+
+
 def test_handing_messages_over_leaves_no_garbage_and_keeps_filtered_callbacks():
     """paho's look-up of per-filter callbacks made a reference cycle a message (12,000 objects a second for the
     garbage collector at a worker's 2,000 messages a second); the link's client hands messages over without one, and

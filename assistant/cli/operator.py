@@ -45,9 +45,12 @@ _ETCD = click.option("--etcd", metavar="URL", help="etcd's client URL (http://ho
                                                   "(carehub operator serve): their alerts' links open there")
 @click.option("--loop", "loop_kind", type=click.Choice(eventloop.KINDS), default="auto", show_default=True,
               help="the event loop: uvloop (in C; auto takes it when installed) or asyncio's own")
+@click.option("--hold-at-most", type=click.FloatRange(0, 5), default=0.25, show_default=True,
+              help="seconds an SOS or a fall from an urgent lane stops the main sessions' reading at most, "
+                   "until its page is sent (0: never)")
 @click.pass_context
 def worker(ctx: click.Context, homes_dir: str, data_dir: str, etcd: str | None, partitions: int, worker_id: str,
-           ttl: int, scan_every: float, public_url: str | None, loop_kind: str) -> None:
+           ttl: int, scan_every: float, public_url: str | None, loop_kind: str, hold_at_most: float) -> None:
     """Run an operator's homes: the partitions this worker holds, until Ctrl-C.
 
     The broker is config.yaml's mqtt section (an external broker: Mosquitto, an EMQX cluster). Without --etcd
@@ -72,7 +75,7 @@ def worker(ctx: click.Context, homes_dir: str, data_dir: str, etcd: str | None, 
     # Thousands of homes start with the same skills: their sentence folders are looked at once every 30 s.
     intents.FILES_KEPT_FOR = 30.0
     settings = WorkerSettings(mqtt=config.mqtt, data_dir=Path(data_dir), partitions=partitions,
-                              scan_every=scan_every, public_url=public_url)
+                              scan_every=scan_every, public_url=public_url, hold_at_most=hold_at_most)
 
     async def serve() -> None:
         leases = PartitionLeases(etcd, worker_id, ttl=ttl) if etcd else None

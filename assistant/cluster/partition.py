@@ -32,7 +32,7 @@ from assistant.clock import Clock, SystemClock
 from assistant.cluster import centre, fencing
 from assistant.cluster.homes import PARTITION_FILE
 from assistant.cluster.legacy_files import import_home, legacy_file
-from assistant.cluster.urgent import UrgentLane
+from assistant.cluster.urgent import Precedence, UrgentLane
 from assistant.config import Config, HttpConfig, MqttConfig, StorageConfig
 from assistant.eventlog import OneConnection
 from assistant.log_writer import LogWriter
@@ -102,19 +102,26 @@ def partition_status_topic(prefix: str, index: int) -> str:
 
 class FencedNotifier:
     """A notifier that sends only while the worker still holds the partition (a frozen worker that wakes past its
-    lease must not page a caregiver the new owner pages too)."""
+    lease must not page a caregiver the new owner pages too), and tells the worker's ``Precedence`` of each page
+    sent (an urgent event's work is done: its main sessions read again)."""
 
-    def __init__(self, inner: Notifier, fence: Callable[[], bool], index: int) -> None:
+    def __init__(self, inner: Notifier, fence: Callable[[], bool] | None, index: int,
+                 precedence: Precedence | None = None) -> None:
         self.inner = inner
         self.fence = fence
         self.index = index
+        self.precedence = precedence
         self.refused = 0
 
     async def send(self, url: str, title: str, body: str, priority: str) -> tuple[bool, str]:
-        if not self.fence():
+        if self.fence is not None and not self.fence():
             self.refused += 1
             return False, f"not sent: this worker no longer owns partition {self.index}"
-        return await self.inner.send(url, title, body, priority)
+        try:
+            return await self.inner.send(url, title, body, priority)
+        finally:
+            if self.precedence is not None and priority == "high":  # an SOS's or a fall's page
+                self.precedence.paged()
 
 
 class Partition:
@@ -124,10 +131,11 @@ class Partition:
                  notifier: Notifier | None = None, skills: Sequence[SkillClass] | None = None,
                  min_backoff: float | None = None, fence: Callable[[], bool] | None = None,
                  gate: StartGate | None = None, public_url: str | None = None, token: int | None = None,
-                 writer: LogWriter | None = None) -> None:
+                 writer: LogWriter | None = None, precedence: Precedence | None = None) -> None:
         """``fence`` says whether this worker still holds the partition (its lease, checked locally); once it
         answers False nothing more is committed, published, sent to a caregiver or reconnected. ``writer`` is the
-        worker's commit thread, shared by its partitions (a partition on its own makes its own)."""
+        worker's commit thread, ``precedence`` its urgent events' hold on reading, each shared by its partitions (a
+        partition on its own makes its own)."""
         self.index = index
         self.folder = Path(data_dir) / f"p{index}"
         self.file = OneConnection(self.folder / PARTITION_FILE)
@@ -144,7 +152,8 @@ class Partition:
         self.public_url = public_url.rstrip("/") if public_url else None
         """The care centre's address for caregivers' links (``<public_url>/homes/<home>/...``)."""
         notifier = notifier or AppriseNotifier()  # one for all the partition's homes
-        self._notifier: Notifier = FencedNotifier(notifier, fence, index) if fence else notifier
+        self.precedence = precedence or Precedence()
+        self._notifier: Notifier = FencedNotifier(notifier, fence, index, self.precedence)
         self._skills = skills
         self.writer = writer or LogWriter(f"carehub-p{index}-log")
         backoff = MIN_BACKOFF if min_backoff is None else min_backoff
@@ -212,6 +221,7 @@ class Partition:
         Without ``wait`` this returns once the session is on its way: homes start in the background, those with
         messages waiting first (``all_started`` is set when the last has started)."""
         self.started = True
+        self.precedence.links.append(self.link)
         for config in configs:
             self.waiting[config.home.id] = config
         await self.link.subscribe([f for home in self.waiting for f in self.subscriptions(home)])
@@ -356,6 +366,7 @@ class Partition:
         self.failed.pop(home, None)
         self._starting.discard(home)
         self.hubs[home] = hub
+        hub.ingest.on_urgent = self.precedence.urgent
         assert isinstance(hub.link, HomeLink)
         # No await since the hub was registered: what waited is handed over before anything newer is routed.
         self._alarmed.discard(home)
@@ -422,6 +433,9 @@ class Partition:
             self._storage.cancel()
             await asyncio.gather(self._storage, return_exceptions=True)
             self._storage = None
+        if self.link in self.precedence.links:
+            self.precedence.links.remove(self.link)
+        self.link.release()
         await self.urgent.link.stop(goodbye=not lost)
         await self.link.stop(goodbye=not lost)
         async with self._lock:

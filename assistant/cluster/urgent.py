@@ -17,10 +17,19 @@ main copy calls it ahead of the others), and a copy of one handled already.
 
 The lane's session is clean: the broker keeps nothing for it while no worker holds the partition, since the main
 session's queue has every message.
+
+Once on the worker, an SOS still shares the event loop with every reading: near the edge of its core, each of the
+SOS's steps (the skill, the alert, the page's request and its answer) waits its turn behind the readings read since.
+So while an SOS or a fall is on its way to a caregiver (from the lane or the main session, ``Ingest.on_urgent``), the
+worker stops reading its partitions' main sessions (``Precedence``): readings wait at the broker for a few tens of
+milliseconds, and the loop's turns carry the urgent work. Reading starts again once a high-priority page has been
+sent, or after ``HOLD_AT_MOST`` (a fall's page comes after its cancel window); the lanes keep reading throughout.
 """
 
 from __future__ import annotations
 
+import asyncio
+from collections import deque
 from collections.abc import Callable, Mapping
 from typing import Protocol
 
@@ -32,6 +41,51 @@ from assistant.mqtt import Incoming, MqttLink
 SUFFIX = "-urgent"
 MAX_UNACKED = 100
 """Events the lane holds not yet logged before it stops reading (an SOS a second at 10,000 homes: 100 s of them)."""
+
+
+HOLD_AT_MOST = 0.25
+"""Seconds an urgent event holds the main sessions' reading at most (an SOS's page is usually sent well before)."""
+
+
+class Precedence:
+    """A worker's main sessions (``links``) stop reading while an urgent event is on its way to a caregiver.
+
+    ``urgent()`` when one has been handed to its home's skills, ``paged()`` when a high-priority page has been sent:
+    each urgent event holds the reading until a page is sent after it, or for ``hold_at_most`` seconds, whichever
+    comes first (a page sent closes the oldest event still open)."""
+
+    def __init__(self, hold_at_most: float = HOLD_AT_MOST) -> None:
+        self.hold_at_most = hold_at_most
+        self.links: list[MqttLink] = []
+        self._open: deque[asyncio.TimerHandle] = deque()
+        self.held = 0
+        """Times reading was held."""
+        self.expired = 0
+        """Urgent events whose hold ended at ``hold_at_most`` rather than with a page."""
+
+    def urgent(self) -> None:
+        if self.hold_at_most <= 0:
+            return
+        self._open.append(asyncio.get_running_loop().call_later(self.hold_at_most, self._expire))
+        if len(self._open) == 1:
+            self.held += 1
+            for link in self.links:
+                link.hold()
+
+    def paged(self) -> None:
+        if self._open:
+            self._open.popleft().cancel()
+            self._release_if_done()
+
+    def _expire(self) -> None:
+        self.expired += 1
+        self._open.popleft()  # every event holds as long: the one whose time is up is the oldest
+        self._release_if_done()
+
+    def _release_if_done(self) -> None:
+        if not self._open:
+            for link in self.links:
+                link.release()
 
 
 def filters(prefix: str, home: str) -> list[str]:

@@ -27,6 +27,7 @@ from assistant.clock import Clock
 from assistant.cluster.homes import PARTITIONS, HomeFile, HomeSource, Scan, partition_of
 from assistant.cluster.lease import EtcdError, PartitionLeases
 from assistant.cluster.partition import Partition, StartGate
+from assistant.cluster.urgent import HOLD_AT_MOST, Precedence
 from assistant.config import MqttConfig
 from assistant.log_writer import LogWriter
 from assistant.loopwatch import LoopWatch
@@ -58,6 +59,8 @@ class WorkerSettings:
     scan_every: float = 5.0
     """Seconds between readings of the home files."""
     min_backoff: float | None = None
+    hold_at_most: float = HOLD_AT_MOST
+    """Seconds an SOS or a fall taken from an urgent lane holds the main sessions' reading at most (0: never)."""
     public_url: str | None = None
     """The care centre's address as caregivers' phones reach it: their alerts' links open
     ``<public_url>/homes/<home>/app/alerts/<id>`` there (``carehub operator serve``)."""
@@ -94,6 +97,8 @@ class Worker:
         self._lost: set[int] = set()
         self._busy = asyncio.Lock()
         self._gate = StartGate(4)
+        self.precedence = Precedence(settings.hold_at_most)
+        """While an SOS or a fall taken from a lane is on its way to a caregiver, the main sessions do not read."""
         self.loop_watch = LoopWatch(f"worker {worker_id}")
         """How late the worker's event loop runs (its stalls are logged)."""
         self._writer = LogWriter(f"carehub-{worker_id}-log")
@@ -231,7 +236,8 @@ class Worker:
         partition = Partition(index, self.settings.mqtt, self.settings.data_dir, clock=self.clock,
                               notifier=self.notifier, skills=self.skills, min_backoff=self.settings.min_backoff,
                               fence=fence, gate=self._gate, public_url=self.settings.public_url,
-                              token=leases.held.get(index) if leases is not None else None, writer=self._writer)
+                              token=leases.held.get(index) if leases is not None else None, writer=self._writer,
+                              precedence=self.precedence)
         self.running[index] = partition
         homes = self._homes_of(index)
         # Not waiting for its homes: the session is taken over now, homes with messages waiting start first.
