@@ -52,22 +52,36 @@ class Precedence:
 
     ``urgent()`` when one has been handed to its home's skills, ``paged()`` when a high-priority page has been sent:
     each urgent event holds the reading until a page is sent after it, or for ``hold_at_most`` seconds, whichever
-    comes first (a page sent closes the oldest event still open)."""
+    comes first (a page sent closes the oldest event still open). However many come, reading is never held for
+    more than twice ``hold_at_most`` at a time, and after a hold it goes on for at least as long as the hold was (a
+    flood of alarms must not stop the readings, nor the broker's answers to the sessions' keepalive pings)."""
 
     def __init__(self, hold_at_most: float = HOLD_AT_MOST) -> None:
         self.hold_at_most = hold_at_most
         self.links: list[MqttLink] = []
         self._open: deque[asyncio.TimerHandle] = deque()
+        self._since = 0.0
+        """When the hold under way began (the loop's time)."""
+        self._free_until = 0.0
+        """Until when reading is not held again (the loop's time)."""
         self.held = 0
         """Times reading was held."""
         self.expired = 0
         """Urgent events whose hold ended at ``hold_at_most`` rather than with a page."""
+        self.passed = 0
+        """Urgent events that held nothing: reading had just been held, or had been for long enough."""
 
     def urgent(self) -> None:
         if self.hold_at_most <= 0:
             return
-        self._open.append(asyncio.get_running_loop().call_later(self.hold_at_most, self._expire))
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        if (self._open and now - self._since >= self.hold_at_most) or (not self._open and now < self._free_until):
+            self.passed += 1
+            return
+        self._open.append(loop.call_later(self.hold_at_most, self._expire))
         if len(self._open) == 1:
+            self._since = now
             self.held += 1
             for link in self.links:
                 link.hold()
@@ -84,6 +98,8 @@ class Precedence:
 
     def _release_if_done(self) -> None:
         if not self._open:
+            now = asyncio.get_running_loop().time()
+            self._free_until = now + (now - self._since)  # held at most half the time
             for link in self.links:
                 link.release()
 
