@@ -46,7 +46,7 @@ _ETCD = click.option("--etcd", metavar="URL", help="etcd's client URL (http://ho
 @click.option("--loop", "loop_kind", type=click.Choice(eventloop.KINDS), default="auto", show_default=True,
               help="the event loop: uvloop (in C; auto takes it when installed) or asyncio's own")
 @click.option("--hold-at-most", type=click.FloatRange(0, 5), default=0.25, show_default=True,
-              help="seconds an SOS or a fall from an urgent lane stops the main sessions' reading at most, "
+              help="seconds an SOS or a fall stops the reading of the partitions' main sessions at most, "
                    "until its page is sent (0: never)")
 @click.pass_context
 def worker(ctx: click.Context, homes_dir: str, data_dir: str, etcd: str | None, partitions: int, worker_id: str,
