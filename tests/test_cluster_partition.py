@@ -39,6 +39,15 @@ def home_file(folder: Path, home: str, receiver: Receiver) -> Path:  # noqa: F81
     return path
 
 
+def two_homes(tmp_path: Path, receiver: Receiver) -> list:  # noqa: F811
+    """flat-a's and flat-b's files in ``tmp_path / "homes"``, and their configurations."""
+    folder = tmp_path / "homes"
+    folder.mkdir()
+    for home in ("flat-a", "flat-b"):
+        home_file(folder, home, receiver)
+    return [f.config for f in HomeDirectory(folder).scan().homes.values()]
+
+
 def sos(home: str, msg_id: str) -> tuple[str, str]:
     return f"carehub/{home}/grandma-watch/event", json.dumps({"type": "sos", "msg_id": msg_id})
 
@@ -343,12 +352,8 @@ def files_open(folder: Path) -> list[str]:
 
 async def test_a_partition_s_homes_keep_one_connection_to_its_one_file_each_seeing_only_its_own_rows(
         mosquitto_broker, tmp_path, receiver):  # noqa: F811
-    folder = tmp_path / "homes"
-    folder.mkdir()
-    for home in ("flat-a", "flat-b"):
-        home_file(folder, home, receiver)
     part = partition(mosquitto_broker, tmp_path)
-    await part.start(f.config for f in HomeDirectory(folder).scan().homes.values())
+    await part.start(two_homes(tmp_path, receiver))
     try:
         await part.link.wait_connected()
         await publish(mosquitto_broker.port, [sos("flat-a", "a-1"), motion("flat-a", "a-2"), motion("flat-b", "b-1")])
@@ -445,12 +450,8 @@ async def test_what_the_disk_refused_a_worker_s_home_is_saved_by_the_partition_s
         mosquitto_broker, tmp_path, receiver):  # noqa: F811
     from assistant.app import STORAGE_RETRY_EVERY
 
-    folder = tmp_path / "homes"
-    folder.mkdir()
-    for home in ("flat-a", "flat-b"):
-        home_file(folder, home, receiver)
     part = partition(mosquitto_broker, tmp_path)
-    await part.start(f.config for f in HomeDirectory(folder).scan().homes.values())
+    await part.start(two_homes(tmp_path, receiver))
     db = part.file.open()
     try:
         await part.link.wait_connected()
@@ -495,16 +496,13 @@ class SlowPhone:
 async def _held_partition(broker, tmp_path: Path, receiver: Receiver, hold_at_most: float):  # noqa: F811
     from assistant.cluster.urgent import Precedence
 
-    folder = tmp_path / "homes"
-    folder.mkdir()
-    for home in ("flat-a", "flat-b"):
-        home_file(folder, home, receiver)
+    configs = two_homes(tmp_path, receiver)
     phone = SlowPhone()
     mqtt = MqttConfig(broker="external", host=broker.host, port=broker.port)
     part = Partition(0, mqtt, tmp_path / "data", clock=FakeClock(T0), notifier=phone, min_backoff=0.1,
                      skills=[SkillClass("safety", Safety, "test", SafetySettings())],
                      precedence=Precedence(hold_at_most))
-    await part.start(f.config for f in HomeDirectory(folder).scan().homes.values())
+    await part.start(configs)
     await part.link.wait_connected()
     await part.urgent.link.wait_connected()
     await publish(broker.port, [motion("flat-b", "b-0")])  # the main session reads on its own first
