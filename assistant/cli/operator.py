@@ -100,9 +100,10 @@ def worker(ctx: click.Context, homes_dir: str, data_dir: str, etcd: str | None, 
     eventloop.run(serve(), loop_kind)
 
 
-FILES_PER_PARTITION = 4
+FILES_PER_PARTITION = 5
 """Open files a partition keeps in a worker, however many homes it has: its homes share one SQLite connection,
-which keeps the file, its WAL and its shared memory open, and its MQTT session is one socket."""
+which keeps the file, its WAL and its shared memory open, and its MQTT sessions (the main one and the urgent lane)
+are a socket each."""
 
 
 def _raise_open_files() -> int:
