@@ -5,6 +5,8 @@
     python bench/many_homes.py --homes 10000         # the issue's size (needs the memory: see the per-home figure)
     python bench/many_homes.py --homes 10000 --soak 1200 --answer 30   # twenty minutes, each alert answered in 30 s
     python bench/many_homes.py --homes 10000 --soak 1200 --answer 30 --workers 2   # the same homes on two workers
+    python bench/many_homes.py --homes 10000 --soak 300 --answer 30 --sos-every 0.1  # a flood of alarms
+    python bench/many_homes.py --homes 4000 --handovers 8   # the second of two workers killed and replaced 8 times
 
 Everything is started and stopped here: a Mosquitto on a free port, an etcd (for the takeover), the workers
 (``carehub worker`` processes) and the simulator (this process). Each home is a household file as an operator
@@ -19,8 +21,9 @@ Figures, each against a baseline measured in the same run:
   (N - 10); the time to start the N homes; SOS → caregiver p50/p99 at load beside the same with 10 homes. Each SOS
   goes to a home not yet paged (a second SOS while the first alert is open folds into it and pages nobody).
 - one against two workers, each capped to the same CPU share by a cgroup (root and cgroup v1's cpu controller;
-  skipped, saying why, without them): readings/s sustained while a flood of readings is logged, the ratio, and how
-  busy the whole machine was meanwhile (with no core idle, the machine is the limit, not the caps).
+  skipped, saying why, without them): readings/s sustained while a flood of readings is logged (until the last
+  row's own time), the ratio, and how busy the whole machine was meanwhile (with no core idle, the machine is the
+  limit, not the caps); ``--rounds`` rounds taken in turn (one, two, one, two, ...), each ratio and their median.
 - takeover (two workers sharing the homes through etcd, at the same load): kill -9 of one; seconds until the other
   holds every partition, until the dead worker's homes' readings flow again and until every one of those homes has
   started on the survivor; readings published during the run logged exactly once (0 lost, 0 doubled); SOS pressed
@@ -30,7 +33,11 @@ Figures, each against a baseline measured in the same run:
   worker carries on (it stops what it lost and claims its share again).
 - ``--soak``: the machine each second of the load (``host_sample.py``, into ``host.jsonl`` in the work folder): the
   worker's stalls and slow commits counted, the seconds around them printed with the CPU split (steal included),
-  pressure, the worker's busiest threads and the WAL's size; ``--keep`` keeps the folder.
+  pressure, the worker's busiest threads and the WAL's size; ``--keep`` keeps the folder. One reading in 100 is
+  timed from its publish to the worker's row for it: how long readings waited at the broker.
+- ``--handovers K``: two workers at load, the second killed (kill -9) every ``--handover-every`` seconds and a new
+  one started in its place; each takeover and hand-back timed, readings lost or doubled, SOS paged and how late,
+  steps paged twice, and the first worker's RSS after each hand-over (what repeated hand-overs leave behind).
 """
 
 from __future__ import annotations
@@ -47,6 +54,7 @@ import shutil
 import signal
 import socket
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -72,6 +80,8 @@ from assistant.cluster.overview import Overview  # noqa: E402
 
 READING_EVERY = 5.0
 SOS_EVERY = 1.0
+READING_SAMPLE = 100
+"""One reading in this many is timed from its publish to the worker's row (``reading_delays``)."""
 HEARTBEAT_EVERY = 300.0
 """Each watch's heartbeat (its configured ``heartbeat``, the default): without one, a watch that has sent an SOS
 is silent 2.5 intervals later and its home raises a technical alarm, as it should for a real watch."""
@@ -346,6 +356,8 @@ class Simulator:
         self.home_of: dict[str, str] = {}
         self.sos_wall: dict[str, float] = {}
         """Each SOS's publish in wall-clock time (``stages``)."""
+        self.reading_wall: dict[str, float] = {}
+        """One reading in ``READING_SAMPLE``'s publish in wall-clock time (``reading_delays``)."""
         self.order = list(homes)
         random.Random(7).shuffle(self.order)  # each SOS on a home not yet paged, while there are some
         self.falls: dict[str, float] = {}
@@ -380,6 +392,8 @@ class Simulator:
                                                   json.dumps({"motion": True, "msg_id": msg}), qos=1))
                     self.sent.append(msg)
                     self.home_of[msg], self.sent_at[msg] = home, time.monotonic()
+                    if i % READING_SAMPLE == 0:
+                        self.reading_wall[msg] = time.time()
                     i += 1
                 if now >= next_sos:
                     next_sos += SOS_EVERY
@@ -511,6 +525,23 @@ def stages(data: Path, sim: Simulator) -> dict[str, list[float]]:
                 out[name].append(b - a)
     finally:
         for conn in conns:
+            conn.close()
+    return out
+
+
+def reading_delays(data: Path, sim: Simulator) -> list[float]:
+    """Seconds from publish to the worker taking it in (its row's time), for the readings ``sim`` sampled: how long
+    readings waited at the broker (behind a paused or held session)."""
+    out = []
+    for path in databases(data):
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
+        try:
+            for key, ts in conn.execute("SELECT dedupe_key, ts FROM events WHERE dedupe_key LIKE ?",
+                                        [f"%/{sim.tag}%#0"]):
+                msg = key.rsplit("/", 1)[1][:-2]
+                if msg in sim.reading_wall:
+                    out.append(datetime.fromisoformat(ts).timestamp() - sim.reading_wall[msg])
+        finally:
             conn.close()
     return out
 
@@ -708,6 +739,7 @@ async def soak(work: Path, broker: int, n: int, partitions: int, seconds: float,
             lat = sim.latencies()
             held = [h for w, mark in zip(crew, marks) for h in stalls(w.log, mark)]
             split = await asyncio.to_thread(stages, data, sim)
+            waited = await asyncio.to_thread(reading_delays, data, sim)
             by_msg = sim.sos_latencies()
             slowest = sorted(by_msg, key=by_msg.__getitem__)[-10:]
             still_open = await asyncio.to_thread(homes_with, data, "SELECT home, count(*) FROM alerts "
@@ -720,6 +752,8 @@ async def soak(work: Path, broker: int, n: int, partitions: int, seconds: float,
                     "published": len(set(sim.sent)), "lost": len(set(sim.sent) - set(got)),
                     "doubled": sum(1 for v in got.values() if v > 1), "sos": len(sim.sos), "paged": len(lat),
                     "p50_ms": 1000 * pct(lat, 0.5), "p99_ms": 1000 * pct(lat, 0.99), "stalls": len(held),
+                    "reading_in_p50_p99_max_ms": tuple(round(1000 * q) for q in (pct(waited, 0.5), pct(waited, 0.99),
+                                                                                  max(waited))) if waited else "none",
                     **{f"{k}_p50_p99_ms": (round(1000 * pct(v, 0.5)), round(1000 * pct(v, 0.99))) if v else (0, 0)
                        for k, v in split.items()},
                     "slowest_ms_at_s": [(round(1000 * by_msg[m]), round(sim.sos[m][1] - t0)) for m in slowest],
@@ -803,57 +837,85 @@ async def flood(broker: int, homes: list[str], count: int, tag: str) -> list[str
     return sent
 
 
+def last_logged(data: Path, prefix: str) -> float | None:
+    """The wall time (epoch seconds) of the latest row of a message whose id starts with ``prefix``."""
+    latest = None
+    for path in databases(data):
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
+        try:
+            (ts,) = conn.execute("SELECT MAX(ts) FROM events WHERE dedupe_key LIKE ?", [f"%/{prefix}%#0"]).fetchone()
+        except sqlite3.OperationalError:
+            ts = None
+        finally:
+            conn.close()
+        if ts:
+            when = datetime.fromisoformat(ts).timestamp()
+            latest = when if latest is None else max(latest, when)
+    return latest
+
+
+async def capped_flood(work: Path, broker: int, etcd: str, homes: list[str], names: list[str], data: Path,
+                       partitions: int, cores: float, messages: int, tag: str) -> dict:
+    """``names`` workers, each capped to ``cores``, share ``homes`` (their files in ``data``); once every home has
+    started, ``messages`` readings are flooded at them: how fast they are logged, and what it cost."""
+    folder = work / f"homes-{tag}"
+    workers, caps = [], []
+    try:
+        for name in names:
+            worker = Worker(name, work, broker, folder, data, partitions, etcd)
+            cap = CpuCap(name, cores)
+            cap.add(worker.proc.pid)
+            workers.append(worker)
+            caps.append(cap)
+        want = Counter({name: partitions // len(names) for name in names})
+        await wait_until(lambda held: Counter(held.values()) == want, etcd, 300 + len(homes))
+        for worker in workers:
+            await wait_started(data, len(homes), worker, 300 + len(homes))
+        cpu0 = sum(w.cpu_s() for w in workers)
+        lost0 = sum(w.said("lease lost") for w in workers)
+        rss = 0.0
+        machine = host_sample.machine_cpu()
+        wall0, t0 = time.time(), time.monotonic()
+        sent = await flood(broker, homes, messages, data.name + "-")
+        published = time.monotonic() - t0
+        while time.monotonic() - t0 < 600:
+            got = await asyncio.to_thread(logged, data, data.name + "-")
+            rss = max(rss, sum(w.rss_mb() for w in workers))
+            if len(got) >= len(sent):
+                break
+            await asyncio.sleep(0.5)
+        # The last row's own time, not when the files were looked at (every half second): short floods read true.
+        last = await asyncio.to_thread(last_logged, data, data.name + "-")
+        took = (last - wall0) if last is not None and len(got) >= len(sent) else time.monotonic() - t0
+        busy, idle = host_sample.busy_cores(machine)
+        return {"workers": len(names), "messages": len(sent), "logged": len(got), "seconds": took,
+                "published_s": published, "rate": len(got) / took,
+                "lost": sum(w.said("lease lost") for w in workers) - lost0, "rss_mb": rss,
+                "machine_busy_idle": (busy, idle),
+                "cpu_per_msg_ms": 1000 * (sum(w.cpu_s() for w in workers) - cpu0) / len(sent)}
+    finally:
+        for worker in workers:
+            worker.stop()
+        for cap in caps:
+            cap.remove()
+
+
 async def throughput(work: Path, broker: int, etcd: str, n: int, partitions: int, cores: float,
-                     messages: int) -> dict:
-    """Sustained readings/s: one worker capped to ``cores`` against two workers capped to ``cores`` each."""
+                     messages: int, rounds: int) -> dict:
+    """Sustained readings/s: one worker capped to ``cores`` against two workers capped to ``cores`` each, in
+    ``rounds`` rounds taken in turn (one, two, one, two, ...) so that what else the shared machine does falls on both;
+    each round on fresh files."""
     webhook = Webhook()
     await webhook.start()
-    results: dict = {}
+    results: dict = {"one": [], "two": []}
     try:
-        for label, names in (("one", ["t1-a"]), ("two", ["t2-a", "t2-b"])):
-            homes = [f"{label}-{i:04d}" for i in range(n)]
-            folder, data = work / f"homes-{label}", work / f"data-{label}"
-            write_homes(folder, homes, webhook)
-            workers, caps = [], []
-            try:
-                for name in names:
-                    worker = Worker(name, work, broker, folder, data, partitions, etcd)
-                    cap = CpuCap(name, cores)
-                    cap.add(worker.proc.pid)
-                    workers.append(worker)
-                    caps.append(cap)
-                want = Counter({name: partitions // len(names) for name in names})
-
-                def balanced(held: dict[int, str], want: Counter[str] = want) -> bool:
-                    return Counter(held.values()) == want
-
-                await wait_until(balanced, etcd, 300 + n)
-                for worker in workers:
-                    await wait_started(data, n, worker, 300 + n)
-                cpu0 = sum(w.cpu_s() for w in workers)
-                lost0 = sum(w.said("lease lost") for w in workers)
-                rss = 0.0
-                t0 = time.monotonic()
-                machine = host_sample.machine_cpu()
-                sent = await flood(broker, homes, messages, f"{label}-")
-                while time.monotonic() - t0 < 600:
-                    got = await asyncio.to_thread(logged, data, f"{label}-")
-                    rss = max(rss, sum(w.rss_mb() for w in workers))
-                    if len(got) >= len(sent):
-                        break
-                    await asyncio.sleep(0.5)
-                took = time.monotonic() - t0
-                busy, idle = host_sample.busy_cores(machine)
-                lost = sum(w.said("lease lost") for w in workers) - lost0
-                results[label] = {"workers": len(names), "messages": len(sent), "logged": len(got),
-                                  "seconds": took, "rate": len(got) / took, "lost": lost, "rss_mb": rss,
-                                  "machine_busy_idle": (busy, idle),
-                                  "cpu_per_msg_ms": 1000 * (sum(w.cpu_s() for w in workers) - cpu0) / len(sent)}
-            finally:
-                for worker in workers:
-                    worker.stop()
-                for cap in caps:
-                    cap.remove()
+        for label in results:
+            write_homes(work / f"homes-{label}", [f"{label}-{i:04d}" for i in range(n)], webhook)
+        for r in range(rounds):
+            for label, names in (("one", [f"t1-{r}-a"]), ("two", [f"t2-{r}-a", f"t2-{r}-b"])):
+                homes = [f"{label}-{i:04d}" for i in range(n)]
+                results[label].append(await capped_flood(work, broker, etcd, homes, names, work / f"data-{label}{r}",
+                                                         partitions, cores, messages, label))
     finally:
         await webhook.stop()
     return results
@@ -943,6 +1005,52 @@ async def failover(work: Path, broker: int, etcd: str, n: int, partitions: int, 
                 "gap_falls": len(sim.falls), "gap_falls_due_after_kill_s": FALL_DUE,
                 "gap_falls_paged": sum(1 for h in sim.falls if webhook.falls.get(h)),
                 "gap_fall_paged_after_due_max_s": max((x for x in falls_late if x == x), default=float("nan")),
+                "steps_paged_twice": twice(webhook)}
+
+
+async def handovers(work: Path, broker: int, etcd: str, n: int, partitions: int, cycles: int,
+                    every: float) -> dict:
+    """Two workers at load, the second killed (kill -9) every ``every`` seconds and a fresh one started in its
+    place: each time the first takes every partition over and then hands half back to the newcomer. Whether
+    repeated hand-overs lose, double or page twice anything, and what they leave behind in the first worker."""
+    async with two_workers(work, broker, etcd, n, partitions, "handover") as (webhook, homes, data, a, b):
+        folder = work / "homes-handover"
+        sim = Simulator(broker, homes, webhook, "h-")
+        load = asyncio.create_task(sim.run(cycles * every + every / 2))
+        t0 = time.monotonic()
+        took, back, rss = [], [], [round(a.rss_mb())]
+        victim = b
+        try:
+            for cycle in range(cycles):
+                await asyncio.sleep(max(0.0, t0 + (cycle + 0.5) * every - time.monotonic()))
+                victim.proc.kill()
+                killed = time.monotonic()
+                await wait_until(lambda held: Counter(held.values()) == {a.name: partitions}, etcd, 60)
+                took.append(round(time.monotonic() - killed, 1))
+                if victim is not b:
+                    victim.stop()  # reaped
+                victim = Worker(f"handover-b{cycle + 2}", work, broker, folder, data, partitions, etcd)
+                joined = time.monotonic()
+                want = Counter({a.name: partitions // 2, victim.name: partitions - partitions // 2})
+
+                def balanced(held: dict[int, str], want: Counter[str] = want) -> bool:
+                    return Counter(held.values()) == want
+
+                await wait_until(balanced, etcd, 300 + n)
+                back.append(round(time.monotonic() - joined, 1))
+                rss.append(round(a.rss_mb()))
+            await load
+            got = await all_logged(data, "h-", sim, 120)
+        finally:
+            if victim is not b:
+                victim.stop()
+        lat = sim.latencies()
+        return {"homes": n, "partitions": partitions, "hand_overs": cycles, "every_s": every,
+                "taken_over_s": took, "handed_back_s": back, "first_worker_rss_mb_after_each": rss,
+                "published": len(set(sim.sent)), "logged": len(got), "lost": len(set(sim.sent) - set(got)),
+                "doubled": sum(1 for v in got.values() if v > 1), "sos": len(sim.sos), "sos_paged": len(lat),
+                "sos_p50_p99_max_s": (round(pct(lat, 0.5), 3), round(pct(lat, 0.99), 3), round(max(lat), 3))
+                if lat else "none", "sos_over_5_s": sum(1 for x in lat if x > 5),
                 "steps_paged_twice": twice(webhook)}
 
 
@@ -1036,6 +1144,7 @@ def report_one(one: dict) -> None:
 
 
 def main() -> int:
+    global SOS_EVERY
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--homes", type=int, default=1000)
     parser.add_argument("--partitions", type=int, default=16)
@@ -1047,7 +1156,14 @@ def main() -> int:
     parser.add_argument("--profile", type=Path, help="py-spy's collapsed stacks of the N-home worker at load, to here")
     parser.add_argument("--no-caps", action="store_true", help="skip one against two CPU-capped workers")
     parser.add_argument("--cap", type=float, default=0.4, help="cores each capped worker may use (0.4)")
-    parser.add_argument("--flood", type=int, default=6000, help="readings published as fast as possible per side")
+    parser.add_argument("--flood", type=int, default=60000, help="readings published as fast as possible per side")
+    parser.add_argument("--sos-every", type=float, default=SOS_EVERY,
+                        help="seconds between the simulator's SOS presses (1; 0.1 for a flood of alarms)")
+    parser.add_argument("--handovers", type=int, default=0,
+                        help="instead of the phases: two workers at load, the second killed and replaced this many "
+                        "times (--handover-every apart)")
+    parser.add_argument("--handover-every", type=float, default=120.0)
+    parser.add_argument("--rounds", type=int, default=3, help="one against two capped workers: rounds, taken in turn")
     parser.add_argument("--workers", type=int, default=1, help="--soak: this many workers share the homes (etcd)")
     parser.add_argument("--answer", type=float, help="--soak: each alert acknowledged this many seconds after its "
                         "first page (the care centre's signed command); without it nobody answers")
@@ -1060,6 +1176,7 @@ def main() -> int:
                         "paged (carehub worker --hold-at-most; 0: none), to compare with and without it")
     args = parser.parse_args()
     Worker.loop = args.loop
+    SOS_EVERY = args.sos_every
     Worker.hold_at_most = args.hold_at_most
     work = Path(tempfile.mkdtemp(prefix="carehub-many-homes-"))
     broker = free_port()
@@ -1093,6 +1210,14 @@ def main() -> int:
             for line in during:
                 print(f"    {line}")
             return 0
+        if args.handovers:
+            etcd, url = start_etcd(work)
+            ho = asyncio.run(handovers(work, broker, url, args.homes, args.partitions, args.handovers,
+                                       args.handover_every))
+            print(f"\nhand-overs: two workers at load, the second killed (kill -9) and replaced {args.handovers} times")
+            for key, value in ho.items():
+                print(f"  {key:<32}{value:.2f}" if isinstance(value, float) else f"  {key:<32}{value}")
+            return 0
         if not args.no_one:
             report_one(asyncio.run(one_worker(work, broker, args.homes, args.partitions, args.seconds,
                                               args.profile)))
@@ -1104,17 +1229,22 @@ def main() -> int:
                 print(f"\none against two CPU-capped workers: skipped ({why})")
             else:
                 caps = asyncio.run(throughput(work, broker, url, min(args.homes, 200), args.partitions, args.cap,
-                                              args.flood))
-                one, two = caps["one"], caps["two"]
+                                              args.flood, args.rounds))
                 print(f"\none against two workers, each capped to {args.cap:g} core (cgroup), "
-                      f"{args.flood} readings flooded over {min(args.homes, 200)} homes")
-                for side in (one, two):
-                    print(f"  {side['workers']} worker(s): {side['rate']:.0f} readings/s sustained "
-                          f"({side['logged']}/{side['messages']} in {side['seconds']:.1f} s), "
-                          f"{side['cpu_per_msg_ms']:.2f} ms CPU a reading, {side['lost']} lease(s) lost, "
-                          f"RSS at most {side['rss_mb']:.0f} MB; the machine {side['machine_busy_idle'][0]:.2f} "
-                          f"cores busy, {side['machine_busy_idle'][1]:.2f} idle meanwhile")
-                print(f"  two / one: {two['rate'] / one['rate']:.2f}x")
+                      f"{args.flood} readings flooded over {min(args.homes, 200)} homes, "
+                      f"{args.rounds} round(s) taken in turn")
+                ratios = []
+                for r, (one, two) in enumerate(zip(caps["one"], caps["two"])):
+                    for side in (one, two):
+                        print(f"  round {r + 1}, {side['workers']} worker(s): {side['rate']:.0f} readings/s sustained "
+                              f"({side['logged']}/{side['messages']} in {side['seconds']:.1f} s, published in "
+                              f"{side['published_s']:.1f} s), {side['cpu_per_msg_ms']:.2f} ms CPU a reading, "
+                              f"{side['lost']} lease(s) lost, RSS at most {side['rss_mb']:.0f} MB; the machine "
+                              f"{side['machine_busy_idle'][0]:.2f} cores busy, {side['machine_busy_idle'][1]:.2f} idle")
+                    ratios.append(two["rate"] / one["rate"])
+                    print(f"  round {r + 1}, two / one: {ratios[-1]:.2f}x")
+                print(f"  two / one over {len(ratios)} round(s): median {statistics.median(ratios):.2f}x, "
+                      f"lowest {min(ratios):.2f}x, highest {max(ratios):.2f}x")
         if not args.no_failover:
             fo = asyncio.run(failover(work, broker, url, args.homes, args.partitions, args.seconds))
             print("\ntakeover: two workers, kill -9 of one at load")
