@@ -192,6 +192,8 @@ class Partition:
         """Messages on the partition's session for no home it carries (acknowledged and dropped)."""
         self._lock = asyncio.Lock()
         self.started = False
+        self.on_stopped: Callable[[Hub], None] | None = None
+        """Called with each hub once it has stopped (a worker lets its objects go: ``dismantle.py``)."""
 
     @property
     def homes(self) -> list[str]:
@@ -328,7 +330,7 @@ class Partition:
                     commands = self.centre.pop(config.home.id, None)
                     if commands is not None:
                         await commands.stop()
-                    await old.stop()
+                    await self._stop_hub(old)
                 except Exception:  # noqa: BLE001 - the home must still start with its new configuration
                     log.exception("partition %d: home %s did not stop cleanly", self.index, config.home.id)
                 log.info("partition %d: home %s stopped to restart", self.index, config.home.id)
@@ -413,8 +415,13 @@ class Partition:
             await self.urgent.remove(home)
             await self.link.unsubscribe(hub.link.subscriptions)
         finally:
-            await hub.stop()
+            await self._stop_hub(hub)
         log.info("partition %d: home %s stopped", self.index, home)
+
+    async def _stop_hub(self, hub: Hub) -> None:
+        await hub.stop()
+        if self.on_stopped is not None:
+            self.on_stopped(hub)
 
     async def stop(self, *, lost: bool = False) -> None:
         """Disconnect, then stop every home: what was acknowledged is committed.
@@ -444,7 +451,7 @@ class Partition:
                 commands = self.centre.pop(home, None)
                 if commands is not None:
                     await commands.stop()
-                await hub.stop()
+                await self._stop_hub(hub)
         self.started = False
         self._closing = False
 

@@ -27,6 +27,7 @@ from assistant.clock import Clock
 from assistant.cluster.homes import PARTITIONS, HomeFile, HomeSource, Scan, partition_of
 from assistant.cluster.lease import EtcdError, PartitionLeases
 from assistant.cluster.partition import Partition, StartGate
+from assistant.cluster.dismantle import dismantle
 from assistant.cluster.urgent import HOLD_AT_MOST, Precedence
 from assistant.config import MqttConfig
 from assistant.log_writer import LogWriter
@@ -42,7 +43,8 @@ a quarter of a megabyte a home) until then, because a collection of everything h
 second a thousand homes."""
 COLLECT_UP_TO = 1000
 """Running homes beyond which a worker does not collect everything at all: at 5,000 homes it held the loop 10 s
-and the worker lost its lease (every partition with it); the stopped homes' cycles stay in memory instead."""
+and the worker lost its lease (every partition with it); what is left of stopped homes stays in memory instead (their
+hubs are emptied as they stop, so reference counting frees nearly all of them: ``dismantle.py``)."""
 
 
 @dataclass
@@ -238,6 +240,7 @@ class Worker:
                               fence=fence, gate=self._gate, public_url=self.settings.public_url,
                               token=leases.held.get(index) if leases is not None else None, writer=self._writer,
                               precedence=self.precedence)
+        partition.on_stopped = dismantle  # a stopped home is freed at once, not left frozen (``dismantle.py``)
         self.running[index] = partition
         homes = self._homes_of(index)
         # Not waiting for its homes: the session is taken over now, homes with messages waiting start first.
