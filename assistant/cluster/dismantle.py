@@ -16,18 +16,14 @@ configuration as the worker's scan keeps it) is left alone.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from assistant.app import Hub
-
 OWN_PARTS = ("log", "bus", "state", "registry", "recorder", "reader", "link", "commands", "alerts", "escalation",
              "messenger", "skills", "conversation", "voice", "ingest", "app", "_agent")
 """The hub's attributes that are its own (made by ``build_hub`` for this home alone)."""
 
 
-def dismantle(hub: Hub) -> None:
-    """Empty a stopped hub and its own parts, so that reference counting frees them (see the module's text)."""
+def dismantle(hub: object) -> None:
+    """Empty a stopped hub (``assistant.app.Hub``, which only the root may import) and its own parts, so that
+    reference counting frees them (see the module's text)."""
     parts = vars(hub)
     for name in OWN_PARTS:
         part = parts.get(name)
